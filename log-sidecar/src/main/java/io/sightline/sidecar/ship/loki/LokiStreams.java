@@ -1,0 +1,106 @@
+package io.sightline.sidecar.ship.loki;
+
+import io.sightline.sidecar.parse.Identity;
+import io.sightline.sidecar.parse.LogRecord;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Maps records to Loki streams as the telemetry contract (section 3) says: labels are only
+ * {@code cluster} (when set), {@code container}, {@code namespace} and {@code service_name};
+ * {@code pod}, {@code node}, {@code level}, {@code trace_id}, {@code span_id} and
+ * {@code service_version} travel as structured metadata, each when present.
+ * Within a batch only {@code service_name} varies, so streams are keyed by it.
+ */
+final class LokiStreams {
+
+    /** Structured metadata names, in the order the encoders write them; see {@link #metadataValue}. */
+    static final String[] METADATA_NAMES = {"pod", "node", "level", "trace_id", "span_id", "service_version"};
+
+    private static final Comparator<LogRecord> BY_TIMESTAMP = Comparator.comparingLong(LogRecord::timestampNanos);
+
+    private final Identity identity;
+    private final String defaultServiceName;
+    /** Built once per service name: label rendering is not per-batch work. */
+    private final Map<String, LokiStream> templates = new ConcurrentHashMap<>();
+
+    LokiStreams(Identity identity, String defaultServiceName) {
+        this.identity = identity;
+        this.defaultServiceName = defaultServiceName;
+    }
+
+    /** The batch as streams, entries of each stream sorted by timestamp (stable: equal timestamps keep read order). */
+    List<LokiStream> group(List<LogRecord> batch) {
+        Map<String, List<LogRecord>> byService = new LinkedHashMap<>();
+        for (LogRecord record : batch) {
+            String service = record.serviceName() == null || record.serviceName().isEmpty()
+                    ? defaultServiceName : record.serviceName();
+            byService.computeIfAbsent(service, s -> new ArrayList<>()).add(record);
+        }
+        List<LokiStream> streams = new ArrayList<>(byService.size());
+        for (Map.Entry<String, List<LogRecord>> entry : byService.entrySet()) {
+            List<LogRecord> entries = entry.getValue();
+            entries.sort(BY_TIMESTAMP);
+            LokiStream template = templates.computeIfAbsent(entry.getKey(), this::template);
+            streams.add(new LokiStream(template.labelNames(), template.labelValues(), template.selector(), entries));
+        }
+        return streams;
+    }
+
+    /** The value of structured metadata {@code METADATA_NAMES[index]} for a record, or null when absent. */
+    String metadataValue(int index, LogRecord record) {
+        String value = switch (index) {
+            case 0 -> identity.pod();
+            case 1 -> identity.node();
+            case 2 -> record.level();
+            case 3 -> record.traceId();
+            case 4 -> record.spanId();
+            case 5 -> record.serviceVersion();
+            default -> throw new IndexOutOfBoundsException(index);
+        };
+        return value == null || value.isEmpty() ? null : value;
+    }
+
+    private LokiStream template(String serviceName) {
+        List<String> names = new ArrayList<>(4);
+        List<String> values = new ArrayList<>(4);
+        addLabel(names, values, "cluster", identity.cluster());
+        addLabel(names, values, "container", identity.container());
+        addLabel(names, values, "namespace", identity.namespace());
+        addLabel(names, values, "service_name", serviceName);
+        StringBuilder selector = new StringBuilder("{");
+        for (int i = 0; i < names.size(); i++) {
+            if (i > 0) {
+                selector.append(", ");
+            }
+            selector.append(names.get(i)).append("=\"");
+            appendEscaped(selector, values.get(i));
+            selector.append('"');
+        }
+        return new LokiStream(List.copyOf(names), List.copyOf(values), selector.append('}').toString(), List.of());
+    }
+
+    private static void addLabel(List<String> names, List<String> values, String name, String value) {
+        if (value != null && !value.isEmpty()) {
+            names.add(name);
+            values.add(value);
+        }
+    }
+
+    /** Label values in a selector are Go-style quoted strings (Loki parses them with PromQL's parser). */
+    private static void appendEscaped(StringBuilder out, String value) {
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            switch (c) {
+                case '"' -> out.append("\\\"");
+                case '\\' -> out.append("\\\\");
+                case '\n' -> out.append("\\n");
+                default -> out.append(c);
+            }
+        }
+    }
+}
