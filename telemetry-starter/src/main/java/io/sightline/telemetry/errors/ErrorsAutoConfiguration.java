@@ -1,0 +1,51 @@
+package io.sightline.telemetry.errors;
+
+import io.micrometer.tracing.Span;
+import io.micrometer.tracing.Tracer;
+import io.sentry.Sentry;
+import io.sentry.SentryOptions;
+import io.sightline.telemetry.masking.Masker;
+import io.sightline.telemetry.support.ServiceIdentity;
+
+import org.springframework.beans.factory.DisposableBean;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.core.env.Environment;
+import org.springframework.core.io.ResourceLoader;
+
+/**
+ * Sentry, only when a DSN is configured (see {@link ErrorsEnvironmentPostProcessor}): events are
+ * tagged and masked before they leave, and Sentry is closed with the application context, so its
+ * bounded shutdown timeout applies to every way the application stops.
+ */
+@AutoConfiguration(beforeName = "io.sentry.spring.boot4.SentryAutoConfiguration")
+@ConditionalOnClass(Sentry.class)
+@ConditionalOnBooleanProperty(name = "sightline.errors.enabled", matchIfMissing = true)
+@ConditionalOnProperty("sentry.dsn")
+@EnableConfigurationProperties(ErrorsProperties.class)
+public class ErrorsAutoConfiguration {
+
+	@Bean
+	SentryOptions.BeforeSendCallback sightlineSentryEventPreparer(Environment environment,
+			ResourceLoader resourceLoader, ObjectProvider<Tracer> tracer) {
+		return new SentryEventPreparer(ServiceIdentity.from(environment, resourceLoader).name(),
+				() -> currentTraceId(tracer), Masker.defaults());
+	}
+
+	@Bean
+	DisposableBean sightlineSentryCloser() {
+		return Sentry::close;
+	}
+
+	private static String currentTraceId(ObjectProvider<Tracer> tracer) {
+		Tracer current = tracer.getIfAvailable();
+		Span span = (current != null) ? current.currentSpan() : null;
+		return (span != null) ? span.context().traceId() : null;
+	}
+
+}
