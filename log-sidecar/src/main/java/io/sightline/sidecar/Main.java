@@ -1,0 +1,107 @@
+package io.sightline.sidecar;
+
+import io.sightline.sidecar.config.ConfigException;
+import io.sightline.sidecar.config.MapSettings;
+import io.sightline.sidecar.config.SidecarConfig;
+import io.sightline.sidecar.metrics.Diagnostics;
+import io.sightline.sidecar.parse.Identities;
+import io.sightline.sidecar.parse.Identity;
+import io.sightline.sidecar.ship.Sink;
+import io.sightline.sidecar.ship.SinkFactory;
+import io.sightline.sidecar.source.FileOpener;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Entry point. {@code --help} prints the configuration reference; {@code --config FILE} names the
+ * optional YAML file (same as {@code SIGHTLINE_CONFIG_FILE}). An unusable setting stops start-up
+ * with exit code 2 and a message naming it. SIGTERM/SIGINT stop reading, flush within
+ * {@code SIGHTLINE_SHUTDOWN_GRACE}, save the checkpoint and exit 0.
+ */
+public final class Main {
+
+    static final int EXIT_CONFIG = 2;
+    static final int EXIT_STARTUP = 1;
+
+    private Main() {
+    }
+
+    public static void main(String[] args) {
+        Optional<Path> configFile = Optional.empty();
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--help", "-h" -> {
+                    printReference(System.out);
+                    return;
+                }
+                case "--config" -> {
+                    if (i + 1 == args.length) {
+                        usage("--config needs a file name");
+                    }
+                    configFile = Optional.of(Path.of(args[++i]));
+                }
+                default -> usage("unknown argument '" + args[i] + "'");
+            }
+        }
+        Map<String, String> env = System.getenv();
+        SidecarConfig config;
+        Sink sink;
+        Diagnostics diagnostics;
+        try {
+            MapSettings settings = MapSettings.load(env, configFile);
+            config = SidecarConfig.from(settings);
+            diagnostics = Diagnostics.stderr(config.logLevel());
+            Identity identity = Identities.fromEnvironment(env);
+            sink = SinkFactory.create(config.sink(), settings, identity);
+        } catch (ConfigException e) {
+            System.err.println("sightline-log-sidecar: configuration error: " + e.getMessage()
+                    + " (run with --help for the reference)");
+            System.exit(EXIT_CONFIG);
+            return;
+        } catch (IOException e) {
+            System.err.println("sightline-log-sidecar: cannot create the sink: " + e);
+            System.exit(EXIT_STARTUP);
+            return;
+        }
+        Sidecar sidecar;
+        try {
+            sidecar = new Sidecar(config, sink, diagnostics, FileOpener.DEFAULT);
+            sidecar.start();
+        } catch (IOException e) {
+            diagnostics.error("cannot start", "error", e);
+            System.exit(EXIT_STARTUP);
+            return;
+        }
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            boolean flushed = sidecar.shutdown(config.shutdownGrace());
+            diagnostics.info("stopped", "flushed", flushed);
+            // a JVM ended by SIGTERM reports 143; an orderly stop is a success for Kubernetes and scripts
+            Runtime.getRuntime().halt(0);
+        }, "sidecar-shutdown"));
+        diagnostics.info("started", "sink", config.sink(), "inputs", String.join(",", config.inputGlobs()),
+                "metrics_port", sidecar.managementPort(),
+                "startup_ms", ProcessHandle.current().info().startInstant().map(t -> System.currentTimeMillis() - t.toEpochMilli()).orElse(-1L));
+    }
+
+    private static void usage(String problem) {
+        System.err.println("sightline-log-sidecar: " + problem + "; usage: [--config FILE] | --help");
+        System.exit(EXIT_CONFIG);
+    }
+
+    static void printReference(PrintStream out) {
+        try (InputStream in = Main.class.getResourceAsStream("config/reference.txt")) {
+            if (in == null) {
+                throw new IllegalStateException("reference.txt missing from the jar");
+            }
+            out.print(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+            out.flush();
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot read the bundled reference", e);
+        }
+    }
+}

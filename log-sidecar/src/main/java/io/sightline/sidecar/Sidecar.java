@@ -1,0 +1,108 @@
+package io.sightline.sidecar;
+
+import io.sightline.sidecar.checkpoint.CheckpointStore;
+import io.sightline.sidecar.checkpoint.Checkpoints;
+import io.sightline.sidecar.config.SidecarConfig;
+import io.sightline.sidecar.metrics.Diagnostics;
+import io.sightline.sidecar.metrics.ManagementServer;
+import io.sightline.sidecar.metrics.SidecarMetrics;
+import io.sightline.sidecar.ship.Delivery;
+import io.sightline.sidecar.ship.Sink;
+import io.sightline.sidecar.source.FileOpener;
+import io.sightline.sidecar.source.FileTailer;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The pipeline: one reader thread (source, parse) and one sender thread (delivery), connected by
+ * the bounded in-flight queue; checkpoints and metrics alongside. {@link #shutdown} stops reading,
+ * sends what is queued within the grace period, saves the checkpoint and closes the sink.
+ */
+public final class Sidecar {
+
+    private final SidecarConfig config;
+    private final Sink sink;
+    private final Diagnostics diagnostics;
+    private final SidecarMetrics metrics = new SidecarMetrics();
+    private final Checkpoints checkpoints;
+    private final Delivery delivery;
+    private final FileTailer tailer;
+    private final Thread readerThread;
+    private final Thread senderThread;
+    private ManagementServer management;
+    private boolean stopped;
+
+    public Sidecar(SidecarConfig config, Sink sink, Diagnostics diagnostics, FileOpener opener) throws IOException {
+        this.config = config;
+        this.sink = sink;
+        this.diagnostics = diagnostics;
+        CheckpointStore store;
+        try {
+            store = config.checkpointEnabled() ? new CheckpointStore(config.checkpointDir()) : null;
+        } catch (IOException e) {
+            throw new IOException("cannot use SIGHTLINE_CHECKPOINT_DIR " + config.checkpointDir()
+                    + ": it must be a writable directory on the shared log volume (" + e + ")", e);
+        }
+        this.checkpoints = new Checkpoints(store, diagnostics);
+        this.delivery = new Delivery(config, sink, checkpoints, metrics, diagnostics);
+        this.tailer = new FileTailer(config, checkpoints, delivery, metrics, sink.name(), diagnostics, opener);
+        metrics.registerLag(checkpoints::lagByInput);
+        this.readerThread = new Thread(tailer, "sidecar-reader");
+        this.senderThread = new Thread(delivery, "sidecar-sender");
+    }
+
+    public void start() throws IOException {
+        if (config.metricsEnabled()) {
+            management = new ManagementServer(config.metricsAddress(), config.metricsPort(), metrics.registry(),
+                    delivery::ready);
+        }
+        senderThread.start();
+        readerThread.start();
+    }
+
+    /** Stops reading, flushes within {@code grace}, saves the checkpoint. Idempotent. */
+    public synchronized boolean shutdown(Duration grace) {
+        if (stopped) {
+            return true;
+        }
+        stopped = true;
+        long deadline = System.nanoTime() + grace.toNanos();
+        boolean flushed = false;
+        try {
+            tailer.stop();
+            delivery.closeIntake();
+            tailer.awaitStopped(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            flushed = delivery.drain(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        checkpoints.save();
+        sink.close();
+        if (management != null) {
+            management.close();
+        }
+        if (!flushed) {
+            diagnostics.warn("shutdown grace ran out before every batch was sent; unsent records stay"
+                    + " unacknowledged and are read again after the restart", "grace_ms", grace.toMillis());
+        }
+        return flushed;
+    }
+
+    public SidecarMetrics metrics() {
+        return metrics;
+    }
+
+    public Delivery delivery() {
+        return delivery;
+    }
+
+    public Checkpoints checkpoints() {
+        return checkpoints;
+    }
+
+    /** The bound management port (an ephemeral one when {@code SIGHTLINE_METRICS_PORT=0}), or -1 when off. */
+    public int managementPort() {
+        return management == null ? -1 : management.port();
+    }
+}

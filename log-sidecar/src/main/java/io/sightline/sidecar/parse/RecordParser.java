@@ -1,0 +1,142 @@
+package io.sightline.sidecar.parse;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.exc.StreamReadException;
+import io.sightline.sidecar.source.SourcePosition;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.DateTimeException;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.OffsetDateTime;
+
+/**
+ * Turns lines into {@link LogRecord}s. A line that is a JSON object (telemetry-starter's format,
+ * contract section 2) gives its {@code @timestamp}, {@code level}, {@code service_name},
+ * {@code service_version}, {@code trace_id} and {@code span_id}; anything else is plain text
+ * stamped with the time it was read. Jackson's streaming parser reads the bytes once without
+ * building a tree, so recognising a record costs little more than scanning it.
+ */
+public final class RecordParser {
+
+    private final JsonFactory json = JsonFactory.builder().build();
+
+    /** A complete line as read ({@code bytes[offset, offset+length)}, UTF-8, without its line break). */
+    public LogRecord parseLine(byte[] bytes, int offset, int length, long readTimeNanos, SourcePosition position) {
+        String line = new String(bytes, offset, length, StandardCharsets.UTF_8);
+        if (looksLikeJsonObject(bytes, offset, length)) {
+            LogRecord record = parseJson(bytes, offset, length, line, readTimeNanos, position);
+            if (record != null) {
+                return record;
+            }
+        }
+        return plain(line, readTimeNanos, position);
+    }
+
+    public static LogRecord plain(String text, long readTimeNanos, SourcePosition position) {
+        return new LogRecord(text, readTimeNanos, null, null, null, null, null, position);
+    }
+
+    public static boolean looksLikeJsonObject(byte[] bytes, int offset, int length) {
+        int i = offset;
+        int end = offset + length;
+        while (i < end && (bytes[i] == ' ' || bytes[i] == '\t')) {
+            i++;
+        }
+        return i < end && bytes[i] == '{';
+    }
+
+    private LogRecord parseJson(byte[] bytes, int offset, int length, String line, long readTimeNanos,
+                                SourcePosition position) {
+        String timestamp = null;
+        String level = null;
+        String service = null;
+        String version = null;
+        String traceId = null;
+        String spanId = null;
+        try (JsonParser parser = json.createParser(bytes, offset, length)) {
+            if (parser.nextToken() != JsonToken.START_OBJECT) {
+                return null;
+            }
+            JsonToken token;
+            while ((token = parser.nextToken()) == JsonToken.FIELD_NAME) {
+                String name = parser.currentName();
+                JsonToken value = parser.nextToken();
+                if (value != JsonToken.VALUE_STRING) {
+                    parser.skipChildren();
+                    continue;
+                }
+                switch (name) {
+                    case "@timestamp" -> timestamp = parser.getText();
+                    case "level" -> level = parser.getText();
+                    case "service_name" -> service = parser.getText();
+                    case "service_version" -> version = parser.getText();
+                    case "trace_id" -> traceId = parser.getText();
+                    case "span_id" -> spanId = parser.getText();
+                    default -> {
+                        // other fields stay in the line untouched
+                    }
+                }
+            }
+            if (token != JsonToken.END_OBJECT) {
+                return null;
+            }
+        } catch (StreamReadException e) {
+            return null; // not JSON after all (or truncated): shipped as plain text
+        } catch (IOException e) {
+            throw new IllegalStateException("reading from a byte array cannot fail", e);
+        }
+        long nanos = timestamp == null ? readTimeNanos : parseTimestamp(timestamp, readTimeNanos);
+        return new LogRecord(line, nanos, level, service, version, traceId, spanId, position);
+    }
+
+    /** RFC 3339 to epoch nanoseconds; the common {@code 2026-11-27T11:20:00.123Z} form without allocation. */
+    static long parseTimestamp(String text, long fallback) {
+        try {
+            if (text.length() >= 20 && text.charAt(text.length() - 1) == 'Z' && text.charAt(4) == '-'
+                    && text.charAt(7) == '-' && text.charAt(10) == 'T' && text.charAt(13) == ':'
+                    && text.charAt(16) == ':') {
+                long day = LocalDate.of(digits(text, 0, 4), digits(text, 5, 2), digits(text, 8, 2)).toEpochDay();
+                long seconds = day * 86_400 + digits(text, 11, 2) * 3600L + digits(text, 14, 2) * 60L + digits(text, 17, 2);
+                long nanos = 0;
+                int end = text.length() - 1;
+                if (end > 19) {
+                    if (text.charAt(19) != '.' || end - 20 > 9 || end == 20) {
+                        return slowParse(text, fallback);
+                    }
+                    nanos = digits(text, 20, end - 20);
+                    for (int i = end - 20; i < 9; i++) {
+                        nanos *= 10;
+                    }
+                }
+                return seconds * 1_000_000_000L + nanos;
+            }
+            return slowParse(text, fallback);
+        } catch (DateTimeException | NumberFormatException e) {
+            return fallback;
+        }
+    }
+
+    private static long slowParse(String text, long fallback) {
+        try {
+            Instant instant = OffsetDateTime.parse(text).toInstant();
+            return instant.getEpochSecond() * 1_000_000_000L + instant.getNano();
+        } catch (DateTimeException e) {
+            return fallback;
+        }
+    }
+
+    private static int digits(String text, int from, int count) {
+        int value = 0;
+        for (int i = from; i < from + count; i++) {
+            char c = text.charAt(i);
+            if (c < '0' || c > '9') {
+                throw new NumberFormatException("not a digit in timestamp: " + text);
+            }
+            value = value * 10 + (c - '0');
+        }
+        return value;
+    }
+}

@@ -1,0 +1,92 @@
+package io.sightline.sidecar.source;
+
+/**
+ * Cuts a file's bytes into lines. Handles LF and CRLF, holds an incomplete last line until its
+ * newline arrives (or {@link #flushPartial} after a timeout), and keeps at most
+ * {@code maxLineBytes} of a line: the rest of an over-long line is skipped, the line marked
+ * truncated, so a 10 MiB line costs no more memory than a 256 KiB one.
+ */
+final class LineSplitter {
+
+    /** Receives each line; the byte range is only valid during the call. */
+    interface LineHandler {
+        void line(byte[] bytes, int offset, int length, long startOffset, long endOffset, boolean truncated);
+    }
+
+    private final int maxLineBytes;
+    private byte[] partial = new byte[512];
+    private int partialLength;
+    private long lineStart;
+    private boolean overflowed;
+
+    LineSplitter(int maxLineBytes, long startOffset) {
+        this.maxLineBytes = maxLineBytes;
+        this.lineStart = startOffset;
+    }
+
+    /** {@code bytes[offset, offset+length)} are the file's bytes starting at file offset {@code fileOffset}. */
+    void feed(byte[] bytes, int offset, int length, long fileOffset, LineHandler handler) {
+        int segment = offset;
+        int end = offset + length;
+        for (int i = offset; i < end; i++) {
+            if (bytes[i] != '\n') {
+                continue;
+            }
+            long lineEnd = fileOffset + (i - offset) + 1;
+            if (partialLength == 0 && !overflowed) {
+                int lineLength = i - segment;
+                boolean truncated = lineLength > maxLineBytes;
+                emit(bytes, segment, truncated ? maxLineBytes : lineLength, !truncated, lineEnd, truncated, handler);
+            } else {
+                append(bytes, segment, i - segment);
+                emit(partial, 0, partialLength, !overflowed, lineEnd, overflowed, handler);
+            }
+            segment = i + 1;
+        }
+        append(bytes, segment, end - segment);
+    }
+
+    boolean hasPartial() {
+        return partialLength > 0 || overflowed;
+    }
+
+    /** Emits the incomplete last line as it is (the writer never finished it, or the file ended without a newline). */
+    void flushPartial(long endOffset, LineHandler handler) {
+        if (hasPartial()) {
+            emit(partial, 0, partialLength, false, endOffset, overflowed, handler);
+        }
+    }
+
+    private void emit(byte[] bytes, int offset, int length, boolean complete, long endOffset, boolean truncated,
+                      LineHandler handler) {
+        int usable = length;
+        if (complete && usable > 0 && bytes[offset + usable - 1] == '\r') {
+            usable--;
+        }
+        handler.line(bytes, offset, usable, lineStart, endOffset, truncated);
+        lineStart = endOffset;
+        partialLength = 0;
+        overflowed = false;
+        if (partial.length > 64 << 10) {
+            partial = new byte[512]; // give back the memory of an unusually long line
+        }
+    }
+
+    private void append(byte[] bytes, int offset, int length) {
+        int room = maxLineBytes - partialLength;
+        int copied = Math.min(room, length);
+        if (copied < length) {
+            overflowed = true;
+        }
+        if (copied <= 0) {
+            return;
+        }
+        if (partialLength + copied > partial.length) {
+            byte[] grown = new byte[Math.min(maxLineBytes, Math.max(partial.length * 2, partialLength + copied))];
+            System.arraycopy(partial, 0, grown, 0, partialLength);
+            partial = grown;
+        }
+        System.arraycopy(bytes, offset, partial, partialLength, copied);
+        partialLength += copied;
+    }
+}
