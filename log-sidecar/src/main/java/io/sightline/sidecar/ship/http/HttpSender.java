@@ -1,23 +1,12 @@
 package io.sightline.sidecar.ship.http;
 
-import io.sightline.sidecar.config.ConfigException;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.InterruptedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.security.GeneralSecurityException;
-import java.security.KeyStore;
-import java.security.cert.Certificate;
-import java.security.cert.CertificateFactory;
-import java.util.Collection;
 import java.util.Map;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
 
 /**
  * Sends one POST for a sink: HTTP/1.1 (no h2c upgrade round trip), TLS trusting the configured CA
@@ -35,8 +24,8 @@ public final class HttpSender {
                 .version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(settings.timeout())
                 .followRedirects(HttpClient.Redirect.NEVER);
-        if (settings.caFile() != null) {
-            builder.sslContext(trusting(settings.caFile()));
+        if (settings.tls() != null) {
+            builder.sslContext(settings.tls());
         }
         this.client = builder.build();
     }
@@ -65,31 +54,6 @@ public final class HttpSender {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new InterruptedIOException("interrupted while sending to " + uri);
-        }
-    }
-
-    /** An SSL context whose only trust anchors are the certificates in a PEM (or DER) file. */
-    static SSLContext trusting(Path caFile) {
-        try (InputStream in = Files.newInputStream(caFile)) {
-            Collection<? extends Certificate> certificates = CertificateFactory.getInstance("X.509")
-                    .generateCertificates(in);
-            if (certificates.isEmpty()) {
-                throw new ConfigException("no certificate in CA file '" + caFile + "': expected PEM certificates");
-            }
-            KeyStore trustStore = KeyStore.getInstance(KeyStore.getDefaultType());
-            trustStore.load(null, null);
-            int i = 0;
-            for (Certificate certificate : certificates) {
-                trustStore.setCertificateEntry("ca-" + i++, certificate);
-            }
-            TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-            trust.init(trustStore);
-            SSLContext context = SSLContext.getInstance("TLS");
-            context.init(null, trust.getTrustManagers(), null);
-            return context;
-        } catch (IOException | GeneralSecurityException e) {
-            throw new ConfigException("cannot use CA file '" + caFile + "' (" + e.getMessage()
-                    + "): expected PEM-encoded X.509 certificates");
         }
     }
 }

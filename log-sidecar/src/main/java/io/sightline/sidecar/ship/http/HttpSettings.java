@@ -2,19 +2,31 @@ package io.sightline.sidecar.ship.http;
 
 import io.sightline.sidecar.config.ConfigException;
 import io.sightline.sidecar.config.Settings;
+import java.io.IOException;
+import java.io.InputStream;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.cert.Certificate;
+import java.security.cert.CertificateFactory;
 import java.time.Duration;
+import java.util.Collection;
 import java.util.Optional;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
 
 /**
  * Connection settings shared by the HTTP sinks, read under a prefix ({@code LOKI}, {@code OPENSEARCH}):
  * {@code <P>_URL}, {@code <P>_USERNAME} + {@code <P>_PASSWORD_FILE} or {@code <P>_BEARER_TOKEN_FILE},
  * {@code <P>_CA_FILE}, {@code <P>_TIMEOUT}. Validated here so a typo stops start-up with the setting's name.
+ *
+ * @param tls null for the JDK's default trust store; with {@code <P>_CA_FILE}, a context whose only trust
+ *            anchors are that file's certificates (host names are still verified)
  */
-public record HttpSettings(URI baseUrl, HttpAuth auth, Path caFile, Duration timeout) {
+public record HttpSettings(URI baseUrl, HttpAuth auth, SSLContext tls, Duration timeout) {
 
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(10);
 
@@ -46,7 +58,8 @@ public record HttpSettings(URI baseUrl, HttpAuth auth, Path caFile, Duration tim
         if (timeout.isZero() || timeout.isNegative()) {
             throw ConfigException.invalid(prefix + "_TIMEOUT", timeout.toString(), "a positive duration such as 10s");
         }
-        return new HttpSettings(baseUrl, auth, caFile.orElse(null), timeout);
+        SSLContext tls = caFile.map(file -> trusting(prefix + "_CA_FILE", file)).orElse(null);
+        return new HttpSettings(baseUrl, auth, tls, timeout);
     }
 
     /** {@code baseUrl} joined with an API path, keeping a path prefix the base URL may have (behind a gateway). */
@@ -78,5 +91,30 @@ public record HttpSettings(URI baseUrl, HttpAuth auth, Path caFile, Duration tim
             }
             return path;
         });
+    }
+
+    /** An SSL context whose only trust anchors are the certificates in a PEM file. */
+    private static SSLContext trusting(String key, Path caFile) {
+        try (InputStream in = Files.newInputStream(caFile)) {
+            Collection<? extends Certificate> certificates = CertificateFactory.getInstance("X.509")
+                    .generateCertificates(in);
+            if (certificates.isEmpty()) {
+                throw new ConfigException("no certificate in " + key + " '" + caFile + "': expected PEM-encoded X.509 certificates");
+            }
+            KeyStore trustStore = KeyStore.getInstance(KeyStore.getDefaultType());
+            trustStore.load(null, null);
+            int i = 0;
+            for (Certificate certificate : certificates) {
+                trustStore.setCertificateEntry("ca-" + i++, certificate);
+            }
+            TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            trust.init(trustStore);
+            SSLContext context = SSLContext.getInstance("TLS");
+            context.init(null, trust.getTrustManagers(), null);
+            return context;
+        } catch (IOException | GeneralSecurityException e) {
+            throw new ConfigException("cannot use " + key + " '" + caFile + "' (" + e.getMessage()
+                    + "): expected PEM-encoded X.509 certificates");
+        }
     }
 }

@@ -17,7 +17,7 @@ import java.util.regex.Pattern;
 final class IndexPattern {
 
     private static final Pattern DATE_PART = Pattern.compile("\\{([^{}]+)}");
-    private static final Pattern INVALID_INDEX_CHARS = Pattern.compile("[\\\\/*?\"<>| ,#:A-Z]");
+    private static final Pattern INVALID_INDEX_CHARS = Pattern.compile("[\\\\/*?\"<>| ,#:A-Z{}]");
     private static final long NANOS_PER_SECOND = 1_000_000_000L;
 
     private final String prefix;
@@ -54,8 +54,7 @@ final class IndexPattern {
         String sample = parsed.nameFor(0);
         if (sample.isEmpty() || sample.startsWith("-") || sample.startsWith("_") || sample.startsWith("+")
                 || sample.equals(".") || sample.equals("..") || INVALID_INDEX_CHARS.matcher(sample).find()
-                || sample.getBytes(StandardCharsets.UTF_8).length > 255
-                || pattern.indexOf('{') != pattern.lastIndexOf('{') || (parsed.date == null && pattern.contains("}"))) {
+                || sample.getBytes(StandardCharsets.UTF_8).length > 255) {
             throw ConfigException.invalid(key, pattern, expected);
         }
         return parsed;

@@ -1,0 +1,63 @@
+package io.sightline.sidecar.ship.opensearch;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.sightline.sidecar.parse.Identity;
+import io.sightline.sidecar.parse.LogRecord;
+import io.sightline.sidecar.source.SourcePosition;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class BulkRequestWriterTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private final BulkRequestWriter writer = new BulkRequestWriter(
+            new Identity("shop", "pod-1", "node-a", "app", null), IndexPattern.parse("OPENSEARCH_INDEX", "logs-{yyyy.MM.dd}"));
+
+    private static LogRecord record(String line, String fileId, long offset) {
+        return new LogRecord(line, 1_795_000_000_000_000_000L, null, null, null, null, null,
+                new SourcePosition(fileId, offset, offset + 10));
+    }
+
+    /** The NDJSON body as (action, document) pairs, each line parsed on its own as OpenSearch does. */
+    private List<JsonNode[]> write(List<LogRecord> batch) throws IOException {
+        String body = new String(writer.write(batch), StandardCharsets.UTF_8);
+        assertThat(body).endsWith("\n");
+        String[] lines = body.split("\n", -1);
+        assertThat(lines).hasSize(batch.size() * 2 + 1);
+        List<JsonNode[]> pairs = new ArrayList<>();
+        for (int i = 0; i < batch.size(); i++) {
+            pairs.add(new JsonNode[] {JSON.readTree(lines[2 * i]), JSON.readTree(lines[2 * i + 1])});
+        }
+        return pairs;
+    }
+
+    @Test
+    void linesThatAreNotExactlyOneJsonObjectBecomeAMessage() throws IOException {
+        List<String> lines = List.of("[1,2]", "{\"a\":1} trailing", "{\"a\":1,\"a\":2}", "{broken", "",
+                "multi\nline \u0000 text with \"quotes\"");
+        List<LogRecord> batch = lines.stream().map(line -> record(line, "f", lines.indexOf(line))).toList();
+        List<JsonNode[]> pairs = write(batch);
+        for (int i = 0; i < lines.size(); i++) {
+            JsonNode document = pairs.get(i)[1];
+            assertThat(document.get("message").asText()).isEqualTo(lines.get(i));
+            assertThat(document.has("cluster")).as("cluster only when set").isFalse();
+            assertThat(document.get("namespace").asText()).isEqualTo("shop");
+        }
+    }
+
+    @Test
+    void idsDependOnlyOnFileIdentityAndOffset() throws IOException {
+        List<JsonNode[]> pairs = write(List.of(record("{}", "file-a", 0), record("{\"other\":1}", "file-a", 0),
+                record("{}", "file-a", 1), record("{}", "file-b", 0)));
+        List<String> ids = pairs.stream().map(p -> p[0].at("/create/_id").asText()).toList();
+        assertThat(ids.get(0)).hasSize(20).isEqualTo(ids.get(1));
+        assertThat(ids.subList(1, 4)).doesNotHaveDuplicates();
+        assertThat(pairs.get(0)[0].at("/create/_index").asText()).isEqualTo("logs-2026.11.18");
+    }
+}
