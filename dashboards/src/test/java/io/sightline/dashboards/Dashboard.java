@@ -1,0 +1,103 @@
+package io.sightline.dashboards;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.StreamSupport;
+
+/** One dashboard file of this module, parsed. */
+public record Dashboard(Path file, String text, JsonNode json) {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  /** The module directory: the working directory under Maven, or {@code dashboards/} from the repository root. */
+  public static Path moduleDirectory() {
+    Path here = Path.of("").toAbsolutePath();
+    if (Files.exists(here.resolve("kustomization.yaml"))) {
+      return here;
+    }
+    Path fromRoot = here.resolve("dashboards");
+    if (Files.exists(fromRoot.resolve("kustomization.yaml"))) {
+      return fromRoot;
+    }
+    throw new IllegalStateException("cannot find the dashboards module from " + here
+        + "; run the tests from the module or the repository root");
+  }
+
+  /** Every {@code *.json} file of the module directory, sorted by name. */
+  public static List<Dashboard> loadAll() {
+    return loadAll(moduleDirectory());
+  }
+
+  public static List<Dashboard> loadAll(Path directory) {
+    List<Dashboard> dashboards = new ArrayList<>();
+    try (DirectoryStream<Path> files = Files.newDirectoryStream(directory, "*.json")) {
+      for (Path file : files) {
+        dashboards.add(load(file));
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot list dashboards in " + directory, e);
+    }
+    dashboards.sort((a, b) -> a.file.getFileName().compareTo(b.file.getFileName()));
+    return dashboards;
+  }
+
+  public static Dashboard load(Path file) {
+    try {
+      String text = Files.readString(file);
+      return new Dashboard(file, text, JSON.readTree(text));
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read dashboard " + file + " (is it valid JSON?)", e);
+    }
+  }
+
+  public String uid() {
+    return json.path("uid").asText();
+  }
+
+  public String title() {
+    return json.path("title").asText();
+  }
+
+  /** All panels, rows included, with the panels nested in collapsed rows flattened in. */
+  public List<JsonNode> panels() {
+    List<JsonNode> all = new ArrayList<>();
+    for (JsonNode panel : json.path("panels")) {
+      all.add(panel);
+      panel.path("panels").forEach(all::add);
+    }
+    return all;
+  }
+
+  /** Panels that show data (everything but rows). */
+  public List<JsonNode> dataPanels() {
+    return panels().stream().filter(p -> !"row".equals(p.path("type").asText())).toList();
+  }
+
+  public List<JsonNode> variables() {
+    return StreamSupport.stream(json.path("templating").path("list").spliterator(), false).toList();
+  }
+
+  public Optional<JsonNode> variable(String name) {
+    return variables().stream().filter(v -> name.equals(v.path("name").asText())).findFirst();
+  }
+
+  /** Annotation queries, without Grafana's built-in "Annotations & Alerts". */
+  public List<JsonNode> annotations() {
+    return StreamSupport.stream(json.path("annotations").path("list").spliterator(), false)
+        .filter(a -> !a.has("builtIn"))
+        .toList();
+  }
+
+  @Override
+  public String toString() {
+    return file.getFileName().toString();
+  }
+}
