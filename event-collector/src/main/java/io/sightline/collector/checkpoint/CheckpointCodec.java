@@ -1,0 +1,72 @@
+package io.sightline.collector.checkpoint;
+
+import java.io.BufferedReader;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStreamWriter;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.zip.GZIPInputStream;
+import java.util.zip.GZIPOutputStream;
+
+import io.sightline.collector.occurrence.Emitted;
+
+/**
+ * Checkpoint bytes: gzip of a header line {@code sightline-checkpoint 1 <savedAtMillis>} and one line
+ * {@code <uid> <count> <occurredAtMillis>} per event. Compact because a ConfigMap holds at most 1 MiB.
+ */
+final class CheckpointCodec {
+
+    private static final String MAGIC = "sightline-checkpoint";
+    private static final String VERSION = "1";
+
+    private CheckpointCodec() {
+    }
+
+    static byte[] encode(Checkpoint checkpoint) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (Writer w = new OutputStreamWriter(new GZIPOutputStream(bytes), StandardCharsets.UTF_8)) {
+            w.write(MAGIC + " " + VERSION + " " + checkpoint.savedAt().toEpochMilli() + "\n");
+            for (Map.Entry<String, Emitted> e : checkpoint.emitted().entrySet()) {
+                w.write(e.getKey() + " " + e.getValue().count() + " " + e.getValue().occurredAtMillis() + "\n");
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("in-memory gzip failed", e);
+        }
+        return bytes.toByteArray();
+    }
+
+    /** @throws IllegalArgumentException when the bytes are not a checkpoint this version can read */
+    static Checkpoint decode(byte[] data) {
+        try (BufferedReader r = new BufferedReader(new InputStreamReader(
+                new GZIPInputStream(new ByteArrayInputStream(data)), StandardCharsets.UTF_8))) {
+            String[] header = split(r.readLine(), 3);
+            if (!MAGIC.equals(header[0]) || !VERSION.equals(header[1])) {
+                throw new IllegalArgumentException("not a version " + VERSION + " checkpoint");
+            }
+            Instant savedAt = Instant.ofEpochMilli(Long.parseLong(header[2]));
+            Map<String, Emitted> emitted = new HashMap<>();
+            for (String line = r.readLine(); line != null; line = r.readLine()) {
+                String[] f = split(line, 3);
+                emitted.put(f[0], new Emitted(Long.parseLong(f[1]), Long.parseLong(f[2])));
+            }
+            return new Checkpoint(savedAt, emitted);
+        } catch (IOException | NumberFormatException e) {
+            throw new IllegalArgumentException("corrupt checkpoint: " + e.getMessage(), e);
+        }
+    }
+
+    private static String[] split(String line, int fields) {
+        String[] parts = line == null ? new String[0] : line.split(" ");
+        if (parts.length != fields) {
+            throw new IllegalArgumentException("corrupt checkpoint line: '" + line + "'");
+        }
+        return parts;
+    }
+}

@@ -1,0 +1,21 @@
+package io.sightline.collector.checkpoint;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+
+/**
+ * A time range in which occurrences may have been lost for good: nobody was leading, and events that changed in
+ * it have expired (the API server keeps an event for the event TTL after its last change) before a leader could
+ * list them. The checkpoint says until when the previous leader had a complete view.
+ */
+public record Gap(Instant from, Instant to) {
+
+    /** A gap exists when the last checkpoint is older than the TTL: what changed right after it is gone now. */
+    public static Optional<Gap> between(Checkpoint last, Instant now, Duration eventTtl) {
+        Instant expiredBefore = now.minus(eventTtl);
+        return last.savedAt().isBefore(expiredBefore)
+                ? Optional.of(new Gap(last.savedAt(), expiredBefore))
+                : Optional.empty();
+    }
+}

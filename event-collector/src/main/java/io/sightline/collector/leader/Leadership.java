@@ -1,0 +1,91 @@
+package io.sightline.collector.leader;
+
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
+import io.fabric8.kubernetes.client.extended.leaderelection.LeaderElectionConfigBuilder;
+import io.fabric8.kubernetes.client.extended.leaderelection.resourcelock.LeaseLock;
+import io.sightline.collector.config.CollectorProperties;
+
+/**
+ * Leader election on a {@code coordination.k8s.io} Lease with fabric8's {@code LeaderElector}: of all replicas
+ * only the lease holder emits. When leader election is switched off the one instance leads from the start.
+ */
+public final class Leadership implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(Leadership.class);
+
+    private final KubernetesClient client;
+    private final CollectorProperties.LeaderElection config;
+    private final String namespace;
+    private final String identity;
+    private final LeadershipListener listener;
+    private final Executor callbacks;
+    private CompletableFuture<?> election;
+
+    public Leadership(KubernetesClient client, CollectorProperties.LeaderElection config, String namespace,
+            String identity, LeadershipListener listener, Executor callbacks) {
+        this.client = client;
+        this.config = config;
+        this.namespace = namespace;
+        this.identity = identity;
+        this.listener = listener;
+        // the listener does blocking API calls; fabric8 may call back on a client I/O thread
+        this.callbacks = callbacks;
+    }
+
+    public synchronized void start() {
+        if (!config.enabled()) {
+            log.info("Leader election is off: this instance emits (run a single replica)");
+            listener.startLeading();
+            return;
+        }
+        log.info("Competing for Lease {}/{} as {}", namespace, config.leaseName(), identity);
+        election = client.leaderElector()
+                .withConfig(new LeaderElectionConfigBuilder()
+                        .withName(config.leaseName())
+                        .withLock(new LeaseLock(namespace, config.leaseName(), identity))
+                        .withLeaseDuration(config.leaseDuration())
+                        .withRenewDeadline(config.renewDeadline())
+                        .withRetryPeriod(config.retryPeriod())
+                        .withReleaseOnCancel(true)
+                        .withLeaderCallbacks(new LeaderCallbacks(
+                                () -> {
+                                    log.info("{} leads: emitting events", identity);
+                                    notify(listener::startLeading);
+                                },
+                                () -> {
+                                    log.info("{} stopped leading: no longer emitting", identity);
+                                    notify(listener::stopLeading);
+                                },
+                                leader -> log.info("Lease {}/{} is held by {}", namespace, config.leaseName(), leader)))
+                        .build())
+                .build()
+                .start();
+    }
+
+    private void notify(Runnable change) {
+        try {
+            callbacks.execute(change);
+        } catch (RejectedExecutionException e) {
+            log.debug("Leadership change after the collector stopped; nothing left to tell", e);
+        }
+    }
+
+    /** Gives up the lease (released, so a follower takes over at once rather than after the lease duration). */
+    @Override
+    public synchronized void close() {
+        if (election != null) {
+            election.cancel(true);
+            election = null;
+        } else if (!config.enabled()) {
+            listener.stopLeading();
+        }
+    }
+}

@@ -1,0 +1,85 @@
+package io.sightline.collector.pipeline;
+
+import java.time.Clock;
+import java.util.Optional;
+import java.util.UUID;
+
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.health.contributor.Health;
+import org.springframework.boot.health.contributor.HealthIndicator;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.sightline.collector.config.CollectorProperties;
+import io.sightline.collector.metrics.CollectorMetrics;
+
+/** Wires the collector into the application when {@code sightline.collector.enabled} is true (the default). */
+@Configuration(proxyBeanMethods = false)
+@ConditionalOnProperty(prefix = "sightline.collector", name = "enabled", matchIfMissing = true)
+public class CollectorConfiguration {
+
+    @Bean(destroyMethod = "close")
+    @ConditionalOnMissingBean
+    KubernetesClient kubernetesClient() {
+        return new KubernetesClientBuilder().build();
+    }
+
+    @Bean
+    CollectorMetrics collectorMetrics(MeterRegistry registry) {
+        return new CollectorMetrics(registry);
+    }
+
+    @Bean
+    EventCollector eventCollector(KubernetesClient client, CollectorProperties properties, CollectorMetrics metrics) {
+        String selfNamespace = properties.selfNamespace().isEmpty()
+                ? Optional.ofNullable(client.getNamespace()).orElse("default")
+                : properties.selfNamespace();
+        return new EventCollector(client, properties, selfNamespace, identity(), metrics, Clock.systemUTC());
+    }
+
+    @Bean
+    SmartLifecycle eventCollectorLifecycle(EventCollector collector) {
+        return new SmartLifecycle() {
+            private volatile boolean running;
+
+            @Override
+            public void start() {
+                collector.start();
+                running = true;
+            }
+
+            @Override
+            public void stop() {
+                collector.close();
+                running = false;
+            }
+
+            @Override
+            public boolean isRunning() {
+                return running;
+            }
+        };
+    }
+
+    /** Readiness: not ready until the informers have listed every event and are watching. */
+    @Bean
+    HealthIndicator eventInformers(EventCollector collector) {
+        return () -> collector.isSynced()
+                ? Health.up().withDetail("leader", collector.isLeading()).build()
+                : Health.outOfService().withDetail("reason", "informers have not synced yet").build();
+    }
+
+    /** The pod name (Downward API) identifies this replica in the Lease. */
+    private static String identity() {
+        String pod = System.getenv("POD_NAME");
+        if (pod == null || pod.isEmpty()) {
+            pod = System.getenv("HOSTNAME");
+        }
+        return pod == null || pod.isEmpty() ? "event-collector-" + UUID.randomUUID() : pod;
+    }
+}

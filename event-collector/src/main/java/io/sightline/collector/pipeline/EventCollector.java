@@ -1,0 +1,248 @@
+package io.sightline.collector.pipeline;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.sightline.collector.checkpoint.Checkpoint;
+import io.sightline.collector.checkpoint.ConfigMapCheckpointStore;
+import io.sightline.collector.checkpoint.Gap;
+import io.sightline.collector.config.CollectorProperties;
+import io.sightline.collector.filter.EventFilter;
+import io.sightline.collector.leader.Leadership;
+import io.sightline.collector.leader.LeadershipListener;
+import io.sightline.collector.metrics.CollectorMetrics;
+import io.sightline.collector.metrics.CollectorMetrics.DropReason;
+import io.sightline.collector.occurrence.Emitted;
+import io.sightline.collector.occurrence.OccurrenceTracker;
+import io.sightline.collector.output.RecordWriter;
+import io.sightline.collector.watch.EventApi;
+import io.sightline.collector.watch.EventInformers;
+import io.sightline.collector.watch.EventSink;
+import io.sightline.collector.watch.KubeEvent;
+
+/**
+ * The collector: informers feed every replica's view, only the leader turns new occurrences into records and
+ * metric increases, and the leader checkpoints what it emitted so the next leader (or itself after a restart)
+ * continues without duplicates. Notifications and leadership changes are serialised on this object's monitor.
+ */
+public final class EventCollector implements EventSink, LeadershipListener, AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(EventCollector.class);
+
+    private final CollectorProperties properties;
+    private final EventFilter filter;
+    private final OccurrenceTracker tracker = new OccurrenceTracker();
+    private final CollectorMetrics metrics;
+    private final RecordWriter writer;
+    private final ConfigMapCheckpointStore checkpoints;
+    private final EventInformers informers;
+    private final Leadership leadership;
+    private final Clock clock;
+    private final ScheduledExecutorService scheduler;
+
+    private boolean leading;
+    private boolean changedSinceCheckpoint;
+    private ScheduledFuture<?> checkpointTask;
+    private volatile Checkpoint lastSaved;
+    private volatile boolean closed;
+
+    public EventCollector(KubernetesClient client, CollectorProperties properties, String selfNamespace,
+            String identity, CollectorMetrics metrics, Clock clock) {
+        this.properties = properties;
+        this.filter = new EventFilter(properties);
+        this.metrics = metrics;
+        this.clock = clock;
+        var output = properties.output();
+        this.writer = new RecordWriter(output.path(), output.queueCapacity(), output.maxFileSize().toBytes(),
+                output.maxFiles(), metrics);
+        this.checkpoints = properties.checkpoint().enabled()
+                ? new ConfigMapCheckpointStore(client, selfNamespace, properties.checkpoint().configMapName())
+                : null;
+        this.informers = new EventInformers(client, EventApi.resolve(properties.apiChoice(), client),
+                properties.namespaces(), this, metrics, clock);
+        // one thread for leadership changes and checkpoints: they stay in order and off the client's I/O threads
+        this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "event-collector-leadership");
+            t.setDaemon(true);
+            return t;
+        });
+        this.leadership = new Leadership(client, properties.leaderElection(), selfNamespace, identity, this,
+                scheduler);
+    }
+
+    /**
+     * Starts watching, and competes for leadership once the informers have synced: a leader must know every
+     * stored event before it decides what is new.
+     */
+    public CompletableFuture<Void> start() {
+        return informers.start().thenRunAsync(() -> {
+            if (!closed) {
+                leadership.start();
+            }
+        }, scheduler);
+    }
+
+    /** Readiness: the informers have listed everything and are watching. */
+    public boolean isSynced() {
+        return informers.hasSynced();
+    }
+
+    public synchronized boolean isLeading() {
+        return leading;
+    }
+
+    /** The checkpoint this instance wrote last, if any. */
+    public Optional<Checkpoint> lastSavedCheckpoint() {
+        return Optional.ofNullable(lastSaved);
+    }
+
+    /** Records waiting for the writer. */
+    public int queuedRecords() {
+        return writer.queued();
+    }
+
+    @Override
+    public synchronized void upsert(KubeEvent event) {
+        if (leading && filter.accepts(event)) {
+            emitIfNew(event);
+        }
+    }
+
+    @Override
+    public synchronized void deleted(String uid) {
+        if (leading) {
+            tracker.forget(uid);
+            changedSinceCheckpoint = true;
+        }
+    }
+
+    @Override
+    public synchronized void startLeading() {
+        if (closed) {
+            return;
+        }
+        List<KubeEvent> stored = informers.snapshot().stream().filter(filter::accepts).toList();
+        Optional<Checkpoint> checkpoint = checkpoints == null ? Optional.empty() : checkpoints.load();
+        tracker.reset(checkpoint.map(Checkpoint::emitted).orElse(Map.of()));
+        checkpoint.ifPresent(c -> {
+            inheritPrunedFromCheckpoint(c, stored);
+            reportGap(c);
+        });
+        Set<String> storedUids = new HashSet<>();
+        stored.forEach(e -> storedUids.add(e.uid()));
+        tracker.retainOnly(storedUids);
+        leading = true;
+        metrics.leader(true);
+        stored.forEach(this::emitIfNew);
+        changedSinceCheckpoint = true;
+        if (checkpoints != null) {
+            long interval = properties.checkpoint().interval().toMillis();
+            checkpointTask = scheduler.scheduleWithFixedDelay(this::checkpointIfChanged, interval, interval,
+                    TimeUnit.MILLISECONDS);
+        }
+    }
+
+    @Override
+    public synchronized void stopLeading() {
+        // no final checkpoint here: another replica may already lead and write its own
+        leading = false;
+        metrics.leader(false);
+        if (checkpointTask != null) {
+            checkpointTask.cancel(false);
+            checkpointTask = null;
+        }
+    }
+
+    /**
+     * Graceful stop: a leader writes a last checkpoint and releases its lease so the follower takes over at once
+     * with nothing to repeat; then the queued records are written.
+     */
+    @Override
+    public void close() {
+        closed = true;
+        boolean wasLeading;
+        synchronized (this) {
+            wasLeading = leading;
+        }
+        if (wasLeading && checkpoints != null) {
+            saveCheckpoint();
+        }
+        leadership.close();
+        stopLeading();
+        scheduler.shutdownNow();
+        informers.close();
+        writer.close();
+    }
+
+    private void emitIfNew(KubeEvent event) {
+        tracker.observe(event).ifPresent(occurrence -> {
+            metrics.occurrences(event, occurrence.increase());
+            writer.submit(event);
+            changedSinceCheckpoint = true;
+        });
+    }
+
+    /**
+     * The checkpoint only holds events younger than the TTL. A stored event older than that window which the
+     * checkpoint does not know was emitted before it was pruned, so it is inherited instead of repeated.
+     */
+    private void inheritPrunedFromCheckpoint(Checkpoint checkpoint, List<KubeEvent> stored) {
+        Instant pruneHorizon = checkpoint.savedAt().minus(properties.eventTtl());
+        stored.stream()
+                .filter(e -> !tracker.contains(e.uid()) && e.occurredAt().isBefore(pruneHorizon))
+                .forEach(tracker::markEmitted);
+    }
+
+    /** Logged once per takeover, and counted as one {@code records_dropped_total{reason="gap"}}. */
+    private void reportGap(Checkpoint checkpoint) {
+        Gap.between(checkpoint, clock.instant(), properties.eventTtl()).ifPresent(gap -> {
+            metrics.dropped(DropReason.GAP);
+            log.warn("Event gap: occurrences between {} and {} may be lost. No collector was leading for longer than "
+                    + "the event TTL ({}), so events that changed in that time have expired. Keep two replicas "
+                    + "running to avoid this.", gap.from(), gap.to(), properties.eventTtl());
+        });
+    }
+
+    private void checkpointIfChanged() {
+        synchronized (this) {
+            if (!leading || !changedSinceCheckpoint) {
+                return;
+            }
+            changedSinceCheckpoint = false;
+        }
+        saveCheckpoint();
+    }
+
+    private void saveCheckpoint() {
+        Checkpoint checkpoint;
+        synchronized (this) {
+            Instant now = clock.instant();
+            checkpoint = new Checkpoint(now, tracker.snapshotSince(now.minus(properties.eventTtl())));
+        }
+        try {
+            checkpoints.save(checkpoint);
+            lastSaved = checkpoint;
+        } catch (RuntimeException e) {
+            synchronized (this) {
+                changedSinceCheckpoint = true;
+            }
+            log.warn("Writing the checkpoint ConfigMap failed ({}); retrying in {}. Until it succeeds a restart may "
+                    + "repeat recent events. Check the Role in event-collector/k8s/role.yaml.", e.toString(),
+                    properties.checkpoint().interval());
+        }
+    }
+}

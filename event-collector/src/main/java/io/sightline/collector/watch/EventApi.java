@@ -1,0 +1,29 @@
+package io.sightline.collector.watch;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.sightline.collector.config.CollectorProperties.EventApiChoice;
+
+/** The Events API being read: {@code events.k8s.io/v1} where the server has it, else {@code core/v1}. */
+public enum EventApi {
+    EVENTS_V1, CORE_V1;
+
+    private static final Logger log = LoggerFactory.getLogger(EventApi.class);
+
+    /** Resolves {@code auto} by API discovery. */
+    public static EventApi resolve(EventApiChoice choice, KubernetesClient client) {
+        return switch (choice) {
+            case EVENTS_V1 -> EVENTS_V1;
+            case CORE_V1 -> CORE_V1;
+            case AUTO -> {
+                boolean hasEventsV1 = client.supports(io.fabric8.kubernetes.api.model.events.v1.Event.class);
+                if (!hasEventsV1) {
+                    log.info("The API server does not serve events.k8s.io/v1; reading core/v1 events");
+                }
+                yield hasEventsV1 ? EVENTS_V1 : CORE_V1;
+            }
+        };
+    }
+}

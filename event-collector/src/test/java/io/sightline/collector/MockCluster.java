@@ -1,0 +1,164 @@
+package io.sightline.collector;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.EventBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMixedDispatcher;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.mockwebserver.Context;
+import io.fabric8.mockwebserver.MockWebServer;
+import io.fabric8.mockwebserver.ServerRequest;
+import io.fabric8.mockwebserver.ServerResponse;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.sightline.collector.config.CollectorProperties;
+import io.sightline.collector.metrics.CollectorMetrics;
+import io.sightline.collector.pipeline.EventCollector;
+import org.springframework.util.unit.DataSize;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Test fixture: a fabric8 {@link KubernetesMockServer} stands in for the API server (there is none on these
+ * machines), plus helpers to build collectors against it and read what they wrote.
+ */
+public final class MockCluster implements AutoCloseable {
+
+    public static final String SELF_NAMESPACE = "sightline";
+
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+
+    private final KubernetesMockServer server;
+    private final KubernetesClient client;
+    private final List<AutoCloseable> toClose = new ArrayList<>();
+
+    private MockCluster(KubernetesMockServer server) {
+        this.server = server;
+        server.init();
+        this.client = server.createClient();
+    }
+
+    /** CRUD mode: the mock keeps objects, versions them and serves list and watch like the API server. */
+    public static MockCluster crud() {
+        return new MockCluster(new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
+                new KubernetesCrudDispatcher(), false));
+    }
+
+    /** Expectations first (e.g. a 410 watch), CRUD for everything not expected. */
+    public static MockCluster mixed() {
+        Map<ServerRequest, java.util.Queue<ServerResponse>> responses = new HashMap<>();
+        return new MockCluster(new KubernetesMockServer(new Context(), new MockWebServer(), responses,
+                new KubernetesMixedDispatcher(responses), false));
+    }
+
+    public KubernetesMockServer server() {
+        return server;
+    }
+
+    public KubernetesClient client() {
+        return client;
+    }
+
+    /** A client of its own, e.g. for a second replica that can be cut off alone. */
+    public KubernetesClient newClient() {
+        KubernetesClient c = server.createClient();
+        toClose.add(c);
+        return c;
+    }
+
+    public static CollectorProperties properties(Path output, String api, boolean leaderElection,
+            Duration checkpointInterval, int queueCapacity) {
+        return new CollectorProperties(true, List.of(), List.of(), "Normal", "", api, Duration.ofHours(1),
+                SELF_NAMESPACE,
+                new CollectorProperties.Output(output, queueCapacity, DataSize.ofMegabytes(50), 2),
+                new CollectorProperties.Checkpoint(true, "sightline-event-collector-checkpoint", checkpointInterval),
+                new CollectorProperties.LeaderElection(leaderElection, "sightline-event-collector",
+                        Duration.ofMillis(2000), Duration.ofMillis(1500), Duration.ofMillis(250)));
+    }
+
+    /** A started collector; closed with the cluster. */
+    public Replica start(String identity, KubernetesClient c, CollectorProperties properties, Clock clock) {
+        MeterRegistry registry = new SimpleMeterRegistry();
+        EventCollector collector = new EventCollector(c, properties, SELF_NAMESPACE, identity,
+                new CollectorMetrics(registry), clock);
+        toClose.add(collector);
+        collector.start();
+        return new Replica(collector, registry, properties.output().path());
+    }
+
+    /** A core/v1 event as kubelet would report it. */
+    public static Event coreEvent(String namespace, String name, String reason, String type, int count,
+            Instant first, Instant last) {
+        return new EventBuilder()
+                .withNewMetadata().withNamespace(namespace).withName(name).endMetadata()
+                .withNewInvolvedObject().withKind("Pod").withName(name.split("\\.")[0]).withNamespace(namespace)
+                .endInvolvedObject()
+                .withReason(reason).withType(type).withMessage("Back-off restarting failed container \"app\"")
+                .withCount(count)
+                .withFirstTimestamp(first.truncatedTo(ChronoUnit.SECONDS).toString())
+                .withLastTimestamp(last.truncatedTo(ChronoUnit.SECONDS).toString())
+                .withReportingComponent("kubelet").withReportingInstance("node-1")
+                .build();
+    }
+
+    public Event createCore(Event event) {
+        return client.resource(event).create();
+    }
+
+    /** The collector's view of one replica. */
+    public record Replica(EventCollector collector, MeterRegistry registry, Path output) {
+
+        public List<JsonNode> records() {
+            if (!Files.exists(output)) {
+                return List.of();
+            }
+            try {
+                return Files.readAllLines(output).stream().map(JSON::readTree).toList();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+
+        /** {@code uid:count} per record, the identity of an occurrence. */
+        public List<String> occurrences() {
+            return records().stream().map(r -> r.get("event_uid").asString() + ":" + r.get("count").asLong()).toList();
+        }
+
+        public double counter(String name, String... tags) {
+            var search = registry.find(name).tags(tags);
+            return search.counters().stream().mapToDouble(c -> c.count()).sum();
+        }
+
+        public double kubeEvents(String... tags) {
+            return counter("sightline.kube.events", tags);
+        }
+
+        public double gauge(String name) {
+            var g = registry.find(name).gauge();
+            return g == null ? Double.NaN : g.value();
+        }
+    }
+
+    @Override
+    public void close() throws Exception {
+        for (int i = toClose.size() - 1; i >= 0; i--) {
+            toClose.get(i).close();
+        }
+        client.close();
+        server.destroy();
+    }
+}
