@@ -3,6 +3,7 @@ package io.sightline.dashboards;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashSet;
@@ -16,7 +17,7 @@ import org.junit.jupiter.api.Test;
 /**
  * Pins the dashboards to docs/telemetry-contract.md: dashboard uids, datasource uids, template variables, and
  * every metric name a dashboard queries (Sightline's own from the contract's tables, Micrometer's from the
- * names the starter exposes).
+ * names the starter exposes, recording rules from k8s-monitoring/rules).
  */
 class ContractTest {
 
@@ -71,14 +72,17 @@ class ContractTest {
   }
 
   @Test
-  void everyMetricQueriedIsInTheContractOrIsAStandardName() {
+  void everyMetricQueriedIsInTheContractOrIsAStandardName() throws IOException {
     Set<String> used = new HashSet<>();
     DashboardQueries.of(Dashboard.loadAll()).stream()
         .filter(q -> q.language() == QueryLanguage.PROMQL)
         .forEach(q -> used.addAll(metricNames(q.expression())));
     assertThat(used).as("metric names found").contains("sightline_build_info", "jvm_memory_used_bytes");
+    Set<String> recorded = recordingRules();
     for (String metric : used) {
-      if (metric.startsWith("sightline_")) {
+      if (metric.contains(":")) {
+        assertThat(recorded).as("%s is not recorded by k8s-monitoring/rules/*.yaml", metric).contains(metric);
+      } else if (metric.startsWith("sightline_")) {
         String family = metric.replaceFirst("_(bucket|count|sum)$", "");
         assertThat(contract).as("%s is not in docs/telemetry-contract.md", metric)
             .containsAnyOf("`" + metric + "`", "`" + family + "`");
@@ -106,6 +110,21 @@ class ContractTest {
       String name = m.group(1);
       if (m.group(2) == null && !PROMQL_KEYWORDS.contains(name.toLowerCase())) {
         names.add(name);
+      }
+    }
+    return names;
+  }
+
+  /** Names recorded by k8s-monitoring's rule files (the same files the local stack's Prometheus loads). */
+  private static Set<String> recordingRules() throws IOException {
+    Set<String> names = new HashSet<>();
+    Path rules = Dashboard.moduleDirectory().resolveSibling("k8s-monitoring").resolve("rules");
+    try (DirectoryStream<Path> files = Files.newDirectoryStream(rules, "*.yaml")) {
+      for (Path file : files) {
+        Matcher m = Pattern.compile("(?m)^\\s*-?\\s*record:\\s*(\\S+)").matcher(Files.readString(file));
+        while (m.find()) {
+          names.add(m.group(1));
+        }
       }
     }
     return names;
