@@ -17,18 +17,20 @@ public record Dashboard(Path file, String text, JsonNode json) {
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  /** The module directory: the working directory under Maven, or {@code dashboards/} from the repository root. */
+  /**
+   * The module directory, found from the working directory: this module (under Maven), the repository root,
+   * or a sibling module (such as the local stack reusing these helpers).
+   */
   public static Path moduleDirectory() {
     Path here = Path.of("").toAbsolutePath();
-    if (Files.exists(here.resolve("kustomization.yaml"))) {
-      return here;
-    }
-    Path fromRoot = here.resolve("dashboards");
-    if (Files.exists(fromRoot.resolve("kustomization.yaml"))) {
-      return fromRoot;
+    for (Path candidate : List.of(here, here.resolve("dashboards"), here.resolveSibling("dashboards"))) {
+      if (Files.exists(candidate.resolve("kustomization.yaml")) && Files.exists(candidate.resolve("pom.xml"))
+          && Files.exists(candidate.resolve("sightline-service.json"))) {
+        return candidate;
+      }
     }
     throw new IllegalStateException("cannot find the dashboards module from " + here
-        + "; run the tests from the module or the repository root");
+        + "; run from the repository root, the dashboards module or a sibling module");
   }
 
   /** Every {@code *.json} file of the module directory, sorted by name. */
