@@ -30,10 +30,6 @@ public final class HttpSender {
         this.client = builder.build();
     }
 
-    public HttpSettings settings() {
-        return settings;
-    }
-
     /**
      * POSTs {@code body}; throws {@link IOException} when the server cannot be reached, the connection
      * breaks or the request times out. Any HTTP status is returned, not thrown.

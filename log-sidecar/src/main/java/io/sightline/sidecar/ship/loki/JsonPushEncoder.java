@@ -53,8 +53,9 @@ final class JsonPushEncoder implements LokiEncoder {
     private void writeStream(JsonGenerator json, LokiStream stream) throws IOException {
         json.writeStartObject();
         json.writeObjectFieldStart("stream");
-        for (int i = 0; i < stream.labelNames().size(); i++) {
-            json.writeStringField(stream.labelNames().get(i), stream.labelValues().get(i));
+        StreamLabels labels = stream.labels();
+        for (int i = 0; i < labels.names().size(); i++) {
+            json.writeStringField(labels.names().get(i), labels.values().get(i));
         }
         json.writeEndObject();
         json.writeArrayFieldStart("values");

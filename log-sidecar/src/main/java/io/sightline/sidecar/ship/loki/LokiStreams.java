@@ -26,7 +26,7 @@ final class LokiStreams {
     private final Identity identity;
     private final String defaultServiceName;
     /** Built once per service name: label rendering is not per-batch work. */
-    private final Map<String, LokiStream> templates = new ConcurrentHashMap<>();
+    private final Map<String, StreamLabels> labelsByService = new ConcurrentHashMap<>();
 
     LokiStreams(Identity identity, String defaultServiceName) {
         this.identity = identity;
@@ -45,8 +45,7 @@ final class LokiStreams {
         for (Map.Entry<String, List<LogRecord>> entry : byService.entrySet()) {
             List<LogRecord> entries = entry.getValue();
             entries.sort(BY_TIMESTAMP);
-            LokiStream template = templates.computeIfAbsent(entry.getKey(), this::template);
-            streams.add(new LokiStream(template.labelNames(), template.labelValues(), template.selector(), entries));
+            streams.add(new LokiStream(labelsByService.computeIfAbsent(entry.getKey(), this::labels), entries));
         }
         return streams;
     }
@@ -65,7 +64,7 @@ final class LokiStreams {
         return value == null || value.isEmpty() ? null : value;
     }
 
-    private LokiStream template(String serviceName) {
+    private StreamLabels labels(String serviceName) {
         List<String> names = new ArrayList<>(4);
         List<String> values = new ArrayList<>(4);
         addLabel(names, values, "cluster", identity.cluster());
@@ -81,7 +80,7 @@ final class LokiStreams {
             appendEscaped(selector, values.get(i));
             selector.append('"');
         }
-        return new LokiStream(List.copyOf(names), List.copyOf(values), selector.append('}').toString(), List.of());
+        return new StreamLabels(List.copyOf(names), List.copyOf(values), selector.append('}').toString());
     }
 
     private static void addLabel(List<String> names, List<String> values, String name, String value) {

@@ -2,6 +2,7 @@ package io.sightline.sidecar.ship.loki;
 
 import com.google.protobuf.CodedOutputStream;
 import com.google.protobuf.Timestamp;
+import com.google.protobuf.WireFormat;
 import io.sightline.sidecar.parse.LogRecord;
 import io.sightline.sidecar.ship.loki.logproto.EntryAdapter;
 import io.sightline.sidecar.ship.loki.logproto.LabelPairAdapter;
@@ -45,7 +46,7 @@ final class ProtobufPushEncoder implements LokiEncoder {
         int e = 0;
         for (int s = 0; s < push.size(); s++) {
             LokiStream stream = push.get(s);
-            int size = CodedOutputStream.computeStringSize(StreamAdapter.LABELS_FIELD_NUMBER, stream.selector());
+            int size = CodedOutputStream.computeStringSize(StreamAdapter.LABELS_FIELD_NUMBER, stream.labels().selector());
             for (LogRecord record : stream.entries()) {
                 int entrySize = entrySize(record);
                 entrySizes[e++] = entrySize;
@@ -62,11 +63,11 @@ final class ProtobufPushEncoder implements LokiEncoder {
         e = 0;
         for (int s = 0; s < push.size(); s++) {
             LokiStream stream = push.get(s);
-            out.writeTag(PushRequest.STREAMS_FIELD_NUMBER, 2);
+            out.writeTag(PushRequest.STREAMS_FIELD_NUMBER, WireFormat.WIRETYPE_LENGTH_DELIMITED);
             out.writeUInt32NoTag(streamSizes[s]);
-            out.writeString(StreamAdapter.LABELS_FIELD_NUMBER, stream.selector());
+            out.writeString(StreamAdapter.LABELS_FIELD_NUMBER, stream.labels().selector());
             for (LogRecord record : stream.entries()) {
-                out.writeTag(StreamAdapter.ENTRIES_FIELD_NUMBER, 2);
+                out.writeTag(StreamAdapter.ENTRIES_FIELD_NUMBER, WireFormat.WIRETYPE_LENGTH_DELIMITED);
                 out.writeUInt32NoTag(entrySizes[e++]);
                 writeEntry(out, record);
             }
@@ -93,7 +94,7 @@ final class ProtobufPushEncoder implements LokiEncoder {
 
     private void writeEntry(CodedOutputStream out, LogRecord record) throws IOException {
         long nanos = record.timestampNanos();
-        out.writeTag(EntryAdapter.TIMESTAMP_FIELD_NUMBER, 2);
+        out.writeTag(EntryAdapter.TIMESTAMP_FIELD_NUMBER, WireFormat.WIRETYPE_LENGTH_DELIMITED);
         out.writeUInt32NoTag(timestampSize(nanos));
         if (seconds(nanos) != 0) {
             out.writeInt64(Timestamp.SECONDS_FIELD_NUMBER, seconds(nanos));
@@ -106,7 +107,7 @@ final class ProtobufPushEncoder implements LokiEncoder {
             String value = streams.metadataValue(i, record);
             if (value != null) {
                 String name = LokiStreams.METADATA_NAMES[i];
-                out.writeTag(EntryAdapter.STRUCTUREDMETADATA_FIELD_NUMBER, 2);
+                out.writeTag(EntryAdapter.STRUCTUREDMETADATA_FIELD_NUMBER, WireFormat.WIRETYPE_LENGTH_DELIMITED);
                 out.writeUInt32NoTag(pairSize(name, value));
                 out.writeString(LabelPairAdapter.NAME_FIELD_NUMBER, name);
                 out.writeString(LabelPairAdapter.VALUE_FIELD_NUMBER, value);

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadFeature;
 import io.sightline.sidecar.parse.Identity;
 import io.sightline.sidecar.parse.LogRecord;
 import java.io.ByteArrayOutputStream;
@@ -27,7 +28,7 @@ final class BulkRequestWriter {
 
     /** Lines with duplicate keys become {@code {"message": line}} instead of being refused by OpenSearch. */
     private static final JsonFactory JSON = JsonFactory.builder()
-            .enable(com.fasterxml.jackson.core.StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
             .build();
     private static final Set<String> SIDECAR_FIELDS = Set.of("@timestamp", "namespace", "pod", "node", "container", "cluster");
     private static final DateTimeFormatter TIMESTAMP = DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSSX")

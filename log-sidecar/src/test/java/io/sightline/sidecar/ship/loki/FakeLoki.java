@@ -25,6 +25,7 @@ import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -67,7 +68,7 @@ final class FakeLoki implements AutoCloseable {
     /** What one request carried, stored or not. */
     record Request(Map<String, List<String>> headers, int status) {
         String header(String name) {
-            List<String> values = headers.get(name.toLowerCase(java.util.Locale.ROOT));
+            List<String> values = headers.get(name.toLowerCase(Locale.ROOT));
             return values == null ? null : values.get(0);
         }
     }
@@ -137,7 +138,7 @@ final class FakeLoki implements AutoCloseable {
             }
             Answer answer = answer(exchange, body);
             Map<String, List<String>> headers = new TreeMap<>();
-            exchange.getRequestHeaders().forEach((k, v) -> headers.put(k.toLowerCase(java.util.Locale.ROOT), List.copyOf(v)));
+            exchange.getRequestHeaders().forEach((k, v) -> headers.put(k.toLowerCase(Locale.ROOT), List.copyOf(v)));
             requests.add(new Request(headers, answer.status));
             answer.headers.forEach((k, v) -> exchange.getResponseHeaders().add(k, v));
             byte[] message = answer.body.getBytes(StandardCharsets.UTF_8);
