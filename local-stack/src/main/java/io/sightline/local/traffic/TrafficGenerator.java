@@ -1,0 +1,130 @@
+package io.sightline.local.traffic;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Sends requests to the demo service instances at a fixed, bounded rate (round robin), a mix of reads, writes
+ * and deletes chosen by {@link DemoRequests}; during the failure burst every request asks for a failure, so
+ * the error-ratio alerts have something to fire on.
+ */
+public final class TrafficGenerator implements AutoCloseable {
+
+    private static final int MAX_IN_FLIGHT = 32;
+    private static final Duration SLOW_THRESHOLD = Duration.ofMillis(250);
+
+    private final HttpClient http;
+    private final List<URI> instances;
+    private final DemoRequests requests;
+    private final double requestsPerSecond;
+    private final FailureBurst burst;
+    private final ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(runnable -> {
+        Thread thread = new Thread(runnable, "traffic-generator");
+        thread.setDaemon(true);
+        return thread;
+    });
+    private final Semaphore inFlight = new Semaphore(MAX_IN_FLIGHT);
+    private final Random random = new Random();
+    private final AtomicLong sent = new AtomicLong();
+    private final AtomicLong failed = new AtomicLong();
+    private final AtomicLong slow = new AtomicLong();
+    private final AtomicLong skipped = new AtomicLong();
+    private final AtomicLong burstSent = new AtomicLong();
+    private final AtomicLong burstFailed = new AtomicLong();
+    private volatile Instant startedAt;
+    private long tick;
+
+    /** A window, relative to the start of the traffic, in which every request asks for a failure. */
+    public record FailureBurst(Duration startsAfter, Duration length) {
+        boolean covers(Duration sinceStart) {
+            return sinceStart.compareTo(startsAfter) >= 0 && sinceStart.compareTo(startsAfter.plus(length)) < 0;
+        }
+    }
+
+    public TrafficGenerator(HttpClient http, List<URI> instances, DemoRequests requests, double requestsPerSecond,
+                            FailureBurst burst) {
+        if (instances.isEmpty() || requestsPerSecond <= 0) {
+            throw new IllegalArgumentException("traffic needs at least one instance and a rate above zero");
+        }
+        this.http = http;
+        this.instances = List.copyOf(instances);
+        this.requests = requests;
+        this.requestsPerSecond = requestsPerSecond;
+        this.burst = burst;
+    }
+
+    public void start() {
+        startedAt = Instant.now();
+        long periodMicros = Math.max(1, (long) (1_000_000 / requestsPerSecond));
+        ticker.scheduleAtFixedRate(this::sendOne, 0, periodMicros, TimeUnit.MICROSECONDS);
+    }
+
+    /** When the failure burst begins (null before {@link #start()}). */
+    public Instant burstStartsAt() {
+        return startedAt == null ? null : startedAt.plus(burst.startsAfter());
+    }
+
+    public Instant burstEndsAt() {
+        return startedAt == null ? null : startedAt.plus(burst.startsAfter()).plus(burst.length());
+    }
+
+    public boolean inBurst() {
+        return startedAt != null && burst.covers(Duration.between(startedAt, Instant.now()));
+    }
+
+    public TrafficStats stats() {
+        return new TrafficStats(sent.get(), failed.get(), slow.get(), skipped.get(), burstSent.get(), burstFailed.get());
+    }
+
+    private void sendOne() {
+        if (!inFlight.tryAcquire()) {
+            skipped.incrementAndGet();
+            return;
+        }
+        boolean burstRequest = inBurst();
+        URI instance = instances.get((int) (tick++ % instances.size()));
+        HttpRequest request = burstRequest ? requests.failing(instance, random) : requests.next(instance, random);
+        long startNanos = System.nanoTime();
+        sent.incrementAndGet();
+        if (burstRequest) {
+            burstSent.incrementAndGet();
+        }
+        http.sendAsync(request, HttpResponse.BodyHandlers.discarding()).whenComplete((response, error) -> {
+            inFlight.release();
+            if (Duration.ofNanos(System.nanoTime() - startNanos).compareTo(SLOW_THRESHOLD) > 0) {
+                slow.incrementAndGet();
+            }
+            if (error != null || response.statusCode() >= 500) {
+                failed.incrementAndGet();
+                if (burstRequest) {
+                    burstFailed.incrementAndGet();
+                }
+            }
+        });
+    }
+
+    /** Stops sending and waits (bounded) for the requests still in flight, so their log lines are written. */
+    @Override
+    public void close() {
+        ticker.shutdownNow();
+        try {
+            ticker.awaitTermination(5, TimeUnit.SECONDS);
+            if (inFlight.tryAcquire(MAX_IN_FLIGHT, 30, TimeUnit.SECONDS)) {
+                inFlight.release(MAX_IN_FLIGHT);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,119 @@
+package io.sightline.local.alerts;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import io.sightline.local.RequiredTool;
+import io.sightline.local.check.AlertCheck;
+import io.sightline.local.check.CheckReport;
+import io.sightline.local.http.JsonHttp;
+import io.sightline.local.monitoring.AlertmanagerApi;
+import io.sightline.local.monitoring.AlertmanagerConfig;
+import io.sightline.local.process.ManagedProcess;
+import io.sightline.local.process.Ports;
+import io.sightline.local.process.ProcessSupervisor;
+import io.sightline.local.process.Readiness;
+
+/** The generated alertmanager.yml, run by the real Alertmanager, delivers an alert to the launcher's webhook. */
+class AlertDeliveryTest {
+
+    @TempDir
+    Path dir;
+
+    private AlertWebhookReceiver webhook;
+    private ProcessSupervisor supervisor;
+
+    @AfterEach
+    void stop() {
+        if (supervisor != null) {
+            supervisor.close();
+        }
+        if (webhook != null) {
+            webhook.close();
+        }
+    }
+
+    @Test
+    void alertPostedToAlertmanagerReachesTheWebhook() throws Exception {
+        Path binary = RequiredTool.require("prometheus-alertmanager", "alertmanager");
+        webhook = new AlertWebhookReceiver();
+        Path config = dir.resolve("alertmanager.yml");
+        Files.writeString(config, new AlertmanagerConfig(webhook.url(), Duration.ofSeconds(1), Duration.ofSeconds(5)).toYaml());
+        int port = new Ports().any();
+        supervisor = new ProcessSupervisor(dir.resolve("out"));
+        ManagedProcess alertmanager = supervisor.start("alertmanager", List.of(binary.toString(), "--config.file=" + config,
+                "--storage.path=" + dir.resolve("data"), "--web.listen-address=127.0.0.1:" + port, "--cluster.listen-address="),
+                Map.of());
+        HttpClient client = HttpClient.newHttpClient();
+        URI base = URI.create("http://127.0.0.1:" + port);
+        new Readiness(client).await(alertmanager, base.resolve("/-/ready"), Duration.ofSeconds(60));
+        Instant burst = Instant.now();
+
+        String alert = "[{\"labels\":{\"alertname\":\"ServiceAvailabilityBudgetBurn\",\"namespace\":\"demo\",\"severity\":\"critical\"},"
+                + "\"startsAt\":\"" + Instant.now() + "\"}]";
+        HttpResponse<String> posted = client.send(HttpRequest.newBuilder(base.resolve("/api/v2/alerts"))
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(alert)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(posted.statusCode()).as(posted.body()).isEqualTo(200);
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> webhook.firing().contains("ServiceAvailabilityBudgetBurn"));
+        assertThat(webhook.received()).allSatisfy(a -> assertThat(a.labels()).containsEntry("namespace", "demo"));
+        assertThat(webhook.rejectedPayloads()).isZero();
+        assertThat(new AlertmanagerApi(new JsonHttp(client), base).alerts())
+                .extracting(AlertmanagerApi.Alert::name).contains("ServiceAvailabilityBudgetBurn");
+
+        CheckReport report = new CheckReport();
+        new AlertCheck(webhook).run(report, burst, Duration.ofSeconds(1), Duration.ofSeconds(5));
+        assertThat(report.allPassed()).as(report.render()).isTrue();
+    }
+
+    @Test
+    void alertsActiveBeforeTheBurstDoNotCount() throws IOException {
+        webhook = new AlertWebhookReceiver();
+        post(webhook.url(), "{\"version\":\"4\",\"status\":\"firing\",\"alerts\":[{\"status\":\"firing\","
+                + "\"labels\":{\"alertname\":\"Watchdog\"},\"startsAt\":\"2026-01-01T00:00:00.123456789Z\",\"fingerprint\":\"a\"}]}");
+
+        CheckReport report = new CheckReport();
+        new AlertCheck(webhook).run(report, Instant.parse("2026-01-01T00:10:00Z"), Duration.ofSeconds(10), Duration.ZERO);
+
+        assertThat(report.allPassed()).isFalse();
+        assertThat(report.stages().get(0).detail()).contains("Watchdog(firing)");
+    }
+
+    @Test
+    void unreadablePayloadIsAnsweredWith400AndCounted() throws IOException {
+        webhook = new AlertWebhookReceiver();
+
+        assertThat(post(webhook.url(), "{not json")).isEqualTo(400);
+        assertThat(post(webhook.url(), "{\"status\":\"firing\"}")).isEqualTo(400);
+
+        assertThat(webhook.rejectedPayloads()).isEqualTo(2);
+        assertThat(webhook.received()).isEmpty();
+    }
+
+    private static int post(URI url, String body) throws IOException {
+        try {
+            return HttpClient.newHttpClient().send(HttpRequest.newBuilder(url).POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+                    HttpResponse.BodyHandlers.discarding()).statusCode();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException(e);
+        }
+    }
+}

@@ -1,0 +1,97 @@
+package io.sightline.local.monitoring;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import com.sun.net.httpserver.HttpServer;
+
+import io.sightline.local.RequiredTool;
+import io.sightline.local.check.CheckReport;
+import io.sightline.local.check.ScrapeCheck;
+import io.sightline.local.http.JsonHttp;
+import io.sightline.local.process.ManagedProcess;
+import io.sightline.local.process.Ports;
+import io.sightline.local.process.ProcessSupervisor;
+import io.sightline.local.process.Readiness;
+
+/**
+ * The generated prometheus.yml and file_sd targets, loaded by the real Prometheus binary, give a scraped series
+ * the labels the Kubernetes relabeling gives (namespace, pod, container, node, job = namespace/app).
+ */
+class PrometheusScrapeLabelsTest {
+
+    @TempDir
+    Path dir;
+
+    private HttpServer app;
+    private ProcessSupervisor supervisor;
+
+    @AfterEach
+    void stop() {
+        if (supervisor != null) {
+            supervisor.close();
+        }
+        if (app != null) {
+            app.stop(0);
+        }
+    }
+
+    @Test
+    void scrapedSeriesCarryTheKubernetesLabels() throws IOException {
+        Path prometheusBinary = RequiredTool.require("prometheus");
+        app = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        app.createContext("/actuator/prometheus", exchange -> {
+            byte[] body = "demo_requests_total{application=\"demo-service\"} 7\n".getBytes(StandardCharsets.UTF_8);
+            exchange.sendResponseHeaders(200, body.length);
+            exchange.getResponseBody().write(body);
+            exchange.close();
+        });
+        app.start();
+        ScrapeTarget target = new ScrapeTarget("demo", "demo-service", "demo-service-0", "demo-service", "node-a",
+                "127.0.0.1:" + app.getAddress().getPort(), "/actuator/prometheus");
+        Path targets = Files.createDirectories(dir.resolve("targets"));
+        Path rules = Files.createDirectories(dir.resolve("rules"));
+        ScrapeTargets.write(targets.resolve("local.json"), List.of(target));
+        Path config = dir.resolve("prometheus.yml");
+        Files.writeString(config, new PrometheusConfig(Duration.ofSeconds(1), Duration.ofSeconds(1), null, rules, targets).toYaml());
+
+        int port = new Ports().any();
+        supervisor = new ProcessSupervisor(dir.resolve("out"));
+        ManagedProcess prometheus = supervisor.start("prometheus", List.of(prometheusBinary.toString(),
+                "--config.file=" + config, "--storage.tsdb.path=" + dir.resolve("data"),
+                "--web.listen-address=127.0.0.1:" + port), Map.of());
+        HttpClient client = HttpClient.newHttpClient();
+        new Readiness(client).await(prometheus, URI.create("http://127.0.0.1:" + port + "/-/ready"), Duration.ofSeconds(60));
+        PrometheusApi api = new PrometheusApi(new JsonHttp(client), URI.create("http://127.0.0.1:" + port));
+
+        List<PrometheusApi.Sample> series = await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500))
+                .until(() -> api.query("demo_requests_total"), s -> !s.isEmpty());
+
+        assertThat(series).hasSize(1);
+        assertThat(series.get(0).labels()).containsAllEntriesOf(Map.of(
+                "job", "demo/demo-service", "namespace", "demo", "pod", "demo-service-0",
+                "container", "demo-service", "node", "node-a", "application", "demo-service"));
+        assertThat(series.get(0).labels()).doesNotContainKey("__metrics_path__");
+        assertThat(series.get(0).value()).isEqualTo(7);
+
+        CheckReport report = new CheckReport();
+        new ScrapeCheck(api, List.of(target)).run(report, "demo", List.of(), Duration.ofSeconds(30));
+        assertThat(report.allPassed()).as(report.render()).isTrue();
+    }
+}
