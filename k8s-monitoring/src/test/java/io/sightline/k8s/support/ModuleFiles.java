@@ -1,0 +1,64 @@
+package io.sightline.k8s.support;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+
+/** Where the module's files are: the tests read the manifests and rules from the source tree. */
+public final class ModuleFiles {
+
+    /** k8s-monitoring/ (surefire runs the tests there and also passes it as {@code basedir}). */
+    public static final Path MODULE = Path.of(System.getProperty("basedir", ".")).toAbsolutePath().normalize();
+    public static final Path REPOSITORY = MODULE.getParent();
+    public static final Path BASE = MODULE.resolve("base");
+    public static final Path RULES = MODULE.resolve("rules");
+    public static final Path RULE_TESTS = RULES.resolve("tests");
+    public static final Path OVERLAYS = MODULE.resolve("overlays");
+    public static final Path SIDECAR_COMPONENT = MODULE.resolve("components/log-sidecar");
+    /** A user's Deployment with the log-sidecar component applied, as a user would write it. */
+    public static final Path SIDECAR_FIXTURE = MODULE.resolve("src/test/kustomize/app-with-sidecar");
+    public static final Path CONTRACT = REPOSITORY.resolve("docs/telemetry-contract.md");
+    public static final Path RUNBOOKS = REPOSITORY.resolve("docs/runbooks.md");
+    public static final Path DEPLOY_GUIDE = REPOSITORY.resolve("docs/k8s-monitoring.md");
+
+    private ModuleFiles() {
+    }
+
+    /** The Prometheus rule files: every YAML file in rules/ except its kustomization. */
+    public static List<Path> ruleFiles() {
+        return list(RULES, p -> !p.getFileName().toString().equals("kustomization.yaml"));
+    }
+
+    /** The promtool unit test files in rules/tests/. */
+    public static List<Path> ruleTestFiles() {
+        return list(RULE_TESTS, p -> true);
+    }
+
+    /** Every overlay directory (one kustomization each). */
+    public static List<Path> overlays() {
+        try (Stream<Path> dirs = Files.list(OVERLAYS)) {
+            return dirs.filter(Files::isDirectory).sorted().toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public static String read(Path file) {
+        try {
+            return Files.readString(file);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + file, e);
+        }
+    }
+
+    private static List<Path> list(Path dir, java.util.function.Predicate<Path> filter) {
+        try (Stream<Path> files = Files.list(dir)) {
+            return files.filter(p -> p.getFileName().toString().endsWith(".yaml")).filter(filter).sorted().toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

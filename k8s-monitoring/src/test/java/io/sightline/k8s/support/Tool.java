@@ -1,0 +1,99 @@
+package io.sightline.k8s.support;
+
+import static org.assertj.core.api.Assertions.fail;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.Assumptions;
+
+/**
+ * An external command-line tool the tests run for real (kubectl, promtool, amtool).
+ * A missing tool skips the test with the install command locally and fails it when {@code CI=true}.
+ */
+public enum Tool {
+    KUBECTL("kubectl", "install kubectl (it renders kustomizations offline with `kubectl kustomize`)"),
+    PROMTOOL("promtool", "apt-get install -y --no-install-recommends prometheus"),
+    AMTOOL("amtool", "apt-get install -y --no-install-recommends prometheus-alertmanager");
+
+    private static final long TIMEOUT_SECONDS = 120;
+
+    private final String command;
+    private final String installHint;
+
+    Tool(String command, String installHint) {
+        this.command = command;
+        this.installHint = installHint;
+    }
+
+    /** The tool's path; skips the calling test (or fails it in CI) when the tool is not installed. */
+    public Path require() {
+        Optional<Path> found = locate();
+        if (found.isEmpty()) {
+            String message = command + " is not on the PATH: " + installHint;
+            if ("true".equals(System.getenv("CI"))) {
+                fail(message + " (CI=true: the tests that need it must run)");
+            }
+            Assumptions.abort(message + "; skipping (this fails when CI=true)");
+        }
+        return found.get();
+    }
+
+    /** Runs the tool (after {@link #require()}) and returns its exit code and combined output. */
+    public Result run(Path workDir, String... args) {
+        List<String> commandLine = new ArrayList<>();
+        commandLine.add(require().toString());
+        commandLine.addAll(List.of(args));
+        try {
+            Process process = new ProcessBuilder(commandLine).directory(workDir.toFile()).redirectErrorStream(true)
+                    .start();
+            process.getOutputStream().close();
+            // read before waiting: a full pipe would block the tool
+            String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (!process.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+                fail(String.join(" ", commandLine) + " did not finish within " + TIMEOUT_SECONDS + " s");
+            }
+            return new Result(String.join(" ", commandLine), process.exitValue(), output);
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not run " + commandLine, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while running " + commandLine, e);
+        }
+    }
+
+    private Optional<Path> locate() {
+        String path = System.getenv().getOrDefault("PATH", "");
+        for (String dir : path.split(File.pathSeparator)) {
+            if (dir.isBlank()) {
+                continue;
+            }
+            Path candidate = Path.of(dir, command);
+            if (Files.isRegularFile(candidate) && Files.isExecutable(candidate)) {
+                return Optional.of(candidate);
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** What a tool run produced. */
+    public record Result(String commandLine, int exitCode, String output) {
+
+        /** The output, failing the test with the command and its output when the exit code is not 0. */
+        public String assertSuccess() {
+            if (exitCode != 0) {
+                fail(commandLine + " exited with " + exitCode + ":\n" + output);
+            }
+            return output;
+        }
+    }
+}
