@@ -24,8 +24,11 @@ import java.util.regex.PatternSyntaxException;
  *       balanced {@code {{ }}}.</li>
  *   <li>Range aggregations ({@code count_over_time}, {@code rate}, {@code bytes_over_time}, {@code bytes_rate},
  *       {@code absent_over_time}, and the unwrapped {@code sum/avg/min/max/first/last/stddev/stdvar_over_time},
- *       {@code quantile_over_time}) over a log query with a {@code [duration]} range; unwrapped ones need an
- *       {@code unwrap} stage, the others must not have one; only unwrapped ones take {@code by/without}.</li>
+ *       {@code quantile_over_time}, {@code rate_counter}) over a log query with one {@code [duration]} range
+ *       (after the selector or at the end); unwrapped ones need {@code | unwrap label} (optionally
+ *       {@code duration()}/{@code bytes()}), followed only by label filters; line counters must not unwrap;
+ *       {@code by/without} only on unwrapped ones other than sum_over_time, rate, rate_counter and
+ *       absent_over_time.</li>
  *   <li>Vector aggregations ({@code sum avg min max count stddev stdvar topk bottomk sort sort_desc}) with
  *       {@code by/without} before or after the parentheses; {@code topk}/{@code bottomk} need a number.</li>
  *   <li>Binary operators between metric expressions and numbers, parentheses.</li>
@@ -42,11 +45,17 @@ public final class LogqlSyntax {
     }
   }
 
-  private static final Set<String> RANGE_FUNCTIONS =
-      Set.of("count_over_time", "rate", "bytes_over_time", "bytes_rate", "absent_over_time");
+  /** Count lines or bytes; never an unwrapped label. */
+  private static final Set<String> LOG_RANGE_FUNCTIONS = Set.of("count_over_time", "bytes_over_time", "bytes_rate");
+  /** Need an unwrapped label. */
   private static final Set<String> UNWRAP_RANGE_FUNCTIONS = Set.of("sum_over_time", "avg_over_time",
       "min_over_time", "max_over_time", "first_over_time", "last_over_time", "stddev_over_time",
       "stdvar_over_time", "quantile_over_time", "rate_counter");
+  /** Work on log lines and on unwrapped labels. */
+  private static final Set<String> EITHER_RANGE_FUNCTIONS = Set.of("rate", "absent_over_time");
+  /** Unwrapped aggregations that take no by/without (Loki's metric query documentation). */
+  private static final Set<String> UNGROUPABLE = Set.of("sum_over_time", "absent_over_time", "rate", "rate_counter");
+  private static final Set<String> UNWRAP_CONVERSIONS = Set.of("duration", "duration_seconds", "bytes");
   private static final Set<String> VECTOR_AGGREGATIONS =
       Set.of("sum", "avg", "min", "max", "count", "stddev", "stdvar", "topk", "bottomk", "sort", "sort_desc");
   private static final Set<String> BINARY_KEYWORDS = Set.of("and", "or", "unless");
@@ -114,7 +123,8 @@ public final class LogqlSyntax {
       next++;
       metricExpression();
       expectOp(")");
-    } else if (t.kind == Kind.IDENT && (RANGE_FUNCTIONS.contains(t.text) || UNWRAP_RANGE_FUNCTIONS.contains(t.text))) {
+    } else if (t.kind == Kind.IDENT && (LOG_RANGE_FUNCTIONS.contains(t.text)
+        || UNWRAP_RANGE_FUNCTIONS.contains(t.text) || EITHER_RANGE_FUNCTIONS.contains(t.text))) {
       rangeAggregation();
     } else if (t.kind == Kind.IDENT && VECTOR_AGGREGATIONS.contains(t.text)) {
       vectorAggregation();
@@ -138,14 +148,14 @@ public final class LogqlSyntax {
     if (needsUnwrap && !unwrapped) {
       throw error(function, function.text + " needs an '| unwrap <label>' stage");
     }
-    if (unwrapped && !needsUnwrap && !function.text.equals("rate")) {
+    if (unwrapped && LOG_RANGE_FUNCTIONS.contains(function.text)) {
       throw error(function, function.text + " counts log lines and cannot take an unwrapped label");
     }
     expectOp(")");
     if (peek().is("by") || peek().is("without")) {
-      if (!unwrapped) {
-        throw error(peek(), "grouping is only allowed on unwrapped range aggregations; put " + function.text
-            + " inside sum " + peek().text + " (...)");
+      if (!unwrapped || UNGROUPABLE.contains(function.text)) {
+        throw error(peek(), "grouping is not allowed on " + function.text + (unwrapped ? "" : " of log lines")
+            + "; put it inside sum " + peek().text + " (...)");
       }
       grouping();
     }
@@ -183,9 +193,16 @@ public final class LogqlSyntax {
     expectOp(")");
   }
 
-  /** A log query; with {@code ranged} it must end with a range. Returns whether it has an unwrap stage. */
+  /**
+   * A log query; with {@code ranged} it carries one range, right after the selector or at the end of the
+   * pipeline. Returns whether it has an unwrap stage.
+   */
   private boolean logQuery(boolean ranged) {
     streamSelector();
+    boolean rangeAfterSelector = ranged && peek().kind == Kind.RANGE;
+    if (rangeAfterSelector) {
+      duration(tokens.get(next++));
+    }
     boolean unwrapped = false;
     while (true) {
       Token t = peek();
@@ -200,17 +217,20 @@ public final class LogqlSyntax {
         }
       } else if (t.is("|")) {
         next++;
-        unwrapped |= stage();
+        Stage stage = stage();
+        if (unwrapped && stage != Stage.LABEL_FILTER) {
+          throw error(t, "only label filters (such as __error__=\"\") may follow '| unwrap'");
+        }
+        unwrapped |= stage == Stage.UNWRAP;
       } else {
         break;
       }
     }
-    if (ranged) {
-      Token range = expect(Kind.RANGE, "a range such as [$__auto] after the log query");
-      if (!DURATION.matcher(range.text).matches()) {
-        throw error(range, "'" + range.text + "' is not a duration (e.g. 5m, 1h30m)");
-      }
-    } else {
+    if (ranged && !rangeAfterSelector) {
+      duration(expect(Kind.RANGE, "a range such as [$__auto] after the log query"));
+    } else if (ranged && peek().kind == Kind.RANGE) {
+      throw error(peek(), "a log query takes one range");
+    } else if (!ranged) {
       if (peek().kind == Kind.RANGE) {
         throw error(peek(), "a range belongs inside a range aggregation such as count_over_time(...)");
       }
@@ -219,6 +239,12 @@ public final class LogqlSyntax {
       }
     }
     return unwrapped;
+  }
+
+  private void duration(Token range) {
+    if (!DURATION.matcher(range.text).matches()) {
+      throw error(range, "'" + range.text + "' is not a duration (e.g. 5m, 1h30m)");
+    }
   }
 
   private void streamSelector() {
@@ -253,8 +279,10 @@ public final class LogqlSyntax {
     }
   }
 
-  /** One pipeline stage after '|'. Returns true for an unwrap stage. */
-  private boolean stage() {
+  private enum Stage { LABEL_FILTER, UNWRAP, OTHER }
+
+  /** One pipeline stage after '|'. */
+  private Stage stage() {
     Token t = peek();
     if (t.kind != Kind.IDENT) {
       throw error(t, "expected a pipeline stage or label filter after '|', found '" + t.text + "'");
@@ -268,7 +296,7 @@ public final class LogqlSyntax {
         next++;
         labelFilter();
       }
-      return false;
+      return Stage.LABEL_FILTER;
     }
     next++;
     switch (t.text) {
@@ -282,10 +310,18 @@ public final class LogqlSyntax {
       }
       case "line_format" -> template(string("the template of line_format"), t);
       case "label_format" -> assignments("label_format", true);
-      case "unwrap" -> labelName("the label to unwrap");
+      case "unwrap" -> {
+        String label = labelName("the label to unwrap");
+        if (UNWRAP_CONVERSIONS.contains(label) && peek().is("(")) {
+          next++;
+          labelName("the label to unwrap with " + label + "()");
+          expectOp(")");
+        }
+        return Stage.UNWRAP;
+      }
       default -> throw error(t, "unknown pipeline stage '" + t.text + "'");
     }
-    return t.text.equals("unwrap");
+    return Stage.OTHER;
   }
 
   private void assignments(String stage, boolean templates) {

@@ -23,7 +23,9 @@ class LogqlSyntaxTest {
       "max_over_time({a=\"b\"} | label_format t=\"{{ __timestamp__ | unixEpoch }}\" | unwrap t [1h]) by (x) * 1000",
       "quantile_over_time(0.99, {a=\"b\"} | logfmt | unwrap latency [5m]) by (route)",
       "sum(count_over_time({a=\"b\"} [1h30m])) / sum(count_over_time({c=\"d\"} [1h30m])) > bool 0.5",
-      "{a=`raw\\d`} |~ `\\d+`"
+      "{a=`raw\\d`} |~ `\\d+`",
+      "count_over_time({a=\"b\"}[5m] |= \"x\" | json)",
+      "avg_over_time({a=\"b\"} | logfmt | unwrap duration(took) | __error__=\"\" [5m]) without (pod)"
   })
   void acceptsValidQueries(String query) {
     assertThatCode(() -> LogqlSyntax.check(query)).doesNotThrowAnyException();
@@ -49,7 +51,10 @@ class LogqlSyntaxTest {
       "count_over_time({a=\"b\"} [5m]; expected ')'",
       "sum(count_over_time({a=\"b\"} [5m]); expected ')'",
       "sum by (level count_over_time({a=\"b\"} [5m])); expected ')'",
-      "count_over_time({a=\"b\"} [5m]) by (x); grouping is only allowed",
+      "count_over_time({a=\"b\"} [5m]) by (x); grouping is not allowed on count_over_time",
+      "sum_over_time({a=\"b\"} | unwrap x [5m]) by (y); grouping is not allowed on sum_over_time",
+      "max_over_time({a=\"b\"} | unwrap x | json [5m]); only label filters",
+      "count_over_time({a=\"b\"}[5m] [5m]); takes one range",
       "sum_over_time({a=\"b\"} [5m]); needs an '| unwrap",
       "count_over_time({a=\"b\"} | unwrap x [5m]); cannot take an unwrapped label",
       "topk(sum(count_over_time({a=\"b\"} [5m]))); the number of series",
