@@ -1,0 +1,173 @@
+package io.sightline.telemetry.logging;
+
+import java.time.Duration;
+import java.util.Iterator;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.UnaryOperator;
+
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.Appender;
+import ch.qos.logback.core.UnsynchronizedAppenderBase;
+import ch.qos.logback.core.spi.AppenderAttachable;
+import ch.qos.logback.core.spi.AppenderAttachableImpl;
+
+/**
+ * Hands events to its attached appenders on one background thread, through a bounded queue.
+ * <p>
+ * A full queue drops the event and counts it ({@link #droppedCount()}) instead of blocking the
+ * logging thread; unlike logback's {@code AsyncAppender} nothing is discarded before the queue is
+ * full, whatever the level. An event whose preparation fails is dropped and counted too.
+ * {@code stop()} (logback's shutdown) writes what is still queued, for at
+ * most {@link #FLUSH_TIMEOUT}.
+ * <p>
+ * The {@code writePreparation} (masking) runs on the background thread, so callers do not pay for it
+ * and dropped events never cost it.
+ */
+public class BoundedAsyncAppender extends UnsynchronizedAppenderBase<ILoggingEvent>
+		implements AppenderAttachable<ILoggingEvent> {
+
+	/** Longest time {@code stop()} waits for queued events to be written. */
+	static final Duration FLUSH_TIMEOUT = Duration.ofSeconds(1);
+
+	private final AppenderAttachableImpl<ILoggingEvent> appenders = new AppenderAttachableImpl<>();
+
+	private final LongAdder dropped = new LongAdder();
+
+	private final int queueSize;
+
+	private final UnaryOperator<ILoggingEvent> writePreparation;
+
+	private BlockingQueue<ILoggingEvent> queue;
+
+	private Thread worker;
+
+	/**
+	 * @param queueSize capacity of the queue, at least 1
+	 * @param writePreparation applied to each event just before it is written (e.g. masking)
+	 */
+	public BoundedAsyncAppender(int queueSize, UnaryOperator<ILoggingEvent> writePreparation) {
+		if (queueSize < 1) {
+			throw new IllegalArgumentException("queueSize must be at least 1, was " + queueSize);
+		}
+		this.queueSize = queueSize;
+		this.writePreparation = writePreparation;
+	}
+
+	@Override
+	public void start() {
+		if (isStarted()) {
+			return;
+		}
+		this.queue = new ArrayBlockingQueue<>(this.queueSize);
+		this.worker = new Thread(this::writeUntilStopped, "sightline-log-writer");
+		this.worker.setDaemon(true);
+		super.start();
+		this.worker.start();
+	}
+
+	@Override
+	protected void append(ILoggingEvent event) {
+		// Freeze thread name, MDC and formatted message now: the event is written on another thread.
+		event.prepareForDeferredProcessing();
+		if (!this.queue.offer(event)) {
+			this.dropped.increment();
+		}
+	}
+
+	private void writeUntilStopped() {
+		try {
+			while (isStarted()) {
+				write(this.queue.take());
+			}
+		}
+		catch (InterruptedException ex) {
+			// stop() interrupts the wait; what is still queued is written below.
+		}
+		// Clear an interrupt that arrived mid-write, so it cannot abort the appenders during the flush.
+		Thread.interrupted();
+		for (ILoggingEvent event = this.queue.poll(); event != null; event = this.queue.poll()) {
+			write(event);
+		}
+	}
+
+	private void write(ILoggingEvent event) {
+		ILoggingEvent prepared;
+		try {
+			prepared = this.writePreparation.apply(event);
+		}
+		catch (RuntimeException ex) {
+			// Writing the event unprepared could leak a secret; losing it must not kill the writer thread.
+			this.dropped.increment();
+			addError("Dropped a log event that could not be prepared for writing", ex);
+			return;
+		}
+		this.appenders.appendLoopOnAppenders(prepared);
+	}
+
+	@Override
+	public void stop() {
+		if (!isStarted()) {
+			return;
+		}
+		super.stop();
+		this.worker.interrupt();
+		try {
+			this.worker.join(FLUSH_TIMEOUT.toMillis());
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+		if (this.worker.isAlive()) {
+			addWarn("Stopped with " + this.queue.size() + " log events not yet written after " + FLUSH_TIMEOUT);
+		}
+		this.appenders.detachAndStopAllAppenders();
+	}
+
+	/** Events dropped because the queue was full, since this appender was created. */
+	public long droppedCount() {
+		return this.dropped.sum();
+	}
+
+	/** Capacity of the queue. */
+	public int queueSize() {
+		return this.queueSize;
+	}
+
+	@Override
+	public void addAppender(Appender<ILoggingEvent> appender) {
+		this.appenders.addAppender(appender);
+	}
+
+	@Override
+	public Iterator<Appender<ILoggingEvent>> iteratorForAppenders() {
+		return this.appenders.iteratorForAppenders();
+	}
+
+	@Override
+	public Appender<ILoggingEvent> getAppender(String name) {
+		return this.appenders.getAppender(name);
+	}
+
+	@Override
+	public boolean isAttached(Appender<ILoggingEvent> appender) {
+		return this.appenders.isAttached(appender);
+	}
+
+	@Override
+	public void detachAndStopAllAppenders() {
+		this.appenders.detachAndStopAllAppenders();
+	}
+
+	@Override
+	public boolean detachAppender(Appender<ILoggingEvent> appender) {
+		return this.appenders.detachAppender(appender);
+	}
+
+	@Override
+	public boolean detachAppender(String name) {
+		return this.appenders.detachAppender(name);
+	}
+
+}

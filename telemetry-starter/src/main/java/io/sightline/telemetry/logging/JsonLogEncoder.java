@@ -1,0 +1,118 @@
+package io.sightline.telemetry.logging;
+
+import java.util.List;
+
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import io.sightline.telemetry.support.ServiceIdentity;
+import net.logstash.logback.composite.GlobalCustomFieldsJsonProvider;
+import net.logstash.logback.composite.JsonProviders;
+import net.logstash.logback.composite.loggingevent.KeyValuePairsJsonProvider;
+import net.logstash.logback.composite.loggingevent.LogLevelJsonProvider;
+import net.logstash.logback.composite.loggingevent.LoggerNameJsonProvider;
+import net.logstash.logback.composite.loggingevent.LoggingEventFormattedTimestampJsonProvider;
+import net.logstash.logback.composite.loggingevent.MdcJsonProvider;
+import net.logstash.logback.composite.loggingevent.MessageJsonProvider;
+import net.logstash.logback.composite.loggingevent.StackTraceJsonProvider;
+import net.logstash.logback.composite.loggingevent.ThreadNameJsonProvider;
+import net.logstash.logback.composite.loggingevent.ThrowableClassNameJsonProvider;
+import net.logstash.logback.composite.loggingevent.ThrowableMessageJsonProvider;
+import net.logstash.logback.encoder.LoggingEventCompositeJsonEncoder;
+import net.logstash.logback.stacktrace.ShortenedThrowableConverter;
+import tools.jackson.databind.node.JsonNodeFactory;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * Writes the log record of the telemetry contract, section 2: one JSON object per line with
+ * {@link #FIELDS}, plus MDC entries and SLF4J key/value pairs as top-level fields. Micrometer
+ * Tracing's MDC keys {@code traceId}/{@code spanId} become {@code trace_id}/{@code span_id}.
+ * <p>
+ * Masking happens before events reach this encoder (see {@link BoundedAsyncAppender}).
+ */
+public class JsonLogEncoder extends LoggingEventCompositeJsonEncoder {
+
+	/** Every field the record can have apart from MDC entries and key/value pairs, in output order. */
+	public static final List<String> FIELDS = List.of("@timestamp", "level", "logger", "thread", "message",
+			"service_name", "service_version", "trace_id", "span_id", "error_type", "error_message", "stack_trace",
+			"stack_hash");
+
+	/** Stack frames per exception in {@code stack_trace}; deeper frames are summarised by the converter. */
+	private static final int MAX_FRAMES_PER_THROWABLE = 30;
+
+	/** Upper bound for {@code stack_trace}, so one exception cannot produce a line the sidecar truncates. */
+	private static final int MAX_STACK_TRACE_CHARS = 8192;
+
+	/** Reflection and generated-proxy frames say nothing about the bug. */
+	private static final List<String> NOISE_FRAMES = List.of("^java\\.lang\\.reflect\\.", "^jdk\\.internal\\.reflect\\.",
+			"^sun\\.reflect\\.", "\\$\\$");
+
+	public JsonLogEncoder(ServiceIdentity identity) {
+		setLineSeparator("\n");
+		JsonProviders<ILoggingEvent> providers = getProviders();
+
+		LoggingEventFormattedTimestampJsonProvider timestamp = new LoggingEventFormattedTimestampJsonProvider();
+		timestamp.setFieldName("@timestamp");
+		timestamp.setPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'");
+		timestamp.setTimeZone("UTC");
+		providers.addProvider(timestamp);
+
+		LogLevelJsonProvider level = new LogLevelJsonProvider();
+		level.setFieldName("level");
+		providers.addProvider(level);
+
+		LoggerNameJsonProvider logger = new LoggerNameJsonProvider();
+		logger.setFieldName("logger");
+		providers.addProvider(logger);
+
+		ThreadNameJsonProvider thread = new ThreadNameJsonProvider();
+		thread.setFieldName("thread");
+		providers.addProvider(thread);
+
+		MessageJsonProvider message = new MessageJsonProvider();
+		message.setFieldName("message");
+		providers.addProvider(message);
+
+		GlobalCustomFieldsJsonProvider<ILoggingEvent> service = new GlobalCustomFieldsJsonProvider<>();
+		ObjectNode serviceFields = JsonNodeFactory.instance.objectNode().put("service_name", identity.name());
+		if (identity.version() != null) {
+			serviceFields.put("service_version", identity.version());
+		}
+		service.setCustomFieldsNode(serviceFields);
+		providers.addProvider(service);
+
+		MdcJsonProvider mdc = new MdcJsonProvider();
+		mdc.addMdcKeyFieldName("traceId=trace_id");
+		mdc.addMdcKeyFieldName("spanId=span_id");
+		KeyValuePairsJsonProvider keyValues = new KeyValuePairsJsonProvider();
+		// An MDC entry or key/value pair named like a record field would write that field twice.
+		for (String field : FIELDS) {
+			mdc.addExcludeMdcKeyName(field);
+			keyValues.addExcludeKeyName(field);
+		}
+		providers.addProvider(mdc);
+		providers.addProvider(keyValues);
+
+		ThrowableClassNameJsonProvider errorType = new ThrowableClassNameJsonProvider();
+		errorType.setFieldName("error_type");
+		errorType.setUseSimpleClassName(false);
+		providers.addProvider(errorType);
+
+		ThrowableMessageJsonProvider errorMessage = new ThrowableMessageJsonProvider();
+		errorMessage.setFieldName("error_message");
+		providers.addProvider(errorMessage);
+
+		ShortenedThrowableConverter converter = new ShortenedThrowableConverter();
+		converter.setRootCauseFirst(true);
+		converter.setMaxDepthPerThrowable(MAX_FRAMES_PER_THROWABLE);
+		converter.setMaxLength(MAX_STACK_TRACE_CHARS);
+		converter.setExcludes(NOISE_FRAMES);
+		StackTraceJsonProvider stackTrace = new StackTraceJsonProvider();
+		stackTrace.setFieldName("stack_trace");
+		stackTrace.setThrowableConverter(converter);
+		providers.addProvider(stackTrace);
+
+		StackHashJsonProvider stackHash = new StackHashJsonProvider();
+		stackHash.setFieldName("stack_hash");
+		providers.addProvider(stackHash);
+	}
+
+}
