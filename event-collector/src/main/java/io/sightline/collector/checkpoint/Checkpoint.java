@@ -1,6 +1,7 @@
 package io.sightline.collector.checkpoint;
 
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.Map;
 
 import io.sightline.collector.occurrence.Emitted;
@@ -12,6 +13,7 @@ import io.sightline.collector.occurrence.Emitted;
 public record Checkpoint(Instant savedAt, Map<String, Emitted> emitted) {
 
     public Checkpoint {
+        savedAt = savedAt.truncatedTo(ChronoUnit.MILLIS); // what the stored form keeps
         emitted = Map.copyOf(emitted);
     }
 }

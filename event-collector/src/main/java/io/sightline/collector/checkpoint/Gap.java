@@ -2,6 +2,7 @@ package io.sightline.collector.checkpoint;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.Optional;
 
 /**
@@ -13,7 +14,7 @@ public record Gap(Instant from, Instant to) {
 
     /** A gap exists when the last checkpoint is older than the TTL: what changed right after it is gone now. */
     public static Optional<Gap> between(Checkpoint last, Instant now, Duration eventTtl) {
-        Instant expiredBefore = now.minus(eventTtl);
+        Instant expiredBefore = now.minus(eventTtl).truncatedTo(ChronoUnit.MILLIS);
         return last.savedAt().isBefore(expiredBefore)
                 ? Optional.of(new Gap(last.savedAt(), expiredBefore))
                 : Optional.empty();

@@ -1,0 +1,129 @@
+package io.sightline.collector;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.EventBuilder;
+import io.fabric8.kubernetes.api.model.EventListBuilder;
+import io.fabric8.kubernetes.api.model.StatusBuilder;
+import io.fabric8.kubernetes.api.model.WatchEvent;
+import io.fabric8.kubernetes.api.model.WatchEventBuilder;
+import io.sightline.collector.MockCluster.Replica;
+
+/**
+ * A watch that ends in {@code 410 Gone} and a watch connection that drops: the collector re-lists or resumes,
+ * emits every occurrence that still exists and none twice. There is no API server on these machines, so
+ * fabric8's {@code KubernetesMockServer} stands in for it: expectations script the first list and the failing
+ * watch exactly, and the CRUD store behind them serves everything afterwards (re-list, new watch).
+ */
+class WatchRecoveryTest {
+
+    private static final String LIST = "/api/v1/events?resourceVersion=0";
+    private static final String WATCH_FROM_5 =
+            "/api/v1/events?allowWatchBookmarks=true&resourceVersion=5&timeoutSeconds=600&watch=true";
+
+    @TempDir
+    Path dir;
+
+    private MockCluster cluster;
+    private final Instant now = Instant.now();
+
+    @BeforeEach
+    void setUp() {
+        cluster = MockCluster.mixed();
+    }
+
+    @AfterEach
+    void tearDown() throws Exception {
+        cluster.close();
+    }
+
+    @Test
+    void goneWatchIsFollowedByAReListThatEmitsOnlyRealChanges() {
+        // the server's current state: A occurred a second time, B is new
+        Event a = cluster.createCore(MockCluster.coreEvent("shop", "web-1.a", "BackOff", "Warning", 2, now, now));
+        Event b = cluster.createCore(MockCluster.coreEvent("shop", "web-2.b", "BackOff", "Warning", 1, now, now));
+        // what the collector saw first: A once; then its watch is too old
+        expectFirstList(atCount(a, 1));
+        cluster.server().expect().get().withPath(WATCH_FROM_5).andUpgradeToWebSocket().open()
+                .immediately().andEmit(gone()).done().once();
+
+        Replica replica = start();
+        await().untilAsserted(() -> assertThat(replica.records()).hasSize(3));
+        assertThat(replica.occurrences()).containsExactlyInAnyOrder(uid(a) + ":1", uid(a) + ":2", uid(b) + ":1");
+        assertThat(replica.counter("sightline.event.collector.relists")).isEqualTo(1.0);
+        assertThat(replica.kubeEvents()).isEqualTo(3.0);
+
+        // the re-listed state is not emitted again on later notifications: one more real occurrence of B
+        b.setCount(2);
+        cluster.client().resource(b).update();
+        await().untilAsserted(() -> assertThat(replica.records()).hasSize(4));
+        assertThat(EventLifecycleTest.duplicates(replica.occurrences())).isEmpty();
+        assertThat(replica.kubeEvents()).isEqualTo(4.0);
+    }
+
+    @Test
+    void droppedWatchConnectionResumesWithoutDuplicatesOrLoss() {
+        Event a = cluster.createCore(MockCluster.coreEvent("shop", "web-1.a", "BackOff", "Warning", 2, now, now));
+        expectFirstList(atCount(a, 1));
+        Event modified = atCount(a, 2);
+        modified.getMetadata().setResourceVersion("6");
+        // one notification, then the connection drops
+        cluster.server().expect().get().withPath(WATCH_FROM_5).andUpgradeToWebSocket().open()
+                .immediately().andEmit(new WatchEvent(modified, "MODIFIED")).done().once();
+
+        Replica replica = start();
+        await().untilAsserted(() -> assertThat(replica.records()).hasSize(2));
+
+        // after reconnecting, the collector still sees what happens
+        a.setCount(3);
+        cluster.client().resource(a).update();
+        Event b = cluster.createCore(MockCluster.coreEvent("shop", "web-2.b", "Failed", "Warning", 1, now, now));
+        await().untilAsserted(() -> assertThat(replica.records()).hasSize(4));
+        assertThat(replica.occurrences()).containsExactly(uid(a) + ":1", uid(a) + ":2", uid(a) + ":3", uid(b) + ":1");
+        assertThat(replica.kubeEvents()).isEqualTo(4.0);
+    }
+
+    private void expectFirstList(Event... items) {
+        cluster.server().expect().get().withPath(LIST)
+                .andReturn(200, new EventListBuilder().withNewMetadata().withResourceVersion("5").endMetadata()
+                        .withItems(items).build())
+                .once();
+    }
+
+    private Replica start() {
+        Replica replica = cluster.start("only", cluster.client(),
+                MockCluster.properties(dir.resolve("events.log"), "v1", false, Duration.ofSeconds(5), 1000),
+                Clock.systemUTC());
+        await().until(replica.collector()::isLeading);
+        return replica;
+    }
+
+    private static Event atCount(Event event, int count) {
+        Event copy = new EventBuilder(event).withCount(count).build();
+        copy.getMetadata().setResourceVersion("4");
+        return copy;
+    }
+
+    private static WatchEvent gone() {
+        return new WatchEventBuilder().withType("ERROR")
+                .withObject(new StatusBuilder().withCode(410).withReason("Expired")
+                        .withMessage("too old resource version: 5 (9)").build())
+                .build();
+    }
+
+    private static String uid(Event event) {
+        return event.getMetadata().getUid();
+    }
+}
