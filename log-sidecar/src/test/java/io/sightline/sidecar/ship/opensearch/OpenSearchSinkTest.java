@@ -10,8 +10,6 @@ import io.sightline.sidecar.parse.LogRecord;
 import io.sightline.sidecar.ship.SendResult;
 import io.sightline.sidecar.source.SourcePosition;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -23,6 +21,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.codelibs.opensearch.runner.OpenSearchRunner;
+import org.opensearch.http.HttpServerTransport;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -43,13 +42,11 @@ class OpenSearchSinkTest {
 
     @BeforeAll
     static void startNode() throws IOException {
-        int httpPort = freePort();
-        int transportPort = freePort();
-        url = URI.create("http://127.0.0.1:" + httpPort);
         runner = new OpenSearchRunner();
+        // port 0: the OS picks free ports, so parallel builds on this machine cannot collide
         runner.onBuild((number, settings) -> settings
-                .put("http.port", String.valueOf(httpPort))
-                .put("transport.port", String.valueOf(transportPort))
+                .put("http.port", "0")
+                .put("transport.port", "0")
                 .put("network.host", "127.0.0.1")
                 .put("discovery.type", "single-node")
                 .put("cluster.routing.allocation.disk.threshold_enabled", false))
@@ -60,6 +57,9 @@ class OpenSearchSinkTest {
                         .disableESLogger()
                         .moduleTypes("org.opensearch.transport.Netty4Plugin"));
         runner.ensureYellow();
+        int httpPort = runner.node().injector().getInstance(HttpServerTransport.class)
+                .boundAddress().publishAddress().getPort();
+        url = URI.create("http://127.0.0.1:" + httpPort);
     }
 
     @AfterAll
@@ -164,11 +164,5 @@ class OpenSearchSinkTest {
         List<JsonNode> documents = new ArrayList<>();
         JSON.readTree(response.body()).at("/hits/hits").forEach(hit -> documents.add(hit.get("_source")));
         return documents;
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        }
     }
 }
