@@ -4,10 +4,10 @@ import io.sightline.sidecar.parse.Identity;
 import io.sightline.sidecar.parse.LogRecord;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Maps records to Loki streams as the telemetry contract (section 3) says: labels are only
@@ -25,6 +25,9 @@ final class LokiStreams {
 
     private final Identity identity;
     private final String defaultServiceName;
+    /** A pod runs a handful of services; the bound only guards memory against lines with made-up names. */
+    private static final int MAX_CACHED_LABEL_SETS = 256;
+
     /** Built once per service name: label rendering is not per-batch work. */
     private final Map<String, StreamLabels> labelsByService = new ConcurrentHashMap<>();
 
@@ -45,7 +48,7 @@ final class LokiStreams {
         for (Map.Entry<String, List<LogRecord>> entry : byService.entrySet()) {
             List<LogRecord> entries = entry.getValue();
             entries.sort(BY_TIMESTAMP);
-            streams.add(new LokiStream(labelsByService.computeIfAbsent(entry.getKey(), this::labels), entries));
+            streams.add(new LokiStream(labelsFor(entry.getKey()), entries));
         }
         return streams;
     }
@@ -64,7 +67,18 @@ final class LokiStreams {
         return value == null || value.isEmpty() ? null : value;
     }
 
-    private StreamLabels labels(String serviceName) {
+    private StreamLabels labelsFor(String serviceName) {
+        StreamLabels labels = labelsByService.get(serviceName);
+        if (labels == null) {
+            labels = render(serviceName);
+            if (labelsByService.size() < MAX_CACHED_LABEL_SETS) {
+                labelsByService.put(serviceName, labels);
+            }
+        }
+        return labels;
+    }
+
+    private StreamLabels render(String serviceName) {
         List<String> names = new ArrayList<>(4);
         List<String> values = new ArrayList<>(4);
         addLabel(names, values, "cluster", identity.cluster());
