@@ -27,6 +27,7 @@ public final class Main {
 
     static final int EXIT_CONFIG = 2;
     static final int EXIT_STARTUP = 1;
+    static final int EXIT_FATAL = 70;
 
     private Main() {
     }
@@ -70,7 +71,8 @@ public final class Main {
         }
         Sidecar sidecar;
         try {
-            sidecar = new Sidecar(config, sink, diagnostics, FileOpener.DEFAULT);
+            // a dead pipeline thread is a bug: exit non-zero (without the orderly-stop hook) so the pod restarts
+            sidecar = new Sidecar(config, sink, diagnostics, FileOpener.DEFAULT, () -> Runtime.getRuntime().halt(EXIT_FATAL));
             sidecar.start();
         } catch (IOException e) {
             diagnostics.error("cannot start", "error", e);

@@ -11,7 +11,10 @@ import io.sightline.sidecar.ship.Sink;
 import io.sightline.sidecar.source.FileOpener;
 import io.sightline.sidecar.source.FileTailer;
 import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -33,7 +36,12 @@ public final class Sidecar {
     private ManagementServer management;
     private boolean stopped;
 
-    public Sidecar(SidecarConfig config, Sink sink, Diagnostics diagnostics, FileOpener opener) throws IOException {
+    /**
+     * {@code onFatal} runs if the reader or sender thread dies of an unexpected error (a bug): the
+     * process should then end non-zero so that Kubernetes restarts it from the checkpoint.
+     */
+    public Sidecar(SidecarConfig config, Sink sink, Diagnostics diagnostics, FileOpener opener, Runnable onFatal)
+            throws IOException {
         this.config = config;
         this.sink = sink;
         this.diagnostics = diagnostics;
@@ -48,8 +56,21 @@ public final class Sidecar {
         this.delivery = new Delivery(config, sink, checkpoints, metrics, diagnostics);
         this.tailer = new FileTailer(config, checkpoints, delivery, metrics, sink.name(), diagnostics, opener);
         metrics.registerLag(checkpoints::lagByInput);
+        // every drop reason shows as 0 from the start, so alerts on increase() see the first drop
+        for (String reason : new String[] {SidecarMetrics.DROP_REJECTED, SidecarMetrics.DROP_RETRIES_EXHAUSTED,
+                SidecarMetrics.DROP_LOST_BEFORE_READ}) {
+            metrics.recordsDropped.labelValues(sink.name(), reason);
+        }
+        metrics.recordsSent.labelValues(sink.name());
         this.readerThread = new Thread(tailer, "sidecar-reader");
         this.senderThread = new Thread(delivery, "sidecar-sender");
+        Thread.UncaughtExceptionHandler fatal = (thread, error) -> {
+            diagnostics.error("pipeline thread failed; stopping", "thread", thread.getName(), "error",
+                    stackTrace(error));
+            onFatal.run();
+        };
+        readerThread.setUncaughtExceptionHandler(fatal);
+        senderThread.setUncaughtExceptionHandler(fatal);
     }
 
     public void start() throws IOException {
@@ -87,6 +108,16 @@ public final class Sidecar {
                     + " unacknowledged and are read again after the restart", "grace_ms", grace.toMillis());
         }
         return flushed;
+    }
+
+    private static String stackTrace(Throwable error) {
+        StringWriter text = new StringWriter();
+        error.printStackTrace(new PrintWriter(text));
+        return text.toString();
+    }
+
+    public List<String> inputGlobs() {
+        return config.inputGlobs();
     }
 
     public SidecarMetrics metrics() {

@@ -70,8 +70,8 @@ public final class FileTailer implements Runnable {
     private volatile Thread thread;
     private long chunkReadTimeNanos;
 
-    /** A file the reader closed: drained after rotation, or truncated (its next content is a new generation). */
-    private record Finished(FileIdentity identity, long offset, boolean truncated) {
+    /** A rotated file the reader drained and closed. */
+    private record Finished(FileIdentity identity, long offset) {
     }
 
     public FileTailer(SidecarConfig config, Checkpoints checkpoints, RecordHandoff handoff, SidecarMetrics metrics,
@@ -157,7 +157,7 @@ public final class FileTailer implements Runnable {
         for (TrackedFile file : open.values()) {
             if (!file.rotated && !stillAt(file)) {
                 file.rotated = true;
-                diagnostics.debug("file rotated away; draining it", "path", file.path, "file_id", file.identity.id());
+                diagnostics.debug("file rotated away; draining it", "path", file.path);
             }
         }
     }
@@ -216,7 +216,7 @@ public final class FileTailer implements Runnable {
             throws IOException {
         Finished before = finished.remove(key.inodeKey());
         if (before != null) {
-            if (!before.truncated() && before.identity().sameContent(channel)) {
+            if (before.identity().sameContent(channel)) {
                 if (key.size() > before.offset()) {
                     track(input, path, key, channel, before.identity(), before.offset(), false);
                 } else {
@@ -330,20 +330,28 @@ public final class FileTailer implements Runnable {
 
     private boolean poll(TrackedFile file) throws IOException {
         long size = file.channel.size();
+        if (file.identity == null) {
+            // truncated earlier: the next generation starts once there is content to fingerprint
+            if (size == 0) {
+                if (file.rotated && System.nanoTime() - file.lastDataNanos >= 2 * config.pollInterval().toNanos()) {
+                    finish(file);
+                }
+                return false;
+            }
+            file.begin(FileIdentity.firstSight(file.key, file.channel, size, file.nextGeneration), 0);
+        }
         file.progress.sizeSeen(size);
         if (size < file.readOffset) {
             truncated(file);
             return true;
         }
         if (size == file.readOffset) {
-            idle(file);
-            return false;
+            return idle(file);
         }
         long at = file.readOffset;
         int read = read(file.channel, at, (int) Math.min(CHUNK_BYTES, size - at));
         if (read <= 0) {
-            idle(file);
-            return false;
+            return idle(file);
         }
         // checked after reading: if the file was truncated before the read, these bytes are new content
         if (!file.identity.sameContent(file.channel)) {
@@ -376,8 +384,18 @@ public final class FileTailer implements Runnable {
         file.splitter.feed(buffer, 0, length, at, file::line);
     }
 
-    private void idle(TrackedFile file) {
-        long quiet = System.nanoTime() - file.lastDataNanos;
+    /** At the end of the data: flush what waited long enough, detect a same-size truncation, close drained files. */
+    private boolean idle(TrackedFile file) throws IOException {
+        long now = System.nanoTime();
+        if (now - file.lastVerifiedNanos >= config.pollInterval().toNanos()) {
+            file.lastVerifiedNanos = now;
+            // truncated and rewritten to exactly the old size: only the first bytes tell
+            if (!file.identity.sameContent(file.channel)) {
+                truncated(file);
+                return true;
+            }
+        }
+        long quiet = now - file.lastDataNanos;
         if (file.splitter.hasPartial() && quiet >= config.partialLineTimeout().toNanos()) {
             flushPartial(file);
         }
@@ -385,8 +403,9 @@ public final class FileTailer implements Runnable {
             file.joiner.flush();
         }
         if (file.rotated && quiet >= 2 * config.pollInterval().toNanos()) {
-            finish(file, false);
+            finish(file);
         }
+        return false;
     }
 
     private void flushPartial(TrackedFile file) {
@@ -417,18 +436,29 @@ public final class FileTailer implements Runnable {
         } else {
             diagnostics.info("file truncated in place (copytruncate) after it was read to the end", "path", file.path);
         }
-        finish(file, true);
-    }
-
-    private void finish(TrackedFile file, boolean truncated) {
         if (stopping) {
-            return; // the checkpoint keeps the file; a restart finds it again and continues
+            return; // the checkpoint keeps the old generation; a restart sees the truncation again
         }
         flushPartial(file);
         file.progress.close();
+        // same inode, new content: keep the channel, so a rename right after the truncation loses nothing
+        file.nextGeneration = file.identity.generation() + 1;
+        file.lastDataNanos = System.nanoTime();
+        file.begin(null, 0);
+    }
+
+    /** Closes a drained rotated file; its identity is remembered in case a matching name shows it again. */
+    private void finish(TrackedFile file) {
+        if (stopping) {
+            return; // the checkpoint keeps the file; a restart finds it again and continues
+        }
+        if (file.identity != null) {
+            flushPartial(file);
+            file.progress.close();
+            finished.put(file.key.inodeKey(), new Finished(file.identity, file.readOffset));
+        }
         closeQuietly(file);
         open.remove(file.key.inodeKey());
-        finished.put(file.key.inodeKey(), new Finished(file.identity, file.readOffset, truncated));
     }
 
     private void lost(Path path, long bytes) {
@@ -440,7 +470,8 @@ public final class FileTailer implements Runnable {
 
     private void track(GlobInput input, Path path, FileKey key, FileChannel channel, FileIdentity identity,
                        long offset, boolean rotated) {
-        TrackedFile file = new TrackedFile(input, path, key, channel, identity, offset);
+        TrackedFile file = new TrackedFile(input, path, key, channel);
+        file.begin(identity, offset);
         file.rotated = rotated;
         open.put(key.inodeKey(), file);
         diagnostics.debug("reading file", "path", path, "file_id", identity.id(), "offset", offset);
@@ -486,47 +517,59 @@ public final class FileTailer implements Runnable {
         }
     }
 
-    /** One open file: its channel, identity, progress and the line state between reads. */
+    /** One open file (one inode): its channel and the current generation's identity, progress and line state. */
     private final class TrackedFile {
         final GlobInput input;
         final FileKey key;
         final FileChannel channel;
-        final FileIdentity identity;
-        final FileProgress progress;
-        final LineSplitter splitter;
-        final MultilineJoiner joiner;
         final CounterDataPoint linesRead;
         final CounterDataPoint bytesRead;
         final CounterDataPoint linesTruncated;
-        final String fileId;
+        FileIdentity identity;
+        FileProgress progress;
+        LineSplitter splitter;
+        MultilineJoiner joiner;
+        String fileId;
         Path path;
         long readOffset;
         long lastDataNanos = System.nanoTime();
+        long lastVerifiedNanos = System.nanoTime();
         boolean rotated;
         boolean readFailing;
+        int nextGeneration;
 
-        TrackedFile(GlobInput input, Path path, FileKey key, FileChannel channel, FileIdentity identity, long offset) {
+        TrackedFile(GlobInput input, Path path, FileKey key, FileChannel channel) {
             this.input = input;
             this.path = path;
             this.key = key;
             this.channel = channel;
-            this.identity = identity;
-            this.fileId = identity.id();
-            this.readOffset = offset;
-            this.progress = checkpoints.track(fileId, input.glob(), path, offset);
-            this.splitter = new LineSplitter(config.maxLineBytes(), offset);
-            this.joiner = new MultilineJoiner(config.multiline(), config.maxLineBytes(), joined -> emit(this,
-                    RecordParser.plain(joined.text(), joined.readTimeNanos(),
-                            new SourcePosition(fileId, joined.startOffset(), joined.endOffset()))));
             this.linesRead = metrics.linesRead.labelValues(input.glob());
             this.bytesRead = metrics.bytesRead.labelValues(input.glob());
             this.linesTruncated = metrics.linesTruncated.labelValues(input.glob());
         }
 
+        /** Starts reading {@code id} at {@code offset}; null while a truncated file has no new content yet. */
+        void begin(FileIdentity id, long offset) {
+            identity = id;
+            readOffset = offset;
+            if (id == null) {
+                return;
+            }
+            String currentId = id.id();
+            fileId = currentId;
+            progress = checkpoints.track(currentId, input.glob(), path, offset);
+            splitter = new LineSplitter(config.maxLineBytes(), offset);
+            joiner = new MultilineJoiner(config.multiline(), config.maxLineBytes(), joined -> emit(this,
+                    RecordParser.plain(joined.text(), joined.readTimeNanos(),
+                            new SourcePosition(currentId, joined.startOffset(), joined.endOffset()))));
+        }
+
         void movedTo(Path newPath) {
             path = newPath;
             rotated = false;
-            progress.movedTo(newPath);
+            if (progress != null) {
+                progress.movedTo(newPath);
+            }
         }
 
         void line(byte[] bytes, int offset, int length, long start, long end, boolean truncated) {
