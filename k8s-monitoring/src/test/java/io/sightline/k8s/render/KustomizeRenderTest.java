@@ -70,6 +70,8 @@ class KustomizeRenderTest {
                 "CONTAINER_NAME", "metadata.annotations['sightline.io/app-container']"));
         assertThat(Yaml.text(sidecar, "envFrom", "0", "configMapRef", "name")).isEqualTo("sightline-log-sidecar");
         assertThat(mountPath(sidecar, "sightline-logs")).isEqualTo("/var/log/app");
+        assertThat(Yaml.text(sidecar, "readinessProbe", "httpGet", "path"))
+                .as("a sink outage must not make the application's pods unready").isEqualTo("/healthz");
 
         Map<String, Object> appContainer = Yaml.maps(template, "spec", "containers").get(0);
         assertThat(Yaml.text(appContainer, "name")).isEqualTo("orders");
