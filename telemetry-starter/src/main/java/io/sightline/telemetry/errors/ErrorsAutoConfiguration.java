@@ -32,9 +32,10 @@ public class ErrorsAutoConfiguration {
 
 	@Bean
 	SentryOptions.BeforeSendCallback sightlineSentryEventPreparer(Environment environment,
-			ResourceLoader resourceLoader, ObjectProvider<Tracer> tracer) {
+			ResourceLoader resourceLoader, ObjectProvider<Tracer> tracer, ObjectProvider<Masker> masker) {
+		// The logging configuration's masker (with its extra keys) when there is one: events and logs mask alike.
 		return new SentryEventPreparer(ServiceIdentity.from(environment, resourceLoader).name(),
-				() -> currentTraceId(tracer), Masker.defaults());
+				() -> currentTraceId(tracer), masker.getIfAvailable(Masker::defaults));
 	}
 
 	@Bean
