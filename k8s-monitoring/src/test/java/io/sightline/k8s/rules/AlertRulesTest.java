@@ -7,7 +7,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
@@ -19,6 +18,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 import io.sightline.k8s.rules.RuleFiles.Rule;
+import io.sightline.k8s.support.Markdown;
 import io.sightline.k8s.support.ModuleFiles;
 import io.sightline.k8s.support.Tool;
 import io.sightline.k8s.support.Yaml;
@@ -80,7 +80,7 @@ class AlertRulesTest {
 
     @Test
     void everyRunbookUrlPointsAtAnExistingSection() {
-        Set<String> anchors = headingAnchors(ModuleFiles.read(ModuleFiles.RUNBOOKS));
+        Set<String> anchors = Markdown.headingAnchors(ModuleFiles.read(ModuleFiles.RUNBOOKS));
 
         assertThat(RuleFiles.alerts()).allSatisfy(alert -> {
             String url = Yaml.text(alert.annotations(), "runbook_url");
@@ -134,18 +134,6 @@ class AlertRulesTest {
         }
 
         assertThat(tested).containsAll(ModuleFiles.ruleFiles().stream().map(p -> p.getFileName().toString()).toList());
-    }
-
-    /** GitHub's anchors for Markdown headings: lower case, punctuation removed, spaces as hyphens. */
-    static Set<String> headingAnchors(String markdown) {
-        Set<String> anchors = new HashSet<>();
-        for (String line : markdown.split("\n")) {
-            if (line.startsWith("#")) {
-                String title = line.replaceFirst("^#+\\s*", "").strip().toLowerCase(Locale.ROOT);
-                anchors.add(title.replaceAll("[^\\p{L}\\p{N} _-]", "").replace(' ', '-'));
-            }
-        }
-        return anchors;
     }
 
     private static Duration duration(String promDuration) {
