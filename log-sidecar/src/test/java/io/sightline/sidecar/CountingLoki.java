@@ -28,11 +28,15 @@ final class CountingLoki implements AutoCloseable {
         static final Answer OK = new Answer(204, null);
     }
 
+    /** When an error status was answered. */
+    record ErrorAnswer(int status, long nanos) {
+    }
+
     private static final JsonFactory JSON = new JsonFactory();
 
     private final Map<String, AtomicInteger> lines = new ConcurrentHashMap<>();
     private final AtomicInteger entries = new AtomicInteger();
-    private final List<Long> errorAnswerNanos = new CopyOnWriteArrayList<>();
+    private final List<ErrorAnswer> errorAnswers = new CopyOnWriteArrayList<>();
     private final AtomicInteger pushes = new AtomicInteger();
     private volatile Answer answer = Answer.OK;
     private HttpServer server;
@@ -79,8 +83,8 @@ final class CountingLoki implements AutoCloseable {
         return lines;
     }
 
-    List<Long> errorAnswerNanos() {
-        return errorAnswerNanos;
+    List<ErrorAnswer> errorAnswers() {
+        return errorAnswers;
     }
 
     private void push(HttpExchange exchange) throws IOException {
@@ -89,7 +93,7 @@ final class CountingLoki implements AutoCloseable {
             pushes.incrementAndGet();
             Answer current = answer;
             if (current.status() / 100 != 2) {
-                errorAnswerNanos.add(System.nanoTime());
+                errorAnswers.add(new ErrorAnswer(current.status(), System.nanoTime()));
                 if (current.retryAfter() != null) {
                     exchange.getResponseHeaders().set("Retry-After", current.retryAfter());
                 }

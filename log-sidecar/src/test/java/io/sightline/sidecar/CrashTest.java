@@ -1,0 +1,112 @@
+package io.sightline.sidecar;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The real sidecar ({@link Main}, a separate JVM on this module's classpath) ships a file to a
+ * counting Loki stand-in on 127.0.0.1 ({@link CountingLoki}, Loki's JSON push format) and is killed
+ * with SIGKILL at random moments while shipping, then restarted, ten times; a last run ships the rest
+ * and stops on SIGTERM with exit code 0. Nothing may be lost, and duplicates may only come from the
+ * batch that was in flight at each kill (sent, but its checkpoint not yet written).
+ */
+class CrashTest {
+
+    private static final int LINES = 100_000;
+    private static final int KILLS = 10;
+    private static final int BATCH_BYTES = 16 * 1024;
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void sigkillLosesNothingAndRepeatsAtMostTheUnacknowledgedBatch() throws Exception {
+        Path logs = Files.createDirectories(dir.resolve("logs"));
+        int shortestLine = Integer.MAX_VALUE;
+        try (Writer out = Files.newBufferedWriter(logs.resolve("app.log"), StandardCharsets.UTF_8)) {
+            for (int i = 0; i < LINES; i++) {
+                String line = line(i);
+                shortestLine = Math.min(shortestLine, line.length());
+                out.write(line);
+                out.write('\n');
+            }
+        }
+        long seed = System.nanoTime();
+        Random random = new Random(seed);
+        try (CountingLoki loki = new CountingLoki().start()) {
+            Map<String, String> env = TestSupport.settings(logs, dir.resolve("checkpoints"));
+            env.put("SIGHTLINE_SINK", "loki");
+            env.put("LOKI_URL", loki.url());
+            env.put("LOKI_FORMAT", "json");
+            env.put("SIGHTLINE_BATCH_MAX_BYTES", BATCH_BYTES + "");
+            env.put("SIGHTLINE_METRICS_ENABLED", "false");
+            List<Integer> exitCodes = new ArrayList<>();
+            for (int kill = 0; kill < KILLS; kill++) {
+                Process sidecar = start(env, kill);
+                int before = loki.entries();
+                await().atMost(Duration.ofSeconds(60)).until(() -> loki.entries() > before || !sidecar.isAlive());
+                // a random moment while shipping: after a random number of further entries arrived
+                int target = loki.entries() + random.nextInt(LINES / (2 * KILLS));
+                await().atMost(Duration.ofSeconds(60)).until(() -> loki.entries() >= target || !sidecar.isAlive());
+                assertThat(sidecar.isAlive()).as("sidecar run %d still running (stderr: %s)", kill, stderr(kill)).isTrue();
+                sidecar.destroyForcibly(); // SIGKILL: no shutdown hook, no final checkpoint
+                assertThat(sidecar.waitFor(30, TimeUnit.SECONDS)).isTrue();
+                exitCodes.add(sidecar.exitValue());
+            }
+            assertThat(exitCodes).as("killed by SIGKILL").containsOnly(137);
+            assertThat(loki.lines()).as("the kills happened while shipping, not after").hasSizeLessThan(LINES);
+
+            Process last = start(env, KILLS);
+            await().atMost(Duration.ofSeconds(120)).until(() -> loki.lines().size() >= LINES || !last.isAlive());
+            last.destroy(); // SIGTERM: orderly stop
+            assertThat(last.waitFor(30, TimeUnit.SECONDS)).isTrue();
+            assertThat(last.exitValue()).as("exit code after SIGTERM (stderr: %s)", stderr(KILLS)).isZero();
+
+            for (int i = 0; i < LINES; i++) {
+                AtomicInteger count = loki.lines().get(line(i));
+                assertThat(count).as("line %d delivered (seed %d)", i, seed).isNotNull();
+            }
+            assertThat(loki.lines()).hasSize(LINES);
+            int duplicates = loki.entries() - LINES;
+            int maxRecordsPerBatch = BATCH_BYTES / (shortestLine + 64);
+            System.out.printf("crash test: %d kills, %d duplicate entries (bound %d), seed %d%n", KILLS, duplicates,
+                    KILLS * maxRecordsPerBatch, seed);
+            assertThat(duplicates).as("duplicates after %d kills (seed %d)", KILLS, seed)
+                    .isLessThanOrEqualTo(KILLS * maxRecordsPerBatch);
+        }
+    }
+
+    private Process start(Map<String, String> env, int run) throws IOException {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        ProcessBuilder builder = new ProcessBuilder(java, "-Xmx64m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+                "-cp", System.getProperty("java.class.path"), Main.class.getName());
+        builder.environment().putAll(env);
+        builder.redirectOutput(ProcessBuilder.Redirect.DISCARD);
+        builder.redirectError(dir.resolve("stderr-" + run + ".txt").toFile());
+        return builder.start();
+    }
+
+    private String stderr(int run) throws IOException {
+        Path file = dir.resolve("stderr-" + run + ".txt");
+        return Files.exists(file) ? Files.readString(file) : "(none)";
+    }
+
+    private static String line(int sequence) {
+        return "{\"@timestamp\":\"2026-11-27T11:20:00.123Z\",\"level\":\"INFO\",\"service_name\":\"crash\",\"message\":\"crash test line\",\"seq\":" + sequence + "}";
+    }
+}
