@@ -55,6 +55,13 @@ class LokiConfigTest {
         assertThat(Yaml.text(loki, "compactor", "delete_request_store")).isEqualTo("filesystem");
         assertThat(Yaml.text(loki, "limits_config", "retention_period")).isNotBlank().isNotEqualTo("0s");
         assertThat(Yaml.text(loki, "common", "path_prefix")).isEqualTo("/loki");
+        // the root filesystem is read-only: everything Loki writes is under the volume
+        assertThat(java.util.List.of(Yaml.text(loki, "ingester", "wal", "dir"),
+                Yaml.text(loki, "compactor", "working_directory"),
+                Yaml.text(loki, "storage_config", "tsdb_shipper", "active_index_directory"),
+                Yaml.text(loki, "storage_config", "tsdb_shipper", "cache_location"),
+                Yaml.text(loki, "common", "storage", "filesystem", "chunks_directory")))
+                .allSatisfy(path -> assertThat(path).startsWith("/loki/"));
 
         Map<String, Object> statefulSet = Manifests.render(ModuleFiles.BASE).get("StatefulSet", "loki");
         assertThat(Yaml.maps(statefulSet, "spec", "template", "spec", "containers", "0", "volumeMounts"))
