@@ -12,14 +12,17 @@ import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
-import org.springframework.boot.test.system.CapturedOutput;
-import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.slf4j.LoggerFactory;
+
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 
 import io.fabric8.kubernetes.api.model.Event;
 import io.sightline.collector.MockCluster.Replica;
 import io.sightline.collector.config.CollectorProperties;
+import io.sightline.collector.pipeline.EventCollector;
 
 /**
  * Restarts: with the checkpoint a restarted collector emits only what it had not emitted; after a downtime
@@ -27,7 +30,6 @@ import io.sightline.collector.config.CollectorProperties;
  * fabric8's {@code KubernetesMockServer} in CRUD mode stands in for it (events, the checkpoint ConfigMap and
  * the Lease all live in it).
  */
-@ExtendWith(OutputCaptureExtension.class)
 class CheckpointRestartTest {
 
     @TempDir
@@ -78,7 +80,11 @@ class CheckpointRestartTest {
     }
 
     @Test
-    void restartAfterEventsExpiredReportsTheGapOnce(CapturedOutput output) {
+    void restartAfterEventsExpiredReportsTheGapOnce() {
+        Logger collectorLog = (Logger) LoggerFactory.getLogger(EventCollector.class);
+        ListAppender<ILoggingEvent> logged = new ListAppender<>();
+        logged.start();
+        collectorLog.addAppender(logged);
                 Instant now = Instant.now();
         Event old = cluster.createCore(MockCluster.coreEvent("shop", "web-1.x", "BackOff", "Warning", 1, now, now));
         MutableClock clock = new MutableClock();
@@ -99,8 +105,10 @@ class CheckpointRestartTest {
         assertThat(second.occurrences()).containsExactly(fresh.getMetadata().getUid() + ":1");
         assertThat(second.counter("sightline.event.collector.records.dropped", "reason", "gap")).isEqualTo(1.0);
         String gapLine = "Event gap: occurrences between " + checkpointed;
-        assertThat(output.getOut().lines().filter(l -> l.contains("Event gap:")).toList())
-                .singleElement().satisfies(l -> assertThat(l).contains(gapLine));
+        collectorLog.detachAppender(logged);
+        assertThat(logged.list.stream().map(ILoggingEvent::getFormattedMessage)
+                .filter(m -> m.contains("Event gap:")).toList())
+                .singleElement().satisfies(m -> assertThat(m).contains(gapLine));
     }
 
     /** Each replica has its own output file, as each pod has its own volume. */

@@ -133,6 +133,19 @@ class EventLifecycleTest {
         await().untilAsserted(() -> assertThat(replica.records()).hasSize(1));
     }
 
+    @Test
+    void apiDiscoveryPrefersEventsV1() {
+        Replica replica = start("auto");
+        Instant t0 = Instant.now();
+        // only an events.k8s.io/v1 informer sees this one (the mock keeps the two APIs apart)
+        cluster.client().resource(new EventBuilder()
+                .withNewMetadata().withNamespace("shop").withName("x.1").endMetadata()
+                .withNewRegarding().withKind("Pod").withName("x").endRegarding()
+                .withReason("Pulled").withType("Normal").withEventTime(new MicroTime(t0.toString()))
+                .build()).create();
+        await().untilAsserted(() -> assertThat(replica.records()).hasSize(1));
+    }
+
     private Replica start(String api) {
         Replica replica = cluster.start("only", cluster.client(),
                 MockCluster.properties(dir.resolve("events.log"), api, false, Duration.ofSeconds(5), 1000),

@@ -4,7 +4,6 @@ import java.time.Clock;
 import java.util.Optional;
 import java.util.UUID;
 
-import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
@@ -23,8 +22,8 @@ import io.sightline.collector.metrics.CollectorMetrics;
 @ConditionalOnProperty(prefix = "sightline.collector", name = "enabled", matchIfMissing = true)
 public class CollectorConfiguration {
 
+    /** In-cluster: the pod's service account; elsewhere fabric8's usual sources (kubeconfig, system properties). */
     @Bean(destroyMethod = "close")
-    @ConditionalOnMissingBean
     KubernetesClient kubernetesClient() {
         return new KubernetesClientBuilder().build();
     }

@@ -1,0 +1,100 @@
+package io.sightline.collector;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalManagementPort;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+import io.sightline.collector.pipeline.EventCollector;
+
+/**
+ * The application as deployed (telemetry starter included): readiness follows the informers, and the
+ * management port serves the contract's metrics. There is no API server on these machines, so the
+ * application's Kubernetes client points at fabric8's {@code KubernetesMockServer} in CRUD mode.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
+    "server.port=0", "management.server.port=0", "sightline.collector.self-namespace=sightline",
+    "sightline.collector.leader-election.lease-duration=2s", "sightline.collector.leader-election.renew-deadline=1500ms",
+    "sightline.collector.leader-election.retry-period=250ms"})
+class CollectorApplicationSmokeTest {
+
+    private static final MockCluster CLUSTER = MockCluster.crud();
+    private static final Path OUTPUT = tempFile();
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    @LocalManagementPort
+    int managementPort;
+
+    @Autowired
+    EventCollector collector;
+
+    @DynamicPropertySource
+    static void output(DynamicPropertyRegistry registry) {
+        registry.add("sightline.collector.output.path", OUTPUT::toString);
+    }
+
+    static {
+        // the application builds its client from fabric8's standard system properties, as it would from the pod
+        System.setProperty("kubernetes.master", "http://127.0.0.1:" + CLUSTER.server().getPort());
+        System.setProperty("kubernetes.auth.tryKubeConfig", "false");
+        System.setProperty("kubernetes.auth.tryServiceAccount", "false");
+    }
+
+    @AfterAll
+    static void stopCluster() throws Exception {
+        System.clearProperty("kubernetes.master");
+        System.clearProperty("kubernetes.auth.tryKubeConfig");
+        System.clearProperty("kubernetes.auth.tryServiceAccount");
+        CLUSTER.close();
+    }
+
+    @Test
+    void readyAfterSyncAndMetricsOnTheManagementPort() throws Exception {
+        await().until(collector::isLeading);
+        assertThat(get("/actuator/health/readiness")).contains("\"status\":\"UP\"");
+
+        Instant now = Instant.now();
+        CLUSTER.createCore(MockCluster.coreEvent("shop", "web-1.x", "BackOff", "Warning", 2, now, now));
+        await().untilAsserted(() -> assertThat(get("/actuator/prometheus"))
+                .contains("sightline_kube_events_total{application=\"event-collector\",kind=\"Pod\","
+                        + "namespace=\"shop\",reason=\"BackOff\",type=\"Warning\"} 2.0"));
+        String metrics = get("/actuator/prometheus");
+        assertThat(metrics)
+                .contains("sightline_event_collector_leader{application=\"event-collector\"} 1.0")
+                .contains("sightline_event_collector_relists_total{")
+                .contains("sightline_event_collector_watch_errors_total{")
+                .contains("sightline_event_collector_records_written_total{")
+                .contains("sightline_event_collector_records_dropped_total{application=\"event-collector\","
+                        + "reason=\"overflow\"} 0.0")
+                .contains("sightline_event_collector_last_event_timestamp_seconds{");
+        await().untilAsserted(() -> assertThat(Files.readAllLines(OUTPUT)).hasSize(1));
+    }
+
+    private String get(String path) throws IOException, InterruptedException {
+        return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + managementPort + path)).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+    }
+
+    private static Path tempFile() {
+        try {
+            return Files.createTempDirectory("event-collector-smoke").resolve("events.log");
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
