@@ -10,19 +10,19 @@ import org.springframework.util.StringUtils;
 /**
  * Error tracking with Sentry. Nothing of Sentry starts unless a DSN is configured.
  *
- * @param enabled whether the starter may start Sentry; when false Sentry stays off even if
+ * @param enabled Whether the starter may start Sentry; when false Sentry stays off even if
  * {@code SENTRY_DSN} is set
- * @param environment the Sentry environment events are filed under
- * @param sentry the Sentry connection
+ * @param environment The Sentry environment events are filed under
+ * @param sentry The Sentry connection
  */
 @ConfigurationProperties("sightline.errors")
 public record ErrorsProperties(@DefaultValue("true") boolean enabled,
 		@DefaultValue("production") String environment, @DefaultValue Sentry sentry) {
 
 	/**
-	 * @param dsn the project's DSN, e.g. {@code https://<key>@sentry.example.com/<project>};
+	 * @param dsn The project's DSN, e.g. {@code https://<key>@sentry.example.com/<project>};
 	 * {@code SENTRY_DSN} and {@code sentry.dsn} work too
-	 * @param maxQueueSize how many events may wait to be sent; when full, new events are dropped
+	 * @param maxQueueSize How many events may wait to be sent; when full, new events are dropped
 	 * (and Sentry logs it) instead of slowing the application
 	 */
 	public record Sentry(String dsn, @DefaultValue("100") int maxQueueSize) {

@@ -7,12 +7,12 @@ import org.springframework.boot.context.properties.source.InvalidConfigurationPr
 /**
  * Metrics: Prometheus on the management port, contract names and bounded cardinality.
  *
- * @param enabled whether the starter configures metrics (management port defaults, Prometheus
+ * @param enabled Whether the starter configures metrics (management port defaults, Prometheus
  * exposure, common tag, SLO buckets, build info, exception counter, tag caps); when false, no
  * metrics are exported
- * @param maxUriTags how many distinct {@code uri} tag values {@code http.server.requests} may have;
+ * @param maxUriTags How many distinct {@code uri} tag values {@code http.server.requests} may have;
  * requests with further values are not recorded
- * @param maxExceptionClasses how many distinct exception classes {@code sightline_exceptions_total}
+ * @param maxExceptionClasses How many distinct exception classes {@code sightline_exceptions_total}
  * names; further classes are counted as {@code exception="other"}
  */
 @ConfigurationProperties("sightline.metrics")

@@ -9,9 +9,9 @@ import org.springframework.boot.context.properties.source.InvalidConfigurationPr
 /**
  * Kubernetes probes and graceful shutdown.
  *
- * @param enabled whether the starter turns on the liveness and readiness health groups (also
+ * @param enabled Whether the starter turns on the liveness and readiness health groups (also
  * outside Kubernetes) and sets the shutdown defaults
- * @param shutdownTimeout how long each shutdown phase (e.g. draining in-flight requests) may
+ * @param shutdownTimeout How long each shutdown phase (e.g. draining in-flight requests) may
  * take; keep it below the pod's {@code terminationGracePeriodSeconds} (30 s by default)
  */
 @ConfigurationProperties("sightline.probes")

@@ -9,12 +9,12 @@ import org.springframework.boot.context.properties.source.InvalidConfigurationPr
 /**
  * Tracing: Micrometer Tracing bridged to the OpenTelemetry SDK, as Boot 4 wires it.
  *
- * @param enabled whether the starter configures tracing; when false, spans are neither sampled
+ * @param enabled Whether the starter configures tracing; when false, spans are neither sampled
  * nor exported
- * @param samplingProbability share of new traces that are sampled (recorded, exported, usable as
+ * @param samplingProbability Share of new traces that are sampled (recorded, exported, usable as
  * exemplars), from 0.0 to 1.0; becomes Boot's {@code management.tracing.sampling.probability}
  * unless that is set
- * @param otlp where sampled spans go
+ * @param otlp Where sampled spans go
  */
 @ConfigurationProperties("sightline.tracing")
 public record TracingProperties(@DefaultValue("true") boolean enabled,

@@ -1,5 +1,11 @@
 package io.sightline.telemetry.tracing;
 
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.time.Duration;
+
+import io.micrometer.tracing.Span;
+import io.micrometer.tracing.Tracer;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.SpringBootConfiguration;
@@ -44,6 +50,28 @@ class TracingDefaultsTest {
 			assertThat(endpoint(context.getEnvironment())).isEqualTo("http://b:4318/v1/traces");
 			assertThat(context.getEnvironment().getProperty("management.tracing.sampling.probability")).isEqualTo("1.0");
 		}
+	}
+
+	@Test
+	void anUnreachableCollectorCostsNeitherTheCallerNorTheShutdown() throws IOException {
+		int closedPort;
+		try (ServerSocket socket = new ServerSocket(0)) {
+			closedPort = socket.getLocalPort();
+		}
+		ConfigurableApplicationContext context = run("--sightline.tracing.sampling-probability=1.0",
+				"--sightline.tracing.otlp.endpoint=http://127.0.0.1:" + closedPort + "/v1/traces",
+				"--management.opentelemetry.tracing.export.schedule-delay=50ms");
+		Tracer tracer = context.getBean(Tracer.class);
+		for (int i = 0; i < 100; i++) {
+			Span span = tracer.nextSpan().name("work").start();
+			assertThat(span.isNoop()).isFalse();
+			span.end();
+		}
+		long start = System.nanoTime();
+		context.close();
+		// The exporter retries a refused connection until the starter's 5 s export timeout, then gives up:
+		// bounded, not hung (Boot's own wait for the tracer provider would be 10 s).
+		assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(8));
 	}
 
 	@Test
