@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.Iterator;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.UnaryOperator;
 
@@ -27,6 +28,9 @@ import ch.qos.logback.core.spi.AppenderAttachableImpl;
  */
 public class BoundedAsyncAppender extends UnsynchronizedAppenderBase<ILoggingEvent>
 		implements AppenderAttachable<ILoggingEvent> {
+
+	/** How often an idle writer checks whether the appender was stopped. */
+	private static final Duration IDLE_WAKE_UP = Duration.ofMillis(100);
 
 	/** Longest time {@code stop()} waits for queued events to be written. */
 	static final Duration FLUSH_TIMEOUT = Duration.ofSeconds(1);
@@ -77,18 +81,25 @@ public class BoundedAsyncAppender extends UnsynchronizedAppenderBase<ILoggingEve
 	}
 
 	private void writeUntilStopped() {
-		try {
-			while (isStarted()) {
-				write(this.queue.take());
+		while (isStarted()) {
+			ILoggingEvent event = nextEvent();
+			if (event != null) {
+				write(event);
 			}
 		}
-		catch (InterruptedException ex) {
-			// stop() interrupts the wait; what is still queued is written below.
-		}
-		// Clear an interrupt that arrived mid-write, so it cannot abort the appenders during the flush.
-		Thread.interrupted();
 		for (ILoggingEvent event = this.queue.poll(); event != null; event = this.queue.poll()) {
 			write(event);
+		}
+	}
+
+	private ILoggingEvent nextEvent() {
+		try {
+			return this.queue.poll(IDLE_WAKE_UP.toMillis(), TimeUnit.MILLISECONDS);
+		}
+		catch (InterruptedException ex) {
+			// Only stop() ends the writer; an interrupt from elsewhere must not silence logging.
+			addWarn("Log writer thread was interrupted; it keeps writing until the appender is stopped");
+			return null;
 		}
 	}
 
@@ -111,8 +122,8 @@ public class BoundedAsyncAppender extends UnsynchronizedAppenderBase<ILoggingEve
 		if (!isStarted()) {
 			return;
 		}
+		// No interrupt: it could abort an appender in the middle of a write (interruptible I/O, locks).
 		super.stop();
-		this.worker.interrupt();
 		try {
 			this.worker.join(FLUSH_TIMEOUT.toMillis());
 		}

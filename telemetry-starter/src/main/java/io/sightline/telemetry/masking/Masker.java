@@ -31,29 +31,37 @@ public final class Masker {
 	private static final List<String> DEFAULT_KEYS = List.of("password", "passwd", "secret", "token", "api[-_]?key",
 			"authorization", "cookie", "session");
 
-	/** Literal prefixes of the default keys, for the cheap pre-check (lower case). */
-	private static final List<String> DEFAULT_HINTS = List.of("passw", "secret", "token", "api", "authorization",
-			"cookie", "session", "bearer");
+	/** Literal parts of the default keys, for the cheap pre-check (lower case). */
+	private static final List<String> DEFAULT_HINTS = List.of("passw", "secret", "token", "apikey", "api_key",
+			"api-key", "authorization", "cookie", "session", "bearer");
 
-	private static final String KEY_CHARS = "[\\w.\\-]";
+	/** Rest of a key after the sensitive word ({@code _hash} in {@code password_hash}); bounded to keep matching linear. */
+	private static final String KEY_REST = "[\\w.\\-]{0,64}";
 
-	/** A value: double-quoted, escaped-quoted (JSON inside a string), single-quoted, or a bare word. */
-	private static final String VALUE = "(?<value>\"(?:[^\"\\\\]|\\\\.)*\"|\\\\\"[^\"]*?\\\\\"|'[^']*'"
+	/**
+	 * Start of a value: an opening quote, an escaped quote (JSON inside a string), or a whole bare word
+	 * with an optional authorization scheme. Quoted values are ended by {@link #quotedValueEnd} rather
+	 * than by the regex: Java's regex engine recurses per repetition, which a long quoted value with
+	 * escapes would turn into a stack overflow on the log writer thread.
+	 */
+	private static final String VALUE = "(?<value>\"|\\\\\"|'"
 			+ "|(?<scheme>(?i:bearer|basic|digest|negotiate)\\s+)?[^\\s,;&\"'<>(){}\\[\\]]+)";
+
+	private static final String ESCAPED_QUOTE = "\\\"";
 
 	private static final Pattern COOKIE_HEADER = Pattern.compile("(?i)(?<![\\w-])((?:set-)?cookie\\s*:\\s*)[^\\r\\n\"]+");
 
-	private static final Pattern BEARER = Pattern.compile("(?<![\\w-])([Bb]earer|BEARER)(\\s+)([A-Za-z0-9\\-._~+/]+=*)");
+	private static final Pattern BEARER = Pattern.compile("(?<![\\w-])([Bb]earer|BEARER)(\\s+)([A-Za-z0-9\\-._~+/]++=*+)");
 
 	private static final Pattern URL_USER_INFO = Pattern
-		.compile("(?<![\\w+.\\-])([a-zA-Z][a-zA-Z0-9+.\\-]*://[^/\\s:@]+:)[^/\\s@]+@");
+		.compile("(?<![\\w+.\\-])([a-zA-Z][a-zA-Z0-9+.\\-]*+://[^/\\s:@]++:)[^/\\s@]++@");
 
-	private static final Pattern ORACLE_CREDENTIALS = Pattern.compile("(jdbc:oracle:[a-z]+:[^/\\s:@]+/)[^@\\s]+@");
+	private static final Pattern ORACLE_CREDENTIALS = Pattern.compile("(jdbc:oracle:[a-z]++:[^/\\s:@]++/)[^@\\s]++@");
 
 	private static final Pattern AWS_ACCESS_KEY_ID = Pattern.compile("(?<![A-Z0-9])(?:AKIA|ASIA)[A-Z0-9]{16}(?![A-Z0-9])");
 
 	private static final Pattern JWT = Pattern
-		.compile("(?<![\\w-])eyJ[A-Za-z0-9_\\-]{5,}\\.eyJ[A-Za-z0-9_\\-]{5,}\\.[A-Za-z0-9_\\-]+");
+		.compile("(?<![\\w-])eyJ[A-Za-z0-9_\\-]{5,}+\\.eyJ[A-Za-z0-9_\\-]{5,}+\\.[A-Za-z0-9_\\-]++");
 
 	/** Digit runs with optional single space or dash separators, not part of a longer word or id. */
 	private static final Pattern CARD_CANDIDATE = Pattern.compile("(?<![\\w\\-.+])[2-6](?:[ \\-]?\\d){12,18}(?![\\w\\-]|\\.\\d)");
@@ -74,6 +82,9 @@ public final class Masker {
 	private final Pattern keyValue;
 
 	private final String[] hints;
+
+	/** ASCII characters some hint starts with, so most characters are rejected with one array read. */
+	private final boolean[] hintStarts = new boolean[128];
 
 	/** A masker for the contract's default keys only. */
 	public Masker() {
@@ -96,9 +107,16 @@ public final class Masker {
 		// The word must end a key part: followed by a non-lower-case character or the end ("id" allowed: sessionid).
 		String word = "(?i:" + String.join("|", keys) + ")(?:id|Id|ID)?(?![a-z])";
 		this.sensitiveKey = Pattern.compile(word);
-		String key = "(?<key>(?<![\\w.\\-\"'])[\"']?" + KEY_CHARS + "*?" + word + KEY_CHARS + "*\\\\?[\"']?)";
+		// Matching starts at the sensitive word, so any key prefix (db., client_, X-Api-) stays as it is.
+		String key = "(?<key>" + word + KEY_REST + "\\\\?[\"']?)";
 		this.keyValue = Pattern.compile(key + "(?<sep>\\s*[=:]\\s*)" + VALUE);
 		this.hints = hintList.toArray(String[]::new);
+		for (String hint : this.hints) {
+			char first = hint.charAt(0);
+			if (first < 128) {
+				this.hintStarts[first] = true;
+			}
+		}
 	}
 
 	/** The shared masker for the contract's default keys. */
@@ -141,7 +159,7 @@ public final class Masker {
 		String result = text;
 		if (containsHint(result)) {
 			result = replace(COOKIE_HEADER, result, m -> m.group(1) + MASK);
-			result = replace(this.keyValue, result, Masker::maskKeyValue);
+			result = maskKeyValues(result);
 			result = replace(BEARER, result, Masker::maskBearer);
 		}
 		if (result.indexOf('@') >= 0 && result.indexOf(':') >= 0) {
@@ -160,20 +178,54 @@ public final class Masker {
 		return result;
 	}
 
-	private static String maskKeyValue(Matcher m) {
-		String value = m.group("value");
-		String masked;
-		if (value.startsWith("\\\"")) {
-			masked = "\\\"" + MASK + "\\\"";
+	private String maskKeyValues(String text) {
+		Matcher matcher = this.keyValue.matcher(text);
+		StringBuilder out = null;
+		int copied = 0;
+		int from = 0;
+		while (from < text.length() && matcher.find(from)) {
+			String value = matcher.group("value");
+			int valueStart = matcher.start("value");
+			int valueEnd;
+			String masked;
+			if (value.equals(ESCAPED_QUOTE)) {
+				int close = text.indexOf(ESCAPED_QUOTE, valueStart + ESCAPED_QUOTE.length());
+				valueEnd = (close < 0) ? text.length() : close + ESCAPED_QUOTE.length();
+				masked = ESCAPED_QUOTE + MASK + ESCAPED_QUOTE;
+			}
+			else if (value.equals("\"") || value.equals("'")) {
+				valueEnd = quotedValueEnd(text, valueStart + 1, value.charAt(0));
+				masked = value + MASK + value;
+			}
+			else {
+				valueEnd = matcher.end();
+				String scheme = matcher.group("scheme");
+				masked = ((scheme != null) ? scheme : "") + MASK;
+			}
+			out = (out != null) ? out : new StringBuilder(text.length());
+			out.append(text, copied, valueStart).append(masked);
+			copied = valueEnd;
+			from = valueEnd;
 		}
-		else if (value.startsWith("\"") || value.startsWith("'")) {
-			masked = value.charAt(0) + MASK + value.charAt(0);
+		if (out == null) {
+			return text;
 		}
-		else {
-			String scheme = m.group("scheme");
-			masked = (scheme != null ? scheme : "") + MASK;
+		String result = out.append(text, copied, text.length()).toString();
+		return result.equals(text) ? text : result;
+	}
+
+	/** Index after the closing quote (a backslash escapes the next character), or the text's end when unclosed. */
+	private static int quotedValueEnd(String text, int from, char quote) {
+		for (int i = from; i < text.length(); i++) {
+			char c = text.charAt(i);
+			if (c == '\\') {
+				i++;
+			}
+			else if (c == quote) {
+				return i + 1;
+			}
 		}
-		return m.group("key") + m.group("sep") + masked;
+		return text.length();
 	}
 
 	private static String maskBearer(Matcher m) {
@@ -186,11 +238,22 @@ public final class Masker {
 	}
 
 	private static String maskCard(Matcher m) {
-		String digits = m.group().replaceAll("[ \\-]", "");
+		String digits = digitsOf(m.group());
 		if (digits.length() < MIN_CARD_DIGITS || digits.length() > MAX_CARD_DIGITS || !passesLuhn(digits)) {
 			return m.group();
 		}
 		return MASK;
+	}
+
+	private static String digitsOf(String candidate) {
+		StringBuilder digits = new StringBuilder(candidate.length());
+		for (int i = 0; i < candidate.length(); i++) {
+			char c = candidate.charAt(i);
+			if (c >= '0' && c <= '9') {
+				digits.append(c);
+			}
+		}
+		return digits.toString();
 	}
 
 	static boolean passesLuhn(String digits) {
@@ -235,6 +298,9 @@ public final class Masker {
 		int length = text.length();
 		for (int i = 0; i < length; i++) {
 			char c = Character.toLowerCase(text.charAt(i));
+			if (c < 128 && !this.hintStarts[c]) {
+				continue;
+			}
 			for (String hint : this.hints) {
 				if (hint.charAt(0) == c && text.regionMatches(true, i, hint, 0, hint.length())) {
 					return true;

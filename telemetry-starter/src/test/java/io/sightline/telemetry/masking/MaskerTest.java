@@ -92,6 +92,17 @@ class MaskerTest {
 	}
 
 	@Test
+	void hugeMessagesDoNotOverflowTheLogWritersStack() {
+		String unclosed = "password=\"" + "a".repeat(200_000);
+		String escapes = "{\"password\":\"" + "\\\"".repeat(100_000) + "\"}";
+		String longKey = "x=" + "token".repeat(40_000) + "=value";
+
+		assertThat(this.masker.mask(unclosed)).isEqualTo("password=\"****\"");
+		assertThat(this.masker.mask(escapes)).doesNotContain("\\\"\\\"\\\"");
+		assertThat(this.masker.mask(longKey)).startsWith("x=tokentoken").endsWith("token=****");
+	}
+
+	@Test
 	void nullAndEmptyTextPassThrough() {
 		assertThat(this.masker.mask(null)).isNull();
 		assertThat(this.masker.mask("")).isEmpty();
