@@ -1,0 +1,127 @@
+package io.sightline.sidecar;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.sightline.sidecar.parse.LogRecord;
+import io.sightline.sidecar.ship.SendResult;
+import io.sightline.sidecar.ship.Sink;
+import io.sightline.sidecar.source.FileOpener;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Pins {@code /metrics} to section 4 of the telemetry contract: exactly the log-sidecar metrics
+ * listed there (names and label names, read from {@code docs/telemetry-contract.md}), and the
+ * health endpoints on the management port.
+ */
+class MetricsContractTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void metricsEndpointServesExactlyTheContractsSidecarMetrics() throws Exception {
+        Map<String, Set<String>> contract = contractMetrics();
+        assertThat(contract).hasSize(9);
+
+        Path logs = Files.createDirectories(dir.resolve("logs"));
+        Files.writeString(logs.resolve("app.log"), "{\"level\":\"INFO\",\"message\":\"one\"}\nplain two\n");
+        AtomicInteger attempts = new AtomicInteger();
+        Sink flaky = new Sink() {
+            @Override
+            public String name() {
+                return "loki";
+            }
+
+            @Override
+            public SendResult send(List<LogRecord> batch) {
+                // the first attempt asks for a retry; then the JSON record is refused, the plain one accepted
+                if (attempts.incrementAndGet() == 1) {
+                    return SendResult.retryAll(batch, "http_503", Duration.ofMillis(10));
+                }
+                int refused = (int) batch.stream().filter(record -> record.line().startsWith("{")).count();
+                return new SendResult(List.of(), null, null, refused, refused == 0 ? null : "HTTP 400: entry too far behind");
+            }
+        };
+        TestSupport.CapturedDiagnostics diagnostics = new TestSupport.CapturedDiagnostics();
+        Sidecar sidecar = new Sidecar(TestSupport.config(TestSupport.settings(logs, dir.resolve("cp"))), flaky,
+                diagnostics.diagnostics, FileOpener.DEFAULT, () -> { throw new AssertionError(diagnostics.text()); });
+        sidecar.start();
+        try {
+            await().atMost(Duration.ofSeconds(10)).until(() -> sidecar.metrics().recordsSent.labelValues("loki").get() >= 1);
+            HttpClient http = HttpClient.newHttpClient();
+            String base = "http://127.0.0.1:" + sidecar.managementPort();
+            HttpResponse<String> metrics = http.send(HttpRequest.newBuilder(URI.create(base + "/metrics")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(metrics.statusCode()).isEqualTo(200);
+            assertThat(metrics.headers().firstValue("Content-Type")).hasValueSatisfying(type -> assertThat(type).startsWith("text/plain"));
+
+            Map<String, Set<String>> exposed = exposedMetrics(metrics.body());
+            assertThat(exposed).isEqualTo(contract);
+            assertThat(metrics.body())
+                    .contains("sightline_sidecar_records_dropped_total{reason=\"rejected\",sink=\"loki\"} 1.0")
+                    .contains("sightline_sidecar_records_dropped_total{reason=\"lost_before_read\",sink=\"loki\"} 0.0")
+                    .contains("sightline_sidecar_send_retries_total{cause=\"http_503\",sink=\"loki\"} 1.0")
+                    .contains("sightline_sidecar_lines_read_total{input=\"" + logs + "/*.log\"} 2.0");
+            assertThat(diagnostics.text()).contains("entry too far behind");
+
+            assertThat(http.send(HttpRequest.newBuilder(URI.create(base + "/healthz")).build(),
+                    HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(200);
+            assertThat(http.send(HttpRequest.newBuilder(URI.create(base + "/readyz")).build(),
+                    HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(200);
+        } finally {
+            sidecar.shutdown(Duration.ofSeconds(5));
+        }
+    }
+
+    /** Metric name (as exposed, counters with _total) to label names, from the log-sidecar table of the contract. */
+    private static Map<String, Set<String>> contractMetrics() throws Exception {
+        String contract = Files.readString(Path.of("../docs/telemetry-contract.md"));
+        String section = contract.substring(contract.indexOf("### log-sidecar"), contract.indexOf("### event-collector"));
+        Map<String, Set<String>> metrics = new TreeMap<>();
+        Matcher row = Pattern.compile("(?m)^\\| `(sightline_sidecar_[a-z_]+)`[^|]*\\| (.*) \\|$").matcher(section);
+        while (row.find()) {
+            Set<String> labels = new TreeSet<>();
+            Matcher label = Pattern.compile("`([a-z_]+)`").matcher(row.group(2).replaceAll("= .*", ""));
+            while (label.find()) {
+                labels.add(label.group(1));
+            }
+            metrics.put(row.group(1), labels);
+        }
+        return metrics;
+    }
+
+    private static Map<String, Set<String>> exposedMetrics(String body) {
+        Map<String, Set<String>> metrics = new TreeMap<>();
+        Matcher sample = Pattern.compile("(?m)^([a-z_]+)(\\{([^}]*)})? ").matcher(body);
+        while (sample.find()) {
+            String name = sample.group(1).replaceAll("_(bucket|count|sum)$", "");
+            Set<String> labels = metrics.computeIfAbsent(name, k -> new TreeSet<>());
+            if (sample.group(3) != null) {
+                for (String pair : sample.group(3).split(",")) {
+                    String label = pair.substring(0, pair.indexOf('='));
+                    if (!label.equals("le")) {
+                        labels.add(label);
+                    }
+                }
+            }
+        }
+        return metrics;
+    }
+}

@@ -1,0 +1,99 @@
+package io.sightline.sidecar.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class SettingsTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void defaultsWorkWithoutAnySetting() {
+        SidecarConfig config = SidecarConfig.from(new MapSettings(Map.of()));
+        assertThat(config.sink()).isEqualTo("loki");
+        assertThat(config.inputGlobs()).containsExactly("/var/log/app/*.log");
+        assertThat(config.batchMaxBytes()).isEqualTo(1 << 20);
+        assertThat(config.batchMaxWait()).isEqualTo(Duration.ofSeconds(1));
+        assertThat(config.maxInFlightBytes()).isEqualTo(16 << 20);
+        assertThat(config.maxLineBytes()).isEqualTo(256 << 10);
+        assertThat(config.checkpointDir()).isEqualTo(Path.of("/var/log/app/.sightline"));
+        assertThat(config.metricsPort()).isEqualTo(9095);
+        assertThat(config.shutdownGrace()).isEqualTo(Duration.ofSeconds(10));
+    }
+
+    @Test
+    void invalidValuesNameTheSettingAndWhatItAccepts() {
+        assertThatThrownBy(() -> config("SIGHTLINE_SINK", "kafka"))
+                .hasMessageContaining("SIGHTLINE_SINK").hasMessageContaining("kafka")
+                .hasMessageContaining("loki, opensearch, stdout");
+        assertThatThrownBy(() -> config("SIGHTLINE_BATCH_MAX_BYTES", "lots"))
+                .hasMessageContaining("SIGHTLINE_BATCH_MAX_BYTES").hasMessageContaining("1MiB");
+        assertThatThrownBy(() -> config("SIGHTLINE_BATCH_MAX_WAIT", "soon"))
+                .hasMessageContaining("SIGHTLINE_BATCH_MAX_WAIT").hasMessageContaining("10s");
+        assertThatThrownBy(() -> config("SIGHTLINE_METRICS_PORT", "70000"))
+                .hasMessageContaining("SIGHTLINE_METRICS_PORT").hasMessageContaining("0 to 65535");
+        assertThatThrownBy(() -> config("SIGHTLINE_MULTILINE", "yes"))
+                .hasMessageContaining("SIGHTLINE_MULTILINE").hasMessageContaining("true, false");
+        assertThatThrownBy(() -> config("SIGHTLINE_READ_FROM", "middle"))
+                .hasMessageContaining("SIGHTLINE_READ_FROM").hasMessageContaining("beginning, end");
+        assertThatThrownBy(() -> config("SIGHTLINE_INPUT_GLOBS", "logs/*.log"))
+                .hasMessageContaining("SIGHTLINE_INPUT_GLOBS").hasMessageContaining("absolute");
+        assertThatThrownBy(() -> config("SIGHTLINE_MAX_IN_FLIGHT_BYTES", "1MiB"))
+                .hasMessageContaining("SIGHTLINE_MAX_IN_FLIGHT_BYTES").hasMessageContaining("twice SIGHTLINE_BATCH_MAX_BYTES");
+        assertThatThrownBy(() -> config("SIGHTLINE_POLL_INTERVAL", "0s"))
+                .hasMessageContaining("SIGHTLINE_POLL_INTERVAL").hasMessageContaining("above zero");
+        assertThatThrownBy(() -> config("SIGHTLINE_RETRY_MAX_BACKOFF", "10ms"))
+                .hasMessageContaining("SIGHTLINE_RETRY_MAX_BACKOFF").hasMessageContaining("SIGHTLINE_RETRY_INITIAL_BACKOFF");
+    }
+
+    @Test
+    void sizesAndDurationsAcceptTheDocumentedUnits() {
+        MapSettings settings = new MapSettings(Map.of("A", "512", "B", "256KiB", "C", "2MiB", "D", "500ms", "E", "2m"));
+        assertThat(settings.getBytes("A", 0)).isEqualTo(512);
+        assertThat(settings.getBytes("B", 0)).isEqualTo(256 * 1024);
+        assertThat(settings.getBytes("C", 0)).isEqualTo(2 * 1024 * 1024);
+        assertThat(settings.getDuration("D", Duration.ZERO)).isEqualTo(Duration.ofMillis(500));
+        assertThat(settings.getDuration("E", Duration.ZERO)).isEqualTo(Duration.ofMinutes(2));
+        assertThat(settings.getBytes("MISSING", 7)).isEqualTo(7);
+    }
+
+    @Test
+    void yamlFileIsOverriddenByTheEnvironment() throws Exception {
+        Path file = dir.resolve("sidecar.yaml");
+        Files.writeString(file, "SIGHTLINE_SINK: opensearch\nSIGHTLINE_BATCH_MAX_BYTES: 2MiB\nSIGHTLINE_MULTILINE: false\n");
+        MapSettings settings = MapSettings.load(Map.of("SIGHTLINE_CONFIG_FILE", file.toString(), "SIGHTLINE_SINK", "stdout"),
+                Optional.empty());
+        SidecarConfig config = SidecarConfig.from(settings);
+        assertThat(config.sink()).isEqualTo("stdout");
+        assertThat(config.batchMaxBytes()).isEqualTo(2 << 20);
+        assertThat(config.multiline()).isFalse();
+    }
+
+    @Test
+    void unusableYamlFilesAreExplained() throws Exception {
+        Path nested = dir.resolve("nested.yaml");
+        Files.writeString(nested, "loki:\n  url: http://loki:3100\n");
+        assertThatThrownBy(() -> MapSettings.load(Map.of(), Optional.of(nested)))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("loki").hasMessageContaining("single value");
+        Path broken = dir.resolve("broken.yaml");
+        Files.writeString(broken, "SIGHTLINE_SINK: [unclosed\n");
+        assertThatThrownBy(() -> MapSettings.load(Map.of(), Optional.of(broken)))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("not valid YAML");
+        assertThatThrownBy(() -> MapSettings.load(Map.of(), Optional.of(dir.resolve("missing.yaml"))))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("does not exist")
+                .hasMessageContaining("SIGHTLINE_CONFIG_FILE");
+    }
+
+    private static SidecarConfig config(String key, String value) {
+        return SidecarConfig.from(new MapSettings(Map.of(key, value)));
+    }
+}

@@ -1,0 +1,63 @@
+package io.sightline.sidecar.parse;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.sightline.sidecar.source.SourcePosition;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import org.junit.jupiter.api.Test;
+
+class RecordParserTest {
+
+    private static final SourcePosition POSITION = new SourcePosition("f", 0, 10);
+    private final RecordParser parser = new RecordParser();
+
+    @Test
+    void recognisesTheStartersJsonFields() {
+        String line = "{\"@timestamp\":\"2026-11-27T11:20:00.123Z\",\"level\":\"ERROR\",\"logger\":\"a.B\","
+                + "\"message\":\"x\",\"nested\":{\"level\":\"ignored\"},\"service_name\":\"checkout\","
+                + "\"service_version\":\"1.4.2\",\"trace_id\":\"4bf92f3577b34da6a3ce929d0e0e4736\","
+                + "\"span_id\":\"00f067aa0ba902b7\",\"n\":1}";
+        LogRecord record = parse(line, 7);
+        assertThat(record.line()).isEqualTo(line);
+        assertThat(record.timestampNanos()).isEqualTo(nanos("2026-11-27T11:20:00.123Z"));
+        assertThat(record.level()).isEqualTo("ERROR");
+        assertThat(record.serviceName()).isEqualTo("checkout");
+        assertThat(record.serviceVersion()).isEqualTo("1.4.2");
+        assertThat(record.traceId()).isEqualTo("4bf92f3577b34da6a3ce929d0e0e4736");
+        assertThat(record.spanId()).isEqualTo("00f067aa0ba902b7");
+        assertThat(record.position()).isEqualTo(POSITION);
+    }
+
+    @Test
+    void plainTextAndBrokenJsonGetTheReadTime() {
+        assertThat(parse("GET /health 200", 42)).satisfies(r -> {
+            assertThat(r.timestampNanos()).isEqualTo(42);
+            assertThat(r.level()).isNull();
+        });
+        assertThat(parse("{\"level\":\"INFO\", truncated", 43).timestampNanos()).isEqualTo(43);
+        assertThat(parse("{\"level\":\"INFO\"}", 44)).satisfies(r -> {
+            assertThat(r.timestampNanos()).isEqualTo(44);
+            assertThat(r.level()).isEqualTo("INFO");
+        });
+    }
+
+    @Test
+    void parsesTimestampsInEveryRfc3339Form() {
+        assertThat(RecordParser.parseTimestamp("2026-11-27T11:20:00Z", -1)).isEqualTo(nanos("2026-11-27T11:20:00Z"));
+        assertThat(RecordParser.parseTimestamp("2026-11-27T11:20:00.123456789Z", -1))
+                .isEqualTo(nanos("2026-11-27T11:20:00.123456789Z"));
+        assertThat(RecordParser.parseTimestamp("2026-11-27T12:20:00.5+01:00", -1)).isEqualTo(nanos("2026-11-27T11:20:00.5Z"));
+        assertThat(RecordParser.parseTimestamp("yesterday", -1)).isEqualTo(-1);
+    }
+
+    private LogRecord parse(String line, long readTime) {
+        byte[] bytes = line.getBytes(StandardCharsets.UTF_8);
+        return parser.parseLine(bytes, 0, bytes.length, readTime, POSITION);
+    }
+
+    private static long nanos(String instant) {
+        Instant parsed = Instant.parse(instant);
+        return parsed.getEpochSecond() * 1_000_000_000L + parsed.getNano();
+    }
+}

@@ -1,0 +1,85 @@
+package io.sightline.sidecar.ship;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.sightline.sidecar.checkpoint.Checkpoints;
+import io.sightline.sidecar.config.MapSettings;
+import io.sightline.sidecar.config.SidecarConfig;
+import io.sightline.sidecar.metrics.Diagnostics;
+import io.sightline.sidecar.metrics.SidecarMetrics;
+import io.sightline.sidecar.parse.LogRecord;
+import io.sightline.sidecar.source.SourcePosition;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class DeliveryTest {
+
+    private final ByteArrayOutputStream log = new ByteArrayOutputStream();
+    private final Diagnostics diagnostics = new Diagnostics(new PrintStream(log, true, StandardCharsets.UTF_8), Diagnostics.Level.DEBUG);
+    private final SidecarMetrics metrics = new SidecarMetrics();
+
+    @Test
+    void backoffGrowsWithJitterUpToTheMaximumAndHonoursRetryAfter() throws Exception {
+        Delivery delivery = delivery(Map.of("SIGHTLINE_RETRY_INITIAL_BACKOFF", "100ms", "SIGHTLINE_RETRY_MAX_BACKOFF", "1s"),
+                batch -> SendResult.ok());
+        for (int i = 0; i < 50; i++) {
+            assertThat(delivery.backoff(1, null)).isBetween(Duration.ofMillis(50), Duration.ofMillis(100));
+            assertThat(delivery.backoff(3, null)).isBetween(Duration.ofMillis(200), Duration.ofMillis(400));
+            assertThat(delivery.backoff(20, null)).isBetween(Duration.ofMillis(500), Duration.ofSeconds(1));
+            assertThat(delivery.backoff(1, Duration.ofSeconds(5))).isEqualTo(Duration.ofSeconds(5));
+        }
+    }
+
+    @Test
+    void givesUpAfterTheConfiguredAttemptsAndCountsTheDrop() throws Exception {
+        Delivery delivery = delivery(Map.of("SIGHTLINE_RETRY_MAX_ATTEMPTS", "3"),
+                batch -> SendResult.retryAll(batch, "http_500", null));
+        Thread sender = new Thread(delivery);
+        sender.start();
+        assertThat(delivery.put(record())).isTrue();
+        assertThat(delivery.put(record())).isTrue();
+        await().atMost(Duration.ofSeconds(10)).until(() ->
+                metrics.recordsDropped.labelValues("test", SidecarMetrics.DROP_RETRIES_EXHAUSTED).get() == 2);
+        assertThat(metrics.sendRetries.labelValues("test", "http_500").get()).isEqualTo(3);
+        assertThat(delivery.inFlightBytes()).isZero();
+        delivery.closeIntake();
+        assertThat(delivery.drain(Duration.ofSeconds(5))).isTrue();
+        assertThat(delivery.put(record())).as("no records after shutdown").isFalse();
+        assertThat(log.toString(StandardCharsets.UTF_8)).contains("SIGHTLINE_RETRY_MAX_ATTEMPTS");
+    }
+
+    private interface Behaviour {
+        SendResult send(List<LogRecord> batch);
+    }
+
+    private Delivery delivery(Map<String, String> settings, Behaviour behaviour) throws Exception {
+        Map<String, String> values = new HashMap<>(settings);
+        values.putIfAbsent("SIGHTLINE_RETRY_INITIAL_BACKOFF", "10ms");
+        values.putIfAbsent("SIGHTLINE_RETRY_MAX_BACKOFF", "20ms");
+        values.put("SIGHTLINE_BATCH_MAX_WAIT", "10ms");
+        SidecarConfig config = SidecarConfig.from(new MapSettings(values));
+        Sink sink = new Sink() {
+            @Override
+            public String name() {
+                return "test";
+            }
+
+            @Override
+            public SendResult send(List<LogRecord> batch) {
+                return behaviour.send(batch);
+            }
+        };
+        return new Delivery(config, sink, new Checkpoints(null, diagnostics), metrics, diagnostics);
+    }
+
+    private static LogRecord record() {
+        return new LogRecord("line", 1, null, null, null, null, null, new SourcePosition("f", 0, 5));
+    }
+}
