@@ -1,7 +1,9 @@
 package io.sightline.collector.watch;
 
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -18,6 +20,7 @@ import io.fabric8.kubernetes.client.dsl.Resource;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.fabric8.kubernetes.client.informers.cache.ReducedStateItemStore;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.sightline.collector.metrics.CollectorMetrics;
 import io.sightline.collector.metrics.CollectorMetrics.DropReason;
 import io.sightline.collector.watch.EventNormalizer.InvalidEventException;
@@ -58,14 +61,15 @@ public final class EventInformers implements AutoCloseable {
 
     /** Starts listing and watching; the returned stage completes when every informer has synced. */
     public synchronized CompletableFuture<Void> start() {
-        List<String> scopes = namespaces.isEmpty() ? java.util.Collections.singletonList(null) : namespaces;
+        List<String> scopes = namespaces.isEmpty() ? Collections.singletonList(null) : namespaces;
         List<CompletableFuture<Void>> started = new ArrayList<>();
         for (String namespace : scopes) {
+            KubernetesSerialization serialization = client.getKubernetesSerialization();
             Watched<?> watched = switch (api) {
                 case EVENTS_V1 -> watch(io.fabric8.kubernetes.api.model.events.v1.Event.class, namespace,
-                        EventNormalizer::fromEventsV1, EVENTS_V1_FIELDS);
+                        EventNormalizer::fromEventsV1, eventsV1Store(serialization));
                 case CORE_V1 -> watch(io.fabric8.kubernetes.api.model.Event.class, namespace,
-                        EventNormalizer::fromCoreV1, CORE_V1_FIELDS);
+                        EventNormalizer::fromCoreV1, coreV1Store(serialization));
             };
             informers.add(watched);
             started.add(watched.informer.start().toCompletableFuture());
@@ -73,6 +77,20 @@ public final class EventInformers implements AutoCloseable {
         log.info("Watching {} events in {}", api == EventApi.EVENTS_V1 ? "events.k8s.io/v1" : "core/v1",
                 namespaces.isEmpty() ? "all namespaces" : namespaces);
         return CompletableFuture.allOf(started.toArray(CompletableFuture[]::new));
+    }
+
+    /** The informer store for {@code events.k8s.io/v1}: only the fields a {@link KubeEvent} is made of. */
+    public static ReducedStateItemStore<io.fabric8.kubernetes.api.model.events.v1.Event> eventsV1Store(
+            KubernetesSerialization serialization) {
+        return new ReducedStateItemStore<>(ReducedStateItemStore.NAME_KEY_STATE,
+                io.fabric8.kubernetes.api.model.events.v1.Event.class, serialization, EVENTS_V1_FIELDS);
+    }
+
+    /** The informer store for {@code core/v1}: only the fields a {@link KubeEvent} is made of. */
+    public static ReducedStateItemStore<io.fabric8.kubernetes.api.model.Event> coreV1Store(
+            KubernetesSerialization serialization) {
+        return new ReducedStateItemStore<>(ReducedStateItemStore.NAME_KEY_STATE,
+                io.fabric8.kubernetes.api.model.Event.class, serialization, CORE_V1_FIELDS);
     }
 
     public synchronized boolean hasSynced() {
@@ -91,14 +109,13 @@ public final class EventInformers implements AutoCloseable {
     }
 
     private <T extends HasMetadata> Watched<T> watch(Class<T> type, String namespace,
-            BiFunction<T, java.time.Instant, KubeEvent> normalizer, String[] fields) {
+            BiFunction<T, Instant, KubeEvent> normalizer, ReducedStateItemStore<T> store) {
         var resources = client.resources(type);
         FilterWatchListDeletable<T, ?, Resource<T>> scope =
                 namespace == null ? resources.inAnyNamespace() : resources.inNamespace(namespace);
         SharedIndexInformer<T> informer = scope.runnableInformer(0);
         Watched<T> watched = new Watched<>(informer, normalizer);
-        informer.itemStore(new ReducedStateItemStore<>(ReducedStateItemStore.NAME_KEY_STATE, type,
-                client.getKubernetesSerialization(), fields));
+        informer.itemStore(store);
         informer.addEventHandler(watched);
         informer.exceptionHandler((started, failure) -> {
             metrics.watchError();
@@ -113,10 +130,10 @@ public final class EventInformers implements AutoCloseable {
     private final class Watched<T extends HasMetadata> implements ResourceEventHandler<T> {
 
         private final SharedIndexInformer<T> informer;
-        private final BiFunction<T, java.time.Instant, KubeEvent> normalizer;
+        private final BiFunction<T, Instant, KubeEvent> normalizer;
         private final AtomicBoolean listedOnce = new AtomicBoolean();
 
-        Watched(SharedIndexInformer<T> informer, BiFunction<T, java.time.Instant, KubeEvent> normalizer) {
+        Watched(SharedIndexInformer<T> informer, BiFunction<T, Instant, KubeEvent> normalizer) {
             this.informer = informer;
             this.normalizer = normalizer;
         }

@@ -1,0 +1,214 @@
+package io.sightline.benchmarks.collector;
+
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryMXBean;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+
+import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.EventBuilder;
+import io.fabric8.kubernetes.client.NamespacedKubernetesClient;
+import io.fabric8.kubernetes.client.informers.cache.ReducedStateItemStore;
+import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.mockwebserver.Context;
+import io.fabric8.mockwebserver.MockWebServer;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.sightline.collector.config.CollectorProperties;
+import io.sightline.collector.metrics.CollectorMetrics;
+import io.sightline.collector.pipeline.EventCollector;
+import io.sightline.collector.watch.EventInformers;
+import io.sightline.collector.watch.EventNormalizer;
+import org.springframework.util.unit.DataSize;
+
+/**
+ * Two measurements of the collector's notification path (what the informer's handler does for each watch
+ * notification: normalise, filter, decide the occurrence, count, enqueue; then the writer thread formats and
+ * writes the JSON line):
+ * <ul>
+ * <li>{@code rate}: sustained notifications per second to the output file, every notification a new
+ * occurrence (5,000 events whose counts keep rising: the worst case, each one becomes a record). The harness
+ * waits while the hand-off queue is nearly full, so nothing is dropped and the rate is what reaches the file.</li>
+ * <li>{@code heap}: live heap after a burst of 20,000 new events, including the informer's reduced store
+ * holding all 20,000 and the checkpoint state, measured after {@code System.gc()}.</li>
+ * </ul>
+ * Usage: {@code EventCollectorBenchmark rate <warmup-s> <measure-s>} or {@code EventCollectorBenchmark heap}.
+ * fabric8's mock server (empty) stands in for the API server, so the informer and checkpoint run as usual.
+ */
+public final class EventCollectorBenchmark {
+
+    private static final int DISTINCT_EVENTS = 5_000;
+    private static final int BURST = 20_000;
+    private static final int QUEUE = 10_000;
+
+    private EventCollectorBenchmark() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        String mode = args.length > 0 ? args[0] : "rate";
+        Path dir = Files.createTempDirectory("event-collector-bench");
+        KubernetesMockServer server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
+                new KubernetesCrudDispatcher(), false);
+        server.init();
+        try (NamespacedKubernetesClient client = server.createClient()) {
+            switch (mode) {
+                case "rate" -> rate(client, dir, seconds(args, 1, 10), seconds(args, 2, 20));
+                case "heap" -> heap(client, dir);
+                default -> throw new IllegalArgumentException("mode must be 'rate' or 'heap', was '" + mode + "'");
+            }
+        } finally {
+            server.destroy();
+            deleteTree(dir);
+        }
+    }
+
+    private static void rate(NamespacedKubernetesClient client, Path dir, Duration warmup, Duration measure)
+            throws InterruptedException {
+        MeterRegistry registry = new SimpleMeterRegistry();
+        try (EventCollector collector = start(client, dir, registry)) {
+            List<Event> events = events(DISTINCT_EVENTS);
+            long[] counts = new long[DISTINCT_EVENTS];
+            long sent = 0;
+            long end = System.nanoTime() + warmup.toNanos();
+            sent = drive(collector, events, counts, sent, end);
+            double written0 = written(registry);
+            long cpu0 = processCpuNanos();
+            long t0 = System.nanoTime();
+            sent = drive(collector, events, counts, sent, t0 + measure.toNanos());
+            while (collector.queuedRecords() > 0) {
+                Thread.onSpinWait();
+            }
+            long elapsed = System.nanoTime() - t0;
+            double written = written(registry) - written0;
+            double cpu = processCpuNanos() - cpu0;
+            System.out.printf(Locale.ROOT, "rate: %.0f records/s written, %.1f us CPU/record, dropped=%.0f, "
+                    + "notifications sent=%d, window=%.1fs%n", written / (elapsed / 1e9), cpu / written / 1000,
+                    dropped(registry), sent, elapsed / 1e9);
+        }
+    }
+
+    /** Feeds notifications until {@code endNanos}; waits (harness-side) while the queue is nearly full. */
+    private static long drive(EventCollector collector, List<Event> events, long[] counts, long sent, long endNanos) {
+        Instant now = Instant.now();
+        while (System.nanoTime() < endNanos) {
+            for (int batch = 0; batch < 1_000; batch++) {
+                while (collector.queuedRecords() > QUEUE * 9 / 10) {
+                    Thread.onSpinWait();
+                }
+                int i = (int) (sent % DISTINCT_EVENTS);
+                Event event = events.get(i);
+                event.setCount((int) ++counts[i]);
+                collector.upsert(EventNormalizer.fromCoreV1(event, now));
+                sent++;
+            }
+        }
+        return sent;
+    }
+
+    private static void heap(NamespacedKubernetesClient client, Path dir) throws InterruptedException {
+        MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
+        MeterRegistry registry = new SimpleMeterRegistry();
+        try (EventCollector collector = start(client, dir, registry)) {
+            long baseline = liveHeap(memory);
+            // the informer keeps every event in its (reduced) store; fill one the same way
+            ReducedStateItemStore<Event> store = EventInformers.coreV1Store(client.getKubernetesSerialization());
+            Instant now = Instant.now();
+            for (Event event : events(BURST)) {
+                store.put(store.getKey(event), event);
+                collector.upsert(EventNormalizer.fromCoreV1(event, now));
+            }
+            while (written(registry) + dropped(registry) < BURST) {
+                Thread.sleep(50); // harness polling for the writer to finish, not a measurement
+            }
+            long after = liveHeap(memory);
+            System.out.printf(Locale.ROOT, "heap: live heap after burst %.1f MiB (before %.1f MiB, burst +%.1f MiB); "
+                    + "store=%d written=%.0f dropped=%.0f%n", mib(after), mib(baseline), mib(after - baseline),
+                    store.size(), written(registry), dropped(registry));
+        }
+    }
+
+    private static EventCollector start(NamespacedKubernetesClient client, Path dir, MeterRegistry registry) {
+        CollectorProperties properties = new CollectorProperties(true, List.of(), List.of(), "Normal", "", "v1",
+                Duration.ofHours(1), "sightline",
+                new CollectorProperties.Output(dir.resolve("events.log"), QUEUE, DataSize.ofMegabytes(50), 2),
+                new CollectorProperties.Checkpoint(true, "sightline-event-collector-checkpoint", Duration.ofSeconds(5)),
+                new CollectorProperties.LeaderElection(false, "sightline-event-collector", Duration.ofSeconds(15),
+                        Duration.ofSeconds(10), Duration.ofSeconds(2)));
+        EventCollector collector = new EventCollector(client, properties, "sightline", "bench",
+                new CollectorMetrics(registry), Clock.systemUTC());
+        collector.start().join();
+        while (!collector.isLeading()) {
+            Thread.onSpinWait();
+        }
+        return collector;
+    }
+
+    /** Realistic kubelet-style events: about 120 characters of message, all fields set. */
+    private static List<Event> events(int n) {
+        Instant t = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+        List<Event> events = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            String pod = "checkout-7f9c8d6b5-" + Integer.toString(i, 36);
+            events.add(new EventBuilder()
+                    .withNewMetadata().withNamespace("shop-" + (i % 20)).withName(pod + ".17a2b3c4d5e6f" + i)
+                    .withUid(java.util.UUID.randomUUID().toString()).withResourceVersion(Integer.toString(i))
+                    .withCreationTimestamp(t.toString()).endMetadata()
+                    .withNewInvolvedObject().withKind("Pod").withName(pod).withNamespace("shop-" + (i % 20))
+                    .endInvolvedObject()
+                    .withReason(i % 3 == 0 ? "BackOff" : "Unhealthy").withType("Warning")
+                    .withMessage("Readiness probe failed: Get \"http://10.42.3." + (i % 250)
+                            + ":8081/actuator/health/readiness\": context deadline exceeded (Client.Timeout)")
+                    .withCount(1).withFirstTimestamp(t.toString()).withLastTimestamp(t.toString())
+                    .withReportingComponent("kubelet").withReportingInstance("node-" + (i % 7))
+                    .build());
+        }
+        return events;
+    }
+
+    private static long liveHeap(MemoryMXBean memory) {
+        for (int i = 0; i < 3; i++) {
+            System.gc();
+        }
+        return memory.getHeapMemoryUsage().getUsed();
+    }
+
+    private static double written(MeterRegistry registry) {
+        return registry.get("sightline.event.collector.records.written").counter().count();
+    }
+
+    private static double dropped(MeterRegistry registry) {
+        return registry.get("sightline.event.collector.records.dropped").counters().stream()
+                .mapToDouble(c -> c.count()).sum();
+    }
+
+    private static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime();
+    }
+
+    private static double mib(long bytes) {
+        return bytes / 1024.0 / 1024.0;
+    }
+
+    private static Duration seconds(String[] args, int index, int fallback) {
+        return Duration.ofSeconds(args.length > index ? Integer.parseInt(args[index]) : fallback);
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        try (var paths = Files.walk(dir)) {
+            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+}
