@@ -16,12 +16,13 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assumptions;
 
 /**
- * An external command-line tool the tests run for real (kubectl, promtool, amtool).
+ * An external command-line tool the tests run for real (kubectl, promtool, amtool, prometheus).
  * A missing tool skips the test with the install command locally and fails it when {@code CI=true}.
  */
 public enum Tool {
     KUBECTL("kubectl", "install kubectl (it renders kustomizations offline with `kubectl kustomize`)"),
     PROMTOOL("promtool", "apt-get install -y --no-install-recommends prometheus"),
+    PROMETHEUS("prometheus", "apt-get install -y --no-install-recommends prometheus"),
     AMTOOL("amtool", "apt-get install -y --no-install-recommends prometheus-alertmanager");
 
     private static final long TIMEOUT_SECONDS = 120;
@@ -68,6 +69,32 @@ public enum Tool {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while running " + commandLine, e);
+        }
+    }
+
+    /** Starts the tool as a server process writing its output to {@code log}; the caller stops it. */
+    public Process start(Path workDir, Path log, String... args) {
+        List<String> commandLine = new ArrayList<>();
+        commandLine.add(require().toString());
+        commandLine.addAll(List.of(args));
+        try {
+            return new ProcessBuilder(commandLine).directory(workDir.toFile()).redirectErrorStream(true)
+                    .redirectOutput(log.toFile()).start();
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not start " + commandLine, e);
+        }
+    }
+
+    /** Stops a process started by {@link #start}: politely first, then forcibly. */
+    public static void stop(Process process) {
+        process.destroy();
+        try {
+            if (!process.waitFor(10, TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            process.destroyForcibly();
+            Thread.currentThread().interrupt();
         }
     }
 
