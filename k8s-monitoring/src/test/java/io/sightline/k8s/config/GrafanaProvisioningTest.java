@@ -5,6 +5,7 @@ import static io.sightline.k8s.support.Manifests.name;
 import static io.sightline.k8s.support.Manifests.podTemplate;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -56,7 +57,7 @@ class GrafanaProvisioningTest {
 
     @Test
     void adminComesFromTheUsersSecretAndAnonymousAccessIsOff() {
-        Map<String, Map<String, Object>> env = new java.util.HashMap<>();
+        Map<String, Map<String, Object>> env = new HashMap<>();
         Yaml.maps(pod, "containers", "0", "env").forEach(e -> env.put(Yaml.text(e, "name"), e));
 
         assertThat(Yaml.text(env.get("GF_SECURITY_ADMIN_USER"), "valueFrom", "secretKeyRef", "name")).isEqualTo("grafana-admin");

@@ -3,6 +3,7 @@ package io.sightline.k8s.config;
 import static io.sightline.k8s.support.Manifests.configData;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.List;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
@@ -56,7 +57,7 @@ class LokiConfigTest {
         assertThat(Yaml.text(loki, "limits_config", "retention_period")).isNotBlank().isNotEqualTo("0s");
         assertThat(Yaml.text(loki, "common", "path_prefix")).isEqualTo("/loki");
         // the root filesystem is read-only: everything Loki writes is under the volume
-        assertThat(java.util.List.of(Yaml.text(loki, "ingester", "wal", "dir"),
+        assertThat(List.of(Yaml.text(loki, "ingester", "wal", "dir"),
                 Yaml.text(loki, "compactor", "working_directory"),
                 Yaml.text(loki, "storage_config", "tsdb_shipper", "active_index_directory"),
                 Yaml.text(loki, "storage_config", "tsdb_shipper", "cache_location"),

@@ -9,6 +9,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
@@ -163,7 +164,7 @@ class KustomizeRenderTest {
     }
 
     static Map<String, String> envFieldRefs(Map<String, Object> container) {
-        Map<String, String> refs = new java.util.TreeMap<>();
+        Map<String, String> refs = new TreeMap<>();
         for (Map<String, Object> env : Yaml.maps(container, "env")) {
             String fieldPath = Yaml.text(env, "valueFrom", "fieldRef", "fieldPath");
             if (fieldPath != null) {

@@ -1,5 +1,6 @@
 package io.sightline.k8s.rules;
 
+import java.util.Locale;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -53,7 +54,7 @@ final class PromQlNames {
                     skipSpaces();
                     pos++;
                     readLabelList();
-                } else if (next == '(' || KEYWORDS.contains(identifier.toLowerCase(java.util.Locale.ROOT))
+                } else if (next == '(' || KEYWORDS.contains(identifier.toLowerCase(Locale.ROOT))
                         || AGGREGATION_MODIFIERS.contains(peekWord())) {
                     // a function or an aggregation (also `sum by (...) (...)`); its arguments are scanned next
                 } else {

@@ -3,11 +3,13 @@ package io.sightline.k8s.support;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Pattern;
 
 /** The objects a kustomization renders to ({@code kubectl kustomize}), with lookups the tests share. */
 public record Manifests(Path kustomization, List<Map<String, Object>> objects) {
@@ -47,7 +49,7 @@ public record Manifests(Path kustomization, List<Map<String, Object>> objects) {
     /** A generated ConfigMap, found by the name before kustomize's hash suffix. */
     public Map<String, Object> generatedConfigMap(String baseName) {
         return ofKind("ConfigMap").stream()
-                .filter(o -> name(o).equals(baseName) || name(o).matches(java.util.regex.Pattern.quote(baseName)
+                .filter(o -> name(o).equals(baseName) || name(o).matches(Pattern.quote(baseName)
                         + "-[a-z0-9]{10}"))
                 .findFirst()
                 .orElseThrow(() -> new AssertionError("no ConfigMap generated as " + baseName + " in " + kustomization));
@@ -85,7 +87,7 @@ public record Manifests(Path kustomization, List<Map<String, Object>> objects) {
 
     /** Regular containers and init containers (native sidecars are init containers). */
     public static List<Map<String, Object>> allContainers(Map<String, Object> podTemplate) {
-        List<Map<String, Object>> all = new java.util.ArrayList<>(Yaml.maps(podTemplate, "spec", "containers"));
+        List<Map<String, Object>> all = new ArrayList<>(Yaml.maps(podTemplate, "spec", "containers"));
         all.addAll(Yaml.maps(podTemplate, "spec", "initContainers"));
         return all;
     }

@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.function.Predicate;
 import java.util.stream.Stream;
 
 /** Where the module's files are: the tests read the manifests and rules from the source tree. */
@@ -54,7 +55,7 @@ public final class ModuleFiles {
         }
     }
 
-    private static List<Path> list(Path dir, java.util.function.Predicate<Path> filter) {
+    private static List<Path> list(Path dir, Predicate<Path> filter) {
         try (Stream<Path> files = Files.list(dir)) {
             return files.filter(p -> p.getFileName().toString().endsWith(".yaml")).filter(filter).sorted().toList();
         } catch (IOException e) {
