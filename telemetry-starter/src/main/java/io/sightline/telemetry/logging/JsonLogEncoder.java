@@ -13,7 +13,7 @@ import net.logstash.logback.composite.loggingevent.LoggingEventFormattedTimestam
 import net.logstash.logback.composite.loggingevent.MdcJsonProvider;
 import net.logstash.logback.composite.loggingevent.MessageJsonProvider;
 import net.logstash.logback.composite.loggingevent.StackTraceJsonProvider;
-import net.logstash.logback.composite.loggingevent.ThreadNameJsonProvider;
+import net.logstash.logback.composite.loggingevent.LoggingEventThreadNameJsonProvider;
 import net.logstash.logback.composite.loggingevent.ThrowableClassNameJsonProvider;
 import net.logstash.logback.composite.loggingevent.ThrowableMessageJsonProvider;
 import net.logstash.logback.encoder.LoggingEventCompositeJsonEncoder;
@@ -63,7 +63,7 @@ public class JsonLogEncoder extends LoggingEventCompositeJsonEncoder {
 		logger.setFieldName("logger");
 		providers.addProvider(logger);
 
-		ThreadNameJsonProvider thread = new ThreadNameJsonProvider();
+		LoggingEventThreadNameJsonProvider thread = new LoggingEventThreadNameJsonProvider();
 		thread.setFieldName("thread");
 		providers.addProvider(thread);
 

@@ -96,6 +96,14 @@ class SightlineLoggingListenerTest {
 	}
 
 	@Test
+	void invalidQueueSizeStopsARealStartWithAReportNamingTheProperty(CapturedOutput output) {
+		assertThatException().isThrownBy(() -> start(new String[] { "--sightline.logging.async.queue-size=-1",
+				"--spring.main.banner-mode=off" }));
+		await().until(() -> output.getOut().contains("APPLICATION FAILED TO START"));
+		assertThat(output.getOut()).contains("Invalid value '-1' for 'sightline.logging.async.queue-size'");
+	}
+
+	@Test
 	void applicationsStartedAgainInTheSameJvmDoNotDuplicateAppenders(CapturedOutput output) {
 		String[] args = { "--spring.application.name=restart-test", "--sightline.logging.format=json",
 				"--spring.main.banner-mode=off" };
