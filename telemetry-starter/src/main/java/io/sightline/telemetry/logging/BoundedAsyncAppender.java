@@ -141,11 +141,6 @@ public class BoundedAsyncAppender extends UnsynchronizedAppenderBase<ILoggingEve
 		return this.dropped.sum();
 	}
 
-	/** Capacity of the queue. */
-	public int queueSize() {
-		return this.queueSize;
-	}
-
 	@Override
 	public void addAppender(Appender<ILoggingEvent> appender) {
 		this.appenders.addAppender(appender);

@@ -16,6 +16,7 @@ import ch.qos.logback.core.encoder.Encoder;
 import ch.qos.logback.core.rolling.FixedWindowRollingPolicy;
 import ch.qos.logback.core.rolling.RollingFileAppender;
 import ch.qos.logback.core.rolling.SizeBasedTriggeringPolicy;
+import ch.qos.logback.core.spi.AppenderAttachable;
 import ch.qos.logback.core.util.Duration;
 import ch.qos.logback.core.util.FileSize;
 import io.sightline.telemetry.logging.LoggingProperties.Format;
@@ -69,8 +70,9 @@ public final class LogbackInstaller {
 	 * @return the installed async appender
 	 */
 	public BoundedAsyncAppender install(LoggingProperties properties, Format format, ServiceIdentity identity) {
-		BoundedAsyncAppender previous = installed(this.context).orElse(null);
-		Appender<ILoggingEvent> bootConsole = takeBootConsole(previous);
+		// By name, not type: after a class-loader restart (devtools) the previous one is another class.
+		Appender<ILoggingEvent> previous = this.root.getAppender(ASYNC_APPENDER);
+		Appender<ILoggingEvent> bootConsole = findBootConsole();
 
 		Masker masker = new Masker(properties.masking().extraKeys());
 		UnaryOperator<ILoggingEvent> preparation = properties.masking().enabled()
@@ -93,8 +95,15 @@ public final class LogbackInstaller {
 			}
 		}
 		async.start();
-		// Attach before detaching the previous one: during the switch an event may be written twice, never lost.
+		// Attach before detaching the old appenders: during the switch an event may be written twice rather
+		// than not at all. (Events still queued in a previous text-mode installation reach its file, not Boot's console.)
 		this.root.addAppender(async);
+		if (bootConsole != null) {
+			this.root.detachAppender(bootConsole);
+			detachFrom(previous, bootConsole);
+			// Kept (started) so that uninstall() can give it back.
+			this.context.putObject(REPLACED_CONSOLE_KEY, bootConsole);
+		}
 		if (previous != null) {
 			this.root.detachAppender(previous);
 			previous.stop();
@@ -110,13 +119,16 @@ public final class LogbackInstaller {
 
 	/** Removes the starter's appenders and gives Boot's console appender back to the root logger. */
 	public void uninstall() {
-		BoundedAsyncAppender previous = installed(this.context).orElse(null);
+		Appender<ILoggingEvent> previous = this.root.getAppender(ASYNC_APPENDER);
 		if (previous == null) {
 			return;
 		}
-		Appender<ILoggingEvent> bootConsole = takeBootConsole(previous);
+		Appender<ILoggingEvent> bootConsole = findBootConsole();
 		if (bootConsole != null) {
-			this.root.addAppender(bootConsole);
+			detachFrom(previous, bootConsole);
+			if (!this.root.isAttached(bootConsole)) {
+				this.root.addAppender(bootConsole);
+			}
 			this.context.removeObject(REPLACED_CONSOLE_KEY);
 		}
 		this.root.detachAppender(previous);
@@ -135,23 +147,21 @@ public final class LogbackInstaller {
 	}
 
 	/**
-	 * Boot's console appender, detached from wherever it is: the root logger after Boot configured
-	 * logging, or the previous installation when Boot did not configure it again. It is kept started
-	 * so that {@link #uninstall()} can give it back.
+	 * Boot's console appender: on the root logger right after Boot configured logging, else the one an
+	 * earlier installation replaced (Boot does not configure logging again for a second application).
 	 */
 	@SuppressWarnings("unchecked")
-	private Appender<ILoggingEvent> takeBootConsole(BoundedAsyncAppender previous) {
+	private Appender<ILoggingEvent> findBootConsole() {
 		Appender<ILoggingEvent> console = this.root.getAppender(BOOT_CONSOLE_APPENDER);
-		if (console != null) {
-			this.root.detachAppender(console);
-			this.context.putObject(REPLACED_CONSOLE_KEY, console);
-			return console;
+		return (console != null) ? console : (Appender<ILoggingEvent>) this.context.getObject(REPLACED_CONSOLE_KEY);
+	}
+
+	/** Detaches by interface, not type: after a class-loader restart the previous appender is another class. */
+	@SuppressWarnings("unchecked")
+	private static void detachFrom(Appender<ILoggingEvent> parent, Appender<ILoggingEvent> child) {
+		if (parent instanceof AppenderAttachable<?> attachable) {
+			((AppenderAttachable<ILoggingEvent>) attachable).detachAppender(child);
 		}
-		console = (Appender<ILoggingEvent>) this.context.getObject(REPLACED_CONSOLE_KEY);
-		if (console != null && previous != null) {
-			previous.detachAppender(console);
-		}
-		return console;
 	}
 
 	private Appender<ILoggingEvent> console(Format format, ServiceIdentity identity) {
