@@ -14,6 +14,7 @@ import java.time.Instant;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalManagementPort;
@@ -31,6 +32,7 @@ import io.sightline.collector.pipeline.EventCollector;
     "server.port=0", "management.server.port=0", "sightline.collector.self-namespace=sightline",
     "sightline.collector.leader-election.lease-duration=2s", "sightline.collector.leader-election.renew-deadline=1500ms",
     "sightline.collector.leader-election.retry-period=250ms"})
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class CollectorApplicationSmokeTest {
 
     private static final MockCluster CLUSTER = MockCluster.crud();
@@ -55,8 +57,13 @@ class CollectorApplicationSmokeTest {
         System.setProperty("kubernetes.auth.tryServiceAccount", "false");
     }
 
+    /**
+     * The collector stops first (its last checkpoint still reaches the mock server), then the mock server; the
+     * cached application context closes later at JVM exit and finds the collector stopped.
+     */
     @AfterAll
-    static void stopCluster() throws Exception {
+    void stopCollectorThenCluster() throws Exception {
+        collector.close();
         System.clearProperty("kubernetes.master");
         System.clearProperty("kubernetes.auth.tryKubeConfig");
         System.clearProperty("kubernetes.auth.tryServiceAccount");

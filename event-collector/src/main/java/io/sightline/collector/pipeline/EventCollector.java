@@ -53,6 +53,8 @@ public final class EventCollector implements EventSink, LeadershipListener, Auto
     private final Leadership leadership;
     private final Clock clock;
     private final ScheduledExecutorService scheduler;
+    /** Periodic and final checkpoint writes must not race each other (they would conflict on the ConfigMap). */
+    private final Object checkpointWrite = new Object();
 
     private boolean leading;
     private boolean changedSinceCheckpoint;
@@ -228,21 +230,23 @@ public final class EventCollector implements EventSink, LeadershipListener, Auto
     }
 
     private void saveCheckpoint() {
-        Checkpoint checkpoint;
-        synchronized (this) {
-            Instant now = clock.instant();
-            checkpoint = new Checkpoint(now, tracker.snapshotSince(now.minus(properties.eventTtl())));
-        }
-        try {
-            checkpoints.save(checkpoint);
-            lastSaved = checkpoint;
-        } catch (RuntimeException e) {
+        synchronized (checkpointWrite) {
+            Checkpoint checkpoint;
             synchronized (this) {
-                changedSinceCheckpoint = true;
+                Instant now = clock.instant();
+                checkpoint = new Checkpoint(now, tracker.snapshotSince(now.minus(properties.eventTtl())));
             }
-            log.warn("Writing the checkpoint ConfigMap failed ({}); retrying in {}. Until it succeeds a restart may "
-                    + "repeat recent events. Check the Role in event-collector/k8s/role.yaml.", e.toString(),
-                    properties.checkpoint().interval());
+            try {
+                checkpoints.save(checkpoint);
+                lastSaved = checkpoint;
+            } catch (RuntimeException e) {
+                synchronized (this) {
+                    changedSinceCheckpoint = true;
+                }
+                log.warn("Writing the checkpoint ConfigMap failed ({}); retrying in {}. Until it succeeds a restart may "
+                        + "repeat recent events. Check the Role in event-collector/k8s/role.yaml.", e.toString(),
+                        properties.checkpoint().interval());
+            }
         }
     }
 }
