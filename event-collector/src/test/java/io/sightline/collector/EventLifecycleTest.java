@@ -146,6 +146,28 @@ class EventLifecycleTest {
         await().untilAsserted(() -> assertThat(replica.records()).hasSize(1));
     }
 
+    @Test
+    void namespacesTypeAndReasonFiltersLeaveOutEventsEntirely() {
+        var base = MockCluster.properties(dir.resolve("events.log"), "v1", false, Duration.ofSeconds(5), 1000);
+        var filtered = new io.sightline.collector.config.CollectorProperties(true, List.of("shop", "web"), List.of(),
+                "Warning", "Pulled|Started", "v1", base.eventTtl(), base.selfNamespace(), base.output(),
+                base.checkpoint(), base.leaderElection());
+        Replica replica = cluster.start("only", cluster.client(), filtered, Clock.systemUTC());
+        await().until(replica.collector()::isLeading);
+        Instant t = Instant.now();
+        // each namespace has its own informer; within one, notifications arrive in order
+        cluster.createCore(MockCluster.coreEvent("other", "a.1", "BackOff", "Warning", 1, t, t));
+        cluster.createCore(MockCluster.coreEvent("shop", "b.1", "Scheduled", "Normal", 1, t, t));
+        Event shopWarning = cluster.createCore(MockCluster.coreEvent("shop", "b.2", "BackOff", "Warning", 1, t, t));
+        cluster.createCore(MockCluster.coreEvent("web", "c.1", "Pulled", "Warning", 1, t, t));
+        Event webWarning = cluster.createCore(MockCluster.coreEvent("web", "c.2", "Failed", "Warning", 1, t, t));
+
+        await().untilAsserted(() -> assertThat(replica.occurrences()).containsExactlyInAnyOrder(
+                shopWarning.getMetadata().getUid() + ":1", webWarning.getMetadata().getUid() + ":1"));
+        assertThat(replica.kubeEvents()).isEqualTo(2.0);
+        assertThat(replica.kubeEvents("namespace", "other")).isZero();
+    }
+
     private Replica start(String api) {
         Replica replica = cluster.start("only", cluster.client(),
                 MockCluster.properties(dir.resolve("events.log"), api, false, Duration.ofSeconds(5), 1000),

@@ -148,12 +148,12 @@ public final class EventInformers implements AutoCloseable {
 
         @Override
         public void onAdd(T obj) {
-            normalize(obj).forEach(sink::upsert);
+            normalize(obj, true).forEach(sink::upsert);
         }
 
         @Override
         public void onUpdate(T oldObj, T newObj) {
-            normalize(newObj).forEach(sink::upsert);
+            normalize(newObj, true).forEach(sink::upsert);
         }
 
         @Override
@@ -164,13 +164,17 @@ public final class EventInformers implements AutoCloseable {
         }
 
         Stream<KubeEvent> events() {
-            return informer.getStore().list().stream().flatMap(this::normalize);
+            // invalid events were counted when they arrived
+            return informer.getStore().list().stream().flatMap(obj -> normalize(obj, false));
         }
 
-        private Stream<KubeEvent> normalize(T obj) {
+        private Stream<KubeEvent> normalize(T obj, boolean countInvalid) {
             try {
                 return Stream.of(normalizer.apply(obj, clock.instant()));
             } catch (InvalidEventException e) {
+                if (!countInvalid) {
+                    return Stream.empty();
+                }
                 metrics.dropped(DropReason.INVALID);
                 log.warn("Skipping event {}/{}: {}", obj.getMetadata() == null ? "?" : obj.getMetadata().getNamespace(),
                         obj.getMetadata() == null ? "?" : obj.getMetadata().getName(), e.getMessage());
