@@ -13,15 +13,17 @@ import java.util.regex.Pattern;
  * <p>
  * Masked: values of sensitive keys ({@code password|passwd|secret|token|api[-_]?key|authorization|cookie|session},
  * any case, plus configured extra keys) written as {@code key=value}, {@code "key":"value"} or
- * {@code key: value}; {@code Bearer} tokens; passwords in URLs ({@code scheme://user:pass@host},
+ * {@code key: value}; whole {@code Cookie:}/{@code Set-Cookie:} headers; {@code Bearer} tokens; passwords in URLs ({@code scheme://user:pass@host},
  * Oracle's {@code user/pass@host}); AWS access key ids; JSON Web Tokens; card numbers (13 to 19
  * digits that pass the Luhn check, so order ids and timestamps stay readable).
  * <p>
  * A sensitive word only counts when it ends a word part: {@code client_secret}, {@code accessToken}
  * and {@code JSESSIONID} are sensitive, {@code tokenizer} and {@code max_tokens} are not.
  * <p>
- * Instances are immutable and thread-safe. {@link #mask(String)} runs on every log line, so it
- * first does a cheap scan and only runs the regular expressions when the text could hold a secret.
+ * Instances are immutable and thread-safe. {@link #mask(String)} runs on every log line, so cheap
+ * scans come first: key/value matching is only tried where a sensitive word starts, and the other
+ * expressions only run when their tell-tale characters are present. Matching stays linear in the
+ * text's length and never recurses deeply, so a huge or hostile message cannot stall the log writer.
  */
 public final class Masker {
 
@@ -49,9 +51,10 @@ public final class Masker {
 
 	private static final String ESCAPED_QUOTE = "\\\"";
 
-	private static final Pattern COOKIE_HEADER = Pattern.compile("(?i)(?<![\\w-])((?:set-)?cookie\\s*:\\s*)[^\\r\\n\"]+");
+	/** A whole {@code Cookie:} or {@code Set-Cookie:} header value (all its cookies). */
+	private static final Pattern COOKIE_HEADER = Pattern.compile("(?i)(?<!\\w)cookie\\s*:\\s*(?<value>[^\\r\\n\"]+)");
 
-	private static final Pattern BEARER = Pattern.compile("(?<![\\w-])([Bb]earer|BEARER)(\\s+)([A-Za-z0-9\\-._~+/]++=*+)");
+	private static final Pattern BEARER = Pattern.compile("(?<![\\w-])(?:[Bb]earer|BEARER)\\s+(?<value>[A-Za-z0-9\\-._~+/]++=*+)");
 
 	private static final Pattern URL_USER_INFO = Pattern
 		.compile("(?<![\\w+.\\-])([a-zA-Z][a-zA-Z0-9+.\\-]*+://[^/\\s:@]++:)[^/\\s@]++@");
@@ -156,12 +159,7 @@ public final class Masker {
 		if (text == null || text.isEmpty()) {
 			return text;
 		}
-		String result = text;
-		if (containsHint(result)) {
-			result = replace(COOKIE_HEADER, result, m -> m.group(1) + MASK);
-			result = maskKeyValues(result);
-			result = replace(BEARER, result, Masker::maskBearer);
-		}
+		String result = maskAtHints(text);
 		if (result.indexOf('@') >= 0 && result.indexOf(':') >= 0) {
 			result = replace(URL_USER_INFO, result, m -> m.group(1) + MASK + "@");
 			result = replace(ORACLE_CREDENTIALS, result, m -> m.group(1) + MASK + "@");
@@ -178,40 +176,86 @@ public final class Masker {
 		return result;
 	}
 
-	private String maskKeyValues(String text) {
-		Matcher matcher = this.keyValue.matcher(text);
-		StringBuilder out = null;
-		int copied = 0;
-		int from = 0;
-		while (from < text.length() && matcher.find(from)) {
-			String value = matcher.group("value");
-			int valueStart = matcher.start("value");
-			int valueEnd;
-			String masked;
-			if (value.equals(ESCAPED_QUOTE)) {
-				int close = text.indexOf(ESCAPED_QUOTE, valueStart + ESCAPED_QUOTE.length());
-				valueEnd = (close < 0) ? text.length() : close + ESCAPED_QUOTE.length();
-				masked = ESCAPED_QUOTE + MASK + ESCAPED_QUOTE;
-			}
-			else if (value.equals("\"") || value.equals("'")) {
-				valueEnd = quotedValueEnd(text, valueStart + 1, value.charAt(0));
-				masked = value + MASK + value;
-			}
-			else {
-				valueEnd = matcher.end();
-				String scheme = matcher.group("scheme");
-				masked = ((scheme != null) ? scheme : "") + MASK;
-			}
-			out = (out != null) ? out : new StringBuilder(text.length());
-			out.append(text, copied, valueStart).append(masked);
-			copied = valueEnd;
-			from = valueEnd;
-		}
-		if (out == null) {
+	/**
+	 * Masks what follows a sensitive word: a cookie header, a key's value, a bearer token. Matching is
+	 * only tried where the cheap scan found such a word, not at every position of the text.
+	 */
+	private String maskAtHints(String text) {
+		int position = nextHint(text, 0);
+		if (position < 0) {
 			return text;
+		}
+		Matcher cookie = lookingAtMatcher(COOKIE_HEADER, text);
+		Matcher keyValue = lookingAtMatcher(this.keyValue, text);
+		Matcher bearer = lookingAtMatcher(BEARER, text);
+		StringBuilder out = new StringBuilder(text.length());
+		int copied = 0;
+		while (position >= 0) {
+			Replacement replacement = cookieHeader(cookie, position);
+			replacement = (replacement != null) ? replacement : keyValue(keyValue, text, position);
+			replacement = (replacement != null) ? replacement : bearerToken(bearer, position);
+			if (replacement == null) {
+				position = nextHint(text, position + 1);
+				continue;
+			}
+			out.append(text, copied, replacement.start()).append(replacement.text());
+			copied = replacement.end();
+			position = nextHint(text, copied);
 		}
 		String result = out.append(text, copied, text.length()).toString();
 		return result.equals(text) ? text : result;
+	}
+
+	/** Text between {@code start} and {@code end} is to be replaced by {@code text}. */
+	private record Replacement(int start, int end, String text) {
+	}
+
+	/** A matcher for {@code lookingAt} from a given position that still sees the text around it. */
+	private static Matcher lookingAtMatcher(Pattern pattern, String text) {
+		return pattern.matcher(text).useTransparentBounds(true).useAnchoringBounds(false);
+	}
+
+	private static boolean lookingAt(Matcher matcher, int position) {
+		// The region's end stays the text's end: only its start moves.
+		return matcher.region(position, matcher.regionEnd()).lookingAt();
+	}
+
+	private static Replacement cookieHeader(Matcher matcher, int position) {
+		if (!lookingAt(matcher, position)) {
+			return null;
+		}
+		return new Replacement(matcher.start("value"), matcher.end(), MASK);
+	}
+
+	private static Replacement keyValue(Matcher matcher, String text, int position) {
+		if (!lookingAt(matcher, position)) {
+			return null;
+		}
+		String value = matcher.group("value");
+		int valueStart = matcher.start("value");
+		if (value.equals(ESCAPED_QUOTE)) {
+			int close = text.indexOf(ESCAPED_QUOTE, valueStart + ESCAPED_QUOTE.length());
+			int valueEnd = (close < 0) ? text.length() : close + ESCAPED_QUOTE.length();
+			return new Replacement(valueStart, valueEnd, ESCAPED_QUOTE + MASK + ESCAPED_QUOTE);
+		}
+		if (value.equals("\"") || value.equals("'")) {
+			return new Replacement(valueStart, quotedValueEnd(text, valueStart + 1, value.charAt(0)),
+					value + MASK + value);
+		}
+		String scheme = matcher.group("scheme");
+		return new Replacement(valueStart, matcher.end(), ((scheme != null) ? scheme : "") + MASK);
+	}
+
+	private static Replacement bearerToken(Matcher matcher, int position) {
+		if (!lookingAt(matcher, position)) {
+			return null;
+		}
+		String token = matcher.group("value");
+		boolean lettersOnly = token.chars().allMatch(Character::isLetter);
+		if (token.length() < MIN_TOKEN || (lettersOnly && token.length() < LETTERS_ONLY_TOKEN)) {
+			return null;
+		}
+		return new Replacement(matcher.start("value"), matcher.end(), MASK);
 	}
 
 	/** Index after the closing quote (a backslash escapes the next character), or the text's end when unclosed. */
@@ -226,15 +270,6 @@ public final class Masker {
 			}
 		}
 		return text.length();
-	}
-
-	private static String maskBearer(Matcher m) {
-		String token = m.group(3);
-		boolean lettersOnly = token.chars().allMatch(Character::isLetter);
-		if (token.equals(MASK) || token.length() < MIN_TOKEN || (lettersOnly && token.length() < LETTERS_ONLY_TOKEN)) {
-			return m.group();
-		}
-		return m.group(1) + m.group(2) + MASK;
 	}
 
 	private static String maskCard(Matcher m) {
@@ -293,21 +328,21 @@ public final class Masker {
 		return out.toString();
 	}
 
-	/** Cheap scan: does the text contain the start of any sensitive word (any case)? */
-	private boolean containsHint(String text) {
+	/** Cheap scan: where the next sensitive word (any case) starts at or after {@code from}, or -1. */
+	private int nextHint(String text, int from) {
 		int length = text.length();
-		for (int i = 0; i < length; i++) {
+		for (int i = from; i < length; i++) {
 			char c = Character.toLowerCase(text.charAt(i));
 			if (c < 128 && !this.hintStarts[c]) {
 				continue;
 			}
 			for (String hint : this.hints) {
 				if (hint.charAt(0) == c && text.regionMatches(true, i, hint, 0, hint.length())) {
-					return true;
+					return i;
 				}
 			}
 		}
-		return false;
+		return -1;
 	}
 
 	/** Cheap scan: at least {@link #MIN_CARD_DIGITS} digits with at most single separators between them. */
