@@ -35,6 +35,8 @@ public class JsonLogEncoder extends LoggingEventCompositeJsonEncoder {
 			"service_name", "service_version", "trace_id", "span_id", "error_type", "error_message", "stack_trace",
 			"stack_hash");
 
+	private static final List<String> MDC_TRACE_FIELDS = List.of("trace_id", "span_id");
+
 	/** Stack frames per exception in {@code stack_trace}; deeper frames are summarised by the converter. */
 	private static final int MAX_FRAMES_PER_THROWABLE = 30;
 
@@ -83,9 +85,12 @@ public class JsonLogEncoder extends LoggingEventCompositeJsonEncoder {
 		mdc.addMdcKeyFieldName("traceId=trace_id");
 		mdc.addMdcKeyFieldName("spanId=span_id");
 		KeyValuePairsJsonProvider keyValues = new KeyValuePairsJsonProvider();
-		// An MDC entry or key/value pair named like a record field would write that field twice.
+		// An MDC entry or key/value pair named like a record field would write that field twice. The
+		// OpenTelemetry Java agent's MDC keys are already trace_id/span_id: those stay.
 		for (String field : FIELDS) {
-			mdc.addExcludeMdcKeyName(field);
+			if (!MDC_TRACE_FIELDS.contains(field)) {
+				mdc.addExcludeMdcKeyName(field);
+			}
 			keyValues.addExcludeKeyName(field);
 		}
 		providers.addProvider(mdc);

@@ -65,6 +65,14 @@ class JsonLogEncoderTest {
 	}
 
 	@Test
+	void traceIdsUnderTheContractNamesAlreadyArePassedThrough() {
+		LoggingEvent event = event(Level.INFO, "handled", null);
+		event.setMDCPropertyMap(Map.of("trace_id", TRACE_ID, "span_id", SPAN_ID));
+
+		assertThat(encode(event)).containsEntry("trace_id", TRACE_ID).containsEntry("span_id", SPAN_ID);
+	}
+
+	@Test
 	void mdcEntriesAndKeyValuePairsAreTopLevelFields() {
 		LoggingEvent event = event(Level.WARN, "slow request", null);
 		event.setMDCPropertyMap(Map.of("user_id", "alice", "message", "an MDC entry cannot replace the message"));
