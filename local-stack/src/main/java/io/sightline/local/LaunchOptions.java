@@ -33,8 +33,9 @@ public record LaunchOptions(Duration duration, boolean check, URI lokiUrl, Path 
               --rules-dir DIR     alert rule files (default k8s-monitoring/rules)
               --instances N       demo service instances, each with its log-sidecar (default 2)
               --rate R            requests per second, all instances together; 0 = no traffic (default 20)
-              --burst-after N     seconds of traffic before the failure burst (default 20)
-              --burst-length N    seconds the failure burst lasts; 0 = no burst (default 25)
+              --burst-after N     seconds of traffic before the failure burst (default 20): a canary instance
+                                  that fails half of its requests then takes half of the traffic
+              --burst-length N    seconds the failure burst lasts; 0 = no burst and no canary (default 25)
               --keep-rule-waits   load the rules' for: durations unchanged (alerts then take minutes to fire)
               --no-metrics        do not start Prometheus and Alertmanager
               --help              this text

@@ -15,12 +15,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.stream.Stream;
 
 import io.sightline.local.Topology.Instance;
 import io.sightline.local.alerts.AlertWebhookReceiver;
+import io.sightline.local.check.AlertBaseline;
 import io.sightline.local.check.AlertCheck;
 import io.sightline.local.check.CheckReport;
 import io.sightline.local.check.LogDeliveryCheck;
@@ -41,7 +44,6 @@ import io.sightline.local.process.Ports;
 import io.sightline.local.process.ProcessSupervisor;
 import io.sightline.local.process.Readiness;
 import io.sightline.local.status.StatusLine;
-import io.sightline.local.traffic.LinksApiRequests;
 import io.sightline.local.traffic.TrafficGenerator;
 import io.sightline.local.traffic.TrafficStats;
 
@@ -65,6 +67,12 @@ public final class LocalStack implements AutoCloseable {
     private static final Duration SERVICE_START_TIMEOUT = Duration.ofMinutes(3);
     private static final Duration TOOL_START_TIMEOUT = Duration.ofMinutes(1);
     private static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(60);
+    /**
+     * Below the fast-burn threshold of ServiceAvailabilityBudgetBurn (14.4 x 0.1%), so the alert fires because of
+     * the burst, not before it; the canary fails half of its requests, and takes half of the traffic in the burst.
+     */
+    private static final double FAILURE_RATIO = 0.002;
+    private static final double CANARY_FAILURE_RATIO = 0.5;
 
     private final LaunchOptions options;
     private final PrintStream out;
@@ -73,6 +81,7 @@ public final class LocalStack implements AutoCloseable {
     private final Readiness readiness = new Readiness(http.client());
     private final ReentrantLock lifecycle = new ReentrantLock();
     private final CountDownLatch stopRequested = new CountDownLatch(1);
+    /** Every demo pod, the canary (when there is a burst) last. */
     private final List<Instance> instances = new ArrayList<>();
     private final Map<Instance, ManagedProcess> services = new LinkedHashMap<>();
     private final String node;
@@ -85,6 +94,12 @@ public final class LocalStack implements AutoCloseable {
     private URI alertmanagerUrl;
     private List<ScrapeTarget> scrapeTargets = List.of();
     private TrafficGenerator traffic;
+    private final AlertBaseline alertBaseline = new AlertBaseline();
+    private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(runnable -> {
+        Thread thread = new Thread(runnable, "local-stack-scheduler");
+        thread.setDaemon(true);
+        return thread;
+    });
     private StatusLine status;
     private boolean closed;
 
@@ -128,9 +143,10 @@ public final class LocalStack implements AutoCloseable {
         out.println("sightline local: work dir " + workDir.root());
 
         for (int i = 0; i < options.instances(); i++) {
-            String pod = Topology.pod(i);
-            instances.add(new Instance(pod, ports.preferred(8080 + 100 * i), ports.preferred(8081 + 100 * i),
-                    ports.preferred(9095 + 100 * i), workDir.dir("logs", pod)));
+            instances.add(instance(Topology.pod(i), FAILURE_RATIO, 100 * i));
+        }
+        if (hasBurst()) {
+            instances.add(instance(Topology.CANARY_POD, CANARY_FAILURE_RATIO, 900));
         }
         // the services take longest to start: launch them first, start the log store while they boot
         for (Instance instance : instances) {
@@ -144,13 +160,23 @@ public final class LocalStack implements AutoCloseable {
         for (Map.Entry<Instance, ManagedProcess> service : services.entrySet()) {
             readiness.await(service.getValue(), service.getKey().readinessUrl(), SERVICE_START_TIMEOUT);
         }
-        out.println("sightline local: " + instances.size() + " demo service instances and their log-sidecars are up");
+        out.println("sightline local: " + instances.size() + " demo service instances" + (hasBurst() ? " (one a canary)" : "")
+                + " and their log-sidecars are up");
 
         if (options.metrics()) {
             startMetrics();
         }
         startTraffic();
         printUrls();
+    }
+
+    private Instance instance(String pod, double failureRatio, int portOffset) throws IOException {
+        return new Instance(pod, failureRatio, ports.preferred(8080 + portOffset), ports.preferred(8081 + portOffset),
+                ports.preferred(9095 + portOffset), workDir.dir("logs", pod));
+    }
+
+    private boolean hasBurst() {
+        return options.requestsPerSecond() > 0 && !options.burstLength().isZero();
     }
 
     private ManagedProcess startService(Path demoJar, Instance instance) {
@@ -162,9 +188,10 @@ public final class LocalStack implements AutoCloseable {
                 "--management.server.address=127.0.0.1",
                 "--management.server.port=" + instance.managementPort(),
                 "--sightline.logging.file.path=" + instance.logFile(),
-                // below the fast-burn threshold of ServiceAvailabilityBudgetBurn (14.4 x 0.1%), so the alert
-                // fires because of the burst, not before it
-                "--demo.failure-ratio=0.002",
+                "--demo.failure-ratio=" + instance.failureRatio(),
+                // Prometheus 2.42 (Debian) fails the whole OpenMetrics scrape when a histogram's _count line carries an
+                // exemplar, and the registry writes one for sampled requests: sample none (trace ids stay in the logs)
+                "--sightline.tracing.sampling-probability=0.0",
                 "--demo.slow-ratio=0.05"));
         return supervisor.start(instance.pod(), command, podEnvironment(instance, Topology.APP_CONTAINER));
     }
@@ -263,11 +290,16 @@ public final class LocalStack implements AutoCloseable {
     }
 
     private void startTraffic() {
-        List<URI> targets = instances.stream().map(Instance::baseUrl).toList();
+        List<URI> regular = instances.stream().filter(i -> !i.pod().equals(Topology.CANARY_POD)).map(Instance::baseUrl).toList();
+        URI canary = instances.stream().filter(i -> i.pod().equals(Topology.CANARY_POD)).map(Instance::baseUrl)
+                .findFirst().orElse(null);
         if (options.requestsPerSecond() > 0) {
-            traffic = new TrafficGenerator(http.client(), targets, new LinksApiRequests(), options.requestsPerSecond(),
+            traffic = new TrafficGenerator(http.client(), regular, canary, options.requestsPerSecond(),
                     new TrafficGenerator.FailureBurst(options.burstAfter(), options.burstLength()));
             traffic.start();
+            if (prometheus != null && hasBurst()) {
+                scheduler.schedule(() -> alertBaseline.capture(prometheus), options.burstAfter().toMillis(), TimeUnit.MILLISECONDS);
+            }
         }
         status = new StatusLine(
                 () -> traffic == null ? new TrafficStats(0, 0, 0, 0, 0, 0) : traffic.stats(),
@@ -291,8 +323,10 @@ public final class LocalStack implements AutoCloseable {
             out.println("  Alertmanager   " + alertmanagerUrl);
         }
         if (traffic != null) {
-            out.println("  traffic        " + options.requestsPerSecond() + " req/s; failure burst after "
-                    + options.burstAfter().toSeconds() + " s for " + options.burstLength().toSeconds() + " s");
+            out.println("  traffic        " + options.requestsPerSecond() + " req/s"
+                    + (hasBurst() ? "; failure burst after " + options.burstAfter().toSeconds() + " s for "
+                    + options.burstLength().toSeconds() + " s (" + Topology.CANARY_POD + " fails " + (int) (100 * CANARY_FAILURE_RATIO)
+                    + "% of requests and takes half of the traffic)" : ""));
         }
     }
 
@@ -326,10 +360,10 @@ public final class LocalStack implements AutoCloseable {
             new ScrapeCheck(prometheus, scrapeTargets).run(report, Topology.NAMESPACE,
                     instances.stream().map(Instance::pod).toList(), Duration.ofSeconds(30));
         }
-        if (webhook == null || traffic == null || options.burstLength().isZero()) {
+        if (webhook == null || traffic == null || !hasBurst()) {
             report.failed("alerts", "not checked: needs Prometheus, Alertmanager, traffic and a failure burst");
         } else {
-            new AlertCheck(webhook).run(report, traffic.burstStartsAt(), SCRAPE_INTERVAL.multipliedBy(2), Duration.ofSeconds(60));
+            new AlertCheck(webhook).run(report, traffic.burstStartsAt(), alertBaseline, Duration.ofSeconds(60));
         }
         // the services must stop writing before their files can be compared with the store
         if (traffic != null) {
@@ -348,7 +382,7 @@ public final class LocalStack implements AutoCloseable {
             return;
         }
         TrafficStats stats = traffic.stats();
-        boolean burstFailed = options.burstLength().isZero() || stats.burstFailed() > 0;
+        boolean burstFailed = !hasBurst() || stats.burstFailed() > 0;
         if (stats.sent() - stats.failed() > 0 && burstFailed) {
             report.passed("traffic", String.format("%d requests, %d failed (%d of %d during the burst), %d slow, %d skipped",
                     stats.sent(), stats.failed(), stats.burstFailed(), stats.burstSent(), stats.slow(), stats.skipped()));
@@ -367,6 +401,7 @@ public final class LocalStack implements AutoCloseable {
                 return;
             }
             closed = true;
+            scheduler.shutdownNow();
             if (status != null) {
                 status.close();
             }

@@ -10,7 +10,9 @@ import io.sightline.local.monitoring.ScrapeTarget;
 /**
  * The names the local stack gives its parts, as if they ran in Kubernetes: the demo instances are pods
  * {@code demo-service-0..N} of namespace {@code demo} (app {@code demo-service}), each with a {@code demo-service}
- * and a {@code log-sidecar} container; Prometheus and Alertmanager are pods of namespace {@code monitoring}.
+ * and a {@code log-sidecar} container; the canary (a bad release that takes traffic only during the failure burst)
+ * is pod {@code demo-service-canary} of the same app; Prometheus and Alertmanager are pods of namespace
+ * {@code monitoring}.
  */
 final class Topology {
 
@@ -20,8 +22,12 @@ final class Topology {
     static final String SIDECAR_CONTAINER = "log-sidecar";
     static final String MONITORING_NAMESPACE = "monitoring";
 
-    /** One demo service instance with its sidecar: the "pod". */
-    record Instance(String pod, int httpPort, int managementPort, int sidecarPort, Path logDir) {
+    /**
+     * One demo service instance with its sidecar: the "pod".
+     *
+     * @param failureRatio the service's {@code demo.failure-ratio}
+     */
+    record Instance(String pod, double failureRatio, int httpPort, int managementPort, int sidecarPort, Path logDir) {
 
         URI baseUrl() {
             return URI.create("http://127.0.0.1:" + httpPort);
@@ -55,6 +61,8 @@ final class Topology {
     static String pod(int index) {
         return APP + "-" + index;
     }
+
+    static final String CANARY_POD = APP + "-canary";
 
     /** The scrape targets of the demo pods (service and sidecar containers), labelled like in Kubernetes. */
     static List<ScrapeTarget> serviceTargets(List<Instance> instances, String node) {

@@ -3,14 +3,16 @@ package io.sightline.local.check;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.locks.LockSupport;
 
 import io.sightline.local.alerts.AlertWebhookReceiver;
 import io.sightline.local.alerts.AlertWebhookReceiver.ReceivedAlert;
 
 /**
- * The alerting path end to end: an alert rule fired because of the failure burst and Alertmanager delivered it to
- * the launcher's webhook. Alerts that were already active before the burst (e.g. during start-up) do not count.
+ * The alerting path end to end: an alert rule fired because of the failure burst (it started firing after the
+ * burst began and was not already active then) and Alertmanager delivered it to the launcher's webhook.
  */
 public final class AlertCheck {
 
@@ -22,25 +24,29 @@ public final class AlertCheck {
         this.receiver = receiver;
     }
 
-    /** @param tolerance how long before the burst an alert may have become active and still count (one evaluation) */
-    public void run(CheckReport report, Instant burstStart, Duration tolerance, Duration timeout) {
+    public void run(CheckReport report, Instant burstStart, AlertBaseline baseline, Duration timeout) {
+        Set<Map<String, String>> before = baseline.active();
+        if (before == null) {
+            report.failed("alerts", baseline.problem());
+            return;
+        }
         Instant deadline = Instant.now().plus(timeout);
-        Instant earliest = burstStart.minus(tolerance);
         while (true) {
             List<String> fired = receiver.received().stream()
-                    .filter(a -> "firing".equals(a.status()) && a.startsAt() != null && !a.startsAt().isBefore(earliest))
+                    .filter(a -> "firing".equals(a.status()) && a.startsAt() != null && !a.startsAt().isBefore(burstStart)
+                            && !before.contains(Map.copyOf(a.labels())))
                     .map(ReceivedAlert::name).distinct().sorted().toList();
             if (!fired.isEmpty()) {
                 report.passed("alerts", "fired after the failure burst and delivered by Alertmanager to the webhook: "
                         + String.join(", ", fired));
                 return;
             }
-            if (Instant.now().isAfter(deadline)) {
-                List<String> before = receiver.received().stream().map(a -> a.name() + "(" + a.status() + ")").distinct().toList();
-                report.failed("alerts", "no alert fired after the failure burst reached the webhook within "
+            if (!Instant.now().isBefore(deadline)) {
+                List<String> received = receiver.received().stream().map(a -> a.name() + "(" + a.status() + ")").distinct().toList();
+                report.failed("alerts", "no alert that fired because of the failure burst reached the webhook within "
                         + Duration.between(burstStart, Instant.now()).toSeconds() + " s of the burst"
-                        + (before.isEmpty() ? " (no notification at all; is Alertmanager running, do the rules load?)"
-                                : "; notifications received: " + before));
+                        + (received.isEmpty() ? " (no notification at all: is Alertmanager running, do the rules load?)"
+                                : "; notifications received: " + received + "; active before the burst: " + before.size()));
                 return;
             }
             LockSupport.parkNanos(POLL_INTERVAL.toNanos());

@@ -7,7 +7,10 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
 
-/** Counts the records a service wrote: non-blank lines of the {@code *.log} files the sidecar tails. */
+/**
+ * Counts the records a service wrote: non-blank lines of its {@code *.log} files and of the files the starter
+ * rotated them to ({@code app.log.1} …), which the sidecar finishes reading after a rotation.
+ */
 public final class LogFiles {
 
     private LogFiles() {
@@ -16,7 +19,7 @@ public final class LogFiles {
     public static long countRecords(Path logDir) throws IOException {
         List<Path> files;
         try (Stream<Path> listing = Files.list(logDir)) {
-            files = listing.filter(p -> p.getFileName().toString().endsWith(".log") && Files.isRegularFile(p)).toList();
+            files = listing.filter(p -> p.getFileName().toString().matches(".*\\.log(\\.\\d+)?") && Files.isRegularFile(p)).toList();
         }
         long records = 0;
         for (Path file : files) {

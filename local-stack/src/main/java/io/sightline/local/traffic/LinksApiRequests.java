@@ -6,16 +6,16 @@ import java.time.Duration;
 import java.util.Random;
 
 /**
- * The demo service's links API: mostly reads, some creates and deletes, for a handful of users (so the
- * per-user link lists stay small).
+ * The demo service's links API as the traffic generator uses it: mostly reads, some creates and deletes, for a
+ * handful of users (so the per-user link lists stay small). Which requests turn slow or fail is the service's
+ * doing ({@code demo.slow-ratio}, {@code demo.failure-ratio}).
  */
-public final class LinksApiRequests implements DemoRequests {
+final class LinksApiRequests {
 
     private static final String[] USERS = {"alice", "bob", "carol", "dave", "erin"};
     private static final Duration TIMEOUT = Duration.ofSeconds(10);
 
-    @Override
-    public HttpRequest next(URI baseUrl, Random random) {
+    HttpRequest next(URI baseUrl, Random random) {
         String user = USERS[random.nextInt(USERS.length)];
         URI links = baseUrl.resolve("/api/users/" + user + "/links");
         int pick = random.nextInt(10);
@@ -23,17 +23,12 @@ public final class LinksApiRequests implements DemoRequests {
             return HttpRequest.newBuilder(links).timeout(TIMEOUT).GET().build();
         }
         if (pick < 9) {
-            String body = "{\"url\":\"https://example.com/" + random.nextInt(1000) + "\",\"title\":\"page " + random.nextInt(1000) + "\"}";
+            int page = random.nextInt(1000);
+            String body = "{\"url\":\"https://example.com/" + page + "\",\"title\":\"page " + page + "\"}";
             return HttpRequest.newBuilder(links).timeout(TIMEOUT).header("Content-Type", "application/json")
                     .POST(HttpRequest.BodyPublishers.ofString(body)).build();
         }
-        // ids are small numbers; deleting one that is gone is a 404, which is part of a realistic mix
+        // ids are small numbers; deleting one that is gone is a 404, part of a realistic mix
         return HttpRequest.newBuilder(links.resolve("links/" + (1 + random.nextInt(50)))).timeout(TIMEOUT).DELETE().build();
-    }
-
-    @Override
-    public HttpRequest failing(URI baseUrl, Random random) {
-        String user = USERS[random.nextInt(USERS.length)];
-        return HttpRequest.newBuilder(baseUrl.resolve("/api/users/" + user + "/links?fail=true")).timeout(TIMEOUT).GET().build();
     }
 }

@@ -15,18 +15,26 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Sends requests to the demo service instances at a fixed, bounded rate (round robin), a mix of reads, writes
- * and deletes chosen by {@link DemoRequests}; during the failure burst every request asks for a failure, so
- * the error-ratio alerts have something to fire on.
+ * Sends the links API mix to the demo instances at a fixed, bounded rate, round robin. During the failure burst
+ * every other request goes to the canary instead, an instance started with a high failure ratio (a bad release
+ * taking traffic), so the error-ratio alerts have something real to fire on.
  */
 public final class TrafficGenerator implements AutoCloseable {
 
     private static final int MAX_IN_FLIGHT = 32;
-    private static final Duration SLOW_THRESHOLD = Duration.ofMillis(250);
+    private static final Duration SLOW_THRESHOLD = Duration.ofMillis(500);
+
+    /** A window, relative to the start of the traffic, in which half of the requests go to the canary. */
+    public record FailureBurst(Duration startsAfter, Duration length) {
+        boolean covers(Duration sinceStart) {
+            return sinceStart.compareTo(startsAfter) >= 0 && sinceStart.compareTo(startsAfter.plus(length)) < 0;
+        }
+    }
 
     private final HttpClient http;
     private final List<URI> instances;
-    private final DemoRequests requests;
+    private final URI canary;
+    private final LinksApiRequests requests = new LinksApiRequests();
     private final double requestsPerSecond;
     private final FailureBurst burst;
     private final ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(runnable -> {
@@ -45,21 +53,14 @@ public final class TrafficGenerator implements AutoCloseable {
     private volatile Instant startedAt;
     private long tick;
 
-    /** A window, relative to the start of the traffic, in which every request asks for a failure. */
-    public record FailureBurst(Duration startsAfter, Duration length) {
-        boolean covers(Duration sinceStart) {
-            return sinceStart.compareTo(startsAfter) >= 0 && sinceStart.compareTo(startsAfter.plus(length)) < 0;
-        }
-    }
-
-    public TrafficGenerator(HttpClient http, List<URI> instances, DemoRequests requests, double requestsPerSecond,
-                            FailureBurst burst) {
+    /** @param canary the instance that takes half of the traffic during the burst; null = no burst */
+    public TrafficGenerator(HttpClient http, List<URI> instances, URI canary, double requestsPerSecond, FailureBurst burst) {
         if (instances.isEmpty() || requestsPerSecond <= 0) {
             throw new IllegalArgumentException("traffic needs at least one instance and a rate above zero");
         }
         this.http = http;
         this.instances = List.copyOf(instances);
-        this.requests = requests;
+        this.canary = canary;
         this.requestsPerSecond = requestsPerSecond;
         this.burst = burst;
     }
@@ -75,12 +76,8 @@ public final class TrafficGenerator implements AutoCloseable {
         return startedAt == null ? null : startedAt.plus(burst.startsAfter());
     }
 
-    public Instant burstEndsAt() {
-        return startedAt == null ? null : startedAt.plus(burst.startsAfter()).plus(burst.length());
-    }
-
     public boolean inBurst() {
-        return startedAt != null && burst.covers(Duration.between(startedAt, Instant.now()));
+        return canary != null && startedAt != null && burst.covers(Duration.between(startedAt, Instant.now()));
     }
 
     public TrafficStats stats() {
@@ -92,12 +89,13 @@ public final class TrafficGenerator implements AutoCloseable {
             skipped.incrementAndGet();
             return;
         }
-        boolean burstRequest = inBurst();
-        URI instance = instances.get((int) (tick++ % instances.size()));
-        HttpRequest request = burstRequest ? requests.failing(instance, random) : requests.next(instance, random);
+        long n = tick++;
+        boolean toCanary = n % 2 == 0 && inBurst();
+        URI instance = toCanary ? canary : instances.get((int) (n % instances.size()));
+        HttpRequest request = requests.next(instance, random);
         long startNanos = System.nanoTime();
         sent.incrementAndGet();
-        if (burstRequest) {
+        if (toCanary) {
             burstSent.incrementAndGet();
         }
         http.sendAsync(request, HttpResponse.BodyHandlers.discarding()).whenComplete((response, error) -> {
@@ -107,7 +105,7 @@ public final class TrafficGenerator implements AutoCloseable {
             }
             if (error != null || response.statusCode() >= 500) {
                 failed.incrementAndGet();
-                if (burstRequest) {
+                if (toCanary) {
                     burstFailed.incrementAndGet();
                 }
             }

@@ -20,8 +20,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import io.sightline.local.RequiredTool;
-import io.sightline.local.check.AlertCheck;
-import io.sightline.local.check.CheckReport;
 import io.sightline.local.http.JsonHttp;
 import io.sightline.local.monitoring.AlertmanagerApi;
 import io.sightline.local.monitoring.AlertmanagerConfig;
@@ -63,7 +61,6 @@ class AlertDeliveryTest {
         HttpClient client = HttpClient.newHttpClient();
         URI base = URI.create("http://127.0.0.1:" + port);
         new Readiness(client).await(alertmanager, base.resolve("/-/ready"), Duration.ofSeconds(60));
-        Instant burst = Instant.now();
 
         String alert = "[{\"labels\":{\"alertname\":\"ServiceAvailabilityBudgetBurn\",\"namespace\":\"demo\",\"severity\":\"critical\"},"
                 + "\"startsAt\":\"" + Instant.now() + "\"}]";
@@ -77,23 +74,7 @@ class AlertDeliveryTest {
         assertThat(webhook.rejectedPayloads()).isZero();
         assertThat(new AlertmanagerApi(new JsonHttp(client), base).alerts())
                 .extracting(AlertmanagerApi.Alert::name).contains("ServiceAvailabilityBudgetBurn");
-
-        CheckReport report = new CheckReport();
-        new AlertCheck(webhook).run(report, burst, Duration.ofSeconds(1), Duration.ofSeconds(5));
-        assertThat(report.allPassed()).as(report.render()).isTrue();
-    }
-
-    @Test
-    void alertsActiveBeforeTheBurstDoNotCount() throws IOException {
-        webhook = new AlertWebhookReceiver();
-        post(webhook.url(), "{\"version\":\"4\",\"status\":\"firing\",\"alerts\":[{\"status\":\"firing\","
-                + "\"labels\":{\"alertname\":\"Watchdog\"},\"startsAt\":\"2026-01-01T00:00:00.123456789Z\",\"fingerprint\":\"a\"}]}");
-
-        CheckReport report = new CheckReport();
-        new AlertCheck(webhook).run(report, Instant.parse("2026-01-01T00:10:00Z"), Duration.ofSeconds(10), Duration.ZERO);
-
-        assertThat(report.allPassed()).isFalse();
-        assertThat(report.stages().get(0).detail()).contains("Watchdog(firing)");
+        assertThat(webhook.received().get(0).startsAt()).isNotNull();
     }
 
     @Test
@@ -107,7 +88,7 @@ class AlertDeliveryTest {
         assertThat(webhook.received()).isEmpty();
     }
 
-    private static int post(URI url, String body) throws IOException {
+    static int post(URI url, String body) throws IOException {
         try {
             return HttpClient.newHttpClient().send(HttpRequest.newBuilder(url).POST(HttpRequest.BodyPublishers.ofString(body)).build(),
                     HttpResponse.BodyHandlers.discarding()).statusCode();

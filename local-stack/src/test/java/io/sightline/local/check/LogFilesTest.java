@@ -14,13 +14,14 @@ class LogFilesTest {
     Path dir;
 
     @Test
-    void countsNonBlankLinesOfTheLogFilesTheSidecarTails() throws Exception {
+    void countsNonBlankLinesOfTheLogFilesAndTheirRotatedPredecessors() throws Exception {
         Files.writeString(dir.resolve("app.log"), "{\"a\":1}\n\n  \n{\"a\":2}\r\n{\"a\":3}");
         Files.writeString(dir.resolve("app-2026-11-27.0.log"), "{\"a\":4}\n");
+        Files.writeString(dir.resolve("app.log.1"), "{\"a\":5}\n{\"a\":6}\n");
         Files.writeString(dir.resolve("app.log.gz"), "not tailed\n");
         Files.createDirectories(dir.resolve(".sightline")).resolve("checkpoint.log").toFile().createNewFile();
 
-        assertThat(LogFiles.countRecords(dir)).isEqualTo(4);
+        assertThat(LogFiles.countRecords(dir)).isEqualTo(6);
     }
 
     @Test
