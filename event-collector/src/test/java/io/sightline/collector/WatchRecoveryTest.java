@@ -95,6 +95,20 @@ class WatchRecoveryTest {
         assertThat(replica.kubeEvents()).isEqualTo(4.0);
     }
 
+    @Test
+    void failedListIsCountedAndRetried() {
+        Event a = cluster.createCore(MockCluster.coreEvent("shop", "web-1.a", "BackOff", "Warning", 1, now, now));
+        // 5xx are retried inside fabric8's HTTP client; a 403 (RBAC not applied yet) reaches the informer
+        cluster.server().expect().get().withPath(LIST).andReturn(403, new StatusBuilder().withCode(403)
+                .withReason("Forbidden").withMessage("events is forbidden: cannot list resource \"events\"").build())
+                .once();
+
+        Replica replica = start();
+        await().untilAsserted(() -> assertThat(replica.records()).hasSize(1));
+        assertThat(replica.occurrences()).containsExactly(uid(a) + ":1");
+        assertThat(replica.counter("sightline.event.collector.watch.errors")).isEqualTo(1.0);
+    }
+
     private void expectFirstList(Event... items) {
         cluster.server().expect().get().withPath(LIST)
                 .andReturn(200, new EventListBuilder().withNewMetadata().withResourceVersion("5").endMetadata()
