@@ -17,7 +17,7 @@ CP_FILE=benchmarks/event-collector/target/classpath.txt
 ./mvnw -q -B -pl event-collector install -DskipTests
 ./mvnw -q -B -pl benchmarks/event-collector compile dependency:build-classpath -Dmdep.outputFile="$PWD/$CP_FILE"
 CP="benchmarks/event-collector/target/classes:$(cat "$CP_FILE")"
-JAVA_OPTS=(-Xms"$HEAP" -Xmx"$HEAP" -XX:+UseG1GC -Dlogback.configurationFile=/dev/null)
+JAVA_OPTS=(-Xms"$HEAP" -Xmx"$HEAP" -XX:+UseG1GC)
 
 for round in $(seq 1 "$ROUNDS"); do
   echo "round $round"

@@ -12,6 +12,7 @@ import org.slf4j.LoggerFactory;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.NonDeletingOperation;
 import io.sightline.collector.occurrence.Emitted;
 
@@ -38,9 +39,19 @@ public final class ConfigMapCheckpointStore {
         this.name = name;
     }
 
-    /** The stored checkpoint; empty when there is none or it cannot be read (then logged: starting afresh). */
+    /**
+     * The stored checkpoint; empty when there is none or it cannot be read (logged). Without one every stored
+     * event is emitted again: repeating is preferred to silently skipping (at-least-once).
+     */
     public Optional<Checkpoint> load() {
-        ConfigMap map = client.configMaps().inNamespace(namespace).withName(name).get();
+        ConfigMap map;
+        try {
+            map = client.configMaps().inNamespace(namespace).withName(name).get();
+        } catch (KubernetesClientException e) {
+            log.warn("Cannot read the checkpoint ConfigMap {}/{} ({}); every event currently stored counts as new. "
+                    + "Check the Role in event-collector/k8s/role.yaml.", namespace, name, e.getMessage());
+            return Optional.empty();
+        }
         if (map == null || map.getBinaryData() == null || !map.getBinaryData().containsKey(KEY)) {
             log.info("No checkpoint in ConfigMap {}/{}: every event currently stored counts as new", namespace, name);
             return Optional.empty();

@@ -65,8 +65,4 @@ public final class OccurrenceTracker {
         });
         return copy;
     }
-
-    public int size() {
-        return emitted.size();
-    }
 }

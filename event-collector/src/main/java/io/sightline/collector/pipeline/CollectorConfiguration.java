@@ -4,6 +4,8 @@ import java.time.Clock;
 import java.util.Optional;
 import java.util.UUID;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
@@ -21,6 +23,8 @@ import io.sightline.collector.metrics.CollectorMetrics;
 @Configuration(proxyBeanMethods = false)
 @ConditionalOnProperty(prefix = "sightline.collector", name = "enabled", matchIfMissing = true)
 public class CollectorConfiguration {
+
+    private static final Logger log = LoggerFactory.getLogger(CollectorConfiguration.class);
 
     /** In-cluster: the pod's service account; elsewhere fabric8's usual sources (kubeconfig, system properties). */
     @Bean(destroyMethod = "close")
@@ -48,7 +52,10 @@ public class CollectorConfiguration {
 
             @Override
             public void start() {
-                collector.start();
+                collector.start().exceptionally(failure -> {
+                    log.error("The event collector could not start watching; readiness stays down", failure);
+                    return null;
+                });
                 running = true;
             }
 

@@ -132,8 +132,8 @@ public final class EventCollectorBenchmark {
             }
             long after = liveHeap(memory);
             System.out.printf(Locale.ROOT, "heap: live heap after burst %.1f MiB (before %.1f MiB, burst +%.1f MiB); "
-                    + "store=%d written=%.0f dropped=%.0f%n", mib(after), mib(baseline), mib(after - baseline),
-                    store.size(), written(registry), dropped(registry));
+                    + "store=%d written=%.0f dropped=%.0f; process RSS %s (mostly committed heap)%n", mib(after),
+                    mib(baseline), mib(after - baseline), store.size(), written(registry), dropped(registry), rss());
         }
     }
 
@@ -180,6 +180,16 @@ public final class EventCollectorBenchmark {
             System.gc();
         }
         return memory.getHeapMemoryUsage().getUsed();
+    }
+
+    /** VmRSS from /proc (Linux), for comparison with figures published as container memory. */
+    private static String rss() {
+        try {
+            return Files.readAllLines(Path.of("/proc/self/status")).stream().filter(l -> l.startsWith("VmRSS:"))
+                    .map(l -> l.substring(6).trim()).findFirst().orElse("unknown");
+        } catch (IOException e) {
+            return "unknown (" + e.getMessage() + ")";
+        }
     }
 
     private static double written(MeterRegistry registry) {
