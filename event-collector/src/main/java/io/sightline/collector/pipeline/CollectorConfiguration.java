@@ -6,6 +6,7 @@ import java.util.UUID;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
@@ -21,71 +22,84 @@ import io.sightline.collector.metrics.CollectorMetrics;
 
 /** Wires the collector into the application when {@code sightline.collector.enabled} is true (the default). */
 @Configuration(proxyBeanMethods = false)
-@ConditionalOnProperty(prefix = "sightline.collector", name = "enabled", matchIfMissing = true)
 public class CollectorConfiguration {
 
-    private static final Logger log = LoggerFactory.getLogger(CollectorConfiguration.class);
-
-    /** In-cluster: the pod's service account; elsewhere fabric8's usual sources (kubeconfig, system properties). */
-    @Bean(destroyMethod = "close")
-    KubernetesClient kubernetesClient() {
-        return new KubernetesClientBuilder().build();
-    }
-
+    /**
+     * Readiness: not ready until the informers have listed every event and are watching. Present also when the
+     * collector is switched off (then always up), because the readiness group names it.
+     */
     @Bean
-    CollectorMetrics collectorMetrics(MeterRegistry registry) {
-        return new CollectorMetrics(registry);
-    }
-
-    @Bean
-    EventCollector eventCollector(KubernetesClient client, CollectorProperties properties, CollectorMetrics metrics) {
-        String selfNamespace = properties.selfNamespace().isEmpty()
-                ? Optional.ofNullable(client.getNamespace()).orElse("default")
-                : properties.selfNamespace();
-        return new EventCollector(client, properties, selfNamespace, identity(), metrics, Clock.systemUTC());
-    }
-
-    @Bean
-    SmartLifecycle eventCollectorLifecycle(EventCollector collector) {
-        return new SmartLifecycle() {
-            private volatile boolean running;
-
-            @Override
-            public void start() {
-                collector.start().exceptionally(failure -> {
-                    log.error("The event collector could not start watching; readiness stays down", failure);
-                    return null;
-                });
-                running = true;
+    HealthIndicator eventInformers(ObjectProvider<EventCollector> collector) {
+        return () -> {
+            EventCollector c = collector.getIfAvailable();
+            if (c == null) {
+                return Health.up().withDetail("collector", "disabled").build();
             }
-
-            @Override
-            public void stop() {
-                collector.close();
-                running = false;
-            }
-
-            @Override
-            public boolean isRunning() {
-                return running;
-            }
+            return c.isSynced()
+                    ? Health.up().withDetail("leader", c.isLeading()).build()
+                    : Health.outOfService().withDetail("reason", "informers have not synced yet").build();
         };
     }
 
-    /** Readiness: not ready until the informers have listed every event and are watching. */
-    @Bean
-    HealthIndicator eventInformers(EventCollector collector) {
-        return () -> collector.isSynced()
-                ? Health.up().withDetail("leader", collector.isLeading()).build()
-                : Health.outOfService().withDetail("reason", "informers have not synced yet").build();
-    }
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnProperty(prefix = "sightline.collector", name = "enabled", matchIfMissing = true)
+    static class Enabled {
 
-    /** The pod name (Downward API) identifies this replica in the Lease. */
-    private static String identity() {
-        String pod = System.getenv("POD_NAME");
-        if (pod == null || pod.isEmpty()) {
-            pod = System.getenv("HOSTNAME");
+        private static final Logger log = LoggerFactory.getLogger(CollectorConfiguration.class);
+
+        /** In-cluster: the pod's service account; elsewhere fabric8's usual sources (kubeconfig, system properties). */
+        @Bean(destroyMethod = "close")
+        KubernetesClient kubernetesClient() {
+            return new KubernetesClientBuilder().build();
         }
-        return pod == null || pod.isEmpty() ? "event-collector-" + UUID.randomUUID() : pod;
+
+        @Bean
+        CollectorMetrics collectorMetrics(MeterRegistry registry) {
+            return new CollectorMetrics(registry);
+        }
+
+        @Bean
+        EventCollector eventCollector(KubernetesClient client, CollectorProperties properties, CollectorMetrics metrics) {
+            String selfNamespace = properties.selfNamespace().isEmpty()
+                    ? Optional.ofNullable(client.getNamespace()).orElse("default")
+                    : properties.selfNamespace();
+            return new EventCollector(client, properties, selfNamespace, identity(), metrics, Clock.systemUTC());
+        }
+
+        @Bean
+        SmartLifecycle eventCollectorLifecycle(EventCollector collector) {
+            return new SmartLifecycle() {
+                private volatile boolean running;
+
+                @Override
+                public void start() {
+                    collector.start().exceptionally(failure -> {
+                        log.error("The event collector could not start watching; readiness stays down", failure);
+                        return null;
+                    });
+                    running = true;
+                }
+
+                @Override
+                public void stop() {
+                    collector.close();
+                    running = false;
+                }
+
+                @Override
+                public boolean isRunning() {
+                    return running;
+                }
+            };
+        }
+
+        /** The pod name (Downward API) identifies this replica in the Lease. */
+        private static String identity() {
+            String pod = System.getenv("POD_NAME");
+            if (pod == null || pod.isEmpty()) {
+                pod = System.getenv("HOSTNAME");
+            }
+            return pod == null || pod.isEmpty() ? "event-collector-" + UUID.randomUUID() : pod;
+        }
     }
 }
