@@ -60,7 +60,7 @@ public record ServiceIdentity(String name, String version) {
 			properties.load(in);
 			return properties.getProperty("build.version");
 		}
-		catch (IOException ex) {
+		catch (IOException | IllegalArgumentException ex) {
 			throw new IllegalStateException("Cannot read build info from " + buildInfo
 					+ "; fix or remove the file, or set spring.info.build.location", ex);
 		}
