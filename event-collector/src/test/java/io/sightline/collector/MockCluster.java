@@ -13,6 +13,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
+import org.awaitility.Awaitility;
+
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.EventBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -41,6 +43,11 @@ public final class MockCluster implements AutoCloseable {
     public static final String SELF_NAMESPACE = "sightline";
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
+
+    static {
+        // the build machines are shared and often busy: waits bound correctness checks, they never measure speed
+        Awaitility.setDefaultTimeout(Duration.ofSeconds(30));
+    }
 
     private final KubernetesMockServer server;
     private final KubernetesClient client;
