@@ -181,7 +181,7 @@ public final class LocalStack implements AutoCloseable {
 
     private ManagedProcess startService(Path demoJar, Instance instance) {
         List<String> command = new ArrayList<>(List.of(Executables.currentJava().toString(),
-                "-Xms64m", "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+                "-Xms64m", "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", workDirMark(),
                 "-jar", demoJar.toString(),
                 "--server.address=127.0.0.1",
                 "--server.port=" + instance.httpPort(),
@@ -194,6 +194,11 @@ public final class LocalStack implements AutoCloseable {
                 "--sightline.tracing.sampling-probability=0.0",
                 "--demo.slow-ratio=0.05"));
         return supervisor.start(instance.pod(), command, podEnvironment(instance, Topology.APP_CONTAINER));
+    }
+
+    /** Names the run a child JVM belongs to in {@code ps}; the end-to-end test looks for leftovers with it. */
+    private String workDirMark() {
+        return "-Dsightline.local.work-dir=" + workDir.root();
     }
 
     /** The Downward API variables a pod's container would get (contract section 1). */
@@ -215,7 +220,7 @@ public final class LocalStack implements AutoCloseable {
         env.put("SIGHTLINE_METRICS_ADDRESS", "127.0.0.1");
         env.put("SIGHTLINE_METRICS_PORT", Integer.toString(instance.sidecarPort()));
         List<String> command = List.of(Executables.currentJava().toString(),
-                "-Xms16m", "-Xmx96m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+                "-Xms16m", "-Xmx96m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", workDirMark(),
                 "-cp", System.getProperty("java.class.path"), SIDECAR_MAIN_CLASS);
         return supervisor.start(instance.pod() + "-" + Topology.SIDECAR_CONTAINER, command, env);
     }
