@@ -414,6 +414,8 @@ public final class LocalStack implements AutoCloseable {
                 traffic.close();
             }
             if (supervisor != null) {
+                // services first, so their sidecars still ship the last lines; then the rest, newest first
+                services.values().forEach(supervisor::stop);
                 supervisor.close();
             }
             if (webhook != null) {
