@@ -130,12 +130,29 @@ public final class LocalStack implements AutoCloseable {
         return report.allPassed() ? 0 : 1;
     }
 
+    /** The running Prometheus, absent when it is not installed or {@code --no-metrics}. */
+    public Optional<URI> prometheusUrl() {
+        return Optional.ofNullable(prometheus).map(PrometheusApi::baseUrl);
+    }
+
+    public Optional<URI> alertmanagerUrl() {
+        return Optional.ofNullable(alertmanagerUrl);
+    }
+
+    public URI logStoreUrl() {
+        return logStore.url();
+    }
+
     /** Ends the run early (Ctrl-C): the shutdown hook calls this, then {@link #close()}. */
     public void requestStop() {
         stopRequested.countDown();
     }
 
-    void start() throws IOException {
+    /**
+     * Starts every part and the traffic, and returns (no status line, no waiting): for tests that need a running
+     * stack, e.g. to run dashboard queries against its Prometheus. {@link #close()} ends it.
+     */
+    public void start() throws IOException {
         Path demoJar = demoJar();
         requireSidecarOnClasspath();
         workDir = WorkDir.prepare(options.workDir());
