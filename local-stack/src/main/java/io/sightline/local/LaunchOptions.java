@@ -16,11 +16,12 @@ import java.util.Locale;
  * @param demoJar the demo service's executable jar; null = look in examples/demo-service/target
  * @param lokiUrl ship to this Loki instead of the embedded OpenSearch; null = embedded OpenSearch
  * @param rulesDir the alert rule files to load; null = k8s-monitoring/rules
+ * @param dashboardsDir the Grafana dashboards, when Grafana is installed; null = dashboards
  * @param shortenRuleWaits cap the rules' {@code for:} so alerts fire within a short run
  * @param metrics start Prometheus and Alertmanager (when installed)
  */
 public record LaunchOptions(Duration duration, boolean check, URI lokiUrl, Path workDir, Path demoJar, Path rulesDir,
-                            int instances, double requestsPerSecond, Duration burstAfter, Duration burstLength,
+                            Path dashboardsDir, int instances, double requestsPerSecond, Duration burstAfter, Duration burstLength,
                             boolean shortenRuleWaits, boolean metrics) {
 
     public static final String USAGE = """
@@ -31,6 +32,7 @@ public record LaunchOptions(Duration duration, boolean check, URI lokiUrl, Path 
               --work-dir DIR      logs, data and generated configs (default .sightline-local; emptied at start)
               --demo-jar FILE     the demo service jar (default examples/demo-service/target/sightline-demo-service-*.jar)
               --rules-dir DIR     alert rule files (default k8s-monitoring/rules)
+              --dashboards-dir DIR  Grafana dashboards, used when grafana-server is on PATH (default dashboards)
               --instances N       demo service instances, each with its log-sidecar (default 2)
               --rate R            requests per second, all instances together; 0 = no traffic (default 20)
               --burst-after N     seconds of traffic before the failure burst (default 20): a canary instance
@@ -58,6 +60,7 @@ public record LaunchOptions(Duration duration, boolean check, URI lokiUrl, Path 
                 case "--work-dir" -> d.workDir = Path.of(value(option, rest));
                 case "--demo-jar" -> d.demoJar = Path.of(value(option, rest));
                 case "--rules-dir" -> d.rulesDir = Path.of(value(option, rest));
+                case "--dashboards-dir" -> d.dashboardsDir = Path.of(value(option, rest));
                 case "--instances" -> d.instances = positiveInt(option, rest);
                 case "--rate" -> d.requestsPerSecond = rate(option, rest);
                 case "--burst-after" -> d.burstAfter = Duration.ofSeconds(nonNegativeInt(option, rest));
@@ -84,6 +87,7 @@ public record LaunchOptions(Duration duration, boolean check, URI lokiUrl, Path 
         Path workDir = Path.of(".sightline-local");
         Path demoJar;
         Path rulesDir;
+        Path dashboardsDir;
         int instances = 2;
         double requestsPerSecond = 20;
         Duration burstAfter = Duration.ofSeconds(20);
@@ -92,7 +96,7 @@ public record LaunchOptions(Duration duration, boolean check, URI lokiUrl, Path 
         boolean metrics = true;
 
         LaunchOptions build() {
-            return new LaunchOptions(duration, check, lokiUrl, workDir, demoJar, rulesDir, instances, requestsPerSecond,
+            return new LaunchOptions(duration, check, lokiUrl, workDir, demoJar, rulesDir, dashboardsDir, instances, requestsPerSecond,
                     burstAfter, burstLength, shortenRuleWaits, metrics);
         }
     }

@@ -33,6 +33,7 @@ import io.sightline.local.logstore.EmbeddedOpenSearch;
 import io.sightline.local.logstore.ExternalLoki;
 import io.sightline.local.logstore.LogStore;
 import io.sightline.local.monitoring.AlertmanagerConfig;
+import io.sightline.local.monitoring.GrafanaProvisioning;
 import io.sightline.local.monitoring.PrometheusApi;
 import io.sightline.local.monitoring.PrometheusConfig;
 import io.sightline.local.monitoring.RuleFiles;
@@ -92,6 +93,7 @@ public final class LocalStack implements AutoCloseable {
     private AlertWebhookReceiver webhook;
     private PrometheusApi prometheus;
     private URI alertmanagerUrl;
+    private URI grafanaUrl;
     private List<ScrapeTarget> scrapeTargets = List.of();
     private TrafficGenerator traffic;
     private final AlertBaseline alertBaseline = new AlertBaseline();
@@ -182,6 +184,7 @@ public final class LocalStack implements AutoCloseable {
 
         if (options.metrics()) {
             startMetrics();
+            startGrafana();
         }
         startTraffic();
         printUrls();
@@ -298,6 +301,25 @@ public final class LocalStack implements AutoCloseable {
         scrapeTargets = List.copyOf(targets);
     }
 
+    /** Optional: only when a Grafana binary happens to be installed (it is no Debian package). */
+    private void startGrafana() throws IOException {
+        Optional<Path> binary = Executables.onPath("grafana-server");
+        if (binary.isEmpty() || prometheus == null) {
+            return;
+        }
+        Path dashboards = options.dashboardsDir() != null ? options.dashboardsDir() : Path.of("dashboards");
+        int port = ports.preferred(3000);
+        Path ini = new GrafanaProvisioning(port, prometheus.baseUrl(), alertmanagerUrl, options.lokiUrl(), dashboards)
+                .write(workDir.dir("grafana"));
+        // the package layout (/usr/share/grafana) or a tarball's (<home>/bin/grafana-server)
+        Path home = Files.isDirectory(Path.of("/usr/share/grafana")) ? Path.of("/usr/share/grafana")
+                : binary.get().toAbsolutePath().getParent().getParent();
+        ManagedProcess grafana = supervisor.start("grafana", List.of(binary.get().toString(),
+                "--homepath=" + home, "--config=" + ini), Map.of());
+        grafanaUrl = URI.create("http://127.0.0.1:" + port);
+        readiness.await(grafana, grafanaUrl.resolve("/api/health"), TOOL_START_TIMEOUT);
+    }
+
     private void copyRules(Path target) throws IOException {
         Path source = options.rulesDir() != null ? options.rulesDir() : Path.of("k8s-monitoring", "rules");
         if (!Files.isDirectory(source)) {
@@ -343,6 +365,9 @@ public final class LocalStack implements AutoCloseable {
         }
         if (alertmanagerUrl != null) {
             out.println("  Alertmanager   " + alertmanagerUrl);
+        }
+        if (grafanaUrl != null) {
+            out.println("  Grafana        " + grafanaUrl + "   (anonymous viewer; dashboards in the Sightline folder)");
         }
         if (traffic != null) {
             out.println("  traffic        " + options.requestsPerSecond() + " req/s"

@@ -29,11 +29,11 @@ class LaunchOptionsTest {
     @Test
     void parsesEveryOption() {
         LaunchOptions options = LaunchOptions.parse(List.of("--duration", "90", "--check", "--loki-url", "http://127.0.0.1:3100",
-                "--work-dir", "target/run", "--demo-jar", "demo.jar", "--rules-dir", "rules", "--instances", "3", "--rate", "7.5",
+                "--work-dir", "target/run", "--demo-jar", "demo.jar", "--rules-dir", "rules", "--dashboards-dir", "dash", "--instances", "3", "--rate", "7.5",
                 "--burst-after", "10", "--burst-length", "0", "--keep-rule-waits", "--no-metrics"));
 
         assertThat(options).isEqualTo(new LaunchOptions(Duration.ofSeconds(90), true, URI.create("http://127.0.0.1:3100"),
-                Path.of("target/run"), Path.of("demo.jar"), Path.of("rules"), 3, 7.5, Duration.ofSeconds(10), Duration.ZERO,
+                Path.of("target/run"), Path.of("demo.jar"), Path.of("rules"), Path.of("dash"), 3, 7.5, Duration.ofSeconds(10), Duration.ZERO,
                 false, false));
     }
 
@@ -52,7 +52,7 @@ class LaunchOptionsTest {
     @Test
     void usageListsEveryOption() {
         for (String option : List.of("--duration", "--check", "--loki-url", "--work-dir", "--demo-jar", "--rules-dir",
-                "--instances", "--rate", "--burst-after", "--burst-length", "--keep-rule-waits", "--no-metrics", "--help")) {
+                "--dashboards-dir", "--instances", "--rate", "--burst-after", "--burst-length", "--keep-rule-waits", "--no-metrics", "--help")) {
             assertThat(LaunchOptions.USAGE).contains(option);
         }
     }
