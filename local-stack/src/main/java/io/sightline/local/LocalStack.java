@@ -410,7 +410,7 @@ public final class LocalStack implements AutoCloseable {
         if (webhook == null || traffic == null || !hasBurst()) {
             report.failed("alerts", "not checked: needs Prometheus, Alertmanager, traffic and a failure burst");
         } else {
-            new AlertCheck(webhook).run(report, traffic.burstStartsAt(), alertBaseline, Duration.ofSeconds(60));
+            new AlertCheck(webhook).run(report, Topology.NAMESPACE, traffic.burstStartsAt(), alertBaseline, Duration.ofSeconds(60));
         }
         // the services must stop writing before their files can be compared with the store
         if (traffic != null) {

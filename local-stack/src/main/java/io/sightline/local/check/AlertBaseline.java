@@ -10,27 +10,28 @@ import java.util.stream.Collectors;
 import io.sightline.local.monitoring.PrometheusApi;
 
 /**
- * The alerts already pending or firing when the failure burst begins (Prometheus' {@code ALERTS} series), so the
- * check credits the burst only with alerts that were not active before it (the always-firing Watchdog, say).
+ * The alerts already firing when the failure burst begins (Prometheus' {@code ALERTS} series), so the check does
+ * not credit the burst with an alert that fired before it. An alert still pending then may be credited: the burst
+ * is what kept it active until it fired.
  */
 public final class AlertBaseline {
 
-    private volatile Set<Map<String, String>> active;
+    private volatile Set<Map<String, String>> firing;
     private volatile String problem = "the alerts active before the burst were not captured (did Prometheus start?)";
 
     public AlertBaseline() {
     }
 
     /** A baseline captured elsewhere (tests). */
-    AlertBaseline(Set<Map<String, String>> active) {
-        this.active = Set.copyOf(active);
+    AlertBaseline(Set<Map<String, String>> firing) {
+        this.firing = Set.copyOf(firing);
         this.problem = null;
     }
 
-    /** Reads {@code ALERTS} now; a failure is kept and reported by the check rather than thrown. */
+    /** Reads the firing {@code ALERTS} now; a failure is kept and reported by the check rather than thrown. */
     public void capture(PrometheusApi prometheus) {
         try {
-            active = labelSets(prometheus.query("ALERTS"));
+            firing = labelSets(prometheus.query("ALERTS{alertstate=\"firing\"}"));
             problem = null;
         } catch (IOException e) {
             problem = "could not read the alerts active before the burst: " + e.getMessage();
@@ -47,9 +48,9 @@ public final class AlertBaseline {
         }).collect(Collectors.toUnmodifiableSet());
     }
 
-    /** @return null when the baseline could not be captured; {@link #problem()} says why */
-    public Set<Map<String, String>> active() {
-        return active;
+    /** @return the label sets firing at the burst's start; null when not captured ({@link #problem()} says why) */
+    public Set<Map<String, String>> firing() {
+        return firing;
     }
 
     public String problem() {

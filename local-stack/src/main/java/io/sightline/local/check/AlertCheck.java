@@ -11,8 +11,9 @@ import io.sightline.local.alerts.AlertWebhookReceiver;
 import io.sightline.local.alerts.AlertWebhookReceiver.ReceivedAlert;
 
 /**
- * The alerting path end to end: an alert rule fired because of the failure burst (it started firing after the
- * burst began and was not already active then) and Alertmanager delivered it to the launcher's webhook.
+ * The alerting path end to end: an alert rule fired because of the failure burst and Alertmanager delivered it to
+ * the launcher's webhook. "Because of the burst" means: about the burst's namespace (so not the always-firing
+ * Watchdog), started firing after the burst began, and was not already firing then.
  */
 public final class AlertCheck {
 
@@ -24,8 +25,8 @@ public final class AlertCheck {
         this.receiver = receiver;
     }
 
-    public void run(CheckReport report, Instant burstStart, AlertBaseline baseline, Duration timeout) {
-        Set<Map<String, String>> before = baseline.active();
+    public void run(CheckReport report, String namespace, Instant burstStart, AlertBaseline baseline, Duration timeout) {
+        Set<Map<String, String>> before = baseline.firing();
         if (before == null) {
             report.failed("alerts", baseline.problem());
             return;
@@ -33,8 +34,8 @@ public final class AlertCheck {
         Instant deadline = Instant.now().plus(timeout);
         while (true) {
             List<String> fired = receiver.received().stream()
-                    .filter(a -> "firing".equals(a.status()) && a.startsAt() != null && !a.startsAt().isBefore(burstStart)
-                            && !before.contains(Map.copyOf(a.labels())))
+                    .filter(a -> "firing".equals(a.status()) && namespace.equals(a.labels().get("namespace"))
+                            && a.startsAt() != null && !a.startsAt().isBefore(burstStart) && !before.contains(Map.copyOf(a.labels())))
                     .map(ReceivedAlert::name).distinct().sorted().toList();
             if (!fired.isEmpty()) {
                 report.passed("alerts", "fired after the failure burst and delivered by Alertmanager to the webhook: "
@@ -46,7 +47,7 @@ public final class AlertCheck {
                 report.failed("alerts", "no alert that fired because of the failure burst reached the webhook within "
                         + Duration.between(burstStart, Instant.now()).toSeconds() + " s of the burst"
                         + (received.isEmpty() ? " (no notification at all: is Alertmanager running, do the rules load?)"
-                                : "; notifications received: " + received + "; active before the burst: " + before.size()));
+                                : "; notifications received: " + received + "; firing before the burst: " + before.size()));
                 return;
             }
             LockSupport.parkNanos(POLL_INTERVAL.toNanos());

@@ -52,6 +52,7 @@ public final class TrafficGenerator implements AutoCloseable {
     private final AtomicLong burstFailed = new AtomicLong();
     private volatile Instant startedAt;
     private long tick;
+    private long regularTick;
 
     /** @param canary the instance that takes half of the traffic during the burst; null = no burst */
     public TrafficGenerator(HttpClient http, List<URI> instances, URI canary, double requestsPerSecond, FailureBurst burst) {
@@ -89,9 +90,8 @@ public final class TrafficGenerator implements AutoCloseable {
             skipped.incrementAndGet();
             return;
         }
-        long n = tick++;
-        boolean toCanary = n % 2 == 0 && inBurst();
-        URI instance = toCanary ? canary : instances.get((int) (n % instances.size()));
+        boolean toCanary = tick++ % 2 == 0 && inBurst();
+        URI instance = toCanary ? canary : instances.get((int) (regularTick++ % instances.size()));
         HttpRequest request = requests.next(instance, random);
         long startNanos = System.nanoTime();
         sent.incrementAndGet();

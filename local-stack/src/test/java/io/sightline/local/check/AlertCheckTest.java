@@ -40,33 +40,44 @@ class AlertCheckTest {
     }
 
     @Test
-    void creditsAnAlertThatStartedFiringAfterTheBurstAndWasNotActiveBefore() throws Exception {
+    void creditsAnAlertOfTheNamespaceThatStartedFiringAfterTheBurstAndWasNotFiringBefore() throws Exception {
         deliver(WATCHDOG, "2026-11-27T12:00:30Z");
         deliver(BUDGET_BURN, "2026-11-27T12:00:41.5Z");
 
         CheckReport report = new CheckReport();
-        new AlertCheck(webhook).run(report, BURST, new AlertBaseline(Set.of(WATCHDOG)), Duration.ZERO);
+        new AlertCheck(webhook).run(report, "demo", BURST, new AlertBaseline(Set.of()), Duration.ZERO);
 
         assertThat(report.allPassed()).as(report.render()).isTrue();
         assertThat(report.stages().get(0).detail()).endsWith(": ServiceAvailabilityBudgetBurn");
     }
 
     @Test
-    void alertsActiveBeforeTheBurstOrFiringEarlierDoNotCount() throws Exception {
+    void alertsOutsideTheNamespaceOrFiringBeforeTheBurstDoNotCount() throws Exception {
         deliver(WATCHDOG, "2026-11-27T12:00:30Z");
         deliver(BUDGET_BURN, "2026-11-27T12:00:05Z");
 
         CheckReport report = new CheckReport();
-        new AlertCheck(webhook).run(report, BURST, new AlertBaseline(Set.of(WATCHDOG)), Duration.ZERO);
+        new AlertCheck(webhook).run(report, "demo", BURST, new AlertBaseline(Set.of()), Duration.ZERO);
 
         assertThat(report.allPassed()).isFalse();
         assertThat(report.stages().get(0).detail()).contains("Watchdog(firing)", "ServiceAvailabilityBudgetBurn(firing)");
     }
 
     @Test
+    void anAlertFiringAtTheStartOfTheBurstDoesNotCount() throws Exception {
+        // its labels were in ALERTS{alertstate="firing"} at the burst start, whatever startsAt a notification carries
+        deliver(BUDGET_BURN, "2026-11-27T12:00:25Z");
+
+        CheckReport report = new CheckReport();
+        new AlertCheck(webhook).run(report, "demo", BURST, new AlertBaseline(Set.of(BUDGET_BURN)), Duration.ZERO);
+
+        assertThat(report.allPassed()).isFalse();
+    }
+
+    @Test
     void failsWithTheReasonWhenNoBaselineWasCaptured() {
         CheckReport report = new CheckReport();
-        new AlertCheck(webhook).run(report, BURST, new AlertBaseline(), Duration.ZERO);
+        new AlertCheck(webhook).run(report, "demo", BURST, new AlertBaseline(), Duration.ZERO);
 
         assertThat(report.allPassed()).isFalse();
         assertThat(report.stages().get(0).detail()).contains("not captured");
