@@ -27,6 +27,7 @@ import io.sightline.local.check.AlertBaseline;
 import io.sightline.local.check.AlertCheck;
 import io.sightline.local.check.CheckReport;
 import io.sightline.local.check.LogDeliveryCheck;
+import io.sightline.local.check.RulesCheck;
 import io.sightline.local.check.ScrapeCheck;
 import io.sightline.local.http.JsonHttp;
 import io.sightline.local.logstore.EmbeddedOpenSearch;
@@ -95,6 +96,7 @@ public final class LocalStack implements AutoCloseable {
     private URI alertmanagerUrl;
     private URI grafanaUrl;
     private List<ScrapeTarget> scrapeTargets = List.of();
+    private int copiedAlertRules;
     private TrafficGenerator traffic;
     private final AlertBaseline alertBaseline = new AlertBaseline();
     private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(runnable -> {
@@ -328,6 +330,7 @@ public final class LocalStack implements AutoCloseable {
             return;
         }
         RuleFiles.CopyResult copied = RuleFiles.copy(source, target, options.shortenRuleWaits() ? RULE_WAIT_CAP : null);
+        copiedAlertRules = copied.alertRules();
         out.println("sightline local: " + copied.alertRules() + " alert rules from " + copied.files().size() + " files in " + source
                 + (copied.shortenedWaits() > 0 ? " (" + copied.shortenedWaits() + " waits capped at "
                         + RULE_WAIT_CAP.toSeconds() + " s for a short run; --keep-rule-waits keeps them)" : ""));
@@ -401,16 +404,8 @@ public final class LocalStack implements AutoCloseable {
             report.failed("processes", "ended early: " + ended);
         }
         checkTraffic(report);
-        if (prometheus == null) {
-            report.failed("prometheus scrape", "not checked: prometheus is not installed (see the start-up message)");
-        } else {
-            new ScrapeCheck(prometheus, scrapeTargets).run(report, Topology.NAMESPACE,
-                    instances.stream().map(Instance::pod).toList(), Duration.ofSeconds(30));
-        }
-        if (webhook == null || traffic == null || !hasBurst()) {
-            report.failed("alerts", "not checked: needs Prometheus, Alertmanager, traffic and a failure burst");
-        } else {
-            new AlertCheck(webhook).run(report, Topology.NAMESPACE, traffic.burstStartsAt(), alertBaseline, Duration.ofSeconds(60));
+        if (options.metrics()) {
+            checkMetrics(report);
         }
         // the services must stop writing before their files can be compared with the store
         if (traffic != null) {
@@ -421,6 +416,21 @@ public final class LocalStack implements AutoCloseable {
                 instances.stream().map(i -> new LogDeliveryCheck.Source(i.pod(), i.logDir())).toList())
                 .run(report, CONTRACT_FIELDS, DRAIN_TIMEOUT);
         return report;
+    }
+
+    private void checkMetrics(CheckReport report) {
+        if (prometheus == null) {
+            report.failed("prometheus scrape", "not checked: prometheus is not installed (see the start-up message)");
+        } else {
+            new ScrapeCheck(prometheus, scrapeTargets).run(report, Topology.NAMESPACE,
+                    instances.stream().map(Instance::pod).toList(), Duration.ofSeconds(30));
+            new RulesCheck(prometheus).run(report, copiedAlertRules, Duration.ofSeconds(15));
+        }
+        if (webhook == null || traffic == null || !hasBurst()) {
+            report.failed("alerts", "not checked: needs Prometheus, Alertmanager, traffic and a failure burst");
+        } else {
+            new AlertCheck(webhook).run(report, Topology.NAMESPACE, traffic.burstStartsAt(), alertBaseline, Duration.ofSeconds(60));
+        }
     }
 
     private void checkTraffic(CheckReport report) {

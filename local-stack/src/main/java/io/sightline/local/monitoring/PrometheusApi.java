@@ -22,6 +22,10 @@ public final class PrometheusApi {
     public record Target(Map<String, String> labels, String health, String lastError) {
     }
 
+    /** One loaded rule: {@code health} is {@code ok}, {@code err} or {@code unknown} (not evaluated yet). */
+    public record Rule(String group, String name, String type, String health, String lastError) {
+    }
+
     private final JsonHttp http;
     private final URI baseUrl;
 
@@ -56,6 +60,18 @@ public final class PrometheusApi {
                     target.path("lastError").asText("")));
         }
         return targets;
+    }
+
+    public List<Rule> rules() throws IOException {
+        JsonNode data = data(http.get(baseUrl.resolve("/api/v1/rules")), "rules");
+        List<Rule> rules = new ArrayList<>();
+        for (JsonNode group : data.path("groups")) {
+            for (JsonNode rule : group.path("rules")) {
+                rules.add(new Rule(group.path("name").asText(), rule.path("name").asText(), rule.path("type").asText(),
+                        rule.path("health").asText(), rule.path("lastError").asText("")));
+            }
+        }
+        return rules;
     }
 
     private static JsonNode data(JsonNode response, String what) throws IOException {

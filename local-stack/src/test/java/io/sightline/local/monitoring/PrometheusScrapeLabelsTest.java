@@ -23,6 +23,7 @@ import com.sun.net.httpserver.HttpServer;
 
 import io.sightline.local.RequiredTool;
 import io.sightline.local.check.CheckReport;
+import io.sightline.local.check.RulesCheck;
 import io.sightline.local.check.ScrapeCheck;
 import io.sightline.local.http.JsonHttp;
 import io.sightline.local.process.ManagedProcess;
@@ -32,7 +33,8 @@ import io.sightline.local.process.Readiness;
 
 /**
  * The generated prometheus.yml and file_sd targets, loaded by the real Prometheus binary, give a scraped series
- * the labels the Kubernetes relabeling gives (namespace, pod, container, node, job = namespace/app).
+ * the labels the Kubernetes relabeling gives (namespace, pod, container, node, job = namespace/app), and the
+ * rules check sees the loaded rule.
  */
 class PrometheusScrapeLabelsTest {
 
@@ -67,6 +69,13 @@ class PrometheusScrapeLabelsTest {
                 "127.0.0.1:" + app.getAddress().getPort(), "/actuator/prometheus");
         Path targets = Files.createDirectories(dir.resolve("targets"));
         Path rules = Files.createDirectories(dir.resolve("rules"));
+        Files.writeString(rules.resolve("heartbeat.yaml"), """
+                groups:
+                  - name: heartbeat
+                    rules:
+                      - alert: Heartbeat
+                        expr: vector(1)
+                """);
         ScrapeTargets.write(targets.resolve("local.json"), List.of(target));
         Path config = dir.resolve("prometheus.yml");
         Files.writeString(config, new PrometheusConfig(Duration.ofSeconds(1), Duration.ofSeconds(1), null, rules, targets).toYaml());
@@ -92,6 +101,11 @@ class PrometheusScrapeLabelsTest {
 
         CheckReport report = new CheckReport();
         new ScrapeCheck(api, List.of(target)).run(report, "demo", List.of(), Duration.ofSeconds(30));
+        new RulesCheck(api).run(report, 1, Duration.ofSeconds(30));
         assertThat(report.allPassed()).as(report.render()).isTrue();
+
+        CheckReport missingRule = new CheckReport();
+        new RulesCheck(api).run(missingRule, 2, Duration.ZERO);
+        assertThat(missingRule.stages().get(0).detail()).isEqualTo("1 of 2 alert rules loaded");
     }
 }
