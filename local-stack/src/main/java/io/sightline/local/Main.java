@@ -38,7 +38,8 @@ public final class Main {
             Thread.currentThread().interrupt();
             return 130;
         } catch (Exception e) {
-            System.err.println("sightline local: " + e.getMessage());
+            // start-up failures carry a message meant for the user; anything else is shown whole
+            System.err.println("sightline local: " + (e.getMessage() != null ? e.getMessage() : e.toString()));
             return 1;
         } finally {
             out.println("sightline local: stopping");

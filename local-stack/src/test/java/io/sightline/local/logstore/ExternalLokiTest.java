@@ -20,13 +20,15 @@ import org.junit.jupiter.api.Test;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 
+import io.sightline.dashboards.LogqlSyntax;
 import io.sightline.local.http.JsonHttp;
 
 /**
  * The Loki variant of the record counts. No Loki binary can run here, so this uses a fake that follows Loki's
  * documented HTTP API: {@code GET /ready} answers 200 "ready", {@code GET /loki/api/v1/query} needs a {@code query}
  * parameter and answers an instant vector ({@code {"status":"success","data":{"resultType":"vector","result":[...]}}},
- * an empty result when nothing matched). The LogQL text itself is asserted, since the fake cannot evaluate it.
+ * an empty result when nothing matched). The LogQL text itself is asserted, since the fake cannot evaluate it,
+ * and checked with the dashboards module's LogQL grammar.
  */
 class ExternalLokiTest {
 
@@ -63,6 +65,8 @@ class ExternalLokiTest {
         if (loki != null) {
             loki.stop(0);
         }
+        // whatever a test sent must be LogQL that Loki accepts (the dashboards module's grammar of Loki's docs)
+        queries.forEach(LogqlSyntax::check);
     }
 
     @Test
