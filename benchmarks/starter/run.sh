@@ -3,6 +3,7 @@
 # every starter feature off (sightline.*.enabled=false), in alternating fresh JVMs on 127.0.0.1.
 #
 #   benchmarks/starter/run.sh [rounds] [warmup-seconds] [measure-seconds]     (defaults: 5 90 30)
+#   benchmarks/starter/run.sh --summarize benchmarks/starter/target/<run>/results.tsv
 #
 # Needs: wrk (Debian: apt-get install -y wrk), a JDK (jstat), python3, curl, and the demo jar
 # (built here when missing). Results go to benchmarks/starter/target/<timestamp>/; the summary
@@ -19,6 +20,32 @@ MGMT_PORT=${BENCH_MGMT_PORT:-18081}
 RATE_CONNECTIONS=8        # fixed-rate phase: 8 connections, each waiting RATE_DELAY_MS between requests
 RATE_DELAY_MS=8           # ~1,000 req/s in total, far below saturation on 2 cores
 OUT="benchmarks/starter/target/$(date -u +%Y%m%dT%H%M%SZ)"
+
+# Markdown table: medians with ranges per variant, and the median of per-round on/off ratios.
+summarize() {
+python3 - "$1" <<'PY'
+import csv, statistics, sys
+rows = list(csv.DictReader(open(sys.argv[1]), delimiter="\t"))
+metrics = [("req_per_s", "throughput (req/s)"), ("cpu_us_per_req", "CPU µs/request"),
+           ("p50_ms", "p50 at ~1k req/s (ms)"), ("p99_ms", "p99 at ~1k req/s (ms)"),
+           ("startup_s", "start-up to first response (s)"), ("rss_mib", "RSS (MiB)"),
+           ("metaspace_mib", "metaspace used (MiB)"), ("classes", "loaded classes")]
+by = lambda v, m: [float(r[m]) for r in rows if r["variant"] == v]
+print("| metric | starter on: median (range) | starter off: median (range) | on/off, median of per-round ratios |")
+print("|---|---|---|---|")
+for key, label in metrics:
+    on, off = by("on", key), by("off", key)
+    ratios = [a / b for a, b in zip(on, off) if b]
+    num = lambda x: f"{x:,.0f}" if x >= 1000 else f"{x:.3g}"
+    fmt = lambda xs: f"{num(statistics.median(xs))} ({num(min(xs))}–{num(max(xs))})"
+    print(f"| {label} | {fmt(on)} | {fmt(off)} | {statistics.median(ratios):.3f} |")
+PY
+}
+
+if [ "${1:-}" = "--summarize" ]; then   # re-print the table of an earlier run: --summarize <results.tsv>
+  summarize "$2"
+  exit 0
+fi
 
 for tool in wrk curl python3 jstat; do
   command -v "$tool" >/dev/null || { echo "run.sh: $tool is required (wrk: apt-get install -y wrk)" >&2; exit 2; }
@@ -120,20 +147,5 @@ for round in $(seq 1 "$ROUNDS"); do
   for variant in "${order[@]}"; do run_variant "$round" "$variant"; done
 done
 
-python3 - "$OUT/results.tsv" <<'PY'
-import csv, statistics, sys
-rows = list(csv.DictReader(open(sys.argv[1]), delimiter="\t"))
-metrics = [("req_per_s", "throughput (req/s)"), ("cpu_us_per_req", "CPU µs/request"),
-           ("p50_ms", "p50 at ~1k req/s (ms)"), ("p99_ms", "p99 at ~1k req/s (ms)"),
-           ("startup_s", "start-up to first response (s)"), ("rss_mib", "RSS (MiB)"),
-           ("metaspace_mib", "metaspace used (MiB)"), ("classes", "loaded classes")]
-by = lambda v, m: [float(r[m]) for r in rows if r["variant"] == v]
-print("| metric | starter on: median (range) | starter off: median (range) | on/off, median of per-round ratios |")
-print("|---|---|---|---|")
-for key, label in metrics:
-    on, off = by("on", key), by("off", key)
-    ratios = [a / b for a, b in zip(on, off) if b]
-    fmt = lambda xs: f"{statistics.median(xs):.4g} ({min(xs):.4g}–{max(xs):.4g})"
-    print(f"| {label} | {fmt(on)} | {fmt(off)} | {statistics.median(ratios):.3f} |")
-PY
+summarize "$OUT/results.tsv"
 echo "raw results: $OUT" >&2
