@@ -388,7 +388,8 @@ public final class LocalStack implements AutoCloseable {
                 return List.of();
             }
             List<ManagedProcess> ended = supervisor.unexpectedlyEnded();
-            if (!ended.isEmpty()) {
+            // on Ctrl-C the terminal signals the children too; they may end just before the shutdown hook says so
+            if (!ended.isEmpty() && stopRequested.getCount() > 0) {
                 return ended;
             }
         }
