@@ -19,7 +19,7 @@ class ManifestTest {
 	@SuppressWarnings("unchecked")
 	void deploymentRunsLockedDownAndIsScrapedAndProbedOnTheManagementPort() throws IOException {
 		Map<String, Object> deployment;
-		try (Reader reader = Files.newBufferedReader(Path.of("k8s", "deployment.yaml"))) {
+		try (Reader reader = Files.newBufferedReader(Path.of("k8s", "base", "deployment.yaml"))) {
 			deployment = new Yaml().load(reader);
 		}
 		Map<String, Object> template = map(map(deployment, "spec"), "template");

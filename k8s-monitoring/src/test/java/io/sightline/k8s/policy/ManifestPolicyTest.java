@@ -22,7 +22,7 @@ import io.sightline.k8s.support.Yaml;
 class ManifestPolicyTest {
 
     static Stream<Path> kustomizations() {
-        return Stream.concat(Stream.of(ModuleFiles.BASE, ModuleFiles.SIDECAR_FIXTURE), ModuleFiles.overlays().stream());
+        return Stream.concat(Stream.of(ModuleFiles.BASE, ModuleFiles.SIDECAR_FIXTURE, ModuleFiles.DEMO_OVERLAY), ModuleFiles.overlays().stream());
     }
 
     @ParameterizedTest
@@ -140,11 +140,8 @@ class ManifestPolicyTest {
         List<String> found = new ArrayList<>();
         List<Path> roots = List.of(ModuleFiles.BASE, ModuleFiles.OVERLAYS, ModuleFiles.RULES,
                 ModuleFiles.SIDECAR_COMPONENT, ModuleFiles.SIDECAR_FIXTURE.getParent(),
-                ModuleFiles.REPOSITORY.resolve("examples/demo-service/k8s/overlays"));
+                ModuleFiles.REPOSITORY.resolve("examples/demo-service/k8s"));
         for (Path root : roots) {
-            if (!Files.isDirectory(root)) {
-                continue;
-            }
             try (Stream<Path> files = Files.walk(root)) {
                 for (Path file : files.filter(f -> f.toString().endsWith(".yaml") || f.toString().endsWith(".yml"))
                         .toList()) {

@@ -21,6 +21,8 @@ public final class ModuleFiles {
     public static final Path SIDECAR_COMPONENT = MODULE.resolve("components/log-sidecar");
     /** A user's Deployment with the log-sidecar component applied, as a user would write it. */
     public static final Path SIDECAR_FIXTURE = MODULE.resolve("src/test/kustomize/app-with-sidecar");
+    /** The demo service deployed the way the README tells users to: its base plus the log-sidecar component. */
+    public static final Path DEMO_OVERLAY = REPOSITORY.resolve("examples/demo-service/k8s/overlays/sightline");
     public static final Path CONTRACT = REPOSITORY.resolve("docs/telemetry-contract.md");
     public static final Path RUNBOOKS = REPOSITORY.resolve("docs/runbooks.md");
     public static final Path DEPLOY_GUIDE = REPOSITORY.resolve("docs/k8s-monitoring.md");
