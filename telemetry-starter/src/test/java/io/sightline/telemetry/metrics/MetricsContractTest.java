@@ -65,6 +65,8 @@ class MetricsContractTest {
 				"sightline_build_info{application=\"starter-test\",version=\"" + RunningApp.BUILD_VERSION + "\"} 1");
 		assertThat(scrape).containsPattern(
 				"sightline_exceptions_total\\{application=\"starter-test\",exception=\"IllegalStateException\"} 1(\\.0)?\\n");
+		assertThat(scrape).as("read by the JvmThreadsDeadlocked alert")
+			.containsPattern("(?m)^jvm_threads_deadlocked_threads\\{application=\"starter-test\"} 0(\\.0)?$");
 	}
 
 	@Test
