@@ -15,7 +15,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
@@ -40,6 +39,7 @@ import io.sightline.local.monitoring.PrometheusConfig;
 import io.sightline.local.monitoring.RuleFiles;
 import io.sightline.local.monitoring.ScrapeTarget;
 import io.sightline.local.monitoring.ScrapeTargets;
+import io.sightline.local.process.DaemonThreads;
 import io.sightline.local.process.Executables;
 import io.sightline.local.process.ManagedProcess;
 import io.sightline.local.process.Ports;
@@ -99,11 +99,7 @@ public final class LocalStack implements AutoCloseable {
     private int copiedAlertRules;
     private TrafficGenerator traffic;
     private final AlertBaseline alertBaseline = new AlertBaseline();
-    private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(runnable -> {
-        Thread thread = new Thread(runnable, "local-stack-scheduler");
-        thread.setDaemon(true);
-        return thread;
-    });
+    private final ScheduledExecutorService scheduler = DaemonThreads.scheduler("local-stack-scheduler");
     private StatusLine status;
     private boolean closed;
 

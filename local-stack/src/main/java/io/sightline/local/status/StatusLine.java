@@ -6,13 +6,13 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
 import io.sightline.local.http.JsonHttp;
+import io.sightline.local.process.DaemonThreads;
 import io.sightline.local.traffic.TrafficStats;
 
 /**
@@ -34,11 +34,7 @@ public final class StatusLine implements AutoCloseable {
     private final JsonHttp http;
     private final PrintStream out;
     private final boolean interactive;
-    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(runnable -> {
-        Thread thread = new Thread(runnable, "status-line");
-        thread.setDaemon(true);
-        return thread;
-    });
+    private final ScheduledExecutorService timer = DaemonThreads.scheduler("status-line");
     private TrafficStats previous = new TrafficStats(0, 0, 0, 0, 0, 0);
     private long previousNanos = System.nanoTime();
 

@@ -8,11 +8,12 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Random;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+
+import io.sightline.local.process.DaemonThreads;
 
 /**
  * Sends the links API mix to the demo instances at a fixed, bounded rate, round robin. During the failure burst
@@ -37,11 +38,7 @@ public final class TrafficGenerator implements AutoCloseable {
     private final LinksApiRequests requests = new LinksApiRequests();
     private final double requestsPerSecond;
     private final FailureBurst burst;
-    private final ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(runnable -> {
-        Thread thread = new Thread(runnable, "traffic-generator");
-        thread.setDaemon(true);
-        return thread;
-    });
+    private final ScheduledExecutorService ticker = DaemonThreads.scheduler("traffic-generator");
     private final Semaphore inFlight = new Semaphore(MAX_IN_FLIGHT);
     private final Random random = new Random();
     private final AtomicLong sent = new AtomicLong();
