@@ -20,6 +20,7 @@ import io.fabric8.kubernetes.client.NamespacedKubernetesClient;
 import io.fabric8.kubernetes.client.informers.cache.ReducedStateItemStore;
 import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -36,8 +37,8 @@ import org.springframework.util.unit.DataSize;
  * notification: normalise, filter, decide the occurrence, count, enqueue; then the writer thread formats and
  * writes the JSON line):
  * <ul>
- * <li>{@code rate}: sustained notifications per second to the output file, every notification a new
- * occurrence (5,000 events whose counts keep rising: the worst case, each one becomes a record). The harness
+ * <li>{@code rate}: sustained notifications per second to the output file, each parsed from its JSON as the
+ * watch delivers it, every notification a new occurrence (5,000 events whose counts keep rising: the worst case, each one becomes a record). The harness
  * waits while the hand-off queue is nearly full, so nothing is dropped and the rate is what reaches the file.</li>
  * <li>{@code heap}: live heap after a burst of 20,000 new events, including the informer's reduced store
  * holding all 20,000 and the checkpoint state, measured after {@code System.gc()}.</li>
@@ -50,6 +51,7 @@ public final class EventCollectorBenchmark {
     private static final int DISTINCT_EVENTS = 5_000;
     private static final int BURST = 20_000;
     private static final int QUEUE = 10_000;
+    private static final String COUNT_ONE = "\"count\":1,";
 
     private EventCollectorBenchmark() {
     }
@@ -76,15 +78,19 @@ public final class EventCollectorBenchmark {
             throws InterruptedException {
         MeterRegistry registry = new SimpleMeterRegistry();
         try (EventCollector collector = start(client, dir, registry)) {
-            List<Event> events = events(DISTINCT_EVENTS);
+            KubernetesSerialization serialization = client.getKubernetesSerialization();
+            List<String> events = events(DISTINCT_EVENTS).stream().map(serialization::asJson).toList();
+            if (!events.get(0).contains(COUNT_ONE)) {
+                throw new IllegalStateException("event JSON has no " + COUNT_ONE + ": " + events.get(0));
+            }
             long[] counts = new long[DISTINCT_EVENTS];
             long sent = 0;
             long end = System.nanoTime() + warmup.toNanos();
-            sent = drive(collector, events, counts, sent, end);
+            sent = drive(collector, serialization, events, counts, sent, end);
             double written0 = written(registry);
             long cpu0 = processCpuNanos();
             long t0 = System.nanoTime();
-            sent = drive(collector, events, counts, sent, t0 + measure.toNanos());
+            sent = drive(collector, serialization, events, counts, sent, t0 + measure.toNanos());
             while (collector.queuedRecords() > 0) {
                 Thread.onSpinWait();
             }
@@ -97,8 +103,12 @@ public final class EventCollectorBenchmark {
         }
     }
 
-    /** Feeds notifications until {@code endNanos}; waits (harness-side) while the queue is nearly full. */
-    private static long drive(EventCollector collector, List<Event> events, long[] counts, long sent, long endNanos) {
+    /**
+     * Feeds notifications until {@code endNanos}, each parsed from JSON as the informer receives it; waits
+     * (harness-side) while the queue is nearly full.
+     */
+    private static long drive(EventCollector collector, KubernetesSerialization serialization, List<String> events,
+            long[] counts, long sent, long endNanos) {
         Instant now = Instant.now();
         while (System.nanoTime() < endNanos) {
             for (int batch = 0; batch < 1_000; batch++) {
@@ -106,9 +116,8 @@ public final class EventCollectorBenchmark {
                     Thread.onSpinWait();
                 }
                 int i = (int) (sent % DISTINCT_EVENTS);
-                Event event = events.get(i);
-                event.setCount((int) ++counts[i]);
-                collector.upsert(EventNormalizer.fromCoreV1(event, now));
+                String json = events.get(i).replace(COUNT_ONE, "\"count\":" + ++counts[i] + ",");
+                collector.upsert(EventNormalizer.fromCoreV1(serialization.unmarshal(json, Event.class), now));
                 sent++;
             }
         }
