@@ -17,6 +17,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.sightline.collector.MockCluster.Replica;
 import io.sightline.collector.checkpoint.Checkpoint;
@@ -98,6 +99,27 @@ class LeaderFailoverTest {
         assertThat(emittedAfterCheckpoint).containsAll(duplicates);
         assertThat(duplicates).hasSizeLessThanOrEqualTo(3);
         assertThat(EventLifecycleTest.duplicates(follower.occurrences())).isEmpty();
+    }
+
+    @Test
+    void aLeaderThatLosesItsLeaseStopsEmittingAndCompetesAgain() {
+        Replica only = cluster.start("only", cluster.newClient(), properties("only"), Clock.systemUTC());
+        await().until(only.collector()::isLeading);
+
+        // someone else takes the Lease (as after a long API hiccup); it never renews
+        Lease lease = cluster.client().leases().inNamespace(MockCluster.SELF_NAMESPACE)
+                .withName("sightline-event-collector").get();
+        lease.getSpec().setHolderIdentity("ghost");
+        lease.getSpec().setRenewTime(java.time.ZonedDateTime.now());
+        cluster.client().resource(lease).update();
+        await().until(() -> !only.collector().isLeading());
+        assertThat(only.gauge("sightline.event.collector.leader")).isZero();
+
+        // the ghost's lease expires: the collector leads again and emits
+        await().until(only.collector()::isLeading);
+        Instant now = Instant.now();
+        cluster.createCore(MockCluster.coreEvent("shop", "back.x", "BackOff", "Warning", 1, now, now));
+        await().until(() -> only.records().stream().anyMatch(r -> r.get("name").asString().equals("back")));
     }
 
     private io.sightline.collector.config.CollectorProperties properties(String replica) {

@@ -1,8 +1,9 @@
 package io.sightline.collector.leader;
 
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,11 +27,12 @@ public final class Leadership implements AutoCloseable {
     private final String namespace;
     private final String identity;
     private final LeadershipListener listener;
-    private final Executor callbacks;
+    private final ScheduledExecutorService callbacks;
     private CompletableFuture<?> election;
+    private boolean closed;
 
     public Leadership(KubernetesClient client, CollectorProperties.LeaderElection config, String namespace,
-            String identity, LeadershipListener listener, Executor callbacks) {
+            String identity, LeadershipListener listener, ScheduledExecutorService callbacks) {
         this.client = client;
         this.config = config;
         this.namespace = namespace;
@@ -41,6 +43,9 @@ public final class Leadership implements AutoCloseable {
     }
 
     public synchronized void start() {
+        if (closed) {
+            return;
+        }
         if (!config.enabled()) {
             log.info("Leader election is off: this instance emits (run a single replica)");
             listener.startLeading();
@@ -68,6 +73,24 @@ public final class Leadership implements AutoCloseable {
                         .build())
                 .build()
                 .start();
+        // fabric8's elector ends when leadership is lost (e.g. the API was unreachable past the renew deadline);
+        // without competing again this replica would stay a follower for good, and with it possibly both
+        election.whenComplete((ignored, failure) -> competeAgainLater(failure));
+    }
+
+    private synchronized void competeAgainLater(Throwable failure) {
+        if (closed) {
+            return;
+        }
+        if (failure != null) {
+            log.warn("Leader election for Lease {}/{} ended with {}; competing again", namespace, config.leaseName(),
+                    failure.toString());
+        }
+        try {
+            callbacks.schedule(this::start, config.retryPeriod().toMillis(), TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException e) {
+            log.debug("Not competing again: the collector stopped", e);
+        }
     }
 
     private void notify(Runnable change) {
@@ -81,6 +104,7 @@ public final class Leadership implements AutoCloseable {
     /** Gives up the lease (released, so a follower takes over at once rather than after the lease duration). */
     @Override
     public synchronized void close() {
+        closed = true;
         if (election != null) {
             election.cancel(true);
             election = null;
