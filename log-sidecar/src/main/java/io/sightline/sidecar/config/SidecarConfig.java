@@ -52,7 +52,7 @@ public record SidecarConfig(
                 s.getChoice("SIGHTLINE_READ_FROM", "beginning", "beginning", "end"));
         int maxLine = (int) bounded(s, "SIGHTLINE_MAX_LINE_BYTES", 256 << 10, 1 << 10, 64 << 20);
         long batchBytes = bounded(s, "SIGHTLINE_BATCH_MAX_BYTES", 1 << 20, 1 << 10, 64 << 20);
-        long inFlight = bounded(s, "SIGHTLINE_MAX_IN_FLIGHT_BYTES", 16 << 20, 2 * batchBytes, 1L << 34);
+        long inFlight = bounded(s, "SIGHTLINE_MAX_IN_FLIGHT_BYTES", 8 << 20, 2 * batchBytes, 1L << 34);
         Duration initialBackoff = positive(s, "SIGHTLINE_RETRY_INITIAL_BACKOFF", Duration.ofMillis(500));
         Duration maxBackoff = positive(s, "SIGHTLINE_RETRY_MAX_BACKOFF", Duration.ofSeconds(30));
         if (maxBackoff.compareTo(initialBackoff) < 0) {

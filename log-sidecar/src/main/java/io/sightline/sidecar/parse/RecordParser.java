@@ -22,6 +22,10 @@ import java.time.OffsetDateTime;
 public final class RecordParser {
 
     private final JsonFactory json = JsonFactory.builder().build();
+    // level, service name and version repeat on nearly every line: reuse the previous String when equal
+    private String lastLevel = "";
+    private String lastService = "";
+    private String lastVersion = "";
 
     /** A complete line as read ({@code bytes[offset, offset+length)}, UTF-8, without its line break). */
     public LogRecord parseLine(byte[] bytes, int offset, int length, long readTimeNanos, SourcePosition position) {
@@ -70,9 +74,9 @@ public final class RecordParser {
                 }
                 switch (name) {
                     case "@timestamp" -> timestamp = parser.getText();
-                    case "level" -> level = parser.getText();
-                    case "service_name" -> service = parser.getText();
-                    case "service_version" -> version = parser.getText();
+                    case "level" -> level = lastLevel = reuse(parser, lastLevel);
+                    case "service_name" -> service = lastService = reuse(parser, lastService);
+                    case "service_version" -> version = lastVersion = reuse(parser, lastVersion);
                     case "trace_id" -> traceId = parser.getText();
                     case "span_id" -> spanId = parser.getText();
                     default -> {
@@ -90,6 +94,22 @@ public final class RecordParser {
         }
         long nanos = timestamp == null ? readTimeNanos : parseTimestamp(timestamp, readTimeNanos);
         return new LogRecord(line, nanos, level, service, version, traceId, spanId, position);
+    }
+
+    private static String reuse(JsonParser parser, String previous) throws IOException {
+        char[] chars = parser.getTextCharacters();
+        int offset = parser.getTextOffset();
+        int length = parser.getTextLength();
+        if (length == previous.length()) {
+            boolean same = true;
+            for (int i = 0; i < length && same; i++) {
+                same = chars[offset + i] == previous.charAt(i);
+            }
+            if (same) {
+                return previous;
+            }
+        }
+        return new String(chars, offset, length);
     }
 
     /** RFC 3339 to epoch nanoseconds; the common {@code 2026-11-27T11:20:00.123Z} form without allocation. */

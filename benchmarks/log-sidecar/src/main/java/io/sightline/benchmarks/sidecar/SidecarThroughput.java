@@ -1,0 +1,290 @@
+package io.sightline.benchmarks.sidecar;
+
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * End-to-end throughput: a pre-written, page-cached file of 250-byte JSON lines is shipped by a fresh
+ * sidecar process ({@code -Xmx64m}) to {@link CountingServer} on 127.0.0.1. Per run: lines/s and MiB/s
+ * while shipping (first request to last record), CPU seconds of the process per million lines,
+ * peak RSS (VmHWM), and start-up to the first shipped batch. With {@code --syslog-ng} the same file
+ * goes through syslog-ng's {@code http()} destination in Loki JSON format, alternating fresh
+ * processes (sidecar, syslog-ng, sidecar, …) as docs/benchmarks.md asks.
+ */
+public final class SidecarThroughput {
+
+    private static final int LINE_BYTES = 250;
+    private static final double MIB = 1024 * 1024;
+    private static final long CLOCK_TICKS_PER_SECOND = 100;
+
+    private record Result(String variant, double linesPerSecond, double mibPerSecond, double cpuSecondsPerMillion,
+                          double peakRssMib, double firstBatchMillis) {
+    }
+
+    private final Map<String, String> options;
+    private final long lines;
+    private final Path work;
+
+    private SidecarThroughput(Map<String, String> options) {
+        this.options = options;
+        this.lines = Long.parseLong(options.getOrDefault("lines", "1000000"));
+        this.work = Path.of(options.getOrDefault("workdir", "/tmp/sightline-sidecar-bench"));
+    }
+
+    public static void main(String[] args) throws Exception {
+        Map<String, String> options = new LinkedHashMap<>();
+        for (int i = 0; i < args.length; i++) {
+            if (args[i].equals("--help")) {
+                System.out.println("""
+                        usage: --jar log-sidecar/target/sightline-log-sidecar-<v>-all.jar [--lines 1000000] [--rounds 3]
+                               [--format protobuf|json] [--syslog-ng] [--workdir /tmp/sightline-sidecar-bench]
+                               [--jvm-args "-XX:StartFlightRecording=..."]""");
+                return;
+            }
+            if (args[i].equals("--syslog-ng")) {
+                options.put("syslog-ng", "true");
+            } else if (args[i].startsWith("--") && i + 1 < args.length) {
+                options.put(args[i].substring(2), args[++i]);
+            } else {
+                throw new IllegalArgumentException("unknown argument " + args[i] + "; try --help");
+            }
+        }
+        if (!options.containsKey("jar")) {
+            throw new IllegalArgumentException("--jar is required; try --help");
+        }
+        new SidecarThroughput(options).run();
+    }
+
+    private void run() throws Exception {
+        Path input = prepareInput();
+        int rounds = Integer.parseInt(options.getOrDefault("rounds", "3"));
+        boolean syslogNg = options.containsKey("syslog-ng");
+        List<Result> results = new ArrayList<>();
+        for (int round = 1; round <= rounds; round++) {
+            results.add(runSidecar(input, round));
+            print(results.get(results.size() - 1));
+            if (syslogNg) {
+                results.add(runSyslogNg(input, round));
+                print(results.get(results.size() - 1));
+            }
+        }
+        summarize(results, syslogNg);
+    }
+
+    /** Writes the input once (reused across runs) and reads it through, so every run starts page-cached. */
+    private Path prepareInput() throws IOException {
+        Files.createDirectories(work.resolve("input"));
+        Path file = work.resolve("input").resolve("bench.log");
+        if (!Files.exists(file) || Files.size(file) != lines * LINE_BYTES) {
+            try (BufferedWriter out = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
+                for (long i = 0; i < lines; i++) {
+                    out.write(line(i));
+                    out.write('\n');
+                }
+            }
+        }
+        try (InputStream in = Files.newInputStream(file)) {
+            in.transferTo(OutputStream.nullOutputStream());
+        }
+        return file;
+    }
+
+    /** A telemetry-starter-like JSON record padded to exactly 249 characters plus the newline. */
+    static String line(long i) {
+        String head = String.format(Locale.ROOT, "{\"@timestamp\":\"2026-11-27T11:20:%02d.%03dZ\",\"level\":\"INFO\","
+                + "\"logger\":\"i.s.demo.OrderService\",\"service_name\":\"demo-service\",\"trace_id\":\"%032x\","
+                + "\"span_id\":\"%016x\",\"message\":\"order %d accepted ",
+                (i / 1000) % 60, i % 1000, i * 7919, i * 31, i);
+        String tail = "\"}";
+        String line = head + "x".repeat(Math.max(0, LINE_BYTES - 1 - head.length() - tail.length())) + tail;
+        if (line.length() != LINE_BYTES - 1) {
+            throw new IllegalStateException("benchmark line is not " + LINE_BYTES + " bytes: " + line);
+        }
+        return line;
+    }
+
+    private Result runSidecar(Path input, int round) throws Exception {
+        Path checkpoints = Files.createDirectories(work.resolve("checkpoints-" + System.nanoTime()));
+        int metricsPort;
+        try (ServerSocket free = new ServerSocket(0)) {
+            metricsPort = free.getLocalPort();
+        }
+        try (CountingServer server = new CountingServer()) {
+            String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+            // the JVM flags of the container image (log-sidecar/pom.xml, jib)
+            List<String> command = new ArrayList<>(List.of(java, "-Xmx64m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+                    "-Xss512k"));
+            if (options.containsKey("jvm-args")) {
+                command.addAll(List.of(options.get("jvm-args").split(" ")));
+            }
+            command.addAll(List.of("-jar", options.get("jar")));
+            ProcessBuilder builder = new ProcessBuilder(command);
+            Map<String, String> env = builder.environment();
+            env.put("SIGHTLINE_SINK", "loki");
+            env.put("LOKI_URL", server.url());
+            env.put("LOKI_FORMAT", options.getOrDefault("format", "protobuf"));
+            env.put("SIGHTLINE_INPUT_GLOBS", input.getParent() + "/*.log");
+            env.put("SIGHTLINE_CHECKPOINT_DIR", checkpoints.toString());
+            env.put("SIGHTLINE_METRICS_PORT", Integer.toString(metricsPort));
+            env.put("SIGHTLINE_METRICS_ADDRESS", "127.0.0.1");
+            builder.redirectOutput(ProcessBuilder.Redirect.DISCARD);
+            builder.redirectError(work.resolve("sidecar-" + round + ".stderr").toFile());
+            HttpClient http = HttpClient.newHttpClient();
+            URI metrics = URI.create("http://127.0.0.1:" + metricsPort + "/metrics");
+            return measure("sidecar (" + env.get("LOKI_FORMAT") + ")", builder, server, () -> sentRecords(http, metrics));
+        }
+    }
+
+    private Result runSyslogNg(Path input, int round) throws Exception {
+        try (CountingServer server = new CountingServer()) {
+            Path dir = Files.createDirectories(work.resolve("syslog-ng-" + System.nanoTime()));
+            Path config = dir.resolve("syslog-ng.conf");
+            Files.writeString(config, syslogNgConfig(input, server.url()));
+            ProcessBuilder builder = new ProcessBuilder("syslog-ng", "-F", "-e", "--no-caps", "-f", config.toString(),
+                    "--persist-file", dir.resolve("persist").toString(), "--pidfile", dir.resolve("pid").toString(),
+                    "--control", dir.resolve("ctl").toString());
+            builder.redirectOutput(ProcessBuilder.Redirect.DISCARD);
+            builder.redirectError(work.resolve("syslog-ng-" + round + ".stderr").toFile());
+            return measure("syslog-ng http() json", builder, server, server::jsonEntries);
+        }
+    }
+
+    /** Batches of up to 1 MiB / 1 s like the sidecar; each line JSON-escaped (format-json, minus its braces) into Loki's JSON push. */
+    static String syslogNgConfig(Path input, String url) {
+        return """
+                @version: 3.38
+                options { stats_freq(0); log-msg-size(262144); };
+                source s_bench { file("%s" flags(no-parse) log-fetch-limit(10000) log-iw-size(100000) follow-freq(0.2)); };
+                destination d_loki {
+                  http(url("%s/loki/api/v1/push") method("POST") headers("Content-Type: application/json" "Expect:")
+                       workers(1) batch-lines(4000) batch-bytes(1048576) batch-timeout(1000) log-fifo-size(20000)
+                       body-prefix('{"streams":[{"stream":{"service_name":"bench"},"values":[')
+                       delimiter(",")
+                       body('["${R_UNIXTIME}000000000",$(substr "$(format-json --scope none --key MESSAGE)" 11 -1)]')
+                       body-suffix("]}]}"));
+                };
+                log { source(s_bench); destination(d_loki); flags(flow-control); };
+                """.formatted(input, url);
+    }
+
+    private Result measure(String variant, ProcessBuilder builder, CountingServer server, LongSupplier shipped)
+            throws Exception {
+        long start = System.nanoTime();
+        Process process = builder.start();
+        try {
+            long deadline = start + TimeUnit.SECONDS.toNanos(Long.parseLong(options.getOrDefault("timeout-seconds", "300")));
+            while (shipped.getAsLong() < lines) {
+                if (!process.isAlive() || System.nanoTime() > deadline) {
+                    throw new IllegalStateException(variant + " stopped or timed out after "
+                            + shipped.getAsLong() + " of " + lines + " lines (" + server.requests() + " requests, "
+                            + server.bytes() + " bytes received); see its stderr in " + work);
+                }
+                TimeUnit.MILLISECONDS.sleep(20); // polling interval of the measurement, not synchronisation
+            }
+            long done = System.nanoTime();
+            double cpuSeconds = cpuSeconds(process.pid());
+            double rssMib = peakRssKib(process.pid()) / 1024.0;
+            double shippingSeconds = (done - server.firstRequestNanos()) / 1e9;
+            return new Result(variant, lines / shippingSeconds, lines * LINE_BYTES / MIB / shippingSeconds,
+                    cpuSeconds / (lines / 1e6), rssMib, (server.firstRequestNanos() - start) / 1e6);
+        } finally {
+            process.destroy();
+            if (!process.waitFor(30, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+            }
+        }
+    }
+
+    private static long sentRecords(HttpClient http, URI metrics) {
+        try {
+            String body = http.send(HttpRequest.newBuilder(metrics).timeout(Duration.ofSeconds(5)).build(),
+                    HttpResponse.BodyHandlers.ofString()).body();
+            Matcher m = Pattern.compile("(?m)^sightline_sidecar_records_sent_total\\{sink=\"loki\"} ([0-9.E]+)").matcher(body);
+            return m.find() ? (long) Double.parseDouble(m.group(1)) : 0;
+        } catch (IOException e) {
+            return 0; // not listening yet
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return 0;
+        }
+    }
+
+    private static double cpuSeconds(long pid) throws IOException {
+        String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) / (double) CLOCK_TICKS_PER_SECOND;
+    }
+
+    private static long peakRssKib(long pid) throws IOException {
+        for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
+            if (line.startsWith("VmHWM:")) {
+                return Long.parseLong(line.replaceAll("[^0-9]", ""));
+            }
+        }
+        return -1;
+    }
+
+    private static void print(Result r) {
+        System.out.printf(Locale.ROOT, "%-24s %10.0f lines/s %7.1f MiB/s %6.2f CPU s/M lines %6.1f MiB peak RSS %7.0f ms to first batch%n",
+                r.variant(), r.linesPerSecond(), r.mibPerSecond(), r.cpuSecondsPerMillion(), r.peakRssMib(),
+                r.firstBatchMillis());
+    }
+
+    private static void summarize(List<Result> results, boolean paired) {
+        Map<String, List<Result>> byVariant = new LinkedHashMap<>();
+        results.forEach(r -> byVariant.computeIfAbsent(r.variant(), k -> new ArrayList<>()).add(r));
+        System.out.println("--- medians [min..max] ---");
+        byVariant.forEach((variant, runs) -> System.out.printf(Locale.ROOT,
+                "%-24s lines/s %s | MiB/s %s | CPU s/M %s | RSS MiB %s | first batch ms %s%n", variant,
+                stats(runs, Result::linesPerSecond), stats(runs, Result::mibPerSecond),
+                stats(runs, Result::cpuSecondsPerMillion), stats(runs, Result::peakRssMib),
+                stats(runs, Result::firstBatchMillis)));
+        if (paired && byVariant.size() == 2) {
+            List<List<Result>> variants = new ArrayList<>(byVariant.values());
+            List<Double> ratios = new ArrayList<>();
+            List<Double> cpuRatios = new ArrayList<>();
+            for (int i = 0; i < Math.min(variants.get(0).size(), variants.get(1).size()); i++) {
+                ratios.add(variants.get(0).get(i).linesPerSecond() / variants.get(1).get(i).linesPerSecond());
+                cpuRatios.add(variants.get(0).get(i).cpuSecondsPerMillion() / variants.get(1).get(i).cpuSecondsPerMillion());
+            }
+            System.out.printf(Locale.ROOT, "median per-round ratio sidecar/syslog-ng: throughput %.2fx, CPU per line %.2fx%n",
+                    median(ratios), median(cpuRatios));
+        }
+    }
+
+    private interface Metric {
+        double of(Result r);
+    }
+
+    private static String stats(List<Result> runs, Metric metric) {
+        List<Double> values = runs.stream().map(metric::of).sorted().toList();
+        return String.format(Locale.ROOT, "%.1f [%.1f..%.1f]", median(values), values.get(0), values.get(values.size() - 1));
+    }
+
+    private static double median(List<Double> values) {
+        List<Double> sorted = values.stream().sorted(Comparator.naturalOrder()).toList();
+        int n = sorted.size();
+        return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
+    }
+}
