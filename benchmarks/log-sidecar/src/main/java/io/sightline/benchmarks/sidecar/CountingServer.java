@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -16,6 +17,7 @@ import java.util.concurrent.atomic.AtomicLong;
 final class CountingServer implements AutoCloseable {
 
     private final HttpServer server;
+    private final ExecutorService executor;
     private final AtomicLong requests = new AtomicLong();
     private final AtomicLong bytes = new AtomicLong();
     private final AtomicLong jsonEntries = new AtomicLong();
@@ -24,7 +26,12 @@ final class CountingServer implements AutoCloseable {
     CountingServer() throws IOException {
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 64);
         server.createContext("/loki/api/v1/push", this::push);
-        server.setExecutor(Executors.newFixedThreadPool(2));
+        executor = Executors.newFixedThreadPool(2, runnable -> {
+            Thread thread = new Thread(runnable, "counting-server");
+            thread.setDaemon(true); // exec:java waits for non-daemon threads before it returns
+            return thread;
+        });
+        server.setExecutor(executor);
         server.start();
     }
 
@@ -77,5 +84,6 @@ final class CountingServer implements AutoCloseable {
     @Override
     public void close() {
         server.stop(0);
+        executor.shutdownNow();
     }
 }
