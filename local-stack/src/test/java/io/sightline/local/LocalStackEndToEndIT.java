@@ -41,7 +41,8 @@ import io.sightline.local.process.Executables;
  */
 class LocalStackEndToEndIT {
 
-    private static final int DURATION_SECONDS = 90;
+    // long enough for the failure burst (20 s into the traffic) to show in 20 s-aligned subqueries and fire an alert on a busy machine
+    private static final int DURATION_SECONDS = 120;
     private static final List<String> DATA_DASHBOARDS = List.of("sightline-service", "sightline-jvm", "sightline-pipeline");
 
     /** Queries that have no data here, and why. */
@@ -115,6 +116,9 @@ class LocalStackEndToEndIT {
             Map<String, String> values = new HashMap<>(DashboardQueries.allSelected(dashboard));
             values.put("namespace", Topology.NAMESPACE);
             values.put("application", Topology.APP);
+            // what Grafana makes of $__rate_interval for this stack: 4 x its 5 s scrape interval. With the
+            // production-like 1m, subquery steps align to whole minutes and a 90 s run may end before one holds data.
+            values.put("__rate_interval", "20s");
             for (DashboardQuery query : DashboardQueries.of(dashboard)) {
                 if (query.language() == QueryLanguage.PROMQL) {
                     promql.put(query, query.substituted(values));
