@@ -10,9 +10,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import io.sightline.collector.MockCluster.Replica;
@@ -32,17 +31,8 @@ class BurstTest {
     @TempDir
     Path dir;
 
-    private MockCluster cluster;
-
-    @BeforeEach
-    void setUp() {
-        cluster = MockCluster.crud();
-    }
-
-    @AfterEach
-    void tearDown() throws Exception {
-        cluster.close();
-    }
+    @RegisterExtension
+    final MockCluster cluster = MockCluster.crud();
 
     @Test
     void burstIsCountedInFullAndTheQueueStaysBounded() throws IOException {

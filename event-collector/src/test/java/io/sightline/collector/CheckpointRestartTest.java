@@ -9,9 +9,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.LoggerFactory;
 
@@ -35,17 +34,8 @@ class CheckpointRestartTest {
     @TempDir
     Path dir;
 
-    private MockCluster cluster;
-
-    @BeforeEach
-    void setUp() {
-        cluster = MockCluster.crud();
-    }
-
-    @AfterEach
-    void tearDown() throws Exception {
-        cluster.close();
-    }
+    @RegisterExtension
+    final MockCluster cluster = MockCluster.crud();
 
     @Test
     void restartFromTheCheckpointEmitsOnlyWhatIsNew() {

@@ -10,9 +10,8 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import io.fabric8.kubernetes.api.model.Event;
@@ -31,17 +30,8 @@ class EventLifecycleTest {
     @TempDir
     Path dir;
 
-    private MockCluster cluster;
-
-    @BeforeEach
-    void setUp() {
-        cluster = MockCluster.crud();
-    }
-
-    @AfterEach
-    void tearDown() throws Exception {
-        cluster.close();
-    }
+    @RegisterExtension
+    final MockCluster cluster = MockCluster.crud();
 
     @Test
     void coreEventsCreateIncrementNoOpAndDeleteGiveExactRecordsAndMetricIncreases() {

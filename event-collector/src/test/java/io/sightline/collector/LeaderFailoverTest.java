@@ -12,9 +12,8 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
@@ -33,17 +32,8 @@ class LeaderFailoverTest {
     @TempDir
     Path dir;
 
-    private MockCluster cluster;
-
-    @BeforeEach
-    void setUp() {
-        cluster = MockCluster.crud();
-    }
-
-    @AfterEach
-    void tearDown() throws Exception {
-        cluster.close();
-    }
+    @RegisterExtension
+    final MockCluster cluster = MockCluster.crud();
 
     @Test
     void onlyTheLeaderEmitsAndTheFollowerTakesOverWithBoundedDuplicates() {

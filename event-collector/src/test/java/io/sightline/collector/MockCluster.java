@@ -14,6 +14,8 @@ import java.util.List;
 import java.util.Map;
 
 import org.awaitility.Awaitility;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.EventBuilder;
@@ -36,9 +38,10 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Test fixture: a fabric8 {@link KubernetesMockServer} stands in for the API server (there is none on these
- * machines), plus helpers to build collectors against it and read what they wrote.
+ * machines), plus helpers to build collectors against it and read what they wrote. Register it per test
+ * ({@code @RegisterExtension final MockCluster cluster = MockCluster.crud();}): it is closed after each test.
  */
-public final class MockCluster implements AutoCloseable {
+public final class MockCluster implements AutoCloseable, AfterEachCallback {
 
     public static final String SELF_NAMESPACE = "sightline";
 
@@ -158,6 +161,11 @@ public final class MockCluster implements AutoCloseable {
             var g = registry.find(name).gauge();
             return g == null ? Double.NaN : g.value();
         }
+    }
+
+    @Override
+    public void afterEach(ExtensionContext context) throws Exception {
+        close();
     }
 
     @Override
