@@ -12,13 +12,13 @@ import java.util.Map;
  */
 public record DashboardQuery(String dashboardUid, String location, QueryLanguage language, String expression) {
 
-  /** The expression with every variable replaced, see {@link DashboardQueries#substitute}. */
-  public String substituted(Map<String, String> values) {
-    return DashboardQueries.substitute(expression, values);
-  }
+    /** The expression with every variable replaced, see {@link DashboardQueries#substitute}. */
+    public String substituted(Map<String, String> values) {
+        return DashboardQueries.substitute(expression, values);
+    }
 
-  @Override
-  public String toString() {
-    return dashboardUid + " " + location;
-  }
+    @Override
+    public String toString() {
+        return dashboardUid + " " + location;
+    }
 }

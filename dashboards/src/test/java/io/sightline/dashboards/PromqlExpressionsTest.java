@@ -1,17 +1,18 @@
 package io.sightline.dashboards;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
-import io.sightline.dashboards.PrometheusApi.QueryResult;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
+
+import io.sightline.dashboards.PrometheusApi.QueryResult;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Every PromQL expression of every dashboard (panel targets, annotations, variable selectors), with the
@@ -20,45 +21,45 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class PromqlExpressionsTest {
 
-  private static PrometheusServer prometheus;
+    private static PrometheusServer prometheus;
 
-  @BeforeAll
-  static void startPrometheus() throws Exception {
-    prometheus = PrometheusServer.start(ExternalTool.require("prometheus", PrometheusServer.INSTALL_HINT));
-  }
-
-  @AfterAll
-  static void stopPrometheus() {
-    if (prometheus != null) {
-      prometheus.close();
+    @BeforeAll
+    static void startPrometheus() throws Exception {
+        prometheus = PrometheusServer.start(ExternalTool.require("prometheus", PrometheusServer.INSTALL_HINT));
     }
-  }
 
-  static Stream<Arguments> promqlQueries() {
-    return Dashboard.loadAll().stream().flatMap(dashboard -> DashboardQueries.of(dashboard).stream()
-        .filter(q -> q.language() == QueryLanguage.PROMQL)
-        .map(q -> Arguments.of(q, dashboard)));
-  }
-
-  @ParameterizedTest(name = "{0}")
-  @MethodSource("promqlQueries")
-  void prometheusAcceptsTheExpression(DashboardQuery query, Dashboard dashboard) throws Exception {
-    for (Map<String, String> values : List.of(DashboardQueries.exampleValues(),
-        DashboardQueries.allSelected(dashboard))) {
-      String expression = query.substituted(values);
-      QueryResult result = prometheus.api().query(expression);
-      assertThat(result.status())
-          .as("%s: Prometheus answered %s %s for %s", query, result.errorType(), result.error(), expression)
-          .isEqualTo("success");
+    @AfterAll
+    static void stopPrometheus() {
+        if (prometheus != null) {
+            prometheus.close();
+        }
     }
-  }
 
-  /** Proves the check above can fail: a real parse error is reported as bad_data. */
-  @Test
-  void prometheusRejectsAMalformedExpression() throws Exception {
-    QueryResult result = prometheus.api().query("sum(rate(http_server_requests_seconds_count[1m])");
-    assertThat(result.status()).isEqualTo("error");
-    assertThat(result.errorType()).isEqualTo("bad_data");
-    assertThat(result.httpStatus()).isEqualTo(400);
-  }
+    static Stream<Arguments> promqlQueries() {
+        return Dashboard.loadAll().stream().flatMap(dashboard -> DashboardQueries.of(dashboard).stream()
+                .filter(q -> q.language() == QueryLanguage.PROMQL)
+                .map(q -> Arguments.of(q, dashboard)));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("promqlQueries")
+    void prometheusAcceptsTheExpression(DashboardQuery query, Dashboard dashboard) throws Exception {
+        for (Map<String, String> values :
+                List.of(DashboardQueries.exampleValues(), DashboardQueries.allSelected(dashboard))) {
+            String expression = query.substituted(values);
+            QueryResult result = prometheus.api().query(expression);
+            assertThat(result.status())
+                    .as("%s: Prometheus answered %s %s for %s", query, result.errorType(), result.error(), expression)
+                    .isEqualTo("success");
+        }
+    }
+
+    /** Proves the check above can fail: a real parse error is reported as bad_data. */
+    @Test
+    void prometheusRejectsAMalformedExpression() throws Exception {
+        QueryResult result = prometheus.api().query("sum(rate(http_server_requests_seconds_count[1m])");
+        assertThat(result.status()).isEqualTo("error");
+        assertThat(result.errorType()).isEqualTo("bad_data");
+        assertThat(result.httpStatus()).isEqualTo(400);
+    }
 }

@@ -1,8 +1,5 @@
 package io.sightline.collector;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -10,12 +7,14 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 
+import io.sightline.collector.MockCluster.Replica;
+import io.sightline.collector.watch.KubeEvent;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
-import io.sightline.collector.MockCluster.Replica;
-import io.sightline.collector.watch.KubeEvent;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * A burst of 20,000 new events through the collector's notification handler: every occurrence is counted, every
@@ -37,16 +36,18 @@ class BurstTest {
     @Test
     void burstIsCountedInFullAndTheQueueStaysBounded() throws IOException {
         Path output = dir.resolve("events.log");
-        Replica replica = cluster.start("only", cluster.client(),
-                MockCluster.properties(output, "v1", false, Duration.ofSeconds(5), CAPACITY), Clock.systemUTC());
+        Replica replica = cluster.start(
+                "only",
+                cluster.client(),
+                MockCluster.properties(output, "v1", false, Duration.ofSeconds(5), CAPACITY),
+                Clock.systemUTC());
         await().until(replica.collector()::isLeading);
 
         int maxQueued = burst(replica);
 
         assertThat(maxQueued).isLessThanOrEqualTo(CAPACITY);
         assertThat(replica.kubeEvents()).isEqualTo(BURST);
-        await().untilAsserted(() -> assertThat(
-                replica.counter("sightline.event.collector.records.written")
+        await().untilAsserted(() -> assertThat(replica.counter("sightline.event.collector.records.written")
                         + replica.counter("sightline.event.collector.records.dropped", "reason", "overflow"))
                 .isEqualTo(BURST));
         double written = replica.counter("sightline.event.collector.records.written");
@@ -67,8 +68,20 @@ class BurstTest {
         Instant now = Instant.parse("2026-11-27T10:00:00Z");
         int maxQueued = 0;
         for (int i = 0; i < BURST; i++) {
-            replica.collector().upsert(new KubeEvent("uid-" + i, "ns-" + (i % 10), "Pod", "pod-" + i, "BackOff",
-                    "Warning", "Back-off restarting failed container", 1, now, now, "kubelet", "node-1"));
+            replica.collector()
+                    .upsert(new KubeEvent(
+                            "uid-" + i,
+                            "ns-" + (i % 10),
+                            "Pod",
+                            "pod-" + i,
+                            "BackOff",
+                            "Warning",
+                            "Back-off restarting failed container",
+                            1,
+                            now,
+                            now,
+                            "kubelet",
+                            "node-1"));
             maxQueued = Math.max(maxQueued, replica.collector().queuedRecords());
         }
         return maxQueued;

@@ -1,8 +1,5 @@
 package io.sightline.collector;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
-
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -12,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 
+import io.sightline.collector.pipeline.EventCollector;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -21,17 +19,24 @@ import org.springframework.boot.test.web.server.LocalManagementPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
-import io.sightline.collector.pipeline.EventCollector;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * The application as deployed (telemetry starter included): readiness follows the informers, and the
  * management port serves the contract's metrics. There is no API server on these machines, so the
  * application's Kubernetes client points at fabric8's {@code KubernetesMockServer} in CRUD mode.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
-    "server.port=0", "management.server.port=0", "sightline.collector.self-namespace=sightline",
-    "sightline.collector.leader-election.lease-duration=2s", "sightline.collector.leader-election.renew-deadline=1500ms",
-    "sightline.collector.leader-election.retry-period=250ms"})
+@SpringBootTest(
+        webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = {
+            "server.port=0",
+            "management.server.port=0",
+            "sightline.collector.self-namespace=sightline",
+            "sightline.collector.leader-election.lease-duration=2s",
+            "sightline.collector.leader-election.renew-deadline=1500ms",
+            "sightline.collector.leader-election.retry-period=250ms"
+        })
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class CollectorApplicationSmokeTest {
 
@@ -52,7 +57,8 @@ class CollectorApplicationSmokeTest {
 
     static {
         // the application builds its client from fabric8's standard system properties, as it would from the pod
-        System.setProperty("kubernetes.master", "http://127.0.0.1:" + CLUSTER.server().getPort());
+        System.setProperty(
+                "kubernetes.master", "http://127.0.0.1:" + CLUSTER.server().getPort());
         System.setProperty("kubernetes.auth.tryKubeConfig", "false");
         System.setProperty("kubernetes.auth.tryServiceAccount", "false");
     }
@@ -93,8 +99,11 @@ class CollectorApplicationSmokeTest {
     }
 
     private String get(String path) throws IOException, InterruptedException {
-        return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + managementPort + path)).build(),
-                HttpResponse.BodyHandlers.ofString()).body();
+        return HTTP.send(
+                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + managementPort + path))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString())
+                .body();
     }
 
     private static Path tempFile() {

@@ -1,7 +1,6 @@
 package io.sightline.collector;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
+import io.sightline.collector.pipeline.EventCollector;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.builder.SpringApplicationBuilder;
@@ -9,7 +8,7 @@ import org.springframework.boot.health.actuate.endpoint.HealthEndpoint;
 import org.springframework.boot.health.contributor.Status;
 import org.springframework.context.ConfigurableApplicationContext;
 
-import io.sightline.collector.pipeline.EventCollector;
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The off switch: {@code sightline.collector.enabled=false} starts the application without touching the
@@ -24,7 +23,9 @@ class CollectorDisabledTest {
                 .properties("sightline.collector.enabled=false")
                 .run()) {
             assertThat(context.getBeanNamesForType(EventCollector.class)).isEmpty();
-            assertThat(context.getBean(HealthEndpoint.class).healthForPath("readiness").getStatus())
+            assertThat(context.getBean(HealthEndpoint.class)
+                            .healthForPath("readiness")
+                            .getStatus())
                     .isEqualTo(Status.UP);
         }
     }

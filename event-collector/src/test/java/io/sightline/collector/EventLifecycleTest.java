@@ -1,8 +1,5 @@
 package io.sightline.collector;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
-
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -10,15 +7,17 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
-
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.MicroTime;
 import io.fabric8.kubernetes.api.model.events.v1.EventBuilder;
 import io.sightline.collector.MockCluster.Replica;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * Create, count increment, series update and delete, end to end through a fabric8 informer to the output file
@@ -38,8 +37,7 @@ class EventLifecycleTest {
         Replica replica = start("v1");
         Instant t0 = Instant.now().truncatedTo(ChronoUnit.SECONDS);
 
-        Event created = cluster.createCore(
-                MockCluster.coreEvent("shop", "web-1.aaa", "BackOff", "Warning", 1, t0, t0));
+        Event created = cluster.createCore(MockCluster.coreEvent("shop", "web-1.aaa", "BackOff", "Warning", 1, t0, t0));
         await().untilAsserted(() -> assertThat(replica.records()).hasSize(1));
         JsonNode first = replica.records().get(0);
         assertThat(first.get("@timestamp").asString()).isEqualTo(rfc(t0));
@@ -55,7 +53,8 @@ class EventLifecycleTest {
         assertThat(first.get("first_seen").asString()).isEqualTo(rfc(t0));
         assertThat(first.get("reporting_controller").asString()).isEqualTo("kubelet");
         assertThat(first.get("reporting_instance").asString()).isEqualTo("node-1");
-        assertThat(first.get("event_uid").asString()).isEqualTo(created.getMetadata().getUid());
+        assertThat(first.get("event_uid").asString())
+                .isEqualTo(created.getMetadata().getUid());
         assertThat(replica.kubeEvents("namespace", "shop", "kind", "Pod", "reason", "BackOff", "type", "Warning"))
                 .isEqualTo(1.0);
 
@@ -86,21 +85,34 @@ class EventLifecycleTest {
     void eventsV1SeriesUpdateIsAnOccurrenceTimedAtLastObservedTime() {
         Replica replica = start("events.k8s.io/v1");
         Instant t0 = Instant.now().truncatedTo(ChronoUnit.SECONDS);
-        var event = cluster.client().resource(new EventBuilder()
-                .withNewMetadata().withNamespace("shop").withName("db-0.ccc").endMetadata()
-                .withNewRegarding().withKind("StatefulSet").withName("db").withNamespace("shop").endRegarding()
-                .withReason("FailedCreate").withType("Warning").withNote("quota exceeded")
-                .withEventTime(new MicroTime(t0.toString())).withAction("Create")
-                .withReportingController("statefulset-controller").withReportingInstance("kcm-1")
-                .build()).create();
+        var event = cluster.client()
+                .resource(new EventBuilder()
+                        .withNewMetadata()
+                        .withNamespace("shop")
+                        .withName("db-0.ccc")
+                        .endMetadata()
+                        .withNewRegarding()
+                        .withKind("StatefulSet")
+                        .withName("db")
+                        .withNamespace("shop")
+                        .endRegarding()
+                        .withReason("FailedCreate")
+                        .withType("Warning")
+                        .withNote("quota exceeded")
+                        .withEventTime(new MicroTime(t0.toString()))
+                        .withAction("Create")
+                        .withReportingController("statefulset-controller")
+                        .withReportingInstance("kcm-1")
+                        .build())
+                .create();
         await().untilAsserted(() -> assertThat(replica.records()).hasSize(1));
         assertThat(replica.records().get(0).get("@timestamp").asString()).isEqualTo(rfc(t0));
         assertThat(replica.records().get(0).get("message").asString()).isEqualTo("quota exceeded");
         assertThat(replica.records().get(0).get("kind").asString()).isEqualTo("StatefulSet");
 
         Instant observed = t0.plusSeconds(90).plusMillis(250);
-        event.setSeries(new io.fabric8.kubernetes.api.model.events.v1.EventSeries(4,
-                new MicroTime(observed.toString())));
+        event.setSeries(
+                new io.fabric8.kubernetes.api.model.events.v1.EventSeries(4, new MicroTime(observed.toString())));
         cluster.client().resource(event).update();
         await().untilAsserted(() -> assertThat(replica.records()).hasSize(2));
         JsonNode update = replica.records().get(1);
@@ -128,20 +140,39 @@ class EventLifecycleTest {
         Replica replica = start("auto");
         Instant t0 = Instant.now();
         // only an events.k8s.io/v1 informer sees this one (the mock keeps the two APIs apart)
-        cluster.client().resource(new EventBuilder()
-                .withNewMetadata().withNamespace("shop").withName("x.1").endMetadata()
-                .withNewRegarding().withKind("Pod").withName("x").endRegarding()
-                .withReason("Pulled").withType("Normal").withEventTime(new MicroTime(t0.toString()))
-                .build()).create();
+        cluster.client()
+                .resource(new EventBuilder()
+                        .withNewMetadata()
+                        .withNamespace("shop")
+                        .withName("x.1")
+                        .endMetadata()
+                        .withNewRegarding()
+                        .withKind("Pod")
+                        .withName("x")
+                        .endRegarding()
+                        .withReason("Pulled")
+                        .withType("Normal")
+                        .withEventTime(new MicroTime(t0.toString()))
+                        .build())
+                .create();
         await().untilAsserted(() -> assertThat(replica.records()).hasSize(1));
     }
 
     @Test
     void namespacesTypeAndReasonFiltersLeaveOutEventsEntirely() {
         var base = MockCluster.properties(dir.resolve("events.log"), "v1", false, Duration.ofSeconds(5), 1000);
-        var filtered = new io.sightline.collector.config.CollectorProperties(true, List.of("shop", "web"), List.of(),
-                "Warning", "Pulled|Started", "v1", base.eventTtl(), base.selfNamespace(), base.output(),
-                base.checkpoint(), base.leaderElection());
+        var filtered = new io.sightline.collector.config.CollectorProperties(
+                true,
+                List.of("shop", "web"),
+                List.of(),
+                "Warning",
+                "Pulled|Started",
+                "v1",
+                base.eventTtl(),
+                base.selfNamespace(),
+                base.output(),
+                base.checkpoint(),
+                base.leaderElection());
         Replica replica = cluster.start("only", cluster.client(), filtered, Clock.systemUTC());
         await().until(replica.collector()::isLeading);
         Instant t = Instant.now();
@@ -152,14 +183,18 @@ class EventLifecycleTest {
         cluster.createCore(MockCluster.coreEvent("web", "c.1", "Pulled", "Warning", 1, t, t));
         Event webWarning = cluster.createCore(MockCluster.coreEvent("web", "c.2", "Failed", "Warning", 1, t, t));
 
-        await().untilAsserted(() -> assertThat(replica.occurrences()).containsExactlyInAnyOrder(
-                shopWarning.getMetadata().getUid() + ":1", webWarning.getMetadata().getUid() + ":1"));
+        await().untilAsserted(() -> assertThat(replica.occurrences())
+                .containsExactlyInAnyOrder(
+                        shopWarning.getMetadata().getUid() + ":1",
+                        webWarning.getMetadata().getUid() + ":1"));
         assertThat(replica.kubeEvents()).isEqualTo(2.0);
         assertThat(replica.kubeEvents("namespace", "other")).isZero();
     }
 
     private Replica start(String api) {
-        Replica replica = cluster.start("only", cluster.client(),
+        Replica replica = cluster.start(
+                "only",
+                cluster.client(),
                 MockCluster.properties(dir.resolve("events.log"), api, false, Duration.ofSeconds(5), 1000),
                 Clock.systemUTC());
         await().until(replica.collector()::isLeading);
@@ -168,11 +203,14 @@ class EventLifecycleTest {
 
     private static String rfc(Instant instant) {
         return java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'")
-                .withZone(java.time.ZoneOffset.UTC).format(instant);
+                .withZone(java.time.ZoneOffset.UTC)
+                .format(instant);
     }
 
     static List<String> duplicates(List<String> occurrences) {
-        return occurrences.stream().filter(o -> occurrences.indexOf(o) != occurrences.lastIndexOf(o)).distinct()
+        return occurrences.stream()
+                .filter(o -> occurrences.indexOf(o) != occurrences.lastIndexOf(o))
+                .distinct()
                 .toList();
     }
 }

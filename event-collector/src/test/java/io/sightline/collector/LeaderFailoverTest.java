@@ -1,8 +1,5 @@
 package io.sightline.collector;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
-
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -12,14 +9,16 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
-
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.sightline.collector.MockCluster.Replica;
 import io.sightline.collector.checkpoint.Checkpoint;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * Two replicas against one API server: only the Lease holder emits; when it dies without a goodbye the other
@@ -70,7 +69,8 @@ class LeaderFailoverTest {
 
         await().atMost(Duration.ofSeconds(20)).until(follower.collector()::isLeading);
         cluster.createCore(MockCluster.coreEvent("shop", "after.x", "BackOff", "Warning", 1, now, now));
-        await().until(() -> follower.records().stream().anyMatch(r -> r.get("name").asString().equals("after")));
+        await().until(() -> follower.records().stream()
+                .anyMatch(r -> r.get("name").asString().equals("after")));
 
         // nothing lost: every event that exists was emitted by one of them
         Set<String> union = new HashSet<>(leaderRecords);
@@ -97,8 +97,11 @@ class LeaderFailoverTest {
         await().until(only.collector()::isLeading);
 
         // someone else takes the Lease (as after a long API hiccup); it never renews
-        Lease lease = cluster.client().leases().inNamespace(MockCluster.SELF_NAMESPACE)
-                .withName("sightline-event-collector").get();
+        Lease lease = cluster.client()
+                .leases()
+                .inNamespace(MockCluster.SELF_NAMESPACE)
+                .withName("sightline-event-collector")
+                .get();
         lease.getSpec().setHolderIdentity("ghost");
         lease.getSpec().setRenewTime(java.time.ZonedDateTime.now());
         cluster.client().resource(lease).update();
@@ -109,7 +112,8 @@ class LeaderFailoverTest {
         await().until(only.collector()::isLeading);
         Instant now = Instant.now();
         cluster.createCore(MockCluster.coreEvent("shop", "back.x", "BackOff", "Warning", 1, now, now));
-        await().until(() -> only.records().stream().anyMatch(r -> r.get("name").asString().equals("back")));
+        await().until(() ->
+                only.records().stream().anyMatch(r -> r.get("name").asString().equals("back")));
     }
 
     private io.sightline.collector.config.CollectorProperties properties(String replica) {

@@ -13,10 +13,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
-import org.awaitility.Awaitility;
-import org.junit.jupiter.api.extension.AfterEachCallback;
-import org.junit.jupiter.api.extension.ExtensionContext;
-
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.EventBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -32,6 +28,9 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.sightline.collector.config.CollectorProperties;
 import io.sightline.collector.metrics.CollectorMetrics;
 import io.sightline.collector.pipeline.EventCollector;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 import org.springframework.util.unit.DataSize;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -64,15 +63,15 @@ public final class MockCluster implements AutoCloseable, AfterEachCallback {
 
     /** CRUD mode: the mock keeps objects, versions them and serves list and watch like the API server. */
     public static MockCluster crud() {
-        return new MockCluster(new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
-                new KubernetesCrudDispatcher(), false));
+        return new MockCluster(new KubernetesMockServer(
+                new Context(), new MockWebServer(), new HashMap<>(), new KubernetesCrudDispatcher(), false));
     }
 
     /** Expectations first (e.g. a 410 watch), CRUD for everything not expected. */
     public static MockCluster mixed() {
         Map<ServerRequest, java.util.Queue<ServerResponse>> responses = new HashMap<>();
-        return new MockCluster(new KubernetesMockServer(new Context(), new MockWebServer(), responses,
-                new KubernetesMixedDispatcher(responses), false));
+        return new MockCluster(new KubernetesMockServer(
+                new Context(), new MockWebServer(), responses, new KubernetesMixedDispatcher(responses), false));
     }
 
     public KubernetesMockServer server() {
@@ -90,38 +89,58 @@ public final class MockCluster implements AutoCloseable, AfterEachCallback {
         return c;
     }
 
-    public static CollectorProperties properties(Path output, String api, boolean leaderElection,
-            Duration checkpointInterval, int queueCapacity) {
-        return new CollectorProperties(true, List.of(), List.of(), "Normal", "", api, Duration.ofHours(1),
+    public static CollectorProperties properties(
+            Path output, String api, boolean leaderElection, Duration checkpointInterval, int queueCapacity) {
+        return new CollectorProperties(
+                true,
+                List.of(),
+                List.of(),
+                "Normal",
+                "",
+                api,
+                Duration.ofHours(1),
                 SELF_NAMESPACE,
                 new CollectorProperties.Output(output, queueCapacity, DataSize.ofMegabytes(50), 2),
                 new CollectorProperties.Checkpoint(true, "sightline-event-collector-checkpoint", checkpointInterval),
-                new CollectorProperties.LeaderElection(leaderElection, "sightline-event-collector",
-                        Duration.ofMillis(2000), Duration.ofMillis(1500), Duration.ofMillis(250)));
+                new CollectorProperties.LeaderElection(
+                        leaderElection,
+                        "sightline-event-collector",
+                        Duration.ofMillis(2000),
+                        Duration.ofMillis(1500),
+                        Duration.ofMillis(250)));
     }
 
     /** A started collector; closed with the cluster. */
     public Replica start(String identity, KubernetesClient c, CollectorProperties properties, Clock clock) {
         MeterRegistry registry = new SimpleMeterRegistry();
-        EventCollector collector = new EventCollector(c, properties, SELF_NAMESPACE, identity,
-                new CollectorMetrics(registry), clock);
+        EventCollector collector =
+                new EventCollector(c, properties, SELF_NAMESPACE, identity, new CollectorMetrics(registry), clock);
         toClose.add(collector);
         collector.start();
         return new Replica(collector, registry, properties.output().path());
     }
 
     /** A core/v1 event as kubelet would report it. */
-    public static Event coreEvent(String namespace, String name, String reason, String type, int count,
-            Instant first, Instant last) {
+    public static Event coreEvent(
+            String namespace, String name, String reason, String type, int count, Instant first, Instant last) {
         return new EventBuilder()
-                .withNewMetadata().withNamespace(namespace).withName(name).endMetadata()
-                .withNewInvolvedObject().withKind("Pod").withName(name.split("\\.")[0]).withNamespace(namespace)
+                .withNewMetadata()
+                .withNamespace(namespace)
+                .withName(name)
+                .endMetadata()
+                .withNewInvolvedObject()
+                .withKind("Pod")
+                .withName(name.split("\\.")[0])
+                .withNamespace(namespace)
                 .endInvolvedObject()
-                .withReason(reason).withType(type).withMessage("Back-off restarting failed container \"app\"")
+                .withReason(reason)
+                .withType(type)
+                .withMessage("Back-off restarting failed container \"app\"")
                 .withCount(count)
                 .withFirstTimestamp(first.truncatedTo(ChronoUnit.SECONDS).toString())
                 .withLastTimestamp(last.truncatedTo(ChronoUnit.SECONDS).toString())
-                .withReportingComponent("kubelet").withReportingInstance("node-1")
+                .withReportingComponent("kubelet")
+                .withReportingInstance("node-1")
                 .build();
     }
 
@@ -145,7 +164,10 @@ public final class MockCluster implements AutoCloseable, AfterEachCallback {
 
         /** {@code uid:count} per record, the identity of an occurrence. */
         public List<String> occurrences() {
-            return records().stream().map(r -> r.get("event_uid").asString() + ":" + r.get("count").asLong()).toList();
+            return records().stream()
+                    .map(r ->
+                            r.get("event_uid").asString() + ":" + r.get("count").asLong())
+                    .toList();
         }
 
         public double counter(String name, String... tags) {

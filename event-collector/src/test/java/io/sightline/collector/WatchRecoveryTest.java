@@ -1,17 +1,9 @@
 package io.sightline.collector;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
-
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.EventBuilder;
@@ -20,6 +12,13 @@ import io.fabric8.kubernetes.api.model.StatusBuilder;
 import io.fabric8.kubernetes.api.model.WatchEvent;
 import io.fabric8.kubernetes.api.model.WatchEventBuilder;
 import io.sightline.collector.MockCluster.Replica;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * A watch that ends in {@code 410 Gone} and a watch connection that drops: the collector re-lists or resumes,
@@ -56,8 +55,16 @@ class WatchRecoveryTest {
         Event b = cluster.createCore(MockCluster.coreEvent("shop", "web-2.b", "BackOff", "Warning", 1, now, now));
         // what the collector saw first: A once; then its watch is too old
         expectFirstList(atCount(a, 1));
-        cluster.server().expect().get().withPath(WATCH_FROM_5).andUpgradeToWebSocket().open()
-                .immediately().andEmit(gone()).done().once();
+        cluster.server()
+                .expect()
+                .get()
+                .withPath(WATCH_FROM_5)
+                .andUpgradeToWebSocket()
+                .open()
+                .immediately()
+                .andEmit(gone())
+                .done()
+                .once();
 
         Replica replica = start();
         await().untilAsserted(() -> assertThat(replica.records()).hasSize(3));
@@ -80,8 +87,16 @@ class WatchRecoveryTest {
         Event modified = atCount(a, 2);
         modified.getMetadata().setResourceVersion("6");
         // one notification, then the connection drops
-        cluster.server().expect().get().withPath(WATCH_FROM_5).andUpgradeToWebSocket().open()
-                .immediately().andEmit(new WatchEvent(modified, "MODIFIED")).done().once();
+        cluster.server()
+                .expect()
+                .get()
+                .withPath(WATCH_FROM_5)
+                .andUpgradeToWebSocket()
+                .open()
+                .immediately()
+                .andEmit(new WatchEvent(modified, "MODIFIED"))
+                .done()
+                .once();
 
         Replica replica = start();
         await().untilAsserted(() -> assertThat(replica.records()).hasSize(2));
@@ -99,8 +114,17 @@ class WatchRecoveryTest {
     void failedListIsCountedAndRetried() {
         Event a = cluster.createCore(MockCluster.coreEvent("shop", "web-1.a", "BackOff", "Warning", 1, now, now));
         // 5xx are retried inside fabric8's HTTP client; a 403 (RBAC not applied yet) reaches the informer
-        cluster.server().expect().get().withPath(LIST).andReturn(403, new StatusBuilder().withCode(403)
-                .withReason("Forbidden").withMessage("events is forbidden: cannot list resource \"events\"").build())
+        cluster.server()
+                .expect()
+                .get()
+                .withPath(LIST)
+                .andReturn(
+                        403,
+                        new StatusBuilder()
+                                .withCode(403)
+                                .withReason("Forbidden")
+                                .withMessage("events is forbidden: cannot list resource \"events\"")
+                                .build())
                 .once();
 
         Replica replica = start();
@@ -110,14 +134,25 @@ class WatchRecoveryTest {
     }
 
     private void expectFirstList(Event... items) {
-        cluster.server().expect().get().withPath(LIST)
-                .andReturn(200, new EventListBuilder().withNewMetadata().withResourceVersion("5").endMetadata()
-                        .withItems(items).build())
+        cluster.server()
+                .expect()
+                .get()
+                .withPath(LIST)
+                .andReturn(
+                        200,
+                        new EventListBuilder()
+                                .withNewMetadata()
+                                .withResourceVersion("5")
+                                .endMetadata()
+                                .withItems(items)
+                                .build())
                 .once();
     }
 
     private Replica start() {
-        Replica replica = cluster.start("only", cluster.client(),
+        Replica replica = cluster.start(
+                "only",
+                cluster.client(),
                 MockCluster.properties(dir.resolve("events.log"), "v1", false, Duration.ofSeconds(5), 1000),
                 Clock.systemUTC());
         await().until(replica.collector()::isLeading);
@@ -131,9 +166,13 @@ class WatchRecoveryTest {
     }
 
     private static WatchEvent gone() {
-        return new WatchEventBuilder().withType("ERROR")
-                .withObject(new StatusBuilder().withCode(410).withReason("Expired")
-                        .withMessage("too old resource version: 5 (9)").build())
+        return new WatchEventBuilder()
+                .withType("ERROR")
+                .withObject(new StatusBuilder()
+                        .withCode(410)
+                        .withReason("Expired")
+                        .withMessage("too old resource version: 5 (9)")
+                        .build())
                 .build();
     }
 

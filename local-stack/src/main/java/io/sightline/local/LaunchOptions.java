@@ -20,9 +20,20 @@ import java.util.Locale;
  * @param shortenRuleWaits cap the rules' {@code for:} so alerts fire within a short run
  * @param metrics start Prometheus and Alertmanager (when installed)
  */
-public record LaunchOptions(Duration duration, boolean check, URI lokiUrl, Path workDir, Path demoJar, Path rulesDir,
-                            Path dashboardsDir, int instances, double requestsPerSecond, Duration burstAfter, Duration burstLength,
-                            boolean shortenRuleWaits, boolean metrics) {
+public record LaunchOptions(
+        Duration duration,
+        boolean check,
+        URI lokiUrl,
+        Path workDir,
+        Path demoJar,
+        Path rulesDir,
+        Path dashboardsDir,
+        int instances,
+        double requestsPerSecond,
+        Duration burstAfter,
+        Duration burstLength,
+        boolean shortenRuleWaits,
+        boolean metrics) {
 
     public static final String USAGE = """
             Usage: ./sightline local [options]
@@ -71,7 +82,8 @@ public record LaunchOptions(Duration duration, boolean check, URI lokiUrl, Path 
             }
         }
         if (d.check && d.duration == null) {
-            throw new IllegalArgumentException("--check needs --duration N (the run must end before it can be checked)");
+            throw new IllegalArgumentException(
+                    "--check needs --duration N (the run must end before it can be checked)");
         }
         if (d.instances > 9) {
             throw new IllegalArgumentException("--instances accepts 1 to 9, got " + d.instances);
@@ -96,8 +108,20 @@ public record LaunchOptions(Duration duration, boolean check, URI lokiUrl, Path 
         boolean metrics = true;
 
         LaunchOptions build() {
-            return new LaunchOptions(duration, check, lokiUrl, workDir, demoJar, rulesDir, dashboardsDir, instances, requestsPerSecond,
-                    burstAfter, burstLength, shortenRuleWaits, metrics);
+            return new LaunchOptions(
+                    duration,
+                    check,
+                    lokiUrl,
+                    workDir,
+                    demoJar,
+                    rulesDir,
+                    dashboardsDir,
+                    instances,
+                    requestsPerSecond,
+                    burstAfter,
+                    burstLength,
+                    shortenRuleWaits,
+                    metrics);
         }
     }
 
@@ -138,7 +162,8 @@ public record LaunchOptions(Duration duration, boolean check, URI lokiUrl, Path 
             }
             return value;
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(option + " needs requests per second from 0 to 1000, got '" + text + "'");
+            throw new IllegalArgumentException(
+                    option + " needs requests per second from 0 to 1000, got '" + text + "'");
         }
     }
 
@@ -152,6 +177,7 @@ public record LaunchOptions(Duration duration, boolean check, URI lokiUrl, Path 
         } catch (IllegalArgumentException e) {
             // reported below with the expected form
         }
-        throw new IllegalArgumentException(option + " needs an http(s) URL such as http://127.0.0.1:3100, got '" + text + "'");
+        throw new IllegalArgumentException(
+                option + " needs an http(s) URL such as http://127.0.0.1:3100, got '" + text + "'");
     }
 }

@@ -61,8 +61,17 @@ public final class LocalStack implements AutoCloseable {
     static final String SIDECAR_MAIN_CLASS = "io.sightline.sidecar.Main";
 
     /** Log record fields (contract section 2) and sidecar metadata (section 3) every stored record must carry. */
-    static final List<String> CONTRACT_FIELDS =
-            List.of("@timestamp", "level", "logger", "thread", "message", "service_name", "namespace", "pod", "container", "node");
+    static final List<String> CONTRACT_FIELDS = List.of(
+            "@timestamp",
+            "level",
+            "logger",
+            "thread",
+            "message",
+            "service_name",
+            "namespace",
+            "pod",
+            "container",
+            "node");
 
     private static final Duration SCRAPE_INTERVAL = Duration.ofSeconds(5);
     private static final Duration RULE_WAIT_CAP = Duration.ofSeconds(15);
@@ -74,17 +83,20 @@ public final class LocalStack implements AutoCloseable {
      * the burst, not before it; the canary fails half of its requests, and takes half of the traffic in the burst.
      */
     private static final double FAILURE_RATIO = 0.002;
+
     private static final double CANARY_FAILURE_RATIO = 0.5;
 
     private final LaunchOptions options;
     private final PrintStream out;
     private final Ports ports = new Ports();
-    private final JsonHttp http = new JsonHttp(HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build());
+    private final JsonHttp http = new JsonHttp(
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build());
     private final Readiness readiness = new Readiness(http.client());
     private final ReentrantLock lifecycle = new ReentrantLock();
     private final CountDownLatch stopRequested = new CountDownLatch(1);
     /** Every demo pod, the canary (when there is a burst) last. */
     private final List<Instance> instances = new ArrayList<>();
+
     private final Map<Instance, ManagedProcess> services = new LinkedHashMap<>();
     private final String node;
 
@@ -177,8 +189,8 @@ public final class LocalStack implements AutoCloseable {
         for (Map.Entry<Instance, ManagedProcess> service : services.entrySet()) {
             readiness.await(service.getValue(), service.getKey().readinessUrl(), SERVICE_START_TIMEOUT);
         }
-        out.println("sightline local: " + instances.size() + " demo service instances" + (hasBurst() ? " (one a canary)" : "")
-                + " and their log-sidecars are up");
+        out.println("sightline local: " + instances.size() + " demo service instances"
+                + (hasBurst() ? " (one a canary)" : "") + " and their log-sidecars are up");
 
         if (options.metrics()) {
             startMetrics();
@@ -189,8 +201,13 @@ public final class LocalStack implements AutoCloseable {
     }
 
     private Instance instance(String pod, double failureRatio, int portOffset) throws IOException {
-        return new Instance(pod, failureRatio, ports.preferred(8080 + portOffset), ports.preferred(8081 + portOffset),
-                ports.preferred(9095 + portOffset), workDir.dir("logs", pod));
+        return new Instance(
+                pod,
+                failureRatio,
+                ports.preferred(8080 + portOffset),
+                ports.preferred(8081 + portOffset),
+                ports.preferred(9095 + portOffset),
+                workDir.dir("logs", pod));
     }
 
     private boolean hasBurst() {
@@ -198,9 +215,15 @@ public final class LocalStack implements AutoCloseable {
     }
 
     private ManagedProcess startService(Path demoJar, Instance instance) {
-        List<String> command = new ArrayList<>(List.of(Executables.currentJava().toString(),
-                "-Xms64m", "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", workDirMark(),
-                "-jar", demoJar.toString(),
+        List<String> command = new ArrayList<>(List.of(
+                Executables.currentJava().toString(),
+                "-Xms64m",
+                "-Xmx256m",
+                "-XX:+UseSerialGC",
+                "-XX:TieredStopAtLevel=1",
+                workDirMark(),
+                "-jar",
+                demoJar.toString(),
                 "--server.address=127.0.0.1",
                 "--server.port=" + instance.httpPort(),
                 "--management.server.address=127.0.0.1",
@@ -237,9 +260,16 @@ public final class LocalStack implements AutoCloseable {
         env.put("SIGHTLINE_CHECKPOINT_DIR", instance.checkpointDir().toString());
         env.put("SIGHTLINE_METRICS_ADDRESS", "127.0.0.1");
         env.put("SIGHTLINE_METRICS_PORT", Integer.toString(instance.sidecarPort()));
-        List<String> command = List.of(Executables.currentJava().toString(),
-                "-Xms16m", "-Xmx96m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", workDirMark(),
-                "-cp", System.getProperty("java.class.path"), SIDECAR_MAIN_CLASS);
+        List<String> command = List.of(
+                Executables.currentJava().toString(),
+                "-Xms16m",
+                "-Xmx96m",
+                "-XX:+UseSerialGC",
+                "-XX:TieredStopAtLevel=1",
+                workDirMark(),
+                "-cp",
+                System.getProperty("java.class.path"),
+                SIDECAR_MAIN_CLASS);
         return supervisor.start(instance.pod() + "-" + Topology.SIDECAR_CONTAINER, command, env);
     }
 
@@ -253,8 +283,9 @@ public final class LocalStack implements AutoCloseable {
     private void startMetrics() throws IOException {
         Optional<Path> prometheusBinary = Executables.onPath("prometheus");
         if (prometheusBinary.isEmpty()) {
-            out.println("sightline local: 'prometheus' is not on PATH, so this run has no metrics and no alerts.\n"
-                    + "  Install it (Debian/Ubuntu): sudo apt-get install -y --no-install-recommends prometheus prometheus-alertmanager");
+            out.println(
+                    "sightline local: 'prometheus' is not on PATH, so this run has no metrics and no alerts.\n"
+                            + "  Install it (Debian/Ubuntu): sudo apt-get install -y --no-install-recommends prometheus prometheus-alertmanager");
             return;
         }
         Optional<Path> alertmanagerBinary = Executables.onPath("prometheus-alertmanager", "alertmanager");
@@ -265,18 +296,25 @@ public final class LocalStack implements AutoCloseable {
             int port = ports.preferred(9093);
             Path dir = workDir.dir("alertmanager");
             Path config = dir.resolve("alertmanager.yml");
-            Files.writeString(config, new AlertmanagerConfig(webhook.url(), Duration.ofSeconds(1), Duration.ofSeconds(5)).toYaml());
-            ManagedProcess alertmanager = supervisor.start("alertmanager", List.of(alertmanagerBinary.get().toString(),
-                    "--config.file=" + config,
-                    "--storage.path=" + workDir.dir("alertmanager", "data"),
-                    "--web.listen-address=127.0.0.1:" + port,
-                    "--cluster.listen-address="), Map.of());
+            Files.writeString(
+                    config,
+                    new AlertmanagerConfig(webhook.url(), Duration.ofSeconds(1), Duration.ofSeconds(5)).toYaml());
+            ManagedProcess alertmanager = supervisor.start(
+                    "alertmanager",
+                    List.of(
+                            alertmanagerBinary.get().toString(),
+                            "--config.file=" + config,
+                            "--storage.path=" + workDir.dir("alertmanager", "data"),
+                            "--web.listen-address=127.0.0.1:" + port,
+                            "--cluster.listen-address="),
+                    Map.of());
             alertmanagerUrl = URI.create("http://127.0.0.1:" + port);
             readiness.await(alertmanager, alertmanagerUrl.resolve("/-/ready"), TOOL_START_TIMEOUT);
             targets.add(Topology.monitoringTarget("alertmanager", port, node));
         } else {
-            out.println("sightline local: 'prometheus-alertmanager' is not on PATH: alerts are evaluated but not delivered.\n"
-                    + "  Install it (Debian/Ubuntu): sudo apt-get install -y --no-install-recommends prometheus-alertmanager");
+            out.println(
+                    "sightline local: 'prometheus-alertmanager' is not on PATH: alerts are evaluated but not delivered.\n"
+                            + "  Install it (Debian/Ubuntu): sudo apt-get install -y --no-install-recommends prometheus-alertmanager");
         }
 
         int port = ports.preferred(9090);
@@ -287,13 +325,24 @@ public final class LocalStack implements AutoCloseable {
         targets.add(Topology.monitoringTarget("prometheus", port, node));
         ScrapeTargets.write(targetsDir.resolve("local-stack.json"), targets);
         Path config = dir.resolve("prometheus.yml");
-        Files.writeString(config, new PrometheusConfig(SCRAPE_INTERVAL, SCRAPE_INTERVAL,
-                alertmanagerUrl == null ? null : alertmanagerUrl.getAuthority(), rulesDir, targetsDir).toYaml());
-        ManagedProcess process = supervisor.start("prometheus", List.of(prometheusBinary.get().toString(),
-                "--config.file=" + config,
-                "--storage.tsdb.path=" + workDir.dir("prometheus", "data"),
-                "--storage.tsdb.retention.time=1d",
-                "--web.listen-address=127.0.0.1:" + port), Map.of());
+        Files.writeString(
+                config,
+                new PrometheusConfig(
+                                SCRAPE_INTERVAL,
+                                SCRAPE_INTERVAL,
+                                alertmanagerUrl == null ? null : alertmanagerUrl.getAuthority(),
+                                rulesDir,
+                                targetsDir)
+                        .toYaml());
+        ManagedProcess process = supervisor.start(
+                "prometheus",
+                List.of(
+                        prometheusBinary.get().toString(),
+                        "--config.file=" + config,
+                        "--storage.tsdb.path=" + workDir.dir("prometheus", "data"),
+                        "--storage.tsdb.retention.time=1d",
+                        "--web.listen-address=127.0.0.1:" + port),
+                Map.of());
         prometheus = new PrometheusApi(http, URI.create("http://127.0.0.1:" + port));
         readiness.await(process, prometheus.baseUrl().resolve("/-/ready"), TOOL_START_TIMEOUT);
         scrapeTargets = List.copyOf(targets);
@@ -310,10 +359,11 @@ public final class LocalStack implements AutoCloseable {
         Path ini = new GrafanaProvisioning(port, prometheus.baseUrl(), alertmanagerUrl, options.lokiUrl(), dashboards)
                 .write(workDir.dir("grafana"));
         // the package layout (/usr/share/grafana) or a tarball's (<home>/bin/grafana-server)
-        Path home = Files.isDirectory(Path.of("/usr/share/grafana")) ? Path.of("/usr/share/grafana")
+        Path home = Files.isDirectory(Path.of("/usr/share/grafana"))
+                ? Path.of("/usr/share/grafana")
                 : binary.get().toAbsolutePath().getParent().getParent();
-        ManagedProcess grafana = supervisor.start("grafana", List.of(binary.get().toString(),
-                "--homepath=" + home, "--config=" + ini), Map.of());
+        ManagedProcess grafana = supervisor.start(
+                "grafana", List.of(binary.get().toString(), "--homepath=" + home, "--config=" + ini), Map.of());
         grafanaUrl = URI.create("http://127.0.0.1:" + port);
         readiness.await(grafana, grafanaUrl.resolve("/api/health"), TOOL_START_TIMEOUT);
     }
@@ -321,27 +371,43 @@ public final class LocalStack implements AutoCloseable {
     private void copyRules(Path target) throws IOException {
         Path source = options.rulesDir() != null ? options.rulesDir() : Path.of("k8s-monitoring", "rules");
         if (!Files.isDirectory(source)) {
-            out.println("sightline local: no rule directory " + source.toAbsolutePath() + ": Prometheus runs without alert rules"
-                    + " (run from the repository root, or pass --rules-dir)");
+            out.println("sightline local: no rule directory " + source.toAbsolutePath()
+                    + ": Prometheus runs without alert rules" + " (run from the repository root, or pass --rules-dir)");
             return;
         }
         RuleFiles.CopyResult copied = RuleFiles.copy(source, target, options.shortenRuleWaits() ? RULE_WAIT_CAP : null);
         copiedAlertRules = copied.alertRules();
-        out.println("sightline local: " + copied.alertRules() + " alert rules from " + copied.files().size() + " files in " + source
-                + (copied.shortenedWaits() > 0 ? " (" + copied.shortenedWaits() + " waits capped at "
-                        + RULE_WAIT_CAP.toSeconds() + " s for a short run; --keep-rule-waits keeps them)" : ""));
+        out.println("sightline local: " + copied.alertRules() + " alert rules from "
+                + copied.files().size() + " files in " + source
+                + (copied.shortenedWaits() > 0
+                        ? " (" + copied.shortenedWaits() + " waits capped at " + RULE_WAIT_CAP.toSeconds()
+                                + " s for a short run; --keep-rule-waits keeps them)"
+                        : ""));
     }
 
     private void startTraffic() {
-        List<URI> regular = instances.stream().filter(i -> !i.pod().equals(Topology.CANARY_POD)).map(Instance::baseUrl).toList();
-        URI canary = instances.stream().filter(i -> i.pod().equals(Topology.CANARY_POD)).map(Instance::baseUrl)
-                .findFirst().orElse(null);
+        List<URI> regular = instances.stream()
+                .filter(i -> !i.pod().equals(Topology.CANARY_POD))
+                .map(Instance::baseUrl)
+                .toList();
+        URI canary = instances.stream()
+                .filter(i -> i.pod().equals(Topology.CANARY_POD))
+                .map(Instance::baseUrl)
+                .findFirst()
+                .orElse(null);
         if (options.requestsPerSecond() > 0) {
-            traffic = new TrafficGenerator(http.client(), regular, canary, options.requestsPerSecond(),
+            traffic = new TrafficGenerator(
+                    http.client(),
+                    regular,
+                    canary,
+                    options.requestsPerSecond(),
                     new TrafficGenerator.FailureBurst(options.burstAfter(), options.burstLength()));
             traffic.start();
             if (prometheus != null && hasBurst()) {
-                scheduler.schedule(() -> alertBaseline.capture(prometheus), options.burstAfter().toMillis(), TimeUnit.MILLISECONDS);
+                scheduler.schedule(
+                        () -> alertBaseline.capture(prometheus),
+                        options.burstAfter().toMillis(),
+                        TimeUnit.MILLISECONDS);
             }
         }
         status = new StatusLine(
@@ -349,18 +415,25 @@ public final class LocalStack implements AutoCloseable {
                 instances.stream().map(Instance::sidecarMetricsUrl).toList(),
                 () -> webhook == null ? List.of() : webhook.firing(),
                 () -> traffic != null && traffic.inBurst(),
-                http, out, System.console() != null);
+                http,
+                out,
+                System.console() != null);
     }
 
     private void printUrls() {
-        out.println("sightline local: running" + (options.duration() == null ? " until Ctrl-C" : " for " + options.duration().toSeconds() + " s"));
+        out.println("sightline local: running"
+                + (options.duration() == null
+                        ? " until Ctrl-C"
+                        : " for " + options.duration().toSeconds() + " s"));
         for (Instance instance : instances) {
-            out.println("  " + instance.pod() + "   " + instance.baseUrl() + "/api/users/alice/links   metrics http://127.0.0.1:"
-                    + instance.managementPort() + "/actuator/prometheus   sidecar " + instance.sidecarMetricsUrl());
+            out.println("  " + instance.pod() + "   " + instance.baseUrl()
+                    + "/api/users/alice/links   metrics http://127.0.0.1:" + instance.managementPort()
+                    + "/actuator/prometheus   sidecar " + instance.sidecarMetricsUrl());
         }
         out.println("  log store      " + logStore.url());
         if (prometheus != null) {
-            out.println("  Prometheus     " + prometheus.baseUrl() + "   (alerts: " + prometheus.baseUrl() + "/alerts)");
+            out.println(
+                    "  Prometheus     " + prometheus.baseUrl() + "   (alerts: " + prometheus.baseUrl() + "/alerts)");
         }
         if (alertmanagerUrl != null) {
             out.println("  Alertmanager   " + alertmanagerUrl);
@@ -370,9 +443,12 @@ public final class LocalStack implements AutoCloseable {
         }
         if (traffic != null) {
             out.println("  traffic        " + options.requestsPerSecond() + " req/s"
-                    + (hasBurst() ? "; failure burst after " + options.burstAfter().toSeconds() + " s for "
-                    + options.burstLength().toSeconds() + " s (" + Topology.CANARY_POD + " fails " + (int) (100 * CANARY_FAILURE_RATIO)
-                    + "% of requests and takes half of the traffic)" : ""));
+                    + (hasBurst()
+                            ? "; failure burst after " + options.burstAfter().toSeconds() + " s for "
+                                    + options.burstLength().toSeconds() + " s (" + Topology.CANARY_POD + " fails "
+                                    + (int) (100 * CANARY_FAILURE_RATIO)
+                                    + "% of requests and takes half of the traffic)"
+                            : ""));
         }
     }
 
@@ -409,8 +485,12 @@ public final class LocalStack implements AutoCloseable {
             traffic.close();
         }
         services.values().forEach(supervisor::stop);
-        new LogDeliveryCheck(logStore, Topology.NAMESPACE,
-                instances.stream().map(i -> new LogDeliveryCheck.Source(i.pod(), i.logDir())).toList())
+        new LogDeliveryCheck(
+                        logStore,
+                        Topology.NAMESPACE,
+                        instances.stream()
+                                .map(i -> new LogDeliveryCheck.Source(i.pod(), i.logDir()))
+                                .toList())
                 .run(report, CONTRACT_FIELDS, DRAIN_TIMEOUT);
         return report;
     }
@@ -419,14 +499,19 @@ public final class LocalStack implements AutoCloseable {
         if (prometheus == null) {
             report.failed("prometheus scrape", "not checked: prometheus is not installed (see the start-up message)");
         } else {
-            new ScrapeCheck(prometheus, scrapeTargets).run(report, Topology.NAMESPACE,
-                    instances.stream().map(Instance::pod).toList(), Duration.ofSeconds(30));
+            new ScrapeCheck(prometheus, scrapeTargets)
+                    .run(
+                            report,
+                            Topology.NAMESPACE,
+                            instances.stream().map(Instance::pod).toList(),
+                            Duration.ofSeconds(30));
             new RulesCheck(prometheus).run(report, copiedAlertRules, Duration.ofSeconds(15));
         }
         if (webhook == null || traffic == null || !hasBurst()) {
             report.failed("alerts", "not checked: needs Prometheus, Alertmanager, traffic and a failure burst");
         } else {
-            new AlertCheck(webhook).run(report, Topology.NAMESPACE, traffic.burstStartsAt(), alertBaseline, Duration.ofSeconds(60));
+            new AlertCheck(webhook)
+                    .run(report, Topology.NAMESPACE, traffic.burstStartsAt(), alertBaseline, Duration.ofSeconds(60));
         }
     }
 
@@ -438,11 +523,23 @@ public final class LocalStack implements AutoCloseable {
         TrafficStats stats = traffic.stats();
         boolean burstFailed = !hasBurst() || stats.burstFailed() > 0;
         if (stats.sent() - stats.failed() > 0 && burstFailed) {
-            report.passed("traffic", String.format("%d requests, %d failed (%d of %d during the burst), %d slow, %d skipped",
-                    stats.sent(), stats.failed(), stats.burstFailed(), stats.burstSent(), stats.slow(), stats.skipped()));
+            report.passed(
+                    "traffic",
+                    String.format(
+                            "%d requests, %d failed (%d of %d during the burst), %d slow, %d skipped",
+                            stats.sent(),
+                            stats.failed(),
+                            stats.burstFailed(),
+                            stats.burstSent(),
+                            stats.slow(),
+                            stats.skipped()));
         } else {
-            report.failed("traffic", String.format("%d requests, %d failed, %d of %d burst requests failed: the services "
-                    + "did not answer as expected", stats.sent(), stats.failed(), stats.burstFailed(), stats.burstSent()));
+            report.failed(
+                    "traffic",
+                    String.format(
+                            "%d requests, %d failed, %d of %d burst requests failed: the services "
+                                    + "did not answer as expected",
+                            stats.sent(), stats.failed(), stats.burstFailed(), stats.burstSent()));
         }
     }
 
@@ -488,15 +585,18 @@ public final class LocalStack implements AutoCloseable {
         Path target = Path.of("examples", "demo-service", "target");
         if (Files.isDirectory(target)) {
             try (Stream<Path> files = Files.list(target)) {
-                Optional<Path> jar = files.filter(p -> p.getFileName().toString().matches("sightline-demo-service-.*\\.jar")
-                        && !p.getFileName().toString().matches(".*-(sources|javadoc|plain)\\.jar")).findFirst();
+                Optional<Path> jar = files.filter(
+                                p -> p.getFileName().toString().matches("sightline-demo-service-.*\\.jar")
+                                        && !p.getFileName().toString().matches(".*-(sources|javadoc|plain)\\.jar"))
+                        .findFirst();
                 if (jar.isPresent()) {
                     return jar.get();
                 }
             }
         }
-        throw new IllegalArgumentException("the demo service jar is not built: run ./mvnw -B -pl examples/demo-service -am "
-                + "package -DskipTests (./sightline local does this), or pass --demo-jar");
+        throw new IllegalArgumentException(
+                "the demo service jar is not built: run ./mvnw -B -pl examples/demo-service -am "
+                        + "package -DskipTests (./sightline local does this), or pass --demo-jar");
     }
 
     private static void requireSidecarOnClasspath() {

@@ -6,8 +6,7 @@ import java.util.List;
 /** {@code ./sightline local}: starts the local stack; Ctrl-C (or the end of {@code --duration}) stops all of it. */
 public final class Main {
 
-    private Main() {
-    }
+    private Main() {}
 
     public static void main(String[] args) {
         System.exit(run(List.of(args), System.out));
@@ -27,10 +26,12 @@ public final class Main {
             return 2;
         }
         LocalStack stack = new LocalStack(options, out);
-        Thread shutdown = new Thread(() -> {
-            stack.requestStop();
-            stack.close();
-        }, "local-stack-shutdown");
+        Thread shutdown = new Thread(
+                () -> {
+                    stack.requestStop();
+                    stack.close();
+                },
+                "local-stack-shutdown");
         Runtime.getRuntime().addShutdownHook(shutdown);
         try {
             return stack.run();

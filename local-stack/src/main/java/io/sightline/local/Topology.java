@@ -55,8 +55,7 @@ final class Topology {
         }
     }
 
-    private Topology() {
-    }
+    private Topology() {}
 
     static String pod(int index) {
         return APP + "-" + index;
@@ -68,10 +67,22 @@ final class Topology {
     static List<ScrapeTarget> serviceTargets(List<Instance> instances, String node) {
         List<ScrapeTarget> targets = new ArrayList<>();
         for (Instance instance : instances) {
-            targets.add(new ScrapeTarget(NAMESPACE, APP, instance.pod(), APP_CONTAINER, node,
-                    "127.0.0.1:" + instance.managementPort(), "/actuator/prometheus"));
-            targets.add(new ScrapeTarget(NAMESPACE, APP, instance.pod(), SIDECAR_CONTAINER, node,
-                    "127.0.0.1:" + instance.sidecarPort(), "/metrics"));
+            targets.add(new ScrapeTarget(
+                    NAMESPACE,
+                    APP,
+                    instance.pod(),
+                    APP_CONTAINER,
+                    node,
+                    "127.0.0.1:" + instance.managementPort(),
+                    "/actuator/prometheus"));
+            targets.add(new ScrapeTarget(
+                    NAMESPACE,
+                    APP,
+                    instance.pod(),
+                    SIDECAR_CONTAINER,
+                    node,
+                    "127.0.0.1:" + instance.sidecarPort(),
+                    "/metrics"));
         }
         return targets;
     }

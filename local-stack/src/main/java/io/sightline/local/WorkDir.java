@@ -27,8 +27,9 @@ final class WorkDir {
         Path absolute = root.toAbsolutePath().normalize();
         if (Files.isDirectory(absolute) && !isEmpty(absolute)) {
             if (!Files.exists(absolute.resolve(MARKER))) {
-                throw new IllegalArgumentException("work dir " + absolute + " is not empty and was not made by the local "
-                        + "stack (no " + MARKER + "); choose another --work-dir or empty it yourself");
+                throw new IllegalArgumentException(
+                        "work dir " + absolute + " is not empty and was not made by the local " + "stack (no " + MARKER
+                                + "); choose another --work-dir or empty it yourself");
             }
             deleteContents(absolute);
         }

@@ -1,9 +1,5 @@
 package io.sightline.local;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.fail;
-import static org.awaitility.Awaitility.await;
-
 import java.io.File;
 import java.io.IOException;
 import java.net.URI;
@@ -21,14 +17,17 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import org.junit.jupiter.api.Test;
-
 import io.sightline.dashboards.Dashboard;
 import io.sightline.dashboards.DashboardQueries;
 import io.sightline.dashboards.DashboardQuery;
 import io.sightline.dashboards.PrometheusApi;
 import io.sightline.dashboards.QueryLanguage;
 import io.sightline.local.process.Executables;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
+import static org.awaitility.Awaitility.await;
 
 /**
  * {@code ./sightline local --duration 90 --check} end to end, as CI runs it: the launcher in its own JVM with
@@ -41,13 +40,16 @@ import io.sightline.local.process.Executables;
  */
 class LocalStackEndToEndIT {
 
-    // long enough for the failure burst (20 s into the traffic) to show in 20 s-aligned subqueries and fire an alert on a busy machine
+    // long enough for the failure burst (20 s into the traffic) to show in 20 s-aligned subqueries and fire an alert on
+    // a busy machine
     private static final int DURATION_SECONDS = 120;
-    private static final List<String> DATA_DASHBOARDS = List.of("sightline-service", "sightline-jvm", "sightline-pipeline");
+    private static final List<String> DATA_DASHBOARDS =
+            List.of("sightline-service", "sightline-jvm", "sightline-pipeline");
 
     /** Queries that have no data here, and why. */
     private static final Map<Pattern, String> NOT_LOCAL = Map.of(
-            Pattern.compile("sightline_event_collector_|sightline_kube_events_total"), "the event-collector needs a Kubernetes API",
+            Pattern.compile("sightline_event_collector_|sightline_kube_events_total"),
+                    "the event-collector needs a Kubernetes API",
             Pattern.compile("\\bloki_"), "no Loki binary runs here",
             Pattern.compile("sightline_sidecar_send_retries_total"), "empty while every send succeeds",
             Pattern.compile("\\bup == 0\\b"), "empty while every target is up (the check asserts that)");
@@ -59,22 +61,39 @@ class LocalStackEndToEndIT {
         RequiredTool.require("prometheus");
         RequiredTool.require("prometheus-alertmanager", "alertmanager");
         String classpath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-        Path demoJar = Arrays.stream(classpath.split(File.pathSeparator)).map(Path::of)
-                .filter(p -> p.getFileName().toString().startsWith("sightline-demo-service-")).findFirst()
-                .orElseThrow(() -> new AssertionError("sightline-demo-service is not on the test classpath: " + classpath));
+        Path demoJar = Arrays.stream(classpath.split(File.pathSeparator))
+                .map(Path::of)
+                .filter(p -> p.getFileName().toString().startsWith("sightline-demo-service-"))
+                .findFirst()
+                .orElseThrow(
+                        () -> new AssertionError("sightline-demo-service is not on the test classpath: " + classpath));
         Path workDir = Path.of("target", "local-stack-e2e");
         Path output = Path.of("target", "local-stack-e2e.out");
 
-        Process launcher = new ProcessBuilder(List.of(Executables.currentJava().toString(), "-Xms256m", "-Xmx640m",
-                "-cp", classpath, Main.class.getName(),
-                "--duration", Integer.toString(DURATION_SECONDS), "--check",
-                "--work-dir", workDir.toString(),
-                "--demo-jar", demoJar.toString(),
-                "--rules-dir", Path.of("..", "k8s-monitoring", "rules").toString()))
-                .redirectErrorStream(true).redirectOutput(output.toFile()).start();
+        Process launcher = new ProcessBuilder(List.of(
+                        Executables.currentJava().toString(),
+                        "-Xms256m",
+                        "-Xmx640m",
+                        "-cp",
+                        classpath,
+                        Main.class.getName(),
+                        "--duration",
+                        Integer.toString(DURATION_SECONDS),
+                        "--check",
+                        "--work-dir",
+                        workDir.toString(),
+                        "--demo-jar",
+                        demoJar.toString(),
+                        "--rules-dir",
+                        Path.of("..", "k8s-monitoring", "rules").toString()))
+                .redirectErrorStream(true)
+                .redirectOutput(output.toFile())
+                .start();
         try {
-            URI prometheus = await().atMost(Duration.ofMinutes(5)).pollInterval(Duration.ofSeconds(1))
-                    .until(() -> runningPrometheus(output, launcher), Optional::isPresent).orElseThrow();
+            URI prometheus = await().atMost(Duration.ofMinutes(5))
+                    .pollInterval(Duration.ofSeconds(1))
+                    .until(() -> runningPrometheus(output, launcher), Optional::isPresent)
+                    .orElseThrow();
             checkDashboardQueries(new PrometheusApi(prometheus));
         } finally {
             if (!launcher.waitFor(DURATION_SECONDS + 360, TimeUnit.SECONDS)) {
@@ -82,20 +101,25 @@ class LocalStackEndToEndIT {
                 launcher.destroy();
                 launcher.waitFor(60, TimeUnit.SECONDS);
                 children.forEach(ProcessHandle::destroyForcibly);
-                fail("the launcher did not finish within " + (DURATION_SECONDS + 360) + " s; output:\n" + Files.readString(output));
+                fail("the launcher did not finish within " + (DURATION_SECONDS + 360) + " s; output:\n"
+                        + Files.readString(output));
             }
         }
         String text = Files.readString(output);
 
         assertThat(launcher.exitValue()).as(text).isZero();
         assertThat(text).contains("all stages worked", "sightline local: stopped");
-        for (String stage : List.of("processes", "traffic", "prometheus scrape", "rules", "alerts", "log delivery", "log fields")) {
+        for (String stage :
+                List.of("processes", "traffic", "prometheus scrape", "rules", "alerts", "log delivery", "log fields")) {
             assertThat(text).containsPattern("ok +" + stage + " ");
         }
         // every child carries the work dir on its command line (Java children as -Dsightline.local.work-dir)
         String mark = workDir.toAbsolutePath().normalize().toString();
-        assertThat(ProcessHandle.allProcesses().filter(p -> p.info().commandLine().orElse("").contains(mark)).toList())
-                .as("child processes left running").isEmpty();
+        assertThat(ProcessHandle.allProcesses()
+                        .filter(p -> p.info().commandLine().orElse("").contains(mark))
+                        .toList())
+                .as("child processes left running")
+                .isEmpty();
     }
 
     /** The Prometheus URL once the launcher printed it and runs traffic; fails at once if the launcher ended. */
@@ -105,7 +129,9 @@ class LocalStackEndToEndIT {
             fail("the launcher ended before the stack ran (exit " + launcher.exitValue() + "):\n" + text);
         }
         Matcher url = PROMETHEUS_URL.matcher(text);
-        return text.contains("sightline local: running") && url.find() ? Optional.of(URI.create(url.group(1))) : Optional.empty();
+        return text.contains("sightline local: running") && url.find()
+                ? Optional.of(URI.create(url.group(1)))
+                : Optional.empty();
     }
 
     private static void checkDashboardQueries(PrometheusApi prometheus) {
@@ -138,16 +164,25 @@ class LocalStackEndToEndIT {
         // each must return data at some point of the run (error ratios, say, only once the burst has begun)
         Map<DashboardQuery, String> awaitingData = new LinkedHashMap<>();
         promql.forEach((query, expression) -> {
-            if (DATA_DASHBOARDS.contains(query.dashboardUid()) && !query.location().startsWith("annotation")
-                    && NOT_LOCAL.keySet().stream().noneMatch(p -> p.matcher(expression).find())) {
+            if (DATA_DASHBOARDS.contains(query.dashboardUid())
+                    && !query.location().startsWith("annotation")
+                    && NOT_LOCAL.keySet().stream()
+                            .noneMatch(p -> p.matcher(expression).find())) {
                 awaitingData.put(query, expression);
             }
         });
         assertThat(awaitingData).as("panels expected to show data").hasSizeGreaterThan(20);
-        await().atMost(Duration.ofSeconds(DURATION_SECONDS - 10)).pollInterval(Duration.ofSeconds(5)).untilAsserted(() -> {
-            awaitingData.entrySet().removeIf(query -> query(prometheus, query.getValue()).resultCount() > 0);
-            assertThat(awaitingData.keySet()).as("dashboard panels without data from the local stack").isEmpty();
-        });
+        await().atMost(Duration.ofSeconds(DURATION_SECONDS - 10))
+                .pollInterval(Duration.ofSeconds(5))
+                .untilAsserted(() -> {
+                    awaitingData
+                            .entrySet()
+                            .removeIf(
+                                    query -> query(prometheus, query.getValue()).resultCount() > 0);
+                    assertThat(awaitingData.keySet())
+                            .as("dashboard panels without data from the local stack")
+                            .isEmpty();
+                });
     }
 
     private static PrometheusApi.QueryResult query(PrometheusApi prometheus, String expression) {

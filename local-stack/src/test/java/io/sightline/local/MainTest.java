@@ -1,7 +1,5 @@
 package io.sightline.local;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -10,6 +8,8 @@ import java.util.List;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 class MainTest {
 
@@ -43,7 +43,12 @@ class MainTest {
 
     @Test
     void aMissingDemoJarStopsBeforeAnythingStartsWithWhatToDo() {
-        assertThat(run("--demo-jar", dir.resolve("missing.jar").toString(), "--work-dir", dir.resolve("run").toString())).isEqualTo(1);
+        assertThat(run(
+                        "--demo-jar",
+                        dir.resolve("missing.jar").toString(),
+                        "--work-dir",
+                        dir.resolve("run").toString()))
+                .isEqualTo(1);
         assertThat(err.toString(StandardCharsets.UTF_8)).contains("missing.jar does not exist");
         assertThat(dir.resolve("run")).doesNotExist();
         assertThat(out.toString(StandardCharsets.UTF_8)).contains("sightline local: stopped");

@@ -1,12 +1,12 @@
 package io.sightline.local;
 
-import static org.assertj.core.api.Assertions.fail;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
-
 import java.nio.file.Path;
 import java.util.Optional;
 
 import io.sightline.local.process.Executables;
+
+import static org.assertj.core.api.Assertions.fail;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * A real tool from the Debian packages (prometheus, promtool, prometheus-alertmanager, amtool): tests that need
@@ -14,8 +14,7 @@ import io.sightline.local.process.Executables;
  */
 public final class RequiredTool {
 
-    private RequiredTool() {
-    }
+    private RequiredTool() {}
 
     public static Path require(String... names) {
         Optional<Path> found = Executables.onPath(names);

@@ -1,13 +1,13 @@
 package io.sightline.local;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class WorkDirTest {
 
@@ -30,8 +30,10 @@ class WorkDirTest {
     void neverEmptiesADirectoryItDidNotMake() throws Exception {
         Files.writeString(dir.resolve("precious.txt"), "keep me");
 
-        assertThatThrownBy(() -> WorkDir.prepare(dir)).isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("not empty").hasMessageContaining("--work-dir");
+        assertThatThrownBy(() -> WorkDir.prepare(dir))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("not empty")
+                .hasMessageContaining("--work-dir");
         assertThat(dir.resolve("precious.txt")).hasContent("keep me");
     }
 }

@@ -1,5 +1,13 @@
 package io.sightline.sidecar;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
+
 import io.sightline.sidecar.config.ConfigException;
 import io.sightline.sidecar.config.MapSettings;
 import io.sightline.sidecar.config.SidecarConfig;
@@ -9,13 +17,6 @@ import io.sightline.sidecar.parse.Identity;
 import io.sightline.sidecar.ship.Sink;
 import io.sightline.sidecar.ship.SinkFactory;
 import io.sightline.sidecar.source.FileOpener;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
-import java.util.Map;
-import java.util.Optional;
 
 /**
  * Entry point. {@code --help} prints the configuration reference; {@code --config FILE} names the
@@ -29,8 +30,7 @@ public final class Main {
     static final int EXIT_STARTUP = 1;
     static final int EXIT_FATAL = 70;
 
-    private Main() {
-    }
+    private Main() {}
 
     public static void main(String[] args) {
         Optional<Path> configFile = Optional.empty();
@@ -72,22 +72,38 @@ public final class Main {
         Sidecar sidecar;
         try {
             // a dead pipeline thread is a bug: exit non-zero (without the orderly-stop hook) so the pod restarts
-            sidecar = new Sidecar(config, sink, diagnostics, FileOpener.DEFAULT, () -> Runtime.getRuntime().halt(EXIT_FATAL));
+            sidecar = new Sidecar(config, sink, diagnostics, FileOpener.DEFAULT, () -> Runtime.getRuntime()
+                    .halt(EXIT_FATAL));
             sidecar.start();
         } catch (IOException e) {
             diagnostics.error("cannot start", "error", e);
             System.exit(EXIT_STARTUP);
             return;
         }
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            boolean flushed = sidecar.shutdown(config.shutdownGrace());
-            diagnostics.info("stopped", "flushed", flushed);
-            // a JVM ended by SIGTERM reports 143; an orderly stop is a success for Kubernetes and scripts
-            Runtime.getRuntime().halt(0);
-        }, "sidecar-shutdown"));
-        diagnostics.info("started", "sink", config.sink(), "inputs", String.join(",", config.inputGlobs()),
-                "metrics_port", sidecar.managementPort(),
-                "startup_ms", ProcessHandle.current().info().startInstant().map(t -> System.currentTimeMillis() - t.toEpochMilli()).orElse(-1L));
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(
+                        () -> {
+                            boolean flushed = sidecar.shutdown(config.shutdownGrace());
+                            diagnostics.info("stopped", "flushed", flushed);
+                            // a JVM ended by SIGTERM reports 143; an orderly stop is a success for Kubernetes and
+                            // scripts
+                            Runtime.getRuntime().halt(0);
+                        },
+                        "sidecar-shutdown"));
+        diagnostics.info(
+                "started",
+                "sink",
+                config.sink(),
+                "inputs",
+                String.join(",", config.inputGlobs()),
+                "metrics_port",
+                sidecar.managementPort(),
+                "startup_ms",
+                ProcessHandle.current()
+                        .info()
+                        .startInstant()
+                        .map(t -> System.currentTimeMillis() - t.toEpochMilli())
+                        .orElse(-1L));
     }
 
     private static void usage(String problem) {

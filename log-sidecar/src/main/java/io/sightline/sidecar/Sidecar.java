@@ -1,5 +1,12 @@
 package io.sightline.sidecar;
 
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
 import io.sightline.sidecar.checkpoint.CheckpointStore;
 import io.sightline.sidecar.checkpoint.Checkpoints;
 import io.sightline.sidecar.config.SidecarConfig;
@@ -10,12 +17,6 @@ import io.sightline.sidecar.ship.Delivery;
 import io.sightline.sidecar.ship.Sink;
 import io.sightline.sidecar.source.FileOpener;
 import io.sightline.sidecar.source.FileTailer;
-import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
-import java.time.Duration;
-import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The pipeline: one reader thread (source, parse) and one sender thread (delivery), connected by
@@ -49,24 +50,27 @@ public final class Sidecar {
         try {
             store = config.checkpointEnabled() ? new CheckpointStore(config.checkpointDir()) : null;
         } catch (IOException e) {
-            throw new IOException("cannot use SIGHTLINE_CHECKPOINT_DIR " + config.checkpointDir()
-                    + ": it must be a writable directory on the shared log volume (" + e + ")", e);
+            throw new IOException(
+                    "cannot use SIGHTLINE_CHECKPOINT_DIR " + config.checkpointDir()
+                            + ": it must be a writable directory on the shared log volume (" + e + ")",
+                    e);
         }
         this.checkpoints = new Checkpoints(store, diagnostics);
         this.delivery = new Delivery(config, sink, checkpoints, metrics, diagnostics);
         this.tailer = new FileTailer(config, checkpoints, delivery, metrics, sink.name(), diagnostics, opener);
         metrics.registerLag(checkpoints::lagByInput);
         // every drop reason shows as 0 from the start, so alerts on increase() see the first drop
-        for (String reason : new String[] {SidecarMetrics.DROP_REJECTED, SidecarMetrics.DROP_RETRIES_EXHAUSTED,
-                SidecarMetrics.DROP_LOST_BEFORE_READ}) {
+        for (String reason : new String[] {
+            SidecarMetrics.DROP_REJECTED, SidecarMetrics.DROP_RETRIES_EXHAUSTED, SidecarMetrics.DROP_LOST_BEFORE_READ
+        }) {
             metrics.recordsDropped.labelValues(sink.name(), reason);
         }
         metrics.recordsSent.labelValues(sink.name());
         this.readerThread = new Thread(tailer, "sidecar-reader");
         this.senderThread = new Thread(delivery, "sidecar-sender");
         Thread.UncaughtExceptionHandler fatal = (thread, error) -> {
-            diagnostics.error("pipeline thread failed; stopping", "thread", thread.getName(), "error",
-                    stackTrace(error));
+            diagnostics.error(
+                    "pipeline thread failed; stopping", "thread", thread.getName(), "error", stackTrace(error));
             onFatal.run();
         };
         readerThread.setUncaughtExceptionHandler(fatal);
@@ -75,8 +79,8 @@ public final class Sidecar {
 
     public void start() throws IOException {
         if (config.metricsEnabled()) {
-            management = new ManagementServer(config.metricsAddress(), config.metricsPort(), metrics.registry(),
-                    delivery::ready);
+            management = new ManagementServer(
+                    config.metricsAddress(), config.metricsPort(), metrics.registry(), delivery::ready);
         }
         senderThread.start();
         readerThread.start();
@@ -104,8 +108,11 @@ public final class Sidecar {
             management.close();
         }
         if (!flushed) {
-            diagnostics.warn("shutdown grace ran out before every batch was sent; unsent records stay"
-                    + " unacknowledged and are read again after the restart", "grace_ms", grace.toMillis());
+            diagnostics.warn(
+                    "shutdown grace ran out before every batch was sent; unsent records stay"
+                            + " unacknowledged and are read again after the restart",
+                    "grace_ms",
+                    grace.toMillis());
         }
         return flushed;
     }

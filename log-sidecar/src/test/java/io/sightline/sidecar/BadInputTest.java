@@ -1,10 +1,5 @@
 package io.sightline.sidecar;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
-
-import io.sightline.sidecar.parse.LogRecord;
-import io.sightline.sidecar.source.FileOpener;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
@@ -15,8 +10,14 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+
+import io.sightline.sidecar.parse.LogRecord;
+import io.sightline.sidecar.source.FileOpener;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * Hostile input: empty lines, CRLF, invalid UTF-8, a 10 MiB line, binary garbage, a path matching
@@ -53,13 +54,15 @@ class BadInputTest {
         ByteArrayOutputStream content = new ByteArrayOutputStream();
         content.write("before\n\n\n".getBytes(StandardCharsets.UTF_8));
         content.write("windows line\r\n".getBytes(StandardCharsets.UTF_8));
-        content.write(new byte[] {'b', 'a', 'd', ' ', (byte) 0xff, (byte) 0xfe, (byte) 0xc3, ' ', 'u', 't', 'f', '8', '\n'});
+        content.write(
+                new byte[] {'b', 'a', 'd', ' ', (byte) 0xff, (byte) 0xfe, (byte) 0xc3, ' ', 'u', 't', 'f', '8', '\n'});
         content.write("x".repeat(10 * 1024 * 1024).getBytes(StandardCharsets.US_ASCII));
         content.write("\nafter the long line\n".getBytes(StandardCharsets.UTF_8));
         byte[] garbage = new byte[64 * 1024];
         new Random(42).nextBytes(garbage);
         content.write(garbage);
-        content.write("\nlast line".getBytes(StandardCharsets.UTF_8)); // no newline: flushed after the partial-line timeout
+        content.write(
+                "\nlast line".getBytes(StandardCharsets.UTF_8)); // no newline: flushed after the partial-line timeout
         Files.write(logs.resolve("bad.log"), content.toByteArray());
         Path replaced = logs.resolve("replaced.log");
         Files.writeString(replaced, "soon a directory\n");
@@ -69,8 +72,9 @@ class BadInputTest {
         Map<String, String> settings = TestSupport.settings(logs, dir.resolve("checkpoints"));
         settings.put("SIGHTLINE_PARTIAL_LINE_TIMEOUT", "300ms");
         settings.put("SIGHTLINE_METRICS_ENABLED", "false");
-        Sidecar sidecar = new Sidecar(TestSupport.config(settings), sink, diagnostics.diagnostics, opener,
-                () -> { throw new AssertionError("pipeline thread died: " + diagnostics.text()); });
+        Sidecar sidecar = new Sidecar(TestSupport.config(settings), sink, diagnostics.diagnostics, opener, () -> {
+            throw new AssertionError("pipeline thread died: " + diagnostics.text());
+        });
         sidecar.start();
 
         await().atMost(Duration.ofSeconds(30)).until(() -> lines(sink).contains("last line"));
@@ -84,17 +88,22 @@ class BadInputTest {
 
         List<String> lines = lines(sink);
         String input = logs + "/*.log";
-        assertThat(lines).contains("before", "windows line", "bad \uFFFD\uFFFD\uFFFD utf8", "after the long line")
+        assertThat(lines)
+                .contains("before", "windows line", "bad \uFFFD\uFFFD\uFFFD utf8", "after the long line")
                 .doesNotContain("");
-        assertThat(lines).filteredOn(line -> line.startsWith("xxx")).singleElement()
+        assertThat(lines)
+                .filteredOn(line -> line.startsWith("xxx"))
+                .singleElement()
                 .satisfies(line -> assertThat(line).hasSize(256 * 1024));
         assertThat(sidecar.metrics().linesTruncated.labelValues(input).get()).isEqualTo(1.0);
         assertThat(sidecar.metrics().bytesRead.labelValues(input).get())
                 .isEqualTo(content.size() + "soon a directory\n".length() + "still running\n".length());
         assertThat(lines).noneMatch(line -> line.contains("you cannot read me"));
         assertThat(diagnostics.text())
-                .contains("no permission to read a log file").contains(unreadable.toString())
-                .contains("not a regular file").contains(logs.resolve("a-directory.log").toString());
+                .contains("no permission to read a log file")
+                .contains(unreadable.toString())
+                .contains("not a regular file")
+                .contains(logs.resolve("a-directory.log").toString());
     }
 
     private static List<String> lines(TestSupport.CollectingSink sink) {

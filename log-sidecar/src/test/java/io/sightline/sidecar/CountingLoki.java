@@ -1,10 +1,5 @@
 package io.sightline.sidecar;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
@@ -14,6 +9,12 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
 
 /**
  * A counting stand-in for Loki's push endpoint on 127.0.0.1, for the delivery tests: it takes the
@@ -29,8 +30,7 @@ final class CountingLoki implements AutoCloseable {
     }
 
     /** When an error status was answered. */
-    record ErrorAnswer(int status, long nanos) {
-    }
+    record ErrorAnswer(int status, long nanos) {}
 
     private static final JsonFactory JSON = new JsonFactory();
 
@@ -88,7 +88,8 @@ final class CountingLoki implements AutoCloseable {
     }
 
     private void push(HttpExchange exchange) throws IOException {
-        try (exchange; InputStream body = exchange.getRequestBody()) {
+        try (exchange;
+                InputStream body = exchange.getRequestBody()) {
             byte[] bytes = body.readAllBytes();
             pushes.incrementAndGet();
             Answer current = answer;
@@ -115,7 +116,8 @@ final class CountingLoki implements AutoCloseable {
                     while (parser.nextToken() == JsonToken.START_ARRAY) {
                         parser.nextToken(); // timestamp
                         parser.nextToken(); // line
-                        lines.computeIfAbsent(parser.getText(), k -> new AtomicInteger()).incrementAndGet();
+                        lines.computeIfAbsent(parser.getText(), k -> new AtomicInteger())
+                                .incrementAndGet();
                         entries.incrementAndGet();
                         while (parser.nextToken() != JsonToken.END_ARRAY) {
                             parser.skipChildren();

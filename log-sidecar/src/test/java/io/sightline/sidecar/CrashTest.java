@@ -1,8 +1,5 @@
 package io.sightline.sidecar;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
-
 import java.io.IOException;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
@@ -15,8 +12,12 @@ import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * The real sidecar ({@link Main}, a separate JVM on this module's classpath) ships a file to a
@@ -63,19 +64,25 @@ class CrashTest {
                 // a random moment while shipping: after a random number of further entries arrived
                 int target = loki.entries() + random.nextInt(LINES / (2 * KILLS));
                 await().atMost(Duration.ofSeconds(60)).until(() -> loki.entries() >= target || !sidecar.isAlive());
-                assertThat(sidecar.isAlive()).as("sidecar run %d still running (stderr: %s)", kill, stderr(kill)).isTrue();
+                assertThat(sidecar.isAlive())
+                        .as("sidecar run %d still running (stderr: %s)", kill, stderr(kill))
+                        .isTrue();
                 sidecar.destroyForcibly(); // SIGKILL: no shutdown hook, no final checkpoint
                 assertThat(sidecar.waitFor(30, TimeUnit.SECONDS)).isTrue();
                 exitCodes.add(sidecar.exitValue());
             }
             assertThat(exitCodes).as("killed by SIGKILL").containsOnly(137);
-            assertThat(loki.lines()).as("the kills happened while shipping, not after").hasSizeLessThan(LINES);
+            assertThat(loki.lines())
+                    .as("the kills happened while shipping, not after")
+                    .hasSizeLessThan(LINES);
 
             Process last = start(env, KILLS);
             await().atMost(Duration.ofSeconds(120)).until(() -> loki.lines().size() >= LINES || !last.isAlive());
             last.destroy(); // SIGTERM: orderly stop
             assertThat(last.waitFor(30, TimeUnit.SECONDS)).isTrue();
-            assertThat(last.exitValue()).as("exit code after SIGTERM (stderr: %s)", stderr(KILLS)).isZero();
+            assertThat(last.exitValue())
+                    .as("exit code after SIGTERM (stderr: %s)", stderr(KILLS))
+                    .isZero();
 
             for (int i = 0; i < LINES; i++) {
                 AtomicInteger count = loki.lines().get(line(i));
@@ -84,17 +91,25 @@ class CrashTest {
             assertThat(loki.lines()).hasSize(LINES);
             int duplicates = loki.entries() - LINES;
             int maxRecordsPerBatch = BATCH_BYTES / (shortestLine + 64);
-            System.out.printf("crash test: %d kills, %d duplicate entries (bound %d), seed %d%n", KILLS, duplicates,
-                    KILLS * maxRecordsPerBatch, seed);
-            assertThat(duplicates).as("duplicates after %d kills (seed %d)", KILLS, seed)
+            System.out.printf(
+                    "crash test: %d kills, %d duplicate entries (bound %d), seed %d%n",
+                    KILLS, duplicates, KILLS * maxRecordsPerBatch, seed);
+            assertThat(duplicates)
+                    .as("duplicates after %d kills (seed %d)", KILLS, seed)
                     .isLessThanOrEqualTo(KILLS * maxRecordsPerBatch);
         }
     }
 
     private Process start(Map<String, String> env, int run) throws IOException {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        ProcessBuilder builder = new ProcessBuilder(java, "-Xmx64m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-                "-cp", System.getProperty("java.class.path"), Main.class.getName());
+        ProcessBuilder builder = new ProcessBuilder(
+                java,
+                "-Xmx64m",
+                "-XX:+UseSerialGC",
+                "-XX:TieredStopAtLevel=1",
+                "-cp",
+                System.getProperty("java.class.path"),
+                Main.class.getName());
         builder.environment().putAll(env);
         builder.redirectOutput(ProcessBuilder.Redirect.DISCARD);
         builder.redirectError(dir.resolve("stderr-" + run + ".txt").toFile());
@@ -107,6 +122,7 @@ class CrashTest {
     }
 
     private static String line(int sequence) {
-        return "{\"@timestamp\":\"2026-11-27T11:20:00.123Z\",\"level\":\"INFO\",\"service_name\":\"crash\",\"message\":\"crash test line\",\"seq\":" + sequence + "}";
+        return "{\"@timestamp\":\"2026-11-27T11:20:00.123Z\",\"level\":\"INFO\",\"service_name\":\"crash\",\"message\":\"crash test line\",\"seq\":"
+                + sequence + "}";
     }
 }

@@ -1,7 +1,5 @@
 package io.sightline.sidecar;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -12,8 +10,11 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /** The real entry point in a separate JVM: {@code --help}, and start-up stopped by an invalid setting. */
 class MainTest {
@@ -26,12 +27,20 @@ class MainTest {
         Result result = run(Map.of(), "--help");
         assertThat(result.exitCode()).isZero();
         List<String> keys = new ArrayList<>();
-        Matcher matcher = Pattern.compile("(?m)^(SIGHTLINE_[A-Z_]+|LOKI_[A-Z_]+|OPENSEARCH_[A-Z_]+)").matcher(result.stdout());
+        Matcher matcher = Pattern.compile("(?m)^(SIGHTLINE_[A-Z_]+|LOKI_[A-Z_]+|OPENSEARCH_[A-Z_]+)")
+                .matcher(result.stdout());
         while (matcher.find()) {
             keys.add(matcher.group(1));
         }
-        assertThat(keys).contains("SIGHTLINE_SINK", "SIGHTLINE_INPUT_GLOBS", "SIGHTLINE_MAX_IN_FLIGHT_BYTES",
-                "SIGHTLINE_CHECKPOINT_DIR", "SIGHTLINE_SHUTDOWN_GRACE", "LOKI_URL", "OPENSEARCH_INDEX");
+        assertThat(keys)
+                .contains(
+                        "SIGHTLINE_SINK",
+                        "SIGHTLINE_INPUT_GLOBS",
+                        "SIGHTLINE_MAX_IN_FLIGHT_BYTES",
+                        "SIGHTLINE_CHECKPOINT_DIR",
+                        "SIGHTLINE_SHUTDOWN_GRACE",
+                        "LOKI_URL",
+                        "OPENSEARCH_INDEX");
         // the operations guide documents the same settings
         String guide = Files.readString(Path.of("../docs/log-sidecar.md"));
         assertThat(keys).allSatisfy(key -> assertThat(guide).contains(key));
@@ -41,16 +50,23 @@ class MainTest {
     void anInvalidSettingStopsStartUpNamingIt() throws Exception {
         Result result = run(Map.of("SIGHTLINE_SINK", "kafka", "SIGHTLINE_CHECKPOINT_DIR", dir.toString()));
         assertThat(result.exitCode()).isEqualTo(Main.EXIT_CONFIG);
-        assertThat(result.stderr()).contains("SIGHTLINE_SINK").contains("kafka").contains("loki, opensearch, stdout")
+        assertThat(result.stderr())
+                .contains("SIGHTLINE_SINK")
+                .contains("kafka")
+                .contains("loki, opensearch, stdout")
                 .contains("--help");
     }
 
-    private record Result(int exitCode, String stdout, String stderr) {
-    }
+    private record Result(int exitCode, String stdout, String stderr) {}
 
     private Result run(Map<String, String> env, String... args) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xshare:auto", "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"), Main.class.getName()));
+        List<String> command = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xshare:auto",
+                "-XX:TieredStopAtLevel=1",
+                "-cp",
+                System.getProperty("java.class.path"),
+                Main.class.getName()));
         command.addAll(List.of(args));
         ProcessBuilder builder = new ProcessBuilder(command);
         builder.environment().putAll(env);
@@ -59,7 +75,9 @@ class MainTest {
         builder.redirectOutput(out.toFile()).redirectError(err.toFile());
         Process process = builder.start();
         assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        return new Result(process.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
+        return new Result(
+                process.exitValue(),
+                Files.readString(out, StandardCharsets.UTF_8),
                 Files.readString(err, StandardCharsets.UTF_8));
     }
 }

@@ -1,12 +1,5 @@
 package io.sightline.sidecar;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
-
-import io.sightline.sidecar.parse.LogRecord;
-import io.sightline.sidecar.ship.SendResult;
-import io.sightline.sidecar.ship.Sink;
-import io.sightline.sidecar.source.FileOpener;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -22,8 +15,16 @@ import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+
+import io.sightline.sidecar.parse.LogRecord;
+import io.sightline.sidecar.ship.SendResult;
+import io.sightline.sidecar.ship.Sink;
+import io.sightline.sidecar.source.FileOpener;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * Pins {@code /metrics} to section 4 of the telemetry contract: exactly the log-sidecar metrics
@@ -55,22 +56,35 @@ class MetricsContractTest {
                 if (attempts.incrementAndGet() == 1) {
                     return SendResult.retryAll(batch, "http_503", Duration.ofMillis(10));
                 }
-                int refused = (int) batch.stream().filter(record -> record.line().startsWith("{")).count();
-                return new SendResult(List.of(), null, null, refused, refused == 0 ? null : "HTTP 400: entry too far behind");
+                int refused = (int) batch.stream()
+                        .filter(record -> record.line().startsWith("{"))
+                        .count();
+                return new SendResult(
+                        List.of(), null, null, refused, refused == 0 ? null : "HTTP 400: entry too far behind");
             }
         };
         TestSupport.CapturedDiagnostics diagnostics = new TestSupport.CapturedDiagnostics();
-        Sidecar sidecar = new Sidecar(TestSupport.config(TestSupport.settings(logs, dir.resolve("cp"))), flaky,
-                diagnostics.diagnostics, FileOpener.DEFAULT, () -> { throw new AssertionError(diagnostics.text()); });
+        Sidecar sidecar = new Sidecar(
+                TestSupport.config(TestSupport.settings(logs, dir.resolve("cp"))),
+                flaky,
+                diagnostics.diagnostics,
+                FileOpener.DEFAULT,
+                () -> {
+                    throw new AssertionError(diagnostics.text());
+                });
         sidecar.start();
         try {
-            await().atMost(Duration.ofSeconds(10)).until(() -> sidecar.metrics().recordsSent.labelValues("loki").get() >= 1);
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() ->
+                            sidecar.metrics().recordsSent.labelValues("loki").get() >= 1);
             HttpClient http = HttpClient.newHttpClient();
             String base = "http://127.0.0.1:" + sidecar.managementPort();
-            HttpResponse<String> metrics = http.send(HttpRequest.newBuilder(URI.create(base + "/metrics")).build(),
+            HttpResponse<String> metrics = http.send(
+                    HttpRequest.newBuilder(URI.create(base + "/metrics")).build(),
                     HttpResponse.BodyHandlers.ofString());
             assertThat(metrics.statusCode()).isEqualTo(200);
-            assertThat(metrics.headers().firstValue("Content-Type")).hasValueSatisfying(type -> assertThat(type).startsWith("text/plain"));
+            assertThat(metrics.headers().firstValue("Content-Type"))
+                    .hasValueSatisfying(type -> assertThat(type).startsWith("text/plain"));
 
             Map<String, Set<String>> exposed = exposedMetrics(metrics.body());
             assertThat(exposed).isEqualTo(contract);
@@ -81,10 +95,18 @@ class MetricsContractTest {
                     .contains("sightline_sidecar_lines_read_total{input=\"" + logs + "/*.log\"} 2.0");
             assertThat(diagnostics.text()).contains("entry too far behind");
 
-            assertThat(http.send(HttpRequest.newBuilder(URI.create(base + "/healthz")).build(),
-                    HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(200);
-            assertThat(http.send(HttpRequest.newBuilder(URI.create(base + "/readyz")).build(),
-                    HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(200);
+            assertThat(http.send(
+                                    HttpRequest.newBuilder(URI.create(base + "/healthz"))
+                                            .build(),
+                                    HttpResponse.BodyHandlers.ofString())
+                            .statusCode())
+                    .isEqualTo(200);
+            assertThat(http.send(
+                                    HttpRequest.newBuilder(URI.create(base + "/readyz"))
+                                            .build(),
+                                    HttpResponse.BodyHandlers.ofString())
+                            .statusCode())
+                    .isEqualTo(200);
         } finally {
             sidecar.shutdown(Duration.ofSeconds(5));
         }
@@ -93,9 +115,11 @@ class MetricsContractTest {
     /** Metric name (as exposed, counters with _total) to label names, from the log-sidecar table of the contract. */
     private static Map<String, Set<String>> contractMetrics() throws Exception {
         String contract = Files.readString(Path.of("../docs/telemetry-contract.md"));
-        String section = contract.substring(contract.indexOf("### log-sidecar"), contract.indexOf("### event-collector"));
+        String section =
+                contract.substring(contract.indexOf("### log-sidecar"), contract.indexOf("### event-collector"));
         Map<String, Set<String>> metrics = new TreeMap<>();
-        Matcher row = Pattern.compile("(?m)^\\| `(sightline_sidecar_[a-z_]+)`[^|]*\\| (.*) \\|$").matcher(section);
+        Matcher row = Pattern.compile("(?m)^\\| `(sightline_sidecar_[a-z_]+)`[^|]*\\| (.*) \\|$")
+                .matcher(section);
         while (row.find()) {
             Set<String> labels = new TreeSet<>();
             Matcher label = Pattern.compile("`([a-z_]+)`").matcher(row.group(2).replaceAll("= .*", ""));

@@ -1,13 +1,5 @@
 package io.sightline.sidecar;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
-
-import io.sightline.sidecar.config.MapSettings;
-import io.sightline.sidecar.parse.Identity;
-import io.sightline.sidecar.ship.loki.LokiSettings;
-import io.sightline.sidecar.ship.loki.LokiSink;
-import io.sightline.sidecar.source.FileOpener;
 import java.io.Writer;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -19,8 +11,17 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+
+import io.sightline.sidecar.config.MapSettings;
+import io.sightline.sidecar.parse.Identity;
+import io.sightline.sidecar.ship.loki.LokiSettings;
+import io.sightline.sidecar.ship.loki.LokiSink;
+import io.sightline.sidecar.source.FileOpener;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * The sink (the real Loki sink, JSON format, against {@link CountingLoki} on 127.0.0.1) answers
@@ -42,8 +43,9 @@ class OutageTest {
         Path logs = Files.createDirectories(dir.resolve("logs"));
         try (Writer out = Files.newBufferedWriter(logs.resolve("app.log"), StandardCharsets.UTF_8)) {
             for (int i = 0; i < LINES; i++) {
-                out.write("{\"@timestamp\":\"2026-11-27T11:20:00.123Z\",\"level\":\"WARN\",\"service_name\":\"outage\",\"seq\":"
-                        + i + ",\"message\":\"while the sink is down\"}\n");
+                out.write(
+                        "{\"@timestamp\":\"2026-11-27T11:20:00.123Z\",\"level\":\"WARN\",\"service_name\":\"outage\",\"seq\":"
+                                + i + ",\"message\":\"while the sink is down\"}\n");
             }
         }
         HttpClient http = HttpClient.newHttpClient();
@@ -57,27 +59,33 @@ class OutageTest {
             settings.put("SIGHTLINE_BATCH_MAX_BYTES", "64KiB");
             settings.put("SIGHTLINE_MAX_IN_FLIGHT_BYTES", IN_FLIGHT_LIMIT + "");
             settings.put("SIGHTLINE_READY_WINDOW", "300ms");
-            LokiSink sink = new LokiSink(LokiSettings.from(new MapSettings(settings)),
-                    new Identity("shop", "pod-1", "node-1", "app", null));
+            LokiSink sink = new LokiSink(
+                    LokiSettings.from(new MapSettings(settings)), new Identity("shop", "pod-1", "node-1", "app", null));
             TestSupport.CapturedDiagnostics diagnostics = new TestSupport.CapturedDiagnostics();
-            Sidecar sidecar = new Sidecar(TestSupport.config(settings), sink, diagnostics.diagnostics,
-                    FileOpener.DEFAULT, () -> { throw new AssertionError("pipeline thread died: " + diagnostics.text()); });
+            Sidecar sidecar =
+                    new Sidecar(TestSupport.config(settings), sink, diagnostics.diagnostics, FileOpener.DEFAULT, () -> {
+                        throw new AssertionError("pipeline thread died: " + diagnostics.text());
+                    });
             sidecar.start();
             URI metrics = URI.create("http://127.0.0.1:" + sidecar.managementPort() + "/metrics");
             URI readyz = URI.create("http://127.0.0.1:" + sidecar.managementPort() + "/readyz");
 
             // 503: retried; reading stops at the in-flight bound although the file holds far more
             await().atMost(Duration.ofSeconds(30)).until(() -> retries(sidecar, "http_503") >= 5);
-            await().atMost(Duration.ofSeconds(30)).until(() -> sidecar.delivery().inFlightBytes() >= IN_FLIGHT_LIMIT / 2);
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() -> sidecar.delivery().inFlightBytes() >= IN_FLIGHT_LIMIT / 2);
             assertThat(loki.entries()).isZero();
 
             // 429 with Retry-After: 1 (second): the sidecar waits at least that long between attempts
             loki.answer(new CountingLoki.Answer(429, "1"));
             await().atMost(Duration.ofSeconds(30)).until(() -> retries(sidecar, "http_429") >= 3);
-            List<Long> answered429 = loki.errorAnswers().stream().filter(a -> a.status() == 429)
-                    .map(CountingLoki.ErrorAnswer::nanos).toList();
+            List<Long> answered429 = loki.errorAnswers().stream()
+                    .filter(a -> a.status() == 429)
+                    .map(CountingLoki.ErrorAnswer::nanos)
+                    .toList();
             for (int i = 1; i < answered429.size(); i++) {
-                assertThat(answered429.get(i) - answered429.get(i - 1)).as("gap between 429 answers (ns)")
+                assertThat(answered429.get(i) - answered429.get(i - 1))
+                        .as("gap between 429 answers (ns)")
                         .isGreaterThanOrEqualTo(Duration.ofMillis(950).toNanos());
             }
 
@@ -98,7 +106,8 @@ class OutageTest {
             assertThat(loki.entries()).isEqualTo(LINES);
             assertThat(loki.lines()).hasSize(LINES);
             assertThat(sidecar.delivery().peakInFlightBytes()).isLessThanOrEqualTo(IN_FLIGHT_LIMIT);
-            assertThat(text).containsPattern("sightline_sidecar_send_retries_total\\{cause=\"http_503\",sink=\"loki\"} [1-9]")
+            assertThat(text)
+                    .containsPattern("sightline_sidecar_send_retries_total\\{cause=\"http_503\",sink=\"loki\"} [1-9]")
                     .containsPattern("sightline_sidecar_send_retries_total\\{cause=\"http_429\",sink=\"loki\"} [1-9]")
                     .containsPattern("sightline_sidecar_send_retries_total\\{cause=\"io_error\",sink=\"loki\"} [1-9]")
                     .contains("sightline_sidecar_records_sent_total{sink=\"loki\"} " + LINES + ".0")
@@ -111,10 +120,12 @@ class OutageTest {
     }
 
     private static int status(HttpClient http, URI uri) throws Exception {
-        return http.send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+        return http.send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.discarding())
+                .statusCode();
     }
 
     private static String body(HttpClient http, URI uri) throws Exception {
-        return http.send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.ofString()).body();
+        return http.send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.ofString())
+                .body();
     }
 }

@@ -1,10 +1,5 @@
 package io.sightline.sidecar;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
-
-import io.sightline.sidecar.parse.LogRecord;
-import io.sightline.sidecar.source.FileOpener;
 import java.io.BufferedOutputStream;
 import java.io.FileOutputStream;
 import java.io.IOException;
@@ -19,8 +14,14 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+
+import io.sightline.sidecar.parse.LogRecord;
+import io.sightline.sidecar.source.FileOpener;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * A writer appends continuously while the file is rotated, alternately by rename (new inode at the
@@ -47,8 +48,10 @@ class RotationTest {
         TestSupport.CapturedDiagnostics diagnostics = new TestSupport.CapturedDiagnostics();
         Map<String, String> settings = TestSupport.settings(logs, dir.resolve("checkpoints"));
         settings.put("SIGHTLINE_METRICS_ENABLED", "false");
-        Sidecar sidecar = new Sidecar(TestSupport.config(settings), sink, diagnostics.diagnostics, FileOpener.DEFAULT,
-                () -> { throw new AssertionError("pipeline thread died: " + diagnostics.text()); });
+        Sidecar sidecar =
+                new Sidecar(TestSupport.config(settings), sink, diagnostics.diagnostics, FileOpener.DEFAULT, () -> {
+                    throw new AssertionError("pipeline thread died: " + diagnostics.text());
+                });
         sidecar.start();
 
         int rotations = 0;
@@ -80,8 +83,10 @@ class RotationTest {
         }
         out.close();
 
-        await().atMost(Duration.ofSeconds(Integer.getInteger("rotation.wait", 120))).untilAsserted(() -> assertThat(sink.count())
-                .as("records delivered; diagnostics:%n%s", diagnostics.text()).isGreaterThanOrEqualTo(LINES));
+        await().atMost(Duration.ofSeconds(Integer.getInteger("rotation.wait", 120)))
+                .untilAsserted(() -> assertThat(sink.count())
+                        .as("records delivered; diagnostics:%n%s", diagnostics.text())
+                        .isGreaterThanOrEqualTo(LINES));
         assertThat(sidecar.shutdown(Duration.ofSeconds(5))).isTrue();
 
         assertThat(rotations).isGreaterThanOrEqualTo(20);
@@ -91,14 +96,19 @@ class RotationTest {
             assertThat(record.line()).isEqualTo(line(sequence));
             seen.merge(sequence, 1, Integer::sum);
         }
-        assertThat(sink.count()).as("records delivered (diagnostics: %s)", diagnostics.text()).isEqualTo(LINES);
+        assertThat(sink.count())
+                .as("records delivered (diagnostics: %s)", diagnostics.text())
+                .isEqualTo(LINES);
         assertThat(seen).hasSize(LINES);
         assertThat(seen.values()).containsOnly(1);
         assertThat(diagnostics.text()).contains("copytruncate");
     }
 
     private static double linesRead(Sidecar sidecar) {
-        return sidecar.metrics().linesRead.labelValues(sidecar.inputGlobs().get(0)).get();
+        return sidecar.metrics()
+                .linesRead
+                .labelValues(sidecar.inputGlobs().get(0))
+                .get();
     }
 
     private static OutputStream open(Path path) throws IOException {
@@ -108,7 +118,8 @@ class RotationTest {
     /** JSON and plain lines alternate, so both parse paths see rotations. */
     static String line(int sequence) {
         return sequence % 2 == 0
-                ? "{\"@timestamp\":\"2026-11-27T11:20:00.123Z\",\"level\":\"INFO\",\"service_name\":\"rotation\",\"message\":\"line\",\"seq\":" + sequence + "}"
+                ? "{\"@timestamp\":\"2026-11-27T11:20:00.123Z\",\"level\":\"INFO\",\"service_name\":\"rotation\",\"message\":\"line\",\"seq\":"
+                        + sequence + "}"
                 : "plain text line seq=" + sequence + " with some payload to make it longer";
     }
 

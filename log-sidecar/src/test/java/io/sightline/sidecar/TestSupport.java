@@ -1,11 +1,5 @@
 package io.sightline.sidecar;
 
-import io.sightline.sidecar.config.MapSettings;
-import io.sightline.sidecar.config.SidecarConfig;
-import io.sightline.sidecar.metrics.Diagnostics;
-import io.sightline.sidecar.parse.LogRecord;
-import io.sightline.sidecar.ship.SendResult;
-import io.sightline.sidecar.ship.Sink;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -15,11 +9,17 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
+import io.sightline.sidecar.config.MapSettings;
+import io.sightline.sidecar.config.SidecarConfig;
+import io.sightline.sidecar.metrics.Diagnostics;
+import io.sightline.sidecar.parse.LogRecord;
+import io.sightline.sidecar.ship.SendResult;
+import io.sightline.sidecar.ship.Sink;
+
 /** Shared helpers of the end-to-end tests: fast test settings, a collecting sink, captured diagnostics. */
 final class TestSupport {
 
-    private TestSupport() {
-    }
+    private TestSupport() {}
 
     /** Settings for a sidecar reading {@code logs/*.log}, with short intervals and an ephemeral metrics port. */
     static Map<String, String> settings(Path logs, Path checkpoints) {
@@ -43,8 +43,8 @@ final class TestSupport {
     /** Diagnostics written to memory at debug level, so tests can check what was reported. */
     static final class CapturedDiagnostics {
         private final ByteArrayOutputStream buffer = new ByteArrayOutputStream();
-        final Diagnostics diagnostics = new Diagnostics(new PrintStream(buffer, true, StandardCharsets.UTF_8),
-                Diagnostics.Level.DEBUG);
+        final Diagnostics diagnostics =
+                new Diagnostics(new PrintStream(buffer, true, StandardCharsets.UTF_8), Diagnostics.Level.DEBUG);
 
         String text() {
             synchronized (buffer) {

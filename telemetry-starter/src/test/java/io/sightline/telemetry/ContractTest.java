@@ -15,16 +15,15 @@ import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.spi.LoggingEvent;
 import ch.qos.logback.classic.util.LogbackMDCAdapter;
+import io.micrometer.core.instrument.binder.MeterBinder;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.sightline.telemetry.logging.JsonLogEncoder;
 import io.sightline.telemetry.logging.LoggingAutoConfiguration;
 import io.sightline.telemetry.support.ServiceIdentity;
 import org.junit.jupiter.api.Test;
-
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
-import io.micrometer.core.instrument.binder.MeterBinder;
 import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -37,78 +36,83 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class ContractTest {
 
-	private static final Path CONTRACT = Path.of("../docs/telemetry-contract.md");
+    private static final Path CONTRACT = Path.of("../docs/telemetry-contract.md");
 
-	@Test
-	void logRecordHasExactlyTheFieldsOfSection2() throws IOException {
-		List<String> contractFields = firstColumn(section("## 2. Log record"));
-		LoggerContext context = new LoggerContext();
-		context.setMDCAdapter(new LogbackMDCAdapter());
-		LoggingEvent event = new LoggingEvent(ContractTest.class.getName(), context.getLogger("contract"),
-				Level.ERROR, "everything at once",
-				new IllegalStateException("outer", new IllegalArgumentException("root")), null);
-		event.setMDCPropertyMap(Map.of("traceId", "4bf92f3577b34da6a3ce929d0e0e4736", "spanId", "00f067aa0ba902b7"));
+    @Test
+    void logRecordHasExactlyTheFieldsOfSection2() throws IOException {
+        List<String> contractFields = firstColumn(section("## 2. Log record"));
+        LoggerContext context = new LoggerContext();
+        context.setMDCAdapter(new LogbackMDCAdapter());
+        LoggingEvent event = new LoggingEvent(
+                ContractTest.class.getName(),
+                context.getLogger("contract"),
+                Level.ERROR,
+                "everything at once",
+                new IllegalStateException("outer", new IllegalArgumentException("root")),
+                null);
+        event.setMDCPropertyMap(Map.of("traceId", "4bf92f3577b34da6a3ce929d0e0e4736", "spanId", "00f067aa0ba902b7"));
 
-		Map<String, Object> record = encode(event);
+        Map<String, Object> record = encode(event);
 
-		assertThat(contractFields).hasSizeGreaterThanOrEqualTo(13);
-		assertThat(record.keySet()).containsExactlyInAnyOrderElementsOf(contractFields);
-		assertThat(JsonLogEncoder.FIELDS).containsExactlyInAnyOrderElementsOf(contractFields);
-	}
+        assertThat(contractFields).hasSizeGreaterThanOrEqualTo(13);
+        assertThat(record.keySet()).containsExactlyInAnyOrderElementsOf(contractFields);
+        assertThat(JsonLogEncoder.FIELDS).containsExactlyInAnyOrderElementsOf(contractFields);
+    }
 
-	@Test
-	void logDropMetricHasTheNameAndLabelsOfSection4() throws IOException {
-		List<String> row = section("## 4. Metrics").lines()
-			.filter(line -> line.startsWith("| `sightline_log_events_dropped_total`"))
-			.findFirst()
-			.map(ContractTest::cells)
-			.orElseThrow(() -> new AssertionError("contract has no row for sightline_log_events_dropped_total"));
-		PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-		// The metrics part of the starter sets the common tag; here it is set the same way.
-		registry.config().commonTags("application", "contract-test");
+    @Test
+    void logDropMetricHasTheNameAndLabelsOfSection4() throws IOException {
+        List<String> row = section("## 4. Metrics")
+                .lines()
+                .filter(line -> line.startsWith("| `sightline_log_events_dropped_total`"))
+                .findFirst()
+                .map(ContractTest::cells)
+                .orElseThrow(() -> new AssertionError("contract has no row for sightline_log_events_dropped_total"));
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        // The metrics part of the starter sets the common tag; here it is set the same way.
+        registry.config().commonTags("application", "contract-test");
 
-		new ApplicationContextRunner().withConfiguration(AutoConfigurations.of(LoggingAutoConfiguration.class))
-			.run(context -> context.getBean(MeterBinder.class).bindTo(registry));
+        new ApplicationContextRunner()
+                .withConfiguration(AutoConfigurations.of(LoggingAutoConfiguration.class))
+                .run(context -> context.getBean(MeterBinder.class).bindTo(registry));
 
-		assertThat(row.get(1)).isEqualTo("`application`");
-		assertThat(registry.scrape()).containsPattern(
-				"(?m)^sightline_log_events_dropped_total\\{application=\"contract-test\"} \\d+(\\.\\d+)?$");
-	}
+        assertThat(row.get(1)).isEqualTo("`application`");
+        assertThat(registry.scrape())
+                .containsPattern(
+                        "(?m)^sightline_log_events_dropped_total\\{application=\"contract-test\"} \\d+(\\.\\d+)?$");
+    }
 
-	private static Map<String, Object> encode(LoggingEvent event) {
-		JsonLogEncoder encoder = new JsonLogEncoder(new ServiceIdentity("contract", "1.0.0"));
-		encoder.setContext(new LoggerContext());
-		encoder.start();
-		String line = new String(encoder.encode(event), StandardCharsets.UTF_8);
-		return JsonMapper.builder().build().readValue(line, new TypeReference<LinkedHashMap<String, Object>>() {
-		});
-	}
+    private static Map<String, Object> encode(LoggingEvent event) {
+        JsonLogEncoder encoder = new JsonLogEncoder(new ServiceIdentity("contract", "1.0.0"));
+        encoder.setContext(new LoggerContext());
+        encoder.start();
+        String line = new String(encoder.encode(event), StandardCharsets.UTF_8);
+        return JsonMapper.builder().build().readValue(line, new TypeReference<LinkedHashMap<String, Object>>() {});
+    }
 
-	/** The text of one {@code ## } section of the contract. */
-	private static String section(String heading) throws IOException {
-		String contract = Files.readString(CONTRACT, StandardCharsets.UTF_8);
-		int start = contract.indexOf(heading);
-		assertThat(start).as("section '%s' in %s", heading, CONTRACT).isNotNegative();
-		int end = contract.indexOf("\n## ", start + heading.length());
-		return contract.substring(start, (end < 0) ? contract.length() : end);
-	}
+    /** The text of one {@code ## } section of the contract. */
+    private static String section(String heading) throws IOException {
+        String contract = Files.readString(CONTRACT, StandardCharsets.UTF_8);
+        int start = contract.indexOf(heading);
+        assertThat(start).as("section '%s' in %s", heading, CONTRACT).isNotNegative();
+        int end = contract.indexOf("\n## ", start + heading.length());
+        return contract.substring(start, (end < 0) ? contract.length() : end);
+    }
 
-	/** The back-quoted names in the first column of a section's table, header excluded. */
-	private static List<String> firstColumn(String section) {
-		List<String> names = new ArrayList<>();
-		Matcher row = Pattern.compile("(?m)^\\| `([^`]+)` \\|").matcher(section);
-		while (row.find()) {
-			names.add(row.group(1));
-		}
-		return names;
-	}
+    /** The back-quoted names in the first column of a section's table, header excluded. */
+    private static List<String> firstColumn(String section) {
+        List<String> names = new ArrayList<>();
+        Matcher row = Pattern.compile("(?m)^\\| `([^`]+)` \\|").matcher(section);
+        while (row.find()) {
+            names.add(row.group(1));
+        }
+        return names;
+    }
 
-	private static List<String> cells(String row) {
-		List<String> cells = new ArrayList<>();
-		for (String cell : row.substring(1, row.lastIndexOf('|')).split("\\|")) {
-			cells.add(cell.trim());
-		}
-		return cells;
-	}
-
+    private static List<String> cells(String row) {
+        List<String> cells = new ArrayList<>();
+        for (String cell : row.substring(1, row.lastIndexOf('|')).split("\\|")) {
+            cells.add(cell.trim());
+        }
+        return cells;
+    }
 }

@@ -26,15 +26,15 @@ final class CheckpointCodec {
     private static final String MAGIC = "sightline-checkpoint";
     private static final String VERSION = "1";
 
-    private CheckpointCodec() {
-    }
+    private CheckpointCodec() {}
 
     static byte[] encode(Checkpoint checkpoint) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try (Writer w = new OutputStreamWriter(new GZIPOutputStream(bytes), StandardCharsets.UTF_8)) {
             w.write(MAGIC + " " + VERSION + " " + checkpoint.savedAt().toEpochMilli() + "\n");
             for (Map.Entry<String, Emitted> e : checkpoint.emitted().entrySet()) {
-                w.write(e.getKey() + " " + e.getValue().count() + " " + e.getValue().occurredAtMillis() + "\n");
+                w.write(e.getKey() + " " + e.getValue().count() + " "
+                        + e.getValue().occurredAtMillis() + "\n");
             }
         } catch (IOException e) {
             throw new UncheckedIOException("in-memory gzip failed", e);
@@ -44,8 +44,8 @@ final class CheckpointCodec {
 
     /** @throws IllegalArgumentException when the bytes are not a checkpoint this version can read */
     static Checkpoint decode(byte[] data) {
-        try (BufferedReader r = new BufferedReader(new InputStreamReader(
-                new GZIPInputStream(new ByteArrayInputStream(data)), StandardCharsets.UTF_8))) {
+        try (BufferedReader r = new BufferedReader(
+                new InputStreamReader(new GZIPInputStream(new ByteArrayInputStream(data)), StandardCharsets.UTF_8))) {
             String[] header = split(r.readLine(), 3);
             if (!MAGIC.equals(header[0]) || !VERSION.equals(header[1])) {
                 throw new IllegalArgumentException("not a version " + VERSION + " checkpoint");

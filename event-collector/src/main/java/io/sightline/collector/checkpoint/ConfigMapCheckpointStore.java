@@ -6,15 +6,14 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.NonDeletingOperation;
 import io.sightline.collector.occurrence.Emitted;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Keeps the checkpoint in a ConfigMap the collector owns (in its own namespace), as gzip in {@code binaryData}.
@@ -48,8 +47,12 @@ public final class ConfigMapCheckpointStore {
         try {
             map = client.configMaps().inNamespace(namespace).withName(name).get();
         } catch (KubernetesClientException e) {
-            log.warn("Cannot read the checkpoint ConfigMap {}/{} ({}); every event currently stored counts as new. "
-                    + "Check the Role in event-collector/k8s/role.yaml.", namespace, name, e.getMessage());
+            log.warn(
+                    "Cannot read the checkpoint ConfigMap {}/{} ({}); every event currently stored counts as new. "
+                            + "Check the Role in event-collector/k8s/role.yaml.",
+                    namespace,
+                    name,
+                    e.getMessage());
             return Optional.empty();
         }
         if (map == null || map.getBinaryData() == null || !map.getBinaryData().containsKey(KEY)) {
@@ -57,10 +60,15 @@ public final class ConfigMapCheckpointStore {
             return Optional.empty();
         }
         try {
-            return Optional.of(CheckpointCodec.decode(Base64.getDecoder().decode(map.getBinaryData().get(KEY))));
+            return Optional.of(CheckpointCodec.decode(
+                    Base64.getDecoder().decode(map.getBinaryData().get(KEY))));
         } catch (IllegalArgumentException e) {
-            log.warn("Ignoring unreadable checkpoint in ConfigMap {}/{} ({}); every event currently stored counts as new."
-                    + " It is overwritten by the next checkpoint.", namespace, name, e.getMessage());
+            log.warn(
+                    "Ignoring unreadable checkpoint in ConfigMap {}/{} ({}); every event currently stored counts as new."
+                            + " It is overwritten by the next checkpoint.",
+                    namespace,
+                    name,
+                    e.getMessage());
             return Optional.empty();
         }
     }
@@ -71,8 +79,11 @@ public final class ConfigMapCheckpointStore {
             encoded = CheckpointCodec.encode(newestThatFit(checkpoint, encoded.length));
         }
         ConfigMap map = new ConfigMapBuilder()
-                .withNewMetadata().withName(name).withNamespace(namespace)
-                .addToLabels("app.kubernetes.io/managed-by", "sightline-event-collector").endMetadata()
+                .withNewMetadata()
+                .withName(name)
+                .withNamespace(namespace)
+                .addToLabels("app.kubernetes.io/managed-by", "sightline-event-collector")
+                .endMetadata()
                 .addToBinaryData(KEY, Base64.getEncoder().encodeToString(encoded))
                 .build();
         client.configMaps().inNamespace(namespace).resource(map).createOr(NonDeletingOperation::update);
@@ -80,12 +91,15 @@ public final class ConfigMapCheckpointStore {
 
     private Checkpoint newestThatFit(Checkpoint checkpoint, int encodedLength) {
         int keep = (int) ((long) checkpoint.emitted().size() * (MAX_ENCODED_BYTES * 3 / 4) / encodedLength * 9 / 10);
-        log.warn("Checkpoint of {} events exceeds what a ConfigMap holds; keeping the newest {}. A restart may repeat "
-                + "the others: lower sightline.collector.event-ttl or narrow the watched namespaces.",
-                checkpoint.emitted().size(), keep);
+        log.warn(
+                "Checkpoint of {} events exceeds what a ConfigMap holds; keeping the newest {}. A restart may repeat "
+                        + "the others: lower sightline.collector.event-ttl or narrow the watched namespaces.",
+                checkpoint.emitted().size(),
+                keep);
         Map<String, Emitted> newest = new LinkedHashMap<>();
         checkpoint.emitted().entrySet().stream()
-                .sorted(Comparator.comparingLong((Map.Entry<String, Emitted> e) -> e.getValue().occurredAtMillis())
+                .sorted(Comparator.comparingLong(
+                                (Map.Entry<String, Emitted> e) -> e.getValue().occurredAtMillis())
                         .reversed())
                 .limit(keep)
                 .forEach(e -> newest.put(e.getKey(), e.getValue()));

@@ -41,20 +41,27 @@ public record CollectorProperties(
     public CollectorProperties {
         namespaces = List.copyOf(namespaces);
         excludedNamespaces = List.copyOf(excludedNamespaces);
-        List<String> overlap = namespaces.stream().filter(excludedNamespaces::contains).toList();
-        require(overlap.isEmpty(), "sightline.collector.namespaces and excluded-namespaces both list " + overlap
-                + "; remove them from one of the two");
-        require(minimumType.equalsIgnoreCase("Normal") || minimumType.equalsIgnoreCase("Warning"),
+        List<String> overlap =
+                namespaces.stream().filter(excludedNamespaces::contains).toList();
+        require(
+                overlap.isEmpty(),
+                "sightline.collector.namespaces and excluded-namespaces both list " + overlap
+                        + "; remove them from one of the two");
+        require(
+                minimumType.equalsIgnoreCase("Normal") || minimumType.equalsIgnoreCase("Warning"),
                 "sightline.collector.minimum-type must be 'Normal' (everything) or 'Warning' (warnings only), was '"
                         + minimumType + "'");
         try {
             Pattern.compile(dropReasons);
         } catch (PatternSyntaxException e) {
-            throw new IllegalArgumentException("sightline.collector.drop-reasons is not a valid regular expression ("
-                    + e.getDescription() + "): '" + dropReasons + "'", e);
+            throw new IllegalArgumentException(
+                    "sightline.collector.drop-reasons is not a valid regular expression (" + e.getDescription() + "): '"
+                            + dropReasons + "'",
+                    e);
         }
-        require(EventApiChoice.parse(api) != null, "sightline.collector.api must be 'auto', 'events.k8s.io/v1' or 'v1', was '"
-                + api + "'");
+        require(
+                EventApiChoice.parse(api) != null,
+                "sightline.collector.api must be 'auto', 'events.k8s.io/v1' or 'v1', was '" + api + "'");
         requirePositive(eventTtl, "sightline.collector.event-ttl");
     }
 
@@ -80,11 +87,16 @@ public record CollectorProperties(
             @DefaultValue("2") int maxFiles) {
 
         public Output {
-            require(queueCapacity > 0, "sightline.collector.output.queue-capacity must be at least 1, was " + queueCapacity);
-            require(maxFileSize.toBytes() >= 1024,
+            require(
+                    queueCapacity > 0,
+                    "sightline.collector.output.queue-capacity must be at least 1, was " + queueCapacity);
+            require(
+                    maxFileSize.toBytes() >= 1024,
                     "sightline.collector.output.max-file-size must be at least 1KB, was " + maxFileSize);
-            require(maxFiles >= 1, "sightline.collector.output.max-files must be at least 1 (the sidecar may still be "
-                    + "reading the rotated file), was " + maxFiles);
+            require(
+                    maxFiles >= 1,
+                    "sightline.collector.output.max-files must be at least 1 (the sidecar may still be "
+                            + "reading the rotated file), was " + maxFiles);
         }
     }
 
@@ -95,7 +107,10 @@ public record CollectorProperties(
      */
     public record Checkpoint(
             @DefaultValue("true") boolean enabled,
-            @DefaultValue("sightline-event-collector-checkpoint") String configMapName,
+
+            @DefaultValue("sightline-event-collector-checkpoint")
+            String configMapName,
+
             @DefaultValue("5s") Duration interval) {
 
         public Checkpoint {
@@ -121,7 +136,8 @@ public record CollectorProperties(
         public LeaderElection {
             require(!leaseName.isBlank(), "sightline.collector.leader-election.lease-name must not be empty");
             requirePositive(retryPeriod, "sightline.collector.leader-election.retry-period");
-            require(leaseDuration.compareTo(renewDeadline) > 0 && renewDeadline.compareTo(retryPeriod) > 0,
+            require(
+                    leaseDuration.compareTo(renewDeadline) > 0 && renewDeadline.compareTo(retryPeriod) > 0,
                     "sightline.collector.leader-election needs lease-duration > renew-deadline > retry-period, was "
                             + leaseDuration + " / " + renewDeadline + " / " + retryPeriod);
         }
@@ -129,7 +145,9 @@ public record CollectorProperties(
 
     /** Which Events API the collector reads. */
     public enum EventApiChoice {
-        AUTO, EVENTS_V1, CORE_V1;
+        AUTO,
+        EVENTS_V1,
+        CORE_V1;
 
         static EventApiChoice parse(String value) {
             return switch (value.trim().toLowerCase(Locale.ROOT)) {

@@ -31,6 +31,8 @@ public final class EventFilter {
         if (warningsOnly && !event.isWarning()) {
             return false;
         }
-        return dropReasons == null || event.reason() == null || !dropReasons.matcher(event.reason()).matches();
+        return dropReasons == null
+                || event.reason() == null
+                || !dropReasons.matcher(event.reason()).matches();
     }
 }

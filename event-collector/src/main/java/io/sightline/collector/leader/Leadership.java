@@ -5,14 +5,13 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderElectionConfigBuilder;
 import io.fabric8.kubernetes.client.extended.leaderelection.resourcelock.LeaseLock;
 import io.sightline.collector.config.CollectorProperties;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Leader election on a {@code coordination.k8s.io} Lease with fabric8's {@code LeaderElector}: of all replicas
@@ -31,8 +30,13 @@ public final class Leadership implements AutoCloseable {
     private CompletableFuture<?> election;
     private boolean closed;
 
-    public Leadership(KubernetesClient client, CollectorProperties.LeaderElection config, String namespace,
-            String identity, LeadershipListener listener, ScheduledExecutorService callbacks) {
+    public Leadership(
+            KubernetesClient client,
+            CollectorProperties.LeaderElection config,
+            String namespace,
+            String identity,
+            LeadershipListener listener,
+            ScheduledExecutorService callbacks) {
         this.client = client;
         this.config = config;
         this.namespace = namespace;
@@ -83,7 +87,10 @@ public final class Leadership implements AutoCloseable {
             return;
         }
         if (failure != null) {
-            log.warn("Leader election for Lease {}/{} ended with {}; competing again", namespace, config.leaseName(),
+            log.warn(
+                    "Leader election for Lease {}/{} ended with {}; competing again",
+                    namespace,
+                    config.leaseName(),
                     failure.toString());
         }
         try {

@@ -45,27 +45,41 @@ public final class CollectorMetrics {
     public CollectorMetrics(MeterRegistry registry) {
         this.registry = registry;
         this.relists = Counter.builder("sightline.event.collector.relists")
-                .description("Re-lists of events after the first list (410 Gone or a failed watch)").register(registry);
+                .description("Re-lists of events after the first list (410 Gone or a failed watch)")
+                .register(registry);
         this.watchErrors = Counter.builder("sightline.event.collector.watch.errors")
-                .description("Failed or interrupted list/watch requests").register(registry);
+                .description("Failed or interrupted list/watch requests")
+                .register(registry);
         this.written = Counter.builder("sightline.event.collector.records.written")
-                .description("Records written to the output file").register(registry);
+                .description("Records written to the output file")
+                .register(registry);
         for (DropReason reason : DropReason.values()) {
-            dropped.put(reason, Counter.builder("sightline.event.collector.records.dropped").tag("reason", reason.label)
-                    .description("Records not written, by reason").register(registry));
+            dropped.put(
+                    reason,
+                    Counter.builder("sightline.event.collector.records.dropped")
+                            .tag("reason", reason.label)
+                            .description("Records not written, by reason")
+                            .register(registry));
         }
         Gauge.builder("sightline.event.collector.leader", leader, AtomicLong::get)
-                .description("1 while this instance leads and emits, else 0").register(registry);
+                .description("1 while this instance leads and emits, else 0")
+                .register(registry);
         Gauge.builder("sightline.event.collector.last.event.timestamp.seconds", lastEventMillis, v -> v.get() / 1000.0)
-                .description("Occurrence time of the latest record emitted, seconds since the epoch").register(registry);
+                .description("Occurrence time of the latest record emitted, seconds since the epoch")
+                .register(registry);
     }
 
     public void occurrences(KubeEvent event, long increase) {
         EventKey key = new EventKey(event.namespace(), event.kind(), event.reason(), event.type());
-        eventCounters.computeIfAbsent(key, k -> Counter.builder("sightline.kube.events")
-                .description("Occurrences of Kubernetes events (increase of the event's count)")
-                .tag("namespace", k.namespace).tag("kind", k.kind).tag("reason", k.reason).tag("type", k.type)
-                .register(registry)).increment(increase);
+        eventCounters
+                .computeIfAbsent(key, k -> Counter.builder("sightline.kube.events")
+                        .description("Occurrences of Kubernetes events (increase of the event's count)")
+                        .tag("namespace", k.namespace)
+                        .tag("kind", k.kind)
+                        .tag("reason", k.reason)
+                        .tag("type", k.type)
+                        .register(registry))
+                .increment(increase);
         lastEventMillis.accumulateAndGet(event.occurredAt().toEpochMilli(), Math::max);
     }
 

@@ -30,7 +30,9 @@ public final class OccurrenceTracker {
 
     /** Remembers an event as already emitted without emitting it (state inherited from before a restart). */
     public void markEmitted(KubeEvent event) {
-        emitted.merge(event.uid(), new Emitted(event.count(), event.occurredAt().toEpochMilli()),
+        emitted.merge(
+                event.uid(),
+                new Emitted(event.count(), event.occurredAt().toEpochMilli()),
                 (old, now) -> old.count() >= now.count() ? old : now);
     }
 

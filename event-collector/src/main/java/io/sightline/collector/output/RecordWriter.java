@@ -7,12 +7,11 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
 
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import io.sightline.collector.metrics.CollectorMetrics;
 import io.sightline.collector.metrics.CollectorMetrics.DropReason;
 import io.sightline.collector.watch.KubeEvent;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Hands records from the informer thread to one writer thread through a bounded queue, so a burst of events
@@ -103,9 +102,12 @@ public final class RecordWriter implements AutoCloseable {
     /** Logs the first failure of a streak (each lost record is counted), and reopens the file on the next record. */
     private void giveUpStream(IOException cause) {
         if (!failing) {
-            log.error("Cannot write event records to {}; records are dropped and counted in "
-                    + "sightline_event_collector_records_dropped_total{reason=\"write_error\"} until it works again. "
-                    + "Check that the shared volume is mounted and writable.", path, cause);
+            log.error(
+                    "Cannot write event records to {}; records are dropped and counted in "
+                            + "sightline_event_collector_records_dropped_total{reason=\"write_error\"} until it works again. "
+                            + "Check that the shared volume is mounted and writable.",
+                    path,
+                    cause);
             failing = true;
         }
         try {

@@ -49,8 +49,8 @@ final class RotatingFile implements AutoCloseable {
         if (parent != null) {
             Files.createDirectories(parent);
         }
-        out = new BufferedOutputStream(Files.newOutputStream(path, StandardOpenOption.CREATE, StandardOpenOption.APPEND),
-                64 * 1024);
+        out = new BufferedOutputStream(
+                Files.newOutputStream(path, StandardOpenOption.CREATE, StandardOpenOption.APPEND), 64 * 1024);
         size = Files.size(path);
     }
 

@@ -4,6 +4,11 @@ import java.time.Clock;
 import java.util.Optional;
 import java.util.UUID;
 
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.sightline.collector.config.CollectorProperties;
+import io.sightline.collector.metrics.CollectorMetrics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
@@ -13,12 +18,6 @@ import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-
-import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
-import io.micrometer.core.instrument.MeterRegistry;
-import io.sightline.collector.config.CollectorProperties;
-import io.sightline.collector.metrics.CollectorMetrics;
 
 /** Wires the collector into the application when {@code sightline.collector.enabled} is true (the default). */
 @Configuration(proxyBeanMethods = false)
@@ -37,7 +36,9 @@ public class CollectorConfiguration {
             }
             return c.isSynced()
                     ? Health.up().withDetail("leader", c.isLeading()).build()
-                    : Health.outOfService().withDetail("reason", "informers have not synced yet").build();
+                    : Health.outOfService()
+                            .withDetail("reason", "informers have not synced yet")
+                            .build();
         };
     }
 
@@ -59,7 +60,8 @@ public class CollectorConfiguration {
         }
 
         @Bean
-        EventCollector eventCollector(KubernetesClient client, CollectorProperties properties, CollectorMetrics metrics) {
+        EventCollector eventCollector(
+                KubernetesClient client, CollectorProperties properties, CollectorMetrics metrics) {
             String selfNamespace = properties.selfNamespace().isEmpty()
                     ? Optional.ofNullable(client.getNamespace()).orElse("default")
                     : properties.selfNamespace();

@@ -13,9 +13,6 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.sightline.collector.checkpoint.Checkpoint;
 import io.sightline.collector.checkpoint.ConfigMapCheckpointStore;
@@ -26,13 +23,14 @@ import io.sightline.collector.leader.Leadership;
 import io.sightline.collector.leader.LeadershipListener;
 import io.sightline.collector.metrics.CollectorMetrics;
 import io.sightline.collector.metrics.CollectorMetrics.DropReason;
-import io.sightline.collector.occurrence.Emitted;
 import io.sightline.collector.occurrence.OccurrenceTracker;
 import io.sightline.collector.output.RecordWriter;
 import io.sightline.collector.watch.EventApi;
 import io.sightline.collector.watch.EventInformers;
 import io.sightline.collector.watch.EventSink;
 import io.sightline.collector.watch.KubeEvent;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The collector: informers feed every replica's view, only the leader turns new occurrences into records and
@@ -62,28 +60,38 @@ public final class EventCollector implements EventSink, LeadershipListener, Auto
     private volatile Checkpoint lastSaved;
     private volatile boolean closed;
 
-    public EventCollector(KubernetesClient client, CollectorProperties properties, String selfNamespace,
-            String identity, CollectorMetrics metrics, Clock clock) {
+    public EventCollector(
+            KubernetesClient client,
+            CollectorProperties properties,
+            String selfNamespace,
+            String identity,
+            CollectorMetrics metrics,
+            Clock clock) {
         this.properties = properties;
         this.filter = new EventFilter(properties);
         this.metrics = metrics;
         this.clock = clock;
         var output = properties.output();
-        this.writer = new RecordWriter(output.path(), output.queueCapacity(), output.maxFileSize().toBytes(),
-                output.maxFiles(), metrics);
+        this.writer = new RecordWriter(
+                output.path(), output.queueCapacity(), output.maxFileSize().toBytes(), output.maxFiles(), metrics);
         this.checkpoints = properties.checkpoint().enabled()
-                ? new ConfigMapCheckpointStore(client, selfNamespace, properties.checkpoint().configMapName())
+                ? new ConfigMapCheckpointStore(
+                        client, selfNamespace, properties.checkpoint().configMapName())
                 : null;
-        this.informers = new EventInformers(client, EventApi.resolve(properties.apiChoice(), client),
-                properties.namespaces(), this, metrics, clock);
+        this.informers = new EventInformers(
+                client,
+                EventApi.resolve(properties.apiChoice(), client),
+                properties.namespaces(),
+                this,
+                metrics,
+                clock);
         // one thread for leadership changes and checkpoints: they stay in order and off the client's I/O threads
         this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "event-collector-leadership");
             t.setDaemon(true);
             return t;
         });
-        this.leadership = new Leadership(client, properties.leaderElection(), selfNamespace, identity, this,
-                scheduler);
+        this.leadership = new Leadership(client, properties.leaderElection(), selfNamespace, identity, this, scheduler);
     }
 
     /**
@@ -91,11 +99,15 @@ public final class EventCollector implements EventSink, LeadershipListener, Auto
      * stored event before it decides what is new.
      */
     public CompletableFuture<Void> start() {
-        return informers.start().thenRunAsync(() -> {
-            if (!closed) {
-                leadership.start();
-            }
-        }, scheduler);
+        return informers
+                .start()
+                .thenRunAsync(
+                        () -> {
+                            if (!closed) {
+                                leadership.start();
+                            }
+                        },
+                        scheduler);
     }
 
     /** Readiness: the informers have listed everything and are watching. */
@@ -137,7 +149,8 @@ public final class EventCollector implements EventSink, LeadershipListener, Auto
         if (closed) {
             return;
         }
-        List<KubeEvent> stored = informers.snapshot().stream().filter(filter::accepts).toList();
+        List<KubeEvent> stored =
+                informers.snapshot().stream().filter(filter::accepts).toList();
         Optional<Checkpoint> checkpoint = checkpoints == null ? Optional.empty() : checkpoints.load();
         tracker.reset(checkpoint.map(Checkpoint::emitted).orElse(Map.of()));
         checkpoint.ifPresent(c -> {
@@ -153,8 +166,8 @@ public final class EventCollector implements EventSink, LeadershipListener, Auto
         changedSinceCheckpoint = true;
         if (checkpoints != null) {
             long interval = properties.checkpoint().interval().toMillis();
-            checkpointTask = scheduler.scheduleWithFixedDelay(this::checkpointIfChanged, interval, interval,
-                    TimeUnit.MILLISECONDS);
+            checkpointTask = scheduler.scheduleWithFixedDelay(
+                    this::checkpointIfChanged, interval, interval, TimeUnit.MILLISECONDS);
         }
     }
 
@@ -213,9 +226,13 @@ public final class EventCollector implements EventSink, LeadershipListener, Auto
     private void reportGap(Checkpoint checkpoint) {
         Gap.between(checkpoint, clock.instant(), properties.eventTtl()).ifPresent(gap -> {
             metrics.dropped(DropReason.GAP);
-            log.warn("Event gap: occurrences between {} and {} may be lost. No collector was leading for longer than "
-                    + "the event TTL ({}), so events that changed in that time have expired. Keep two replicas "
-                    + "running to avoid this.", gap.from(), gap.to(), properties.eventTtl());
+            log.warn(
+                    "Event gap: occurrences between {} and {} may be lost. No collector was leading for longer than "
+                            + "the event TTL ({}), so events that changed in that time have expired. Keep two replicas "
+                            + "running to avoid this.",
+                    gap.from(),
+                    gap.to(),
+                    properties.eventTtl());
         });
     }
 
@@ -243,8 +260,10 @@ public final class EventCollector implements EventSink, LeadershipListener, Auto
                 synchronized (this) {
                     changedSinceCheckpoint = true;
                 }
-                log.warn("Writing the checkpoint ConfigMap failed ({}); retrying in {}. Until it succeeds a restart may "
-                        + "repeat recent events. Check the Role in event-collector/k8s/role.yaml.", e.toString(),
+                log.warn(
+                        "Writing the checkpoint ConfigMap failed ({}); retrying in {}. Until it succeeds a restart may "
+                                + "repeat recent events. Check the Role in event-collector/k8s/role.yaml.",
+                        e.toString(),
                         properties.checkpoint().interval());
             }
         }

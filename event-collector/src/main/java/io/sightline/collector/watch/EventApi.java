@@ -1,15 +1,15 @@
 package io.sightline.collector.watch;
 
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.sightline.collector.config.CollectorProperties.EventApiChoice;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** The Events API being read: {@code events.k8s.io/v1} where the server has it, else {@code core/v1}. */
 public enum EventApi {
-    EVENTS_V1, CORE_V1;
+    EVENTS_V1,
+    CORE_V1;
 
     private static final Logger log = LoggerFactory.getLogger(EventApi.class);
 
@@ -24,8 +24,10 @@ public enum EventApi {
                     hasEventsV1 = client.supports(io.fabric8.kubernetes.api.model.events.v1.Event.class);
                 } catch (KubernetesClientException e) {
                     // core/v1 events are served by every Kubernetes version; the informers retry until reachable
-                    log.warn("API discovery failed ({}); reading core/v1 events. Set sightline.collector.api to "
-                            + "choose the API explicitly.", e.getMessage());
+                    log.warn(
+                            "API discovery failed ({}); reading core/v1 events. Set sightline.collector.api to "
+                                    + "choose the API explicitly.",
+                            e.getMessage());
                     yield CORE_V1;
                 }
                 if (!hasEventsV1) {

@@ -10,9 +10,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BiFunction;
 import java.util.stream.Stream;
 
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.FilterWatchListDeletable;
@@ -24,6 +21,8 @@ import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.sightline.collector.metrics.CollectorMetrics;
 import io.sightline.collector.metrics.CollectorMetrics.DropReason;
 import io.sightline.collector.watch.EventNormalizer.InvalidEventException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * fabric8 shared informers on Events: one for all namespaces, or one per configured namespace. Their stores are
@@ -34,12 +33,39 @@ public final class EventInformers implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(EventInformers.class);
 
-    private static final String[] EVENTS_V1_FIELDS = {"metadata.uid", "metadata.creationTimestamp", "regarding.kind",
-        "regarding.name", "note", "reason", "type", "series", "deprecatedCount", "deprecatedFirstTimestamp",
-        "deprecatedLastTimestamp", "eventTime", "reportingController", "reportingInstance"};
-    private static final String[] CORE_V1_FIELDS = {"metadata.uid", "metadata.creationTimestamp",
-        "involvedObject.kind", "involvedObject.name", "message", "reason", "type", "series", "count",
-        "firstTimestamp", "lastTimestamp", "eventTime", "reportingComponent", "reportingInstance", "source.component"};
+    private static final String[] EVENTS_V1_FIELDS = {
+        "metadata.uid",
+        "metadata.creationTimestamp",
+        "regarding.kind",
+        "regarding.name",
+        "note",
+        "reason",
+        "type",
+        "series",
+        "deprecatedCount",
+        "deprecatedFirstTimestamp",
+        "deprecatedLastTimestamp",
+        "eventTime",
+        "reportingController",
+        "reportingInstance"
+    };
+    private static final String[] CORE_V1_FIELDS = {
+        "metadata.uid",
+        "metadata.creationTimestamp",
+        "involvedObject.kind",
+        "involvedObject.name",
+        "message",
+        "reason",
+        "type",
+        "series",
+        "count",
+        "firstTimestamp",
+        "lastTimestamp",
+        "eventTime",
+        "reportingComponent",
+        "reportingInstance",
+        "source.component"
+    };
 
     private final KubernetesClient client;
     private final EventApi api;
@@ -49,8 +75,13 @@ public final class EventInformers implements AutoCloseable {
     private final Clock clock;
     private final List<Watched<?>> informers = new ArrayList<>();
 
-    public EventInformers(KubernetesClient client, EventApi api, List<String> namespaces, EventSink sink,
-            CollectorMetrics metrics, Clock clock) {
+    public EventInformers(
+            KubernetesClient client,
+            EventApi api,
+            List<String> namespaces,
+            EventSink sink,
+            CollectorMetrics metrics,
+            Clock clock) {
         this.client = client;
         this.api = api;
         this.namespaces = List.copyOf(namespaces);
@@ -65,16 +96,27 @@ public final class EventInformers implements AutoCloseable {
         List<CompletableFuture<Void>> started = new ArrayList<>();
         for (String namespace : scopes) {
             KubernetesSerialization serialization = client.getKubernetesSerialization();
-            Watched<?> watched = switch (api) {
-                case EVENTS_V1 -> watch(io.fabric8.kubernetes.api.model.events.v1.Event.class, namespace,
-                        EventNormalizer::fromEventsV1, eventsV1Store(serialization));
-                case CORE_V1 -> watch(io.fabric8.kubernetes.api.model.Event.class, namespace,
-                        EventNormalizer::fromCoreV1, coreV1Store(serialization));
-            };
+            Watched<?> watched =
+                    switch (api) {
+                        case EVENTS_V1 ->
+                            watch(
+                                    io.fabric8.kubernetes.api.model.events.v1.Event.class,
+                                    namespace,
+                                    EventNormalizer::fromEventsV1,
+                                    eventsV1Store(serialization));
+                        case CORE_V1 ->
+                            watch(
+                                    io.fabric8.kubernetes.api.model.Event.class,
+                                    namespace,
+                                    EventNormalizer::fromCoreV1,
+                                    coreV1Store(serialization));
+                    };
             informers.add(watched);
             started.add(watched.informer.start().toCompletableFuture());
         }
-        log.info("Watching {} events in {}", api == EventApi.EVENTS_V1 ? "events.k8s.io/v1" : "core/v1",
+        log.info(
+                "Watching {} events in {}",
+                api == EventApi.EVENTS_V1 ? "events.k8s.io/v1" : "core/v1",
                 namespaces.isEmpty() ? "all namespaces" : namespaces);
         return CompletableFuture.allOf(started.toArray(CompletableFuture[]::new));
     }
@@ -82,15 +124,21 @@ public final class EventInformers implements AutoCloseable {
     /** The informer store for {@code events.k8s.io/v1}: only the fields a {@link KubeEvent} is made of. */
     public static ReducedStateItemStore<io.fabric8.kubernetes.api.model.events.v1.Event> eventsV1Store(
             KubernetesSerialization serialization) {
-        return new ReducedStateItemStore<>(ReducedStateItemStore.NAME_KEY_STATE,
-                io.fabric8.kubernetes.api.model.events.v1.Event.class, serialization, EVENTS_V1_FIELDS);
+        return new ReducedStateItemStore<>(
+                ReducedStateItemStore.NAME_KEY_STATE,
+                io.fabric8.kubernetes.api.model.events.v1.Event.class,
+                serialization,
+                EVENTS_V1_FIELDS);
     }
 
     /** The informer store for {@code core/v1}: only the fields a {@link KubeEvent} is made of. */
     public static ReducedStateItemStore<io.fabric8.kubernetes.api.model.Event> coreV1Store(
             KubernetesSerialization serialization) {
-        return new ReducedStateItemStore<>(ReducedStateItemStore.NAME_KEY_STATE,
-                io.fabric8.kubernetes.api.model.Event.class, serialization, CORE_V1_FIELDS);
+        return new ReducedStateItemStore<>(
+                ReducedStateItemStore.NAME_KEY_STATE,
+                io.fabric8.kubernetes.api.model.Event.class,
+                serialization,
+                CORE_V1_FIELDS);
     }
 
     public synchronized boolean hasSynced() {
@@ -108,8 +156,11 @@ public final class EventInformers implements AutoCloseable {
         informers.clear();
     }
 
-    private <T extends HasMetadata> Watched<T> watch(Class<T> type, String namespace,
-            BiFunction<T, Instant, KubeEvent> normalizer, ReducedStateItemStore<T> store) {
+    private <T extends HasMetadata> Watched<T> watch(
+            Class<T> type,
+            String namespace,
+            BiFunction<T, Instant, KubeEvent> normalizer,
+            ReducedStateItemStore<T> store) {
         var resources = client.resources(type);
         FilterWatchListDeletable<T, ?, Resource<T>> scope =
                 namespace == null ? resources.inAnyNamespace() : resources.inNamespace(namespace);
@@ -119,8 +170,11 @@ public final class EventInformers implements AutoCloseable {
         informer.addEventHandler(watched);
         informer.exceptionHandler((started, failure) -> {
             metrics.watchError();
-            log.warn("Listing/watching {} failed ({}); retrying. If this persists, check the RBAC in "
-                    + "event-collector/k8s/ (get/list/watch on events).", type.getSimpleName(), failure.toString());
+            log.warn(
+                    "Listing/watching {} failed ({}); retrying. If this persists, check the RBAC in "
+                            + "event-collector/k8s/ (get/list/watch on events).",
+                    type.getSimpleName(),
+                    failure.toString());
             return true;
         });
         return watched;
@@ -176,8 +230,11 @@ public final class EventInformers implements AutoCloseable {
                     return Stream.empty();
                 }
                 metrics.dropped(DropReason.INVALID);
-                log.warn("Skipping event {}/{}: {}", obj.getMetadata() == null ? "?" : obj.getMetadata().getNamespace(),
-                        obj.getMetadata() == null ? "?" : obj.getMetadata().getName(), e.getMessage());
+                log.warn(
+                        "Skipping event {}/{}: {}",
+                        obj.getMetadata() == null ? "?" : obj.getMetadata().getNamespace(),
+                        obj.getMetadata() == null ? "?" : obj.getMetadata().getName(),
+                        e.getMessage());
                 return Stream.empty();
             }
         }

@@ -17,8 +17,7 @@ import io.fabric8.kubernetes.api.model.ObjectReference;
  */
 public final class EventNormalizer {
 
-    private EventNormalizer() {
-    }
+    private EventNormalizer() {}
 
     public static KubeEvent fromEventsV1(io.fabric8.kubernetes.api.model.events.v1.Event e, Instant now) {
         ObjectMeta meta = requireMeta(e.getMetadata());
@@ -28,12 +27,19 @@ public final class EventNormalizer {
         MicroTime lastObserved = series == null ? null : series.getLastObservedTime();
         Instant created = parse(meta.getCreationTimestamp());
         Instant eventTime = parse(e.getEventTime());
-        return new KubeEvent(meta.getUid(), meta.getNamespace(), regarding.getKind(), regarding.getName(),
-                e.getReason(), e.getType(), e.getNote(),
+        return new KubeEvent(
+                meta.getUid(),
+                meta.getNamespace(),
+                regarding.getKind(),
+                regarding.getName(),
+                e.getReason(),
+                e.getType(),
+                e.getNote(),
                 count(seriesCount, e.getDeprecatedCount()),
                 firstNonNull(parse(lastObserved), parse(e.getDeprecatedLastTimestamp()), eventTime, created, now),
                 firstNonNull(parse(e.getDeprecatedFirstTimestamp()), eventTime, created, now),
-                e.getReportingController(), e.getReportingInstance());
+                e.getReportingController(),
+                e.getReportingInstance());
     }
 
     public static KubeEvent fromCoreV1(io.fabric8.kubernetes.api.model.Event e, Instant now) {
@@ -48,12 +54,19 @@ public final class EventNormalizer {
         if ((controller == null || controller.isEmpty()) && e.getSource() != null) {
             controller = e.getSource().getComponent();
         }
-        return new KubeEvent(meta.getUid(), meta.getNamespace(), involved.getKind(), involved.getName(),
-                e.getReason(), e.getType(), e.getMessage(),
+        return new KubeEvent(
+                meta.getUid(),
+                meta.getNamespace(),
+                involved.getKind(),
+                involved.getName(),
+                e.getReason(),
+                e.getType(),
+                e.getMessage(),
                 count(seriesCount, e.getCount()),
                 firstNonNull(parse(lastObserved), parse(e.getLastTimestamp()), eventTime, created, now),
                 firstNonNull(parse(e.getFirstTimestamp()), eventTime, created, now),
-                controller, e.getReportingInstance());
+                controller,
+                e.getReportingInstance());
     }
 
     /** A series count wins over the plain count; an event without either has happened once. */

@@ -1,8 +1,5 @@
 package io.sightline.collector.output;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -10,13 +7,15 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.sightline.collector.metrics.CollectorMetrics;
 import io.sightline.collector.watch.KubeEvent;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.json.JsonMapper;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /** Size rotation on a real file system: whole lines only, the configured number of rotated files kept. */
 class RecordWriterRotationTest {
@@ -31,15 +30,29 @@ class RecordWriterRotationTest {
         RecordWriter writer = new RecordWriter(path, 100, 2048, 2, new CollectorMetrics(registry));
         Instant now = Instant.parse("2026-11-27T12:00:00Z");
         for (int i = 0; i < 60; i++) {
-            writer.submit(new KubeEvent("uid-" + i, "shop", "Pod", "web-" + i, "BackOff", "Warning", "m" + i, 1,
-                    now, now, "kubelet", "node-1"));
+            writer.submit(new KubeEvent(
+                    "uid-" + i,
+                    "shop",
+                    "Pod",
+                    "web-" + i,
+                    "BackOff",
+                    "Warning",
+                    "m" + i,
+                    1,
+                    now,
+                    now,
+                    "kubelet",
+                    "node-1"));
             if (i % 20 == 19) {
                 await().until(() -> writer.queued() == 0);
             }
         }
         writer.close();
 
-        assertThat(registry.get("sightline.event.collector.records.written").counter().count()).isEqualTo(60);
+        assertThat(registry.get("sightline.event.collector.records.written")
+                        .counter()
+                        .count())
+                .isEqualTo(60);
         assertThat(path).exists();
         assertThat(dir.resolve("events.log.1")).exists();
         assertThat(dir.resolve("events.log.2")).exists();
@@ -51,8 +64,10 @@ class RecordWriterRotationTest {
             lines.addAll(Files.readAllLines(file));
         }
         JsonMapper json = JsonMapper.builder().build();
-        List<Integer> ids = lines.stream().map(l -> json.readTree(l).get("event_uid").asString())
-                .map(uid -> Integer.parseInt(uid.substring(4))).toList();
+        List<Integer> ids = lines.stream()
+                .map(l -> json.readTree(l).get("event_uid").asString())
+                .map(uid -> Integer.parseInt(uid.substring(4)))
+                .toList();
         // the newest records, in order, none split or repeated; the oldest rotated away
         assertThat(ids).isSorted().doesNotHaveDuplicates().endsWith(59);
         assertThat(ids.size()).isLessThan(60);

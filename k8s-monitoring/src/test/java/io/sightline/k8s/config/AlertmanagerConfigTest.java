@@ -1,9 +1,5 @@
 package io.sightline.k8s.config;
 
-import static io.sightline.k8s.support.Manifests.configData;
-import static io.sightline.k8s.support.Manifests.podTemplate;
-import static org.assertj.core.api.Assertions.assertThat;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,16 +9,19 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import io.sightline.k8s.support.Manifests;
+import io.sightline.k8s.support.ModuleFiles;
+import io.sightline.k8s.support.Tool;
+import io.sightline.k8s.support.Yaml;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-import io.sightline.k8s.support.Manifests;
-import io.sightline.k8s.support.ModuleFiles;
-import io.sightline.k8s.support.Tool;
-import io.sightline.k8s.support.Yaml;
+import static io.sightline.k8s.support.Manifests.configData;
+import static io.sightline.k8s.support.Manifests.podTemplate;
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The Alertmanager configuration as rendered, checked with the real {@code amtool}: it loads, routes by severity and
@@ -36,13 +35,14 @@ class AlertmanagerConfigTest {
 
     @TempDir
     static Path dir;
+
     static Path configFile;
     static String renderedConfig;
 
     @BeforeAll
     static void writeConfigWithPlaceholderReceivers() throws IOException {
-        renderedConfig = configData(Manifests.render(ModuleFiles.BASE).generatedConfigMap("alertmanager-config"),
-                "alertmanager.yml");
+        renderedConfig = configData(
+                Manifests.render(ModuleFiles.BASE).generatedConfigMap("alertmanager-config"), "alertmanager.yml");
         Path receivers = Files.createDirectories(dir.resolve("receivers"));
         for (String key : secretKeys()) {
             Files.writeString(receivers.resolve(key), "https://placeholder.invalid/" + key);
@@ -53,30 +53,34 @@ class AlertmanagerConfigTest {
 
     @Test
     void amtoolAcceptsTheConfiguration() {
-        String output = Tool.AMTOOL.run(dir, "check-config", configFile.toString()).assertSuccess();
+        String output =
+                Tool.AMTOOL.run(dir, "check-config", configFile.toString()).assertSuccess();
 
         assertThat(output).contains("SUCCESS").contains("1 inhibit rules");
     }
 
     @ParameterizedTest
     @CsvSource({
-            "alertname=ServiceAvailabilityBudgetBurn severity=critical, critical",
-            "alertname=JvmHeapFillingUp severity=warning, warning",
-            "alertname=Watchdog severity=none, watchdog",
-            "alertname=Anything severity=none, silent",
-            "alertname=Unlabelled, warning"})
+        "alertname=ServiceAvailabilityBudgetBurn severity=critical, critical",
+        "alertname=JvmHeapFillingUp severity=warning, warning",
+        "alertname=Watchdog severity=none, watchdog",
+        "alertname=Anything severity=none, silent",
+        "alertname=Unlabelled, warning"
+    })
     void routesBySeverityAndWatchdog(String labels, String receiver) {
         List<String> args = new ArrayList<>(List.of("config", "routes", "test", "--config.file=" + configFile));
         args.addAll(List.of(labels.split(" ")));
 
         String output = Tool.AMTOOL.run(dir, args.toArray(String[]::new)).assertSuccess();
 
-        assertThat(output.lines().filter(l -> !l.startsWith("Warning:")).toList()).containsExactly(receiver);
+        assertThat(output.lines().filter(l -> !l.startsWith("Warning:")).toList())
+                .containsExactly(receiver);
     }
 
     @Test
     void criticalInhibitsWarningOfTheSameAlert() {
-        Map<String, Object> inhibit = Yaml.maps(Yaml.load(renderedConfig), "inhibit_rules").get(0);
+        Map<String, Object> inhibit =
+                Yaml.maps(Yaml.load(renderedConfig), "inhibit_rules").get(0);
 
         assertThat(Yaml.list(inhibit, "source_matchers")).containsExactly("severity=\"critical\"");
         assertThat(Yaml.list(inhibit, "target_matchers")).containsExactly("severity=\"warning\"");
@@ -88,12 +92,14 @@ class AlertmanagerConfigTest {
         assertThat(secretKeys()).isNotEmpty();
         Matcher m = FILE_FIELD.matcher(renderedConfig);
         while (m.find()) {
-            assertThat(m.group(1)).as("credential files are read from the Secret mount").startsWith(RECEIVERS_MOUNT);
+            assertThat(m.group(1))
+                    .as("credential files are read from the Secret mount")
+                    .startsWith(RECEIVERS_MOUNT);
         }
         assertThat(renderedConfig).doesNotContainPattern("(api_url|routing_key|service_key|auth_password):");
 
-        Map<String, Object> pod = Yaml.map(podTemplate(Manifests.render(ModuleFiles.BASE).get("StatefulSet",
-                "alertmanager")), "spec");
+        Map<String, Object> pod =
+                Yaml.map(podTemplate(Manifests.render(ModuleFiles.BASE).get("StatefulSet", "alertmanager")), "spec");
         assertThat(Yaml.maps(pod, "volumes")).anySatisfy(v -> assertThat(Yaml.text(v, "secret", "secretName"))
                 .isEqualTo("alertmanager-receivers"));
         assertThat(Yaml.maps(pod, "containers", "0", "volumeMounts")).anySatisfy(mount -> assertThat(mount)

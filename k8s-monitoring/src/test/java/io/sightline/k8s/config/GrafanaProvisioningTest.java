@@ -1,19 +1,18 @@
 package io.sightline.k8s.config;
 
-import static io.sightline.k8s.support.Manifests.configData;
-import static io.sightline.k8s.support.Manifests.name;
-import static io.sightline.k8s.support.Manifests.podTemplate;
-import static org.assertj.core.api.Assertions.assertThat;
-
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
-import org.junit.jupiter.api.Test;
-
 import io.sightline.k8s.support.Manifests;
 import io.sightline.k8s.support.ModuleFiles;
 import io.sightline.k8s.support.Yaml;
+import org.junit.jupiter.api.Test;
+
+import static io.sightline.k8s.support.Manifests.configData;
+import static io.sightline.k8s.support.Manifests.name;
+import static io.sightline.k8s.support.Manifests.podTemplate;
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Grafana cannot run here; its provisioning files and Deployment are checked for what the dashboards rely on:
@@ -27,10 +26,11 @@ class GrafanaProvisioningTest {
 
     @Test
     void datasourcesHaveTheContractsUids() {
-        List<Map<String, Object>> datasources = Yaml.maps(Yaml.load(configData(provisioning, "datasources.yaml")),
-                "datasources");
+        List<Map<String, Object>> datasources =
+                Yaml.maps(Yaml.load(configData(provisioning, "datasources.yaml")), "datasources");
 
-        assertThat(datasources).extracting(d -> d.get("uid") + "=" + d.get("type") + "@" + d.get("url"))
+        assertThat(datasources)
+                .extracting(d -> d.get("uid") + "=" + d.get("type") + "@" + d.get("url"))
                 .containsExactlyInAnyOrder(
                         "prometheus=prometheus@http://prometheus.monitoring.svc:9090",
                         "loki=loki@http://loki.monitoring.svc:3100",
@@ -41,18 +41,25 @@ class GrafanaProvisioningTest {
     void everyDashboardConfigMapIsInTheProvidersDirectory() {
         List<String> dashboards = base.ofKind("ConfigMap").stream()
                 .filter(cm -> "1".equals(Yaml.text(cm, "metadata", "labels", "grafana_dashboard")))
-                .map(Manifests::name).toList();
+                .map(Manifests::name)
+                .toList();
         Map<String, Object> volume = Yaml.maps(pod, "volumes").stream()
-                .filter(v -> "dashboards".equals(v.get("name"))).findFirst().orElseThrow();
-        String providerPath = Yaml.text(Yaml.load(configData(provisioning, "dashboards.yaml")), "providers", "0",
-                "options", "path");
+                .filter(v -> "dashboards".equals(v.get("name")))
+                .findFirst()
+                .orElseThrow();
+        String providerPath =
+                Yaml.text(Yaml.load(configData(provisioning, "dashboards.yaml")), "providers", "0", "options", "path");
 
-        assertThat(dashboards).as("dashboards/kustomization.yaml generates the dashboards").isNotEmpty();
-        assertThat(Yaml.maps(volume, "projected", "sources")).extracting(s -> Yaml.text(s, "configMap", "name"))
+        assertThat(dashboards)
+                .as("dashboards/kustomization.yaml generates the dashboards")
+                .isNotEmpty();
+        assertThat(Yaml.maps(volume, "projected", "sources"))
+                .extracting(s -> Yaml.text(s, "configMap", "name"))
                 .containsExactlyInAnyOrderElementsOf(dashboards);
-        assertThat(Yaml.maps(pod, "containers", "0", "volumeMounts"))
-                .anySatisfy(m -> assertThat(m).containsEntry("name", "dashboards").containsEntry("mountPath", providerPath)
-                        .doesNotContainKey("subPath"));
+        assertThat(Yaml.maps(pod, "containers", "0", "volumeMounts")).anySatisfy(m -> assertThat(m)
+                .containsEntry("name", "dashboards")
+                .containsEntry("mountPath", providerPath)
+                .doesNotContainKey("subPath"));
     }
 
     @Test
@@ -60,7 +67,8 @@ class GrafanaProvisioningTest {
         Map<String, Map<String, Object>> env = new HashMap<>();
         Yaml.maps(pod, "containers", "0", "env").forEach(e -> env.put(Yaml.text(e, "name"), e));
 
-        assertThat(Yaml.text(env.get("GF_SECURITY_ADMIN_USER"), "valueFrom", "secretKeyRef", "name")).isEqualTo("grafana-admin");
+        assertThat(Yaml.text(env.get("GF_SECURITY_ADMIN_USER"), "valueFrom", "secretKeyRef", "name"))
+                .isEqualTo("grafana-admin");
         assertThat(Yaml.text(env.get("GF_SECURITY_ADMIN_PASSWORD"), "valueFrom", "secretKeyRef", "name"))
                 .isEqualTo("grafana-admin");
         assertThat(Yaml.text(env.get("GF_SECURITY_ADMIN_PASSWORD"), "value")).isNull();

@@ -1,9 +1,5 @@
 package io.sightline.k8s.config;
 
-import static io.sightline.k8s.support.Manifests.configData;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
-
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -20,15 +16,18 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
+import io.sightline.k8s.support.Manifests;
+import io.sightline.k8s.support.ModuleFiles;
+import io.sightline.k8s.support.Tool;
+import io.sightline.k8s.support.Yaml;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import io.sightline.k8s.support.Manifests;
-import io.sightline.k8s.support.ModuleFiles;
-import io.sightline.k8s.support.Tool;
-import io.sightline.k8s.support.Yaml;
+import static io.sightline.k8s.support.Manifests.configData;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * The scrape jobs' relabeling, run by a real Prometheus on 127.0.0.1. Kubernetes discovery is replaced by a
@@ -43,6 +42,7 @@ class PrometheusRelabelingTest {
 
     @TempDir
     static Path dir;
+
     static Process prometheus;
     static URI targetsApi;
 
@@ -69,8 +69,11 @@ class PrometheusRelabelingTest {
 
         int port = freePort();
         targetsApi = URI.create("http://127.0.0.1:" + port + "/api/v1/targets?state=active");
-        prometheus = Tool.PROMETHEUS.start(dir, dir.resolve("prometheus.log"),
-                "--config.file=" + config, "--storage.tsdb.path=" + dir.resolve("data"),
+        prometheus = Tool.PROMETHEUS.start(
+                dir,
+                dir.resolve("prometheus.log"),
+                "--config.file=" + config,
+                "--storage.tsdb.path=" + dir.resolve("data"),
                 "--web.listen-address=127.0.0.1:" + port);
     }
 
@@ -97,15 +100,20 @@ class PrometheusRelabelingTest {
                         + " instance=10.0.1.2:8081, job=monitoring/sightline-event-collector, namespace=monitoring,"
                         + " node=node-a, pod=sightline-event-collector-1}");
 
-        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250)).ignoreExceptions()
+        await().atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofMillis(250))
+                .ignoreExceptions()
                 .untilAsserted(() -> assertThat(activeTargets()).containsExactlyInAnyOrderElementsOf(expected));
     }
 
     /** "scrapePool scrapeUrl {labels}" of every active target, sorted labels. */
     private static List<String> activeTargets() throws IOException, InterruptedException {
-        HttpResponse<String> response = HttpClient.newHttpClient().send(
-                HttpRequest.newBuilder(targetsApi).timeout(Duration.ofSeconds(5)).build(),
-                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> response = HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(targetsApi)
+                                .timeout(Duration.ofSeconds(5))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
         assertThat(response.statusCode()).isEqualTo(200);
         List<String> targets = new ArrayList<>();
         for (Map<String, Object> target : Yaml.maps(Yaml.load(response.body()), "data", "activeTargets")) {
@@ -121,41 +129,85 @@ class PrometheusRelabelingTest {
      */
     private static String discoveredPods() {
         List<Map<String, Object>> groups = new ArrayList<>();
-        Map<String, String> orders = pod("shop", "orders-1", "10.0.0.7", "node-a", "Running",
+        Map<String, String> orders = pod(
+                "shop",
+                "orders-1",
+                "10.0.0.7",
+                "node-a",
+                "Running",
                 Map.of("app_kubernetes_io_name", "orders", "sightline_io_log_sidecar", "true"),
-                Map.of("prometheus_io_scrape", "true", "prometheus_io_port", "8081",
-                        "prometheus_io_path", "/actuator/prometheus"));
+                Map.of(
+                        "prometheus_io_scrape",
+                        "true",
+                        "prometheus_io_port",
+                        "8081",
+                        "prometheus_io_path",
+                        "/actuator/prometheus"));
         groups.add(port(orders, "orders", false, "http", 8080));
         groups.add(port(orders, "orders", false, "management", 8081));
         groups.add(port(orders, "log-sidecar", true, "sidecar-metrics", 9095));
 
         // app label only, default path
-        Map<String, String> legacy = pod("shop", "legacy-1", "10.0.0.9", "node-b", "Running",
-                Map.of("app", "legacy"), Map.of("prometheus_io_scrape", "true", "prometheus_io_port", "9000"));
+        Map<String, String> legacy = pod(
+                "shop",
+                "legacy-1",
+                "10.0.0.9",
+                "node-b",
+                "Running",
+                Map.of("app", "legacy"),
+                Map.of("prometheus_io_scrape", "true", "prometheus_io_port", "9000"));
         groups.add(port(legacy, "legacy", false, "metrics", 9000));
 
         // not annotated, no sidecar: nobody scrapes it
-        Map<String, String> quiet = pod("shop", "quiet-1", "10.0.0.11", "node-b", "Running",
-                Map.of("app.kubernetes.io/name".replaceAll("[./]", "_"), "quiet"), Map.of());
+        Map<String, String> quiet = pod(
+                "shop",
+                "quiet-1",
+                "10.0.0.11",
+                "node-b",
+                "Running",
+                Map.of("app.kubernetes.io/name".replaceAll("[./]", "_"), "quiet"),
+                Map.of());
         groups.add(port(quiet, "quiet", false, "http", 8080));
 
         // finished: dropped although annotated
-        Map<String, String> done = pod("shop", "migrate-1", "10.0.0.12", "node-b", "Succeeded",
-                Map.of("app", "migrate"), Map.of("prometheus_io_scrape", "true", "prometheus_io_port", "8081"));
+        Map<String, String> done = pod(
+                "shop",
+                "migrate-1",
+                "10.0.0.12",
+                "node-b",
+                "Succeeded",
+                Map.of("app", "migrate"),
+                Map.of("prometheus_io_scrape", "true", "prometheus_io_port", "8081"));
         groups.add(port(done, "migrate", false, "management", 8081));
 
-        Map<String, String> collector = pod("monitoring", "sightline-event-collector-1", "10.0.1.2", "node-a",
-                "Running", Map.of("app_kubernetes_io_name", "sightline-event-collector"),
-                Map.of("prometheus_io_scrape", "true", "prometheus_io_port", "8081",
-                        "prometheus_io_path", "/actuator/prometheus"));
+        Map<String, String> collector = pod(
+                "monitoring",
+                "sightline-event-collector-1",
+                "10.0.1.2",
+                "node-a",
+                "Running",
+                Map.of("app_kubernetes_io_name", "sightline-event-collector"),
+                Map.of(
+                        "prometheus_io_scrape",
+                        "true",
+                        "prometheus_io_port",
+                        "8081",
+                        "prometheus_io_path",
+                        "/actuator/prometheus"));
         groups.add(port(collector, "event-collector", false, "http", 8080));
         groups.add(port(collector, "event-collector", false, "management", 8081));
         groups.add(port(collector, "log-sidecar", true, "sidecar-metrics", 9095));
         return Yaml.dump(groups);
     }
 
-    private static Map<String, String> pod(String namespace, String name, String ip, String node, String phase,
-            Map<String, String> labels, Map<String, String> annotations) {
+    private static Map<String, String> pod(
+            String namespace,
+            String name,
+            String ip,
+            String node,
+            String phase,
+            Map<String, String> labels,
+            Map<String, String> annotations) {
         Map<String, String> meta = new TreeMap<>();
         meta.put("__meta_kubernetes_namespace", namespace);
         meta.put("__meta_kubernetes_pod_name", name);
@@ -167,8 +219,8 @@ class PrometheusRelabelingTest {
         return meta;
     }
 
-    private static Map<String, Object> port(Map<String, String> pod, String container, boolean init, String portName,
-            int port) {
+    private static Map<String, Object> port(
+            Map<String, String> pod, String container, boolean init, String portName, int port) {
         Map<String, String> labels = new TreeMap<>(pod);
         labels.put("__meta_kubernetes_pod_container_name", container);
         labels.put("__meta_kubernetes_pod_container_init", String.valueOf(init));

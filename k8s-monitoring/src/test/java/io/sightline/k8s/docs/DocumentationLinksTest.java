@@ -1,7 +1,5 @@
 package io.sightline.k8s.docs;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,21 +10,24 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
-import org.junit.jupiter.api.Test;
-
 import io.sightline.k8s.support.Markdown;
 import io.sightline.k8s.support.ModuleFiles;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /** Every "docs/<page>.md#section" the manifests, rules and guides point to exists. */
 class DocumentationLinksTest {
 
-    private static final Pattern LINK = Pattern.compile("(k8s-monitoring|runbooks)\\.md#([a-z0-9_-]+)|\\]\\(#([a-z0-9_-]+)\\)");
+    private static final Pattern LINK =
+            Pattern.compile("(k8s-monitoring|runbooks)\\.md#([a-z0-9_-]+)|\\]\\(#([a-z0-9_-]+)\\)");
 
     @Test
     void everySectionLinkResolves() throws IOException {
         Map<String, Path> pages = Map.of("k8s-monitoring", ModuleFiles.DEPLOY_GUIDE, "runbooks", ModuleFiles.RUNBOOKS);
         List<Path> sources = new ArrayList<>(List.of(ModuleFiles.DEPLOY_GUIDE, ModuleFiles.RUNBOOKS));
-        for (Path dir : List.of(ModuleFiles.BASE, ModuleFiles.SIDECAR_COMPONENT, ModuleFiles.OVERLAYS, ModuleFiles.RULES)) {
+        for (Path dir :
+                List.of(ModuleFiles.BASE, ModuleFiles.SIDECAR_COMPONENT, ModuleFiles.OVERLAYS, ModuleFiles.RULES)) {
             try (Stream<Path> files = Files.walk(dir)) {
                 files.filter(Files::isRegularFile).forEach(sources::add);
             }

@@ -1,12 +1,5 @@
 package io.sightline.k8s.policy;
 
-import static io.sightline.k8s.support.Manifests.allContainers;
-import static io.sightline.k8s.support.Manifests.id;
-import static io.sightline.k8s.support.Manifests.kind;
-import static io.sightline.k8s.support.Manifests.name;
-import static io.sightline.k8s.support.Manifests.namespace;
-import static io.sightline.k8s.support.Manifests.podTemplate;
-
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -17,6 +10,13 @@ import java.util.Set;
 
 import io.sightline.k8s.support.Manifests;
 import io.sightline.k8s.support.Yaml;
+
+import static io.sightline.k8s.support.Manifests.allContainers;
+import static io.sightline.k8s.support.Manifests.id;
+import static io.sightline.k8s.support.Manifests.kind;
+import static io.sightline.k8s.support.Manifests.name;
+import static io.sightline.k8s.support.Manifests.namespace;
+import static io.sightline.k8s.support.Manifests.podTemplate;
 
 /**
  * The security rules every rendered object must meet. {@link #check} lists every violation as
@@ -30,8 +30,7 @@ public final class ManifestPolicy {
     private static final Set<String> RBAC_ROLE_KINDS = Set.of("Role", "ClusterRole");
     private static final Set<String> RBAC_BINDING_KINDS = Set.of("RoleBinding", "ClusterRoleBinding");
 
-    private ManifestPolicy() {
-    }
+    private ManifestPolicy() {}
 
     public static List<String> check(Manifests manifests) {
         List<String> violations = new ArrayList<>();
@@ -52,7 +51,10 @@ public final class ManifestPolicy {
         return violations;
     }
 
-    private static void checkPod(Manifests manifests, Map<String, Object> workload, List<String> violations,
+    private static void checkPod(
+            Manifests manifests,
+            Map<String, Object> workload,
+            List<String> violations,
             Map<String, String> serviceAccountOwners) {
         String who = id(workload);
         Map<String, Object> template = podTemplate(workload);
@@ -67,8 +69,9 @@ public final class ManifestPolicy {
             if (previous != null) {
                 violations.add(who + ": shares ServiceAccount " + serviceAccount + " with " + previous);
             }
-            if (manifests.ofKind("ServiceAccount").stream().noneMatch(sa -> serviceAccount.equals(name(sa))
-                    && Objects.equals(namespace(sa), namespace(workload)))) {
+            if (manifests.ofKind("ServiceAccount").stream()
+                    .noneMatch(sa ->
+                            serviceAccount.equals(name(sa)) && Objects.equals(namespace(sa), namespace(workload)))) {
                 violations.add(who + ": ServiceAccount " + serviceAccount + " is not part of the manifests");
             }
             String automount = Yaml.text(pod, "automountServiceAccountToken");
@@ -90,8 +93,8 @@ public final class ManifestPolicy {
         }
     }
 
-    private static void checkContainer(String who, Map<String, Object> pod, Map<String, Object> container,
-            List<String> violations) {
+    private static void checkContainer(
+            String who, Map<String, Object> pod, Map<String, Object> container, List<String> violations) {
         Map<String, Object> security = Yaml.map(container, "securityContext");
         Map<String, Object> podSecurity = Yaml.map(pod, "securityContext");
         if (!Yaml.isTrue(security, "runAsNonRoot") && !Yaml.isTrue(podSecurity, "runAsNonRoot")) {
@@ -130,7 +133,8 @@ public final class ManifestPolicy {
         }
 
         // a classic init container runs to completion and may not have probes; a native sidecar must
-        boolean runsAlongside = !isInitContainer(pod, container) || "Always".equals(Yaml.text(container, "restartPolicy"));
+        boolean runsAlongside =
+                !isInitContainer(pod, container) || "Always".equals(Yaml.text(container, "restartPolicy"));
         if (runsAlongside) {
             for (String probe : List.of("livenessProbe", "readinessProbe")) {
                 if (Yaml.map(container, probe).isEmpty()) {
@@ -179,8 +183,8 @@ public final class ManifestPolicy {
     }
 
     /** A NetworkPolicy in the workload's namespace whose non-empty podSelector matches the pod labels. */
-    private static boolean hasSelectingNetworkPolicy(Manifests manifests, Map<String, Object> workload,
-            Map<String, Object> podLabels) {
+    private static boolean hasSelectingNetworkPolicy(
+            Manifests manifests, Map<String, Object> workload, Map<String, Object> podLabels) {
         for (Map<String, Object> policy : manifests.ofKind("NetworkPolicy")) {
             if (!Objects.equals(namespace(policy), namespace(workload))) {
                 continue;
@@ -188,11 +192,13 @@ public final class ManifestPolicy {
             Map<String, Object> selector = Yaml.map(policy, "spec", "podSelector");
             Map<String, Object> matchLabels = Yaml.map(selector, "matchLabels");
             if (!Yaml.list(selector, "matchExpressions").isEmpty()) {
-                throw new IllegalStateException(id(policy) + ": matchExpressions are not evaluated by this check;"
-                        + " use matchLabels");
+                throw new IllegalStateException(
+                        id(policy) + ": matchExpressions are not evaluated by this check;" + " use matchLabels");
             }
-            if (!matchLabels.isEmpty() && matchLabels.entrySet().stream()
-                    .allMatch(e -> Objects.equals(String.valueOf(e.getValue()), String.valueOf(podLabels.get(e.getKey()))))) {
+            if (!matchLabels.isEmpty()
+                    && matchLabels.entrySet().stream()
+                            .allMatch(e -> Objects.equals(
+                                    String.valueOf(e.getValue()), String.valueOf(podLabels.get(e.getKey()))))) {
                 return true;
             }
         }
@@ -224,7 +230,8 @@ public final class ManifestPolicy {
     }
 
     private static void checkSecret(Map<String, Object> secret, List<String> violations) {
-        if (!Yaml.map(secret, "data").isEmpty() || !Yaml.map(secret, "stringData").isEmpty()) {
+        if (!Yaml.map(secret, "data").isEmpty()
+                || !Yaml.map(secret, "stringData").isEmpty()) {
             violations.add(id(secret) + ": a Secret with values in the repository; users create Secrets themselves");
         }
     }

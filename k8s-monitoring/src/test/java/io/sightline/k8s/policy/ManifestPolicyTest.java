@@ -1,7 +1,5 @@
 package io.sightline.k8s.policy;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -10,19 +8,22 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 
+import io.sightline.k8s.support.Manifests;
+import io.sightline.k8s.support.ModuleFiles;
+import io.sightline.k8s.support.Yaml;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
-import io.sightline.k8s.support.Manifests;
-import io.sightline.k8s.support.ModuleFiles;
-import io.sightline.k8s.support.Yaml;
+import static org.assertj.core.api.Assertions.assertThat;
 
 /** Every rendered kustomization meets {@link ManifestPolicy}; and the policy does catch what it is for. */
 class ManifestPolicyTest {
 
     static Stream<Path> kustomizations() {
-        return Stream.concat(Stream.of(ModuleFiles.BASE, ModuleFiles.SIDECAR_FIXTURE, ModuleFiles.DEMO_OVERLAY), ModuleFiles.overlays().stream());
+        return Stream.concat(
+                Stream.of(ModuleFiles.BASE, ModuleFiles.SIDECAR_FIXTURE, ModuleFiles.DEMO_OVERLAY),
+                ModuleFiles.overlays().stream());
     }
 
     @ParameterizedTest
@@ -72,28 +73,30 @@ class ManifestPolicyTest {
 
         List<String> violations = ManifestPolicy.check(new Manifests(Path.of("inline"), Yaml.loadAll(bad)));
 
-        assertThat(violations).contains(
-                "Deployment/careless: runs as the namespace's default ServiceAccount; give it its own",
-                "Deployment/careless: no NetworkPolicy selects its pods by label (only the namespace-wide default)",
-                "Deployment/careless container app: runAsNonRoot is not true",
-                "Deployment/careless container app: runAsUser 0 (root)",
-                "Deployment/careless container app: readOnlyRootFilesystem is not true (mount an emptyDir or a PVC where it writes)",
-                "Deployment/careless container app: allowPrivilegeEscalation is not false",
-                "Deployment/careless container app: capabilities.drop does not contain ALL",
-                "Deployment/careless container app: seccompProfile is not RuntimeDefault",
-                "Deployment/careless container app: no cpu request",
-                "Deployment/careless container app: no memory request",
-                "Deployment/careless container app: no memory limit",
-                "Deployment/careless container app: no livenessProbe",
-                "Deployment/careless container app: no readinessProbe",
-                "Deployment/careless container app: image nginx has no tag (that means latest); pin a version",
-                "Deployment/careless container sidecar: no readinessProbe",
-                "Deployment/careless container sidecar: image busybox:latest uses the latest tag; pin a version",
-                "ClusterRole/everything: grants * in verbs; list what is needed",
-                "ClusterRole/everything: grants * in resources; list what is needed",
-                "ClusterRole/everything: grants * in apiGroups; list what is needed",
-                "Secret/leaked: a Secret with values in the repository; users create Secrets themselves");
-        assertThat(violations).anySatisfy(v -> assertThat(v).startsWith("ConfigMap/huge: ").contains("over 256000"));
+        assertThat(violations)
+                .contains(
+                        "Deployment/careless: runs as the namespace's default ServiceAccount; give it its own",
+                        "Deployment/careless: no NetworkPolicy selects its pods by label (only the namespace-wide default)",
+                        "Deployment/careless container app: runAsNonRoot is not true",
+                        "Deployment/careless container app: runAsUser 0 (root)",
+                        "Deployment/careless container app: readOnlyRootFilesystem is not true (mount an emptyDir or a PVC where it writes)",
+                        "Deployment/careless container app: allowPrivilegeEscalation is not false",
+                        "Deployment/careless container app: capabilities.drop does not contain ALL",
+                        "Deployment/careless container app: seccompProfile is not RuntimeDefault",
+                        "Deployment/careless container app: no cpu request",
+                        "Deployment/careless container app: no memory request",
+                        "Deployment/careless container app: no memory limit",
+                        "Deployment/careless container app: no livenessProbe",
+                        "Deployment/careless container app: no readinessProbe",
+                        "Deployment/careless container app: image nginx has no tag (that means latest); pin a version",
+                        "Deployment/careless container sidecar: no readinessProbe",
+                        "Deployment/careless container sidecar: image busybox:latest uses the latest tag; pin a version",
+                        "ClusterRole/everything: grants * in verbs; list what is needed",
+                        "ClusterRole/everything: grants * in resources; list what is needed",
+                        "ClusterRole/everything: grants * in apiGroups; list what is needed",
+                        "Secret/leaked: a Secret with values in the repository; users create Secrets themselves");
+        assertThat(violations)
+                .anySatisfy(v -> assertThat(v).startsWith("ConfigMap/huge: ").contains("over 256000"));
     }
 
     @Test
@@ -120,34 +123,43 @@ class ManifestPolicyTest {
 
         List<String> violations = ManifestPolicy.check(new Manifests(Path.of("inline"), Yaml.loadAll(bad)));
 
-        assertThat(violations).contains(
-                "Deployment/one: mounts an API token although no (Cluster)RoleBinding grants its ServiceAccount"
-                        + " anything; set automountServiceAccountToken: false",
-                "StatefulSet/two: shares ServiceAccount shared with Deployment/one",
-                "StatefulSet/two: set automountServiceAccountToken explicitly (false unless it uses the API)");
+        assertThat(violations)
+                .contains(
+                        "Deployment/one: mounts an API token although no (Cluster)RoleBinding grants its ServiceAccount"
+                                + " anything; set automountServiceAccountToken: false",
+                        "StatefulSet/two: shares ServiceAccount shared with Deployment/one",
+                        "StatefulSet/two: set automountServiceAccountToken explicitly (false unless it uses the API)");
     }
 
     @Test
     void imagesArePinned() {
-        assertThat(ManifestPolicy.imageProblem("quay.io/prometheus/prometheus:v2.53.4")).isNull();
+        assertThat(ManifestPolicy.imageProblem("quay.io/prometheus/prometheus:v2.53.4"))
+                .isNull();
         assertThat(ManifestPolicy.imageProblem("registry:5000/team/app")).contains("no tag");
-        assertThat(ManifestPolicy.imageProblem("registry:5000/team/app@sha256:0123")).isNull();
+        assertThat(ManifestPolicy.imageProblem("registry:5000/team/app@sha256:0123"))
+                .isNull();
     }
 
     /** No Secret values anywhere in the module's manifests (rendered or not) nor in secretGenerators. */
     @Test
     void repositoryHoldsNoSecretValues() throws IOException {
         List<String> found = new ArrayList<>();
-        List<Path> roots = List.of(ModuleFiles.BASE, ModuleFiles.OVERLAYS, ModuleFiles.RULES,
-                ModuleFiles.SIDECAR_COMPONENT, ModuleFiles.SIDECAR_FIXTURE.getParent(),
+        List<Path> roots = List.of(
+                ModuleFiles.BASE,
+                ModuleFiles.OVERLAYS,
+                ModuleFiles.RULES,
+                ModuleFiles.SIDECAR_COMPONENT,
+                ModuleFiles.SIDECAR_FIXTURE.getParent(),
                 ModuleFiles.REPOSITORY.resolve("examples/demo-service/k8s"));
         for (Path root : roots) {
             try (Stream<Path> files = Files.walk(root)) {
-                for (Path file : files.filter(f -> f.toString().endsWith(".yaml") || f.toString().endsWith(".yml"))
+                for (Path file : files.filter(f ->
+                                f.toString().endsWith(".yaml") || f.toString().endsWith(".yml"))
                         .toList()) {
                     for (Map<String, Object> document : Yaml.loadAll(Files.readString(file))) {
                         if ("Secret".equals(Yaml.text(document, "kind"))
-                                && (!Yaml.map(document, "data").isEmpty() || !Yaml.map(document, "stringData").isEmpty())) {
+                                && (!Yaml.map(document, "data").isEmpty()
+                                        || !Yaml.map(document, "stringData").isEmpty())) {
                             found.add(file + ": Secret " + Yaml.text(document, "metadata", "name") + " with values");
                         }
                         if (!Yaml.list(document, "secretGenerator").isEmpty()) {

@@ -1,7 +1,5 @@
 package io.sightline.k8s.rules;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -13,15 +11,16 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.MethodSource;
-
 import io.sightline.k8s.rules.RuleFiles.Rule;
 import io.sightline.k8s.support.Markdown;
 import io.sightline.k8s.support.ModuleFiles;
 import io.sightline.k8s.support.Tool;
 import io.sightline.k8s.support.Yaml;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The rule files pass the real {@code promtool check rules} and {@code promtool test rules}; every alert carries
@@ -43,7 +42,9 @@ class AlertRulesTest {
     @ParameterizedTest
     @MethodSource("ruleFiles")
     void promtoolChecksTheRuleFile(Path file) {
-        String output = Tool.PROMTOOL.run(ModuleFiles.RULES, "check", "rules", file.toString()).assertSuccess();
+        String output = Tool.PROMTOOL
+                .run(ModuleFiles.RULES, "check", "rules", file.toString())
+                .assertSuccess();
 
         assertThat(output).contains("SUCCESS");
     }
@@ -51,18 +52,22 @@ class AlertRulesTest {
     @ParameterizedTest
     @MethodSource("ruleTestFiles")
     void promtoolUnitTestsPass(Path testFile) {
-        String output = Tool.PROMTOOL.run(ModuleFiles.RULE_TESTS, "test", "rules", testFile.toString()).assertSuccess();
+        String output = Tool.PROMTOOL
+                .run(ModuleFiles.RULE_TESTS, "test", "rules", testFile.toString())
+                .assertSuccess();
 
         assertThat(output).contains("SUCCESS");
     }
 
     @Test
     void everyRuleFileIsMountedIntoPrometheus() {
-        Map<String, Object> kustomization = Yaml.load(ModuleFiles.read(ModuleFiles.RULES.resolve("kustomization.yaml")));
+        Map<String, Object> kustomization =
+                Yaml.load(ModuleFiles.read(ModuleFiles.RULES.resolve("kustomization.yaml")));
 
         assertThat(Yaml.list(kustomization, "configMapGenerator", "0", "files"))
                 .containsExactlyInAnyOrderElementsOf(ModuleFiles.ruleFiles().stream()
-                        .map(p -> p.getFileName().toString()).toList());
+                        .map(p -> p.getFileName().toString())
+                        .toList());
     }
 
     @Test
@@ -73,7 +78,9 @@ class AlertRulesTest {
             assertThat(Yaml.text(alert.body(), "for")).as("%s: for", alert).isNotBlank();
             assertThat(alert.severity()).as("%s: severity", alert).isIn(SEVERITIES);
             for (String annotation : List.of("summary", "description", "runbook_url")) {
-                assertThat(Yaml.text(alert.annotations(), annotation)).as("%s: %s", alert, annotation).isNotBlank();
+                assertThat(Yaml.text(alert.annotations(), annotation))
+                        .as("%s: %s", alert, annotation)
+                        .isNotBlank();
             }
         });
     }
@@ -85,7 +92,8 @@ class AlertRulesTest {
         assertThat(RuleFiles.alerts()).allSatisfy(alert -> {
             String url = Yaml.text(alert.annotations(), "runbook_url");
             assertThat(url).as("%s", alert).startsWith(RUNBOOKS_URL);
-            assertThat(anchors).as("%s: docs/runbooks.md has a section for %s", alert, url)
+            assertThat(anchors)
+                    .as("%s: docs/runbooks.md has a section for %s", alert, url)
                     .contains(url.substring(RUNBOOKS_URL.length()));
         });
     }
@@ -102,11 +110,12 @@ class AlertRulesTest {
                 List<Map<String, Object>> checks = Yaml.maps(testCase, "alert_rule_test");
                 for (Map<String, Object> firing : checks) {
                     for (Map<String, Object> expected : Yaml.maps(firing, "exp_alerts")) {
-                        boolean silentBefore = checks.stream().anyMatch(quiet ->
-                                Yaml.text(quiet, "alertname").equals(Yaml.text(firing, "alertname"))
+                        boolean silentBefore = checks.stream()
+                                .anyMatch(quiet -> Yaml.text(quiet, "alertname").equals(Yaml.text(firing, "alertname"))
                                         && Yaml.list(quiet, "exp_alerts").isEmpty()
                                         && duration(Yaml.text(quiet, "eval_time"))
-                                                .compareTo(duration(Yaml.text(firing, "eval_time"))) < 0);
+                                                        .compareTo(duration(Yaml.text(firing, "eval_time")))
+                                                < 0);
                         if (silentBefore) {
                             covered.add(Yaml.text(firing, "alertname") + "/"
                                     + Yaml.text(expected, "exp_labels", "severity"));
@@ -122,7 +131,9 @@ class AlertRulesTest {
                 untested.add(alert.toString());
             }
         }
-        assertThat(untested).as("alerts without a test on both sides in rules/tests/").isEmpty();
+        assertThat(untested)
+                .as("alerts without a test on both sides in rules/tests/")
+                .isEmpty();
     }
 
     @Test
@@ -130,10 +141,14 @@ class AlertRulesTest {
         Set<String> tested = new HashSet<>();
         for (Path testFile : ModuleFiles.ruleTestFiles()) {
             Yaml.list(Yaml.load(ModuleFiles.read(testFile)), "rule_files")
-                    .forEach(f -> tested.add(Path.of(String.valueOf(f)).getFileName().toString()));
+                    .forEach(f ->
+                            tested.add(Path.of(String.valueOf(f)).getFileName().toString()));
         }
 
-        assertThat(tested).containsAll(ModuleFiles.ruleFiles().stream().map(p -> p.getFileName().toString()).toList());
+        assertThat(tested)
+                .containsAll(ModuleFiles.ruleFiles().stream()
+                        .map(p -> p.getFileName().toString())
+                        .toList());
     }
 
     private static Duration duration(String promDuration) {
@@ -141,12 +156,13 @@ class AlertRulesTest {
         Duration total = Duration.ZERO;
         while (m.find()) {
             long amount = Long.parseLong(m.group(1));
-            total = total.plus(switch (m.group(2)) {
-                case "s" -> Duration.ofSeconds(amount);
-                case "m" -> Duration.ofMinutes(amount);
-                case "h" -> Duration.ofHours(amount);
-                default -> Duration.ofDays(amount);
-            });
+            total = total.plus(
+                    switch (m.group(2)) {
+                        case "s" -> Duration.ofSeconds(amount);
+                        case "m" -> Duration.ofMinutes(amount);
+                        case "h" -> Duration.ofHours(amount);
+                        default -> Duration.ofDays(amount);
+                    });
         }
         return total;
     }

@@ -12,8 +12,8 @@ import java.util.TreeSet;
  */
 final class PromQlNames {
 
-    private static final Set<String> LABEL_LIST_KEYWORDS = Set.of("by", "without", "on", "ignoring", "group_left",
-            "group_right");
+    private static final Set<String> LABEL_LIST_KEYWORDS =
+            Set.of("by", "without", "on", "ignoring", "group_left", "group_right");
     private static final Set<String> AGGREGATION_MODIFIERS = Set.of("by", "without");
     private static final Set<String> KEYWORDS = Set.of("and", "or", "unless", "bool", "offset", "inf", "nan");
 
@@ -43,8 +43,10 @@ final class PromQlNames {
             } else if (c == '{') {
                 pos++;
                 readMatchers();
-            } else if (Character.isDigit(c) || (c == '.' && pos + 1 < expr.length() && Character.isDigit(expr.charAt(pos + 1)))) {
-                while (pos < expr.length() && (Character.isLetterOrDigit(expr.charAt(pos)) || expr.charAt(pos) == '.')) {
+            } else if (Character.isDigit(c)
+                    || (c == '.' && pos + 1 < expr.length() && Character.isDigit(expr.charAt(pos + 1)))) {
+                while (pos < expr.length()
+                        && (Character.isLetterOrDigit(expr.charAt(pos)) || expr.charAt(pos) == '.')) {
                     pos++;
                 }
             } else if (isIdentifierStart(c)) {
@@ -54,7 +56,8 @@ final class PromQlNames {
                     skipSpaces();
                     pos++;
                     readLabelList();
-                } else if (next == '(' || KEYWORDS.contains(identifier.toLowerCase(Locale.ROOT))
+                } else if (next == '('
+                        || KEYWORDS.contains(identifier.toLowerCase(Locale.ROOT))
                         || AGGREGATION_MODIFIERS.contains(peekWord())) {
                     // a function or an aggregation (also `sum by (...) (...)`); its arguments are scanned next
                 } else {
@@ -101,8 +104,10 @@ final class PromQlNames {
 
     private String readIdentifier() {
         int start = pos;
-        while (pos < expr.length() && (Character.isLetterOrDigit(expr.charAt(pos)) || expr.charAt(pos) == '_'
-                || expr.charAt(pos) == ':')) {
+        while (pos < expr.length()
+                && (Character.isLetterOrDigit(expr.charAt(pos))
+                        || expr.charAt(pos) == '_'
+                        || expr.charAt(pos) == ':')) {
             pos++;
         }
         return expr.substring(start, pos);

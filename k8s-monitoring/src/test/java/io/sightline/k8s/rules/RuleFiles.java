@@ -44,8 +44,7 @@ final class RuleFiles {
         }
     }
 
-    private RuleFiles() {
-    }
+    private RuleFiles() {}
 
     static List<Rule> all() {
         List<Rule> rules = new ArrayList<>();

@@ -1,7 +1,5 @@
 package io.sightline.k8s.rules;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -10,9 +8,10 @@ import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import io.sightline.k8s.rules.RuleFiles.Rule;
 import org.junit.jupiter.api.Test;
 
-import io.sightline.k8s.rules.RuleFiles.Rule;
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Every metric and label the rules use is defined by the telemetry contract, or is a standard name of
@@ -61,7 +60,8 @@ class RuleNamesTest {
         List<String> unknown = new ArrayList<>();
         for (Rule rule : RuleFiles.all()) {
             for (String metric : PromQlNames.of(rule.expr()).metrics) {
-                if (!contract.metrics.contains(metric) && !STANDARD_METRICS.containsKey(metric)
+                if (!contract.metrics.contains(metric)
+                        && !STANDARD_METRICS.containsKey(metric)
                         && !recorded.contains(metric)) {
                     unknown.add(rule + " uses " + metric);
                 }
@@ -98,17 +98,33 @@ class RuleNamesTest {
 
         assertThat(contract.standardFamilies).contains("http_server_requests_seconds_", "jvm_", "process_");
         assertThat(STANDARD_METRICS.keySet().stream().filter(m -> m.startsWith("jvm_") || m.startsWith("http_")))
-                .allSatisfy(m -> assertThat(contract.standardFamilies).anySatisfy(f -> assertThat(m).startsWith(f)));
+                .allSatisfy(m -> assertThat(contract.standardFamilies)
+                        .anySatisfy(f -> assertThat(m).startsWith(f)));
     }
 
     @Test
     void contractIsReadAsWritten() {
         TelemetryContract contract = TelemetryContract.read();
 
-        assertThat(contract.metrics).contains("sightline_kube_events_total", "sightline_sidecar_lag_bytes",
-                "sightline_sidecar_send_duration_seconds_bucket", "sightline_event_collector_leader");
-        assertThat(contract.labels).contains("application", "namespace", "pod", "container", "node", "job",
-                "sink", "reason", "input", "kind", "type")
+        assertThat(contract.metrics)
+                .contains(
+                        "sightline_kube_events_total",
+                        "sightline_sidecar_lag_bytes",
+                        "sightline_sidecar_send_duration_seconds_bucket",
+                        "sightline_event_collector_leader");
+        assertThat(contract.labels)
+                .contains(
+                        "application",
+                        "namespace",
+                        "pod",
+                        "container",
+                        "node",
+                        "job",
+                        "sink",
+                        "reason",
+                        "input",
+                        "kind",
+                        "type")
                 .doesNotContain("rejected", "retries_exhausted");
     }
 
@@ -120,7 +136,8 @@ class RuleNamesTest {
                 and time() - last_ts > 300
                 """);
 
-        assertThat(names.metrics).containsExactlyInAnyOrder("http_server_requests_seconds_count", "kube_info", "last_ts");
+        assertThat(names.metrics)
+                .containsExactlyInAnyOrder("http_server_requests_seconds_count", "kube_info", "last_ts");
         assertThat(names.labels).containsExactlyInAnyOrder("namespace", "application", "status", "uri", "owner", "pod");
     }
 }

@@ -41,8 +41,10 @@ final class TelemetryContract {
         for (String line : section.split("\n")) {
             if (line.startsWith("|")) {
                 parseTableRow(line);
-            } else if (line.contains("Relabeling keeps") || line.contains("`prometheus.io/path`")
-                    || line.contains("and sets `job`") || line.contains("common tag")) {
+            } else if (line.contains("Relabeling keeps")
+                    || line.contains("`prometheus.io/path`")
+                    || line.contains("and sets `job`")
+                    || line.contains("common tag")) {
                 codeSpans(line).stream().filter(s -> NAME.matcher(s).matches()).forEach(labels::add);
             }
             for (String span : codeSpans(line)) {

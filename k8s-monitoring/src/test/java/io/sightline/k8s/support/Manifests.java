@@ -1,7 +1,5 @@
 package io.sightline.k8s.support;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -11,11 +9,13 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 /** The objects a kustomization renders to ({@code kubectl kustomize}), with lookups the tests share. */
 public record Manifests(Path kustomization, List<Map<String, Object>> objects) {
 
-    public static final Set<String> WORKLOAD_KINDS = Set.of("Deployment", "StatefulSet", "DaemonSet", "Job",
-            "CronJob", "ReplicaSet", "Pod");
+    public static final Set<String> WORKLOAD_KINDS =
+            Set.of("Deployment", "StatefulSet", "DaemonSet", "Job", "CronJob", "ReplicaSet", "Pod");
 
     private static final Map<Path, Manifests> RENDERED = new ConcurrentHashMap<>();
 
@@ -28,7 +28,9 @@ public record Manifests(Path kustomization, List<Map<String, Object>> objects) {
         }
         String output = Tool.KUBECTL.run(normalized, "kustomize", ".").assertSuccess();
         Manifests rendered = new Manifests(normalized, Yaml.loadAll(output));
-        assertThat(rendered.objects()).as("objects rendered from %s", normalized).isNotEmpty();
+        assertThat(rendered.objects())
+                .as("objects rendered from %s", normalized)
+                .isNotEmpty();
         RENDERED.put(normalized, rendered);
         return rendered;
     }
@@ -42,17 +44,18 @@ public record Manifests(Path kustomization, List<Map<String, Object>> objects) {
     }
 
     public Map<String, Object> get(String kind, String name) {
-        return find(kind, name).orElseThrow(() -> new AssertionError(
-                "no " + kind + " named " + name + " rendered from " + kustomization));
+        return find(kind, name)
+                .orElseThrow(
+                        () -> new AssertionError("no " + kind + " named " + name + " rendered from " + kustomization));
     }
 
     /** A generated ConfigMap, found by the name before kustomize's hash suffix. */
     public Map<String, Object> generatedConfigMap(String baseName) {
         return ofKind("ConfigMap").stream()
-                .filter(o -> name(o).equals(baseName) || name(o).matches(Pattern.quote(baseName)
-                        + "-[a-z0-9]{10}"))
+                .filter(o -> name(o).equals(baseName) || name(o).matches(Pattern.quote(baseName) + "-[a-z0-9]{10}"))
                 .findFirst()
-                .orElseThrow(() -> new AssertionError("no ConfigMap generated as " + baseName + " in " + kustomization));
+                .orElseThrow(
+                        () -> new AssertionError("no ConfigMap generated as " + baseName + " in " + kustomization));
     }
 
     public List<Map<String, Object>> workloads() {

@@ -7,8 +7,7 @@ import java.util.Set;
 /** Markdown as GitHub renders it, as far as links into it are concerned. */
 public final class Markdown {
 
-    private Markdown() {
-    }
+    private Markdown() {}
 
     /** GitHub's anchors of the headings: lower case, punctuation removed, spaces as hyphens. */
     public static Set<String> headingAnchors(String markdown) {

@@ -12,7 +12,9 @@ import java.util.stream.Stream;
 public final class ModuleFiles {
 
     /** k8s-monitoring/ (surefire runs the tests there and also passes it as {@code basedir}). */
-    public static final Path MODULE = Path.of(System.getProperty("basedir", ".")).toAbsolutePath().normalize();
+    public static final Path MODULE =
+            Path.of(System.getProperty("basedir", ".")).toAbsolutePath().normalize();
+
     public static final Path REPOSITORY = MODULE.getParent();
     public static final Path BASE = MODULE.resolve("base");
     public static final Path RULES = MODULE.resolve("rules");
@@ -23,12 +25,12 @@ public final class ModuleFiles {
     public static final Path SIDECAR_FIXTURE = MODULE.resolve("src/test/kustomize/app-with-sidecar");
     /** The demo service deployed the way the README tells users to: its base plus the log-sidecar component. */
     public static final Path DEMO_OVERLAY = REPOSITORY.resolve("examples/demo-service/k8s/overlays/sightline");
+
     public static final Path CONTRACT = REPOSITORY.resolve("docs/telemetry-contract.md");
     public static final Path RUNBOOKS = REPOSITORY.resolve("docs/runbooks.md");
     public static final Path DEPLOY_GUIDE = REPOSITORY.resolve("docs/k8s-monitoring.md");
 
-    private ModuleFiles() {
-    }
+    private ModuleFiles() {}
 
     /** The Prometheus rule files: every YAML file in rules/ except its kustomization. */
     public static List<Path> ruleFiles() {
@@ -59,7 +61,10 @@ public final class ModuleFiles {
 
     private static List<Path> list(Path dir, Predicate<Path> filter) {
         try (Stream<Path> files = Files.list(dir)) {
-            return files.filter(p -> p.getFileName().toString().endsWith(".yaml")).filter(filter).sorted().toList();
+            return files.filter(p -> p.getFileName().toString().endsWith(".yaml"))
+                    .filter(filter)
+                    .sorted()
+                    .toList();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -8,17 +8,31 @@ import java.util.regex.Pattern;
 public final class Quantities {
 
     private static final Pattern SIZE = Pattern.compile("(\\d+)([A-Za-z]*)");
-    private static final Map<String, Long> KUBERNETES = Map.of("", 1L, "Ki", 1L << 10, "Mi", 1L << 20,
-            "Gi", 1L << 30, "Ti", 1L << 40, "k", 1000L, "M", 1000_000L, "G", 1000_000_000L);
+    private static final Map<String, Long> KUBERNETES = Map.of(
+            "",
+            1L,
+            "Ki",
+            1L << 10,
+            "Mi",
+            1L << 20,
+            "Gi",
+            1L << 30,
+            "Ti",
+            1L << 40,
+            "k",
+            1000L,
+            "M",
+            1000_000L,
+            "G",
+            1000_000_000L);
     // Prometheus' --storage.tsdb.retention.size units are powers of two
-    private static final Map<String, Long> PROMETHEUS = Map.of("B", 1L, "KB", 1L << 10, "MB", 1L << 20,
-            "GB", 1L << 30, "TB", 1L << 40);
+    private static final Map<String, Long> PROMETHEUS =
+            Map.of("B", 1L, "KB", 1L << 10, "MB", 1L << 20, "GB", 1L << 30, "TB", 1L << 40);
     // Loki's flagext.ByteSize: KB is 1000, KiB 1024
-    private static final Map<String, Long> LOKI = Map.of("", 1L, "B", 1L, "KB", 1000L, "KiB", 1L << 10,
-            "MB", 1000_000L, "MiB", 1L << 20);
+    private static final Map<String, Long> LOKI =
+            Map.of("", 1L, "B", 1L, "KB", 1000L, "KiB", 1L << 10, "MB", 1000_000L, "MiB", 1L << 20);
 
-    private Quantities() {
-    }
+    private Quantities() {}
 
     public static long kubernetesBytes(String quantity) {
         return parse(quantity, KUBERNETES);

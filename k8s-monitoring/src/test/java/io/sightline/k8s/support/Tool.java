@@ -1,7 +1,5 @@
 package io.sightline.k8s.support;
 
-import static org.assertj.core.api.Assertions.fail;
-
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -14,6 +12,8 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Assumptions;
+
+import static org.assertj.core.api.Assertions.fail;
 
 /**
  * An external command-line tool the tests run for real (kubectl, promtool, amtool, prometheus).
@@ -54,7 +54,9 @@ public enum Tool {
         commandLine.add(require().toString());
         commandLine.addAll(List.of(args));
         try {
-            Process process = new ProcessBuilder(commandLine).directory(workDir.toFile()).redirectErrorStream(true)
+            Process process = new ProcessBuilder(commandLine)
+                    .directory(workDir.toFile())
+                    .redirectErrorStream(true)
                     .start();
             process.getOutputStream().close();
             // read before waiting: a full pipe would block the tool
@@ -78,8 +80,11 @@ public enum Tool {
         commandLine.add(require().toString());
         commandLine.addAll(List.of(args));
         try {
-            return new ProcessBuilder(commandLine).directory(workDir.toFile()).redirectErrorStream(true)
-                    .redirectOutput(log.toFile()).start();
+            return new ProcessBuilder(commandLine)
+                    .directory(workDir.toFile())
+                    .redirectErrorStream(true)
+                    .redirectOutput(log.toFile())
+                    .start();
         } catch (IOException e) {
             throw new UncheckedIOException("could not start " + commandLine, e);
         }

@@ -13,13 +13,13 @@ import org.snakeyaml.engine.v2.common.FlowStyle;
 /** YAML in and out, and null-safe navigation through the maps and lists it loads to. */
 public final class Yaml {
 
-    private Yaml() {
-    }
+    private Yaml() {}
 
     /** Every document of a multi-document stream (empty documents left out). */
     public static List<Map<String, Object>> loadAll(String text) {
         List<Map<String, Object>> documents = new ArrayList<>();
-        for (Object document : new Load(LoadSettings.builder().setLabel("manifest").build()).loadAllFromString(text)) {
+        for (Object document :
+                new Load(LoadSettings.builder().setLabel("manifest").build()).loadAllFromString(text)) {
             if (document instanceof Map<?, ?> map) {
                 documents.add(cast(map));
             }
@@ -36,7 +36,10 @@ public final class Yaml {
     }
 
     public static String dump(Object document) {
-        return new Dump(DumpSettings.builder().setDefaultFlowStyle(FlowStyle.BLOCK).build()).dumpToString(document);
+        return new Dump(DumpSettings.builder()
+                        .setDefaultFlowStyle(FlowStyle.BLOCK)
+                        .build())
+                .dumpToString(document);
     }
 
     /** The value at {@code path} (map keys, or list indexes as decimal strings), or null when any step is absent. */
@@ -45,7 +48,8 @@ public final class Yaml {
         for (String step : path) {
             if (current instanceof Map<?, ?> map) {
                 current = map.get(step);
-            } else if (current instanceof List<?> list && step.chars().allMatch(Character::isDigit)
+            } else if (current instanceof List<?> list
+                    && step.chars().allMatch(Character::isDigit)
                     && Integer.parseInt(step) < list.size()) {
                 current = list.get(Integer.parseInt(step));
             } else {

@@ -16,7 +16,6 @@ import java.util.concurrent.atomic.AtomicLong;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-
 import io.sightline.local.http.JsonHttp;
 
 /**
@@ -30,8 +29,8 @@ public final class AlertWebhookReceiver implements AutoCloseable {
     private static final int MAX_PAYLOAD_BYTES = 1 << 20;
 
     /** One alert as delivered in a notification. */
-    public record ReceivedAlert(String name, String status, Instant startsAt, Map<String, String> labels, Instant receivedAt) {
-    }
+    public record ReceivedAlert(
+            String name, String status, Instant startsAt, Map<String, String> labels, Instant receivedAt) {}
 
     private final HttpServer server;
     private final List<ReceivedAlert> received = new ArrayList<>();
@@ -63,8 +62,12 @@ public final class AlertWebhookReceiver implements AutoCloseable {
 
     /** Names of the alerts whose latest notification said {@code firing}. */
     public synchronized List<String> firing() {
-        return latestByFingerprint.values().stream().filter(a -> "firing".equals(a.status())).map(ReceivedAlert::name)
-                .distinct().sorted().toList();
+        return latestByFingerprint.values().stream()
+                .filter(a -> "firing".equals(a.status()))
+                .map(ReceivedAlert::name)
+                .distinct()
+                .sorted()
+                .toList();
     }
 
     private void handle(HttpExchange exchange) throws IOException {
@@ -96,10 +99,16 @@ public final class AlertWebhookReceiver implements AutoCloseable {
         Instant now = Instant.now();
         for (JsonNode alert : payload.path("alerts")) {
             Map<String, String> labels = new LinkedHashMap<>();
-            alert.path("labels").fields().forEachRemaining(f -> labels.put(f.getKey(), f.getValue().asText()));
+            alert.path("labels")
+                    .fields()
+                    .forEachRemaining(f -> labels.put(f.getKey(), f.getValue().asText()));
             String startsAt = alert.path("startsAt").asText("");
-            ReceivedAlert receivedAlert = new ReceivedAlert(labels.getOrDefault("alertname", "?"),
-                    alert.path("status").asText("unknown"), startsAt.isEmpty() ? null : Instant.parse(startsAt), labels, now);
+            ReceivedAlert receivedAlert = new ReceivedAlert(
+                    labels.getOrDefault("alertname", "?"),
+                    alert.path("status").asText("unknown"),
+                    startsAt.isEmpty() ? null : Instant.parse(startsAt),
+                    labels,
+                    now);
             received.add(receivedAlert);
             latestByFingerprint.put(alert.path("fingerprint").asText(labels.toString()), receivedAlert);
         }

@@ -19,8 +19,7 @@ public final class AlertBaseline {
     private volatile Set<Map<String, String>> firing;
     private volatile String problem = "the alerts active before the burst were not captured (did Prometheus start?)";
 
-    public AlertBaseline() {
-    }
+    public AlertBaseline() {}
 
     /** A baseline captured elsewhere (tests). */
     AlertBaseline(Set<Map<String, String>> firing) {
@@ -40,12 +39,14 @@ public final class AlertBaseline {
 
     /** Label sets as Alertmanager sends them (without {@code __name__} and {@code alertstate}). */
     static Set<Map<String, String>> labelSets(List<PrometheusApi.Sample> alerts) {
-        return alerts.stream().map(sample -> {
-            Map<String, String> labels = new HashMap<>(sample.labels());
-            labels.remove("__name__");
-            labels.remove("alertstate");
-            return Map.copyOf(labels);
-        }).collect(Collectors.toUnmodifiableSet());
+        return alerts.stream()
+                .map(sample -> {
+                    Map<String, String> labels = new HashMap<>(sample.labels());
+                    labels.remove("__name__");
+                    labels.remove("alertstate");
+                    return Map.copyOf(labels);
+                })
+                .collect(Collectors.toUnmodifiableSet());
     }
 
     /** @return the label sets firing at the burst's start; null when not captured ({@link #problem()} says why) */

@@ -25,7 +25,8 @@ public final class AlertCheck {
         this.receiver = receiver;
     }
 
-    public void run(CheckReport report, String namespace, Instant burstStart, AlertBaseline baseline, Duration timeout) {
+    public void run(
+            CheckReport report, String namespace, Instant burstStart, AlertBaseline baseline, Duration timeout) {
         Set<Map<String, String>> before = baseline.firing();
         if (before == null) {
             report.failed("alerts", baseline.problem());
@@ -34,20 +35,35 @@ public final class AlertCheck {
         Instant deadline = Instant.now().plus(timeout);
         while (true) {
             List<String> fired = receiver.received().stream()
-                    .filter(a -> "firing".equals(a.status()) && namespace.equals(a.labels().get("namespace"))
-                            && a.startsAt() != null && !a.startsAt().isBefore(burstStart) && !before.contains(Map.copyOf(a.labels())))
-                    .map(ReceivedAlert::name).distinct().sorted().toList();
+                    .filter(a -> "firing".equals(a.status())
+                            && namespace.equals(a.labels().get("namespace"))
+                            && a.startsAt() != null
+                            && !a.startsAt().isBefore(burstStart)
+                            && !before.contains(Map.copyOf(a.labels())))
+                    .map(ReceivedAlert::name)
+                    .distinct()
+                    .sorted()
+                    .toList();
             if (!fired.isEmpty()) {
-                report.passed("alerts", "fired after the failure burst and delivered by Alertmanager to the webhook: "
-                        + String.join(", ", fired));
+                report.passed(
+                        "alerts",
+                        "fired after the failure burst and delivered by Alertmanager to the webhook: "
+                                + String.join(", ", fired));
                 return;
             }
             if (!Instant.now().isBefore(deadline)) {
-                List<String> received = receiver.received().stream().map(a -> a.name() + "(" + a.status() + ")").distinct().toList();
-                report.failed("alerts", "no alert that fired because of the failure burst reached the webhook within "
-                        + Duration.between(burstStart, Instant.now()).toSeconds() + " s of the burst"
-                        + (received.isEmpty() ? " (no notification at all: is Alertmanager running, do the rules load?)"
-                                : "; notifications received: " + received + "; firing before the burst: " + before.size()));
+                List<String> received = receiver.received().stream()
+                        .map(a -> a.name() + "(" + a.status() + ")")
+                        .distinct()
+                        .toList();
+                report.failed(
+                        "alerts",
+                        "no alert that fired because of the failure burst reached the webhook within "
+                                + Duration.between(burstStart, Instant.now()).toSeconds() + " s of the burst"
+                                + (received.isEmpty()
+                                        ? " (no notification at all: is Alertmanager running, do the rules load?)"
+                                        : "; notifications received: " + received + "; firing before the burst: "
+                                                + before.size()));
                 return;
             }
             LockSupport.parkNanos(POLL_INTERVAL.toNanos());

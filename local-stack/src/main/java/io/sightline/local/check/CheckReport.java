@@ -6,10 +6,12 @@ import java.util.List;
 /** The outcome of {@code --check}: one line per stage, and whether all of them worked. */
 public final class CheckReport {
 
-    public enum Outcome { PASSED, FAILED }
-
-    public record Stage(String name, Outcome outcome, String detail) {
+    public enum Outcome {
+        PASSED,
+        FAILED
     }
+
+    public record Stage(String name, Outcome outcome, String detail) {}
 
     private final List<Stage> stages = new ArrayList<>();
 
@@ -30,16 +32,23 @@ public final class CheckReport {
     }
 
     public List<String> failedStages() {
-        return stages.stream().filter(s -> s.outcome() == Outcome.FAILED).map(Stage::name).toList();
+        return stages.stream()
+                .filter(s -> s.outcome() == Outcome.FAILED)
+                .map(Stage::name)
+                .toList();
     }
 
     public String render() {
         StringBuilder text = new StringBuilder("sightline local --check\n");
         for (Stage stage : stages) {
-            text.append(String.format("  %-6s %-22s %s%n", stage.outcome() == Outcome.PASSED ? "ok" : "FAILED",
-                    stage.name(), stage.detail()));
+            text.append(String.format(
+                    "  %-6s %-22s %s%n",
+                    stage.outcome() == Outcome.PASSED ? "ok" : "FAILED", stage.name(), stage.detail()));
         }
-        text.append(allPassed() ? "all stages worked\n" : "stages that did not work: " + String.join(", ", failedStages()) + "\n");
+        text.append(
+                allPassed()
+                        ? "all stages worked\n"
+                        : "stages that did not work: " + String.join(", ", failedStages()) + "\n");
         return text.toString();
     }
 }

@@ -20,8 +20,7 @@ import io.sightline.local.logstore.LogStore;
 public final class LogDeliveryCheck {
 
     /** The log directory of one service instance and the pod name its records carry. */
-    public record Source(String pod, Path logDir) {
-    }
+    public record Source(String pod, Path logDir) {}
 
     private static final Duration POLL_INTERVAL = Duration.ofSeconds(1);
 
@@ -50,14 +49,18 @@ public final class LogDeliveryCheck {
             while (true) {
                 counts.clear();
                 for (Source source : sources) {
-                    counts.put(source.pod(), new long[] {LogFiles.countRecords(source.logDir()), store.count(namespace, source.pod())});
+                    counts.put(
+                            source.pod(),
+                            new long[] {LogFiles.countRecords(source.logDir()), store.count(namespace, source.pod())});
                 }
                 long written = counts.values().stream().mapToLong(c -> c[0]).sum();
                 boolean duplicates = counts.values().stream().anyMatch(c -> c[1] > c[0]);
                 boolean complete = counts.values().stream().allMatch(c -> c[1] == c[0]);
                 if (written == 0) {
-                    report.failed("log delivery", "the services wrote no records to " + sources.get(0).logDir()
-                            + " (is JSON file logging on? see the service output in processes/)");
+                    report.failed(
+                            "log delivery",
+                            "the services wrote no records to " + sources.get(0).logDir()
+                                    + " (is JSON file logging on? see the service output in processes/)");
                     return false;
                 }
                 if (duplicates) {
@@ -65,12 +68,15 @@ public final class LogDeliveryCheck {
                     return false;
                 }
                 if (complete) {
-                    report.passed("log delivery", written + " records written and stored, none lost: " + describe(counts));
+                    report.passed(
+                            "log delivery", written + " records written and stored, none lost: " + describe(counts));
                     return true;
                 }
                 if (Instant.now().isAfter(deadline)) {
-                    report.failed("log delivery", "records missing after waiting " + drainTimeout.toSeconds()
-                            + " s for the sidecars to drain: " + describe(counts));
+                    report.failed(
+                            "log delivery",
+                            "records missing after waiting " + drainTimeout.toSeconds()
+                                    + " s for the sidecars to drain: " + describe(counts));
                     return false;
                 }
                 LockSupport.parkNanos(POLL_INTERVAL.toNanos());
@@ -84,7 +90,8 @@ public final class LogDeliveryCheck {
     private void checkFields(CheckReport report, List<String> requiredFields) {
         try {
             Map<String, Long> missing = store.recordsMissing(namespace, requiredFields);
-            Map<String, Long> lacking = missing.entrySet().stream().filter(e -> e.getValue() > 0)
+            Map<String, Long> lacking = missing.entrySet().stream()
+                    .filter(e -> e.getValue() > 0)
                     .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue, (a, b) -> a, LinkedHashMap::new));
             if (lacking.isEmpty()) {
                 report.passed("log fields", "every stored record has " + String.join(", ", requiredFields));
@@ -97,7 +104,8 @@ public final class LogDeliveryCheck {
     }
 
     private static String describe(Map<String, long[]> counts) {
-        return counts.entrySet().stream().map(e -> e.getKey() + " wrote " + e.getValue()[0] + ", stored " + e.getValue()[1])
+        return counts.entrySet().stream()
+                .map(e -> e.getKey() + " wrote " + e.getValue()[0] + ", stored " + e.getValue()[1])
                 .collect(Collectors.joining("; "));
     }
 }

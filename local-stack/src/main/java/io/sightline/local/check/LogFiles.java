@@ -13,13 +13,14 @@ import java.util.stream.Stream;
  */
 public final class LogFiles {
 
-    private LogFiles() {
-    }
+    private LogFiles() {}
 
     public static long countRecords(Path logDir) throws IOException {
         List<Path> files;
         try (Stream<Path> listing = Files.list(logDir)) {
-            files = listing.filter(p -> p.getFileName().toString().matches(".*\\.log(\\.\\d+)?") && Files.isRegularFile(p)).toList();
+            files = listing.filter(
+                            p -> p.getFileName().toString().matches(".*\\.log(\\.\\d+)?") && Files.isRegularFile(p))
+                    .toList();
         }
         long records = 0;
         for (Path file : files) {

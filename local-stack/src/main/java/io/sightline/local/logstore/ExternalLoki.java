@@ -12,7 +12,6 @@ import java.util.Map;
 import java.util.Set;
 
 import com.fasterxml.jackson.databind.JsonNode;
-
 import io.sightline.local.http.JsonHttp;
 
 /**
@@ -23,7 +22,8 @@ import io.sightline.local.http.JsonHttp;
 public final class ExternalLoki implements LogStore {
 
     private static final Set<String> STREAM_LABELS = Set.of("namespace", "container", "service_name", "cluster");
-    private static final Set<String> STRUCTURED_METADATA = Set.of("pod", "node", "trace_id", "span_id", "service_version");
+    private static final Set<String> STRUCTURED_METADATA =
+            Set.of("pod", "node", "trace_id", "span_id", "service_version");
 
     private final JsonHttp http;
     private final URI url;
@@ -39,14 +39,20 @@ public final class ExternalLoki implements LogStore {
         URI ready = url.resolve("/ready");
         HttpResponse<String> response;
         try {
-            response = http.client().send(HttpRequest.newBuilder(ready).timeout(Duration.ofSeconds(5)).build(),
-                    HttpResponse.BodyHandlers.ofString());
+            response = http.client()
+                    .send(
+                            HttpRequest.newBuilder(ready)
+                                    .timeout(Duration.ofSeconds(5))
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted while connecting to Loki", e);
         } catch (IOException e) {
-            throw new IOException("cannot reach Loki at " + url + " (" + e + "); start it, or drop --loki-url to use the "
-                    + "embedded OpenSearch", e);
+            throw new IOException(
+                    "cannot reach Loki at " + url + " (" + e + "); start it, or drop --loki-url to use the "
+                            + "embedded OpenSearch",
+                    e);
         }
         if (response.statusCode() != 200) {
             throw new IOException("Loki at " + url + " is not ready (" + ready + " answered " + response.statusCode()
@@ -85,7 +91,8 @@ public final class ExternalLoki implements LogStore {
             } else if (STRUCTURED_METADATA.contains(field)) {
                 logs = selector(namespace) + " | " + field + "=\"\"";
             } else {
-                logs = selector(namespace) + " | json sightline_field=" + quote("[" + quote(field) + "]") + " | sightline_field=\"\"";
+                logs = selector(namespace) + " | json sightline_field=" + quote("[" + quote(field) + "]")
+                        + " | sightline_field=\"\"";
             }
             missing.put(field, countOverRun(logs));
         }
@@ -101,7 +108,9 @@ public final class ExternalLoki implements LogStore {
             throw new IOException("Loki could not answer " + query + ": " + response);
         }
         JsonNode result = response.path("data").path("result");
-        return result.isEmpty() ? 0 : (long) result.path(0).path("value").path(1).asDouble();
+        return result.isEmpty()
+                ? 0
+                : (long) result.path(0).path("value").path(1).asDouble();
     }
 
     private static String selector(String namespace) {

@@ -7,7 +7,6 @@ import java.util.List;
 import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
-
 import io.sightline.local.http.JsonHttp;
 
 /**
@@ -34,9 +33,13 @@ final class OpenSearchRecords {
         refresh();
         Map<String, Long> missing = new LinkedHashMap<>();
         for (String field : fields) {
-            missing.put(field, count(Map.of("bool", Map.of(
-                    "filter", List.of(phrase("namespace", namespace)),
-                    "must_not", List.of(Map.of("exists", Map.of("field", field)))))));
+            missing.put(
+                    field,
+                    count(Map.of(
+                            "bool",
+                            Map.of(
+                                    "filter", List.of(phrase("namespace", namespace)),
+                                    "must_not", List.of(Map.of("exists", Map.of("field", field)))))));
         }
         return missing;
     }

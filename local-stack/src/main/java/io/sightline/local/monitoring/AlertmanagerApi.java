@@ -7,7 +7,6 @@ import java.util.List;
 import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
-
 import io.sightline.local.http.JsonHttp;
 
 /** Reads the alerts Alertmanager holds (API v2). */
@@ -35,7 +34,9 @@ public final class AlertmanagerApi {
     public List<Alert> alerts() throws IOException {
         List<Alert> alerts = new ArrayList<>();
         for (JsonNode alert : http.get(baseUrl.resolve("/api/v2/alerts"))) {
-            alerts.add(new Alert(PrometheusApi.labels(alert.path("labels")), alert.path("status").path("state").asText()));
+            alerts.add(new Alert(
+                    PrometheusApi.labels(alert.path("labels")),
+                    alert.path("status").path("state").asText()));
         }
         return alerts;
     }

@@ -36,11 +36,21 @@ public record GrafanaProvisioning(int port, URI prometheusUrl, URI alertmanagerU
 
     String datasourcesYaml() {
         List<Map<String, Object>> datasources = new ArrayList<>();
-        datasources.add(datasource("Prometheus", "prometheus", "prometheus", prometheusUrl,
-                Map.of("timeInterval", "5s", "httpMethod", "POST"), true));
+        datasources.add(datasource(
+                "Prometheus",
+                "prometheus",
+                "prometheus",
+                prometheusUrl,
+                Map.of("timeInterval", "5s", "httpMethod", "POST"),
+                true));
         if (alertmanagerUrl != null) {
-            datasources.add(datasource("Alertmanager", "alertmanager", "alertmanager", alertmanagerUrl,
-                    Map.of("implementation", "prometheus", "handleGrafanaManagedAlerts", false), false));
+            datasources.add(datasource(
+                    "Alertmanager",
+                    "alertmanager",
+                    "alertmanager",
+                    alertmanagerUrl,
+                    Map.of("implementation", "prometheus", "handleGrafanaManagedAlerts", false),
+                    false));
         }
         if (lokiUrl != null) {
             datasources.add(datasource("Loki", "loki", "loki", lokiUrl, Map.of("maxLines", 5000), false));
@@ -59,8 +69,13 @@ public record GrafanaProvisioning(int port, URI prometheusUrl, URI alertmanagerU
         provider.put("disableDeletion", true);
         provider.put("allowUiUpdates", false);
         provider.put("updateIntervalSeconds", 10);
-        provider.put("options", Map.of("path", dashboardsDir.toAbsolutePath().normalize().toString(),
-                "foldersFromFilesStructure", false));
+        provider.put(
+                "options",
+                Map.of(
+                        "path",
+                        dashboardsDir.toAbsolutePath().normalize().toString(),
+                        "foldersFromFilesStructure",
+                        false));
         Map<String, Object> file = new LinkedHashMap<>();
         file.put("apiVersion", 1);
         file.put("providers", List.of(provider));
@@ -94,8 +109,8 @@ public record GrafanaProvisioning(int port, URI prometheusUrl, URI alertmanagerU
                 """.formatted(port, data, logs, data.resolve("plugins"), provisioning);
     }
 
-    private static Map<String, Object> datasource(String name, String uid, String type, URI url, Map<String, Object> jsonData,
-                                                  boolean isDefault) {
+    private static Map<String, Object> datasource(
+            String name, String uid, String type, URI url, Map<String, Object> jsonData, boolean isDefault) {
         Map<String, Object> datasource = new LinkedHashMap<>();
         datasource.put("name", name);
         datasource.put("uid", uid);

@@ -10,8 +10,7 @@ public final class PromDuration {
     private static final Pattern WHOLE = Pattern.compile("(?:\\d+(?:ms|s|m|h|d|w|y))+");
     private static final Pattern PART = Pattern.compile("(\\d+)(ms|s|m|h|d|w|y)");
 
-    private PromDuration() {
-    }
+    private PromDuration() {}
 
     public static Duration parse(String text) {
         if (text == null || !WHOLE.matcher(text).matches()) {
@@ -21,15 +20,16 @@ public final class PromDuration {
         Matcher part = PART.matcher(text);
         while (part.find()) {
             long amount = Long.parseLong(part.group(1));
-            total = total.plus(switch (part.group(2)) {
-                case "ms" -> Duration.ofMillis(amount);
-                case "s" -> Duration.ofSeconds(amount);
-                case "m" -> Duration.ofMinutes(amount);
-                case "h" -> Duration.ofHours(amount);
-                case "d" -> Duration.ofDays(amount);
-                case "w" -> Duration.ofDays(7 * amount);
-                default -> Duration.ofDays(365 * amount);
-            });
+            total = total.plus(
+                    switch (part.group(2)) {
+                        case "ms" -> Duration.ofMillis(amount);
+                        case "s" -> Duration.ofSeconds(amount);
+                        case "m" -> Duration.ofMinutes(amount);
+                        case "h" -> Duration.ofHours(amount);
+                        case "d" -> Duration.ofDays(amount);
+                        case "w" -> Duration.ofDays(7 * amount);
+                        default -> Duration.ofDays(365 * amount);
+                    });
         }
         return total;
     }

@@ -8,23 +8,19 @@ import java.util.List;
 import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
-
 import io.sightline.local.http.JsonHttp;
 
 /** The parts of Prometheus' HTTP API the launcher reads: instant queries and active targets. */
 public final class PrometheusApi {
 
     /** One series of an instant vector. */
-    public record Sample(Map<String, String> labels, double value) {
-    }
+    public record Sample(Map<String, String> labels, double value) {}
 
     /** One active scrape target: its labels and scrape health ({@code up}, {@code down}, {@code unknown}). */
-    public record Target(Map<String, String> labels, String health, String lastError) {
-    }
+    public record Target(Map<String, String> labels, String health, String lastError) {}
 
     /** One loaded rule: {@code health} is {@code ok}, {@code err} or {@code unknown} (not evaluated yet). */
-    public record Rule(String group, String name, String type, String health, String lastError) {
-    }
+    public record Rule(String group, String name, String type, String health, String lastError) {}
 
     private final JsonHttp http;
     private final URI baseUrl;
@@ -47,7 +43,8 @@ public final class PrometheusApi {
             return samples;
         }
         for (JsonNode series : data.path("result")) {
-            samples.add(new Sample(labels(series.path("metric")), series.path("value").path(1).asDouble(Double.NaN)));
+            samples.add(new Sample(
+                    labels(series.path("metric")), series.path("value").path(1).asDouble(Double.NaN)));
         }
         return samples;
     }
@@ -56,7 +53,9 @@ public final class PrometheusApi {
         JsonNode data = data(http.get(baseUrl.resolve("/api/v1/targets?state=active")), "targets");
         List<Target> targets = new ArrayList<>();
         for (JsonNode target : data.path("activeTargets")) {
-            targets.add(new Target(labels(target.path("labels")), target.path("health").asText(),
+            targets.add(new Target(
+                    labels(target.path("labels")),
+                    target.path("health").asText(),
                     target.path("lastError").asText("")));
         }
         return targets;
@@ -67,8 +66,12 @@ public final class PrometheusApi {
         List<Rule> rules = new ArrayList<>();
         for (JsonNode group : data.path("groups")) {
             for (JsonNode rule : group.path("rules")) {
-                rules.add(new Rule(group.path("name").asText(), rule.path("name").asText(), rule.path("type").asText(),
-                        rule.path("health").asText(), rule.path("lastError").asText("")));
+                rules.add(new Rule(
+                        group.path("name").asText(),
+                        rule.path("name").asText(),
+                        rule.path("type").asText(),
+                        rule.path("health").asText(),
+                        rule.path("lastError").asText("")));
             }
         }
         return rules;
@@ -76,14 +79,17 @@ public final class PrometheusApi {
 
     private static JsonNode data(JsonNode response, String what) throws IOException {
         if (!"success".equals(response.path("status").asText())) {
-            throw new IOException("Prometheus could not answer " + what + ": " + response.path("error").asText(response.toString()));
+            throw new IOException("Prometheus could not answer " + what + ": "
+                    + response.path("error").asText(response.toString()));
         }
         return response.path("data");
     }
 
     static Map<String, String> labels(JsonNode object) {
         Map<String, String> labels = new LinkedHashMap<>();
-        object.fields().forEachRemaining(field -> labels.put(field.getKey(), field.getValue().asText()));
+        object.fields()
+                .forEachRemaining(
+                        field -> labels.put(field.getKey(), field.getValue().asText()));
         return labels;
     }
 }

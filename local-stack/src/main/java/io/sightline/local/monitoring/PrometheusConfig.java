@@ -12,8 +12,12 @@ import java.util.Map;
  *
  * @param alertmanagerAddress {@code host:port}, or null when no Alertmanager runs
  */
-public record PrometheusConfig(Duration scrapeInterval, Duration evaluationInterval, String alertmanagerAddress,
-                               Path rulesDir, Path targetsDir) {
+public record PrometheusConfig(
+        Duration scrapeInterval,
+        Duration evaluationInterval,
+        String alertmanagerAddress,
+        Path rulesDir,
+        Path targetsDir) {
 
     /** Scrape job name; every target overrides {@code job} with its {@code <namespace>/<app>} label. */
     static final String JOB_NAME = "local-stack";
@@ -33,10 +37,18 @@ public record PrometheusConfig(Duration scrapeInterval, Duration evaluationInter
 
         Map<String, Object> config = new LinkedHashMap<>();
         config.put("global", global);
-        config.put("rule_files", List.of(rulesDir.resolve("*.yaml").toString(), rulesDir.resolve("*.yml").toString()));
+        config.put(
+                "rule_files",
+                List.of(
+                        rulesDir.resolve("*.yaml").toString(),
+                        rulesDir.resolve("*.yml").toString()));
         if (alertmanagerAddress != null) {
-            config.put("alerting", Map.of("alertmanagers",
-                    List.of(Map.of("static_configs", List.of(Map.of("targets", List.of(alertmanagerAddress)))))));
+            config.put(
+                    "alerting",
+                    Map.of(
+                            "alertmanagers",
+                            List.of(Map.of(
+                                    "static_configs", List.of(Map.of("targets", List.of(alertmanagerAddress)))))));
         }
         config.put("scrape_configs", List.of(scrapeJob));
         return Yaml.dump(config);

@@ -19,11 +19,9 @@ import java.util.stream.Stream;
 public final class RuleFiles {
 
     /** What was copied, for the start-up summary. */
-    public record CopyResult(List<Path> files, List<Path> skipped, int alertRules, int shortenedWaits) {
-    }
+    public record CopyResult(List<Path> files, List<Path> skipped, int alertRules, int shortenedWaits) {}
 
-    private RuleFiles() {
-    }
+    private RuleFiles() {}
 
     /**
      * @param maxWait cap for {@code for:} and group {@code interval:}; null copies the files unchanged
@@ -33,7 +31,10 @@ public final class RuleFiles {
         Files.createDirectories(targetDir);
         List<Path> sources;
         try (Stream<Path> listing = Files.list(sourceDir)) {
-            sources = listing.filter(p -> p.toString().endsWith(".yaml") || p.toString().endsWith(".yml")).sorted().toList();
+            sources = listing.filter(
+                            p -> p.toString().endsWith(".yaml") || p.toString().endsWith(".yml"))
+                    .sorted()
+                    .toList();
         }
         List<Path> written = new ArrayList<>();
         List<Path> skipped = new ArrayList<>();
@@ -70,7 +71,8 @@ public final class RuleFiles {
     private static Map<String, Object> ruleFile(Path source) throws IOException {
         List<Object> documents = Yaml.loadAll(Files.readString(source));
         if (documents.size() != 1 || !(documents.get(0) instanceof Map<?, ?> document)) {
-            throw new IllegalArgumentException(source + ": expected one YAML document with 'groups:' (a Prometheus rule file)");
+            throw new IllegalArgumentException(
+                    source + ": expected one YAML document with 'groups:' (a Prometheus rule file)");
         }
         Map<String, Object> root = (Map<String, Object>) document;
         if ("PrometheusRule".equals(root.get("kind")) && root.get("spec") instanceof Map<?, ?> spec) {

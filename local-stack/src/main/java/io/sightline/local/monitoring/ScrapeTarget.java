@@ -12,8 +12,8 @@ import java.util.Objects;
  * @param address {@code host:port} Prometheus scrapes
  * @param metricsPath HTTP path of the metrics (the pod annotation {@code prometheus.io/path})
  */
-public record ScrapeTarget(String namespace, String app, String pod, String container, String node, String address,
-                           String metricsPath) {
+public record ScrapeTarget(
+        String namespace, String app, String pod, String container, String node, String address, String metricsPath) {
 
     public ScrapeTarget {
         Objects.requireNonNull(namespace, "namespace");

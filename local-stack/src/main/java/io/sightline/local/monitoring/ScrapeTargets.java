@@ -15,16 +15,17 @@ public final class ScrapeTargets {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private ScrapeTargets() {
-    }
+    private ScrapeTargets() {}
 
     public static String toFileSdJson(List<ScrapeTarget> targets) {
-        List<Map<String, Object>> groups = targets.stream().map(target -> {
-            Map<String, Object> group = new LinkedHashMap<>();
-            group.put("targets", List.of(target.address()));
-            group.put("labels", target.labels());
-            return group;
-        }).toList();
+        List<Map<String, Object>> groups = targets.stream()
+                .map(target -> {
+                    Map<String, Object> group = new LinkedHashMap<>();
+                    group.put("targets", List.of(target.address()));
+                    group.put("labels", target.labels());
+                    return group;
+                })
+                .toList();
         try {
             return JSON.writerWithDefaultPrettyPrinter().writeValueAsString(groups);
         } catch (IOException e) {

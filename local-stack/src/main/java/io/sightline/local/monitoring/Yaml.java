@@ -12,11 +12,13 @@ import org.snakeyaml.engine.v2.common.FlowStyle;
 /** Block-style YAML out, plain objects in; the one place that knows snakeyaml-engine. */
 final class Yaml {
 
-    private Yaml() {
-    }
+    private Yaml() {}
 
     static String dump(Object document) {
-        return new Dump(DumpSettings.builder().setDefaultFlowStyle(FlowStyle.BLOCK).build()).dumpToString(document);
+        return new Dump(DumpSettings.builder()
+                        .setDefaultFlowStyle(FlowStyle.BLOCK)
+                        .build())
+                .dumpToString(document);
     }
 
     static List<Object> loadAll(String text) {

@@ -6,8 +6,7 @@ import java.util.concurrent.ScheduledExecutorService;
 /** The launcher's background timers: one named daemon thread each, so they never keep the JVM alive. */
 public final class DaemonThreads {
 
-    private DaemonThreads() {
-    }
+    private DaemonThreads() {}
 
     public static ScheduledExecutorService scheduler(String name) {
         return Executors.newSingleThreadScheduledExecutor(runnable -> {

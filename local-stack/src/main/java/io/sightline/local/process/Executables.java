@@ -8,8 +8,7 @@ import java.util.Optional;
 /** Finds programs on PATH (Prometheus and Alertmanager come from the Debian packages, not from Maven). */
 public final class Executables {
 
-    private Executables() {
-    }
+    private Executables() {}
 
     /** The first of {@code names} found on {@code path} (a PATH-style list), as an executable file. */
     public static Optional<Path> find(String path, String... names) {

@@ -33,9 +33,8 @@ public final class ProcessSupervisor implements AutoCloseable {
         Path output = outputDir.resolve(name + ".out");
         try {
             Files.createDirectories(outputDir);
-            ProcessBuilder builder = new ProcessBuilder(command)
-                    .redirectErrorStream(true)
-                    .redirectOutput(output.toFile());
+            ProcessBuilder builder =
+                    new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile());
             builder.environment().putAll(environment);
             Process started = builder.start();
             started.getOutputStream().close(); // no child reads stdin; EOF instead of a pipe that never fills
@@ -43,7 +42,8 @@ public final class ProcessSupervisor implements AutoCloseable {
             running.push(process);
             return process;
         } catch (IOException e) {
-            throw new UncheckedIOException("Could not start " + name + " (" + command.get(0) + "): " + e.getMessage(), e);
+            throw new UncheckedIOException(
+                    "Could not start " + name + " (" + command.get(0) + "): " + e.getMessage(), e);
         }
     }
 

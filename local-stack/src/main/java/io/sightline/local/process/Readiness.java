@@ -30,10 +30,14 @@ public final class Readiness {
         while (Instant.now().isBefore(deadline)) {
             if (!process.isAlive()) {
                 throw new StartFailedException(process.name() + " exited with code " + process.exitCode()
-                        + " before it was ready; last output (" + process.outputFile() + "):\n" + process.outputTail(30));
+                        + " before it was ready; last output (" + process.outputFile() + "):\n"
+                        + process.outputTail(30));
             }
             try {
-                HttpResponse<Void> response = http.send(HttpRequest.newBuilder(readyUrl).timeout(Duration.ofSeconds(2)).build(),
+                HttpResponse<Void> response = http.send(
+                        HttpRequest.newBuilder(readyUrl)
+                                .timeout(Duration.ofSeconds(2))
+                                .build(),
                         HttpResponse.BodyHandlers.discarding());
                 if (response.statusCode() / 100 == 2) {
                     return;
@@ -47,8 +51,9 @@ public final class Readiness {
             }
             LockSupport.parkNanos(POLL_INTERVAL.toNanos());
         }
-        throw new StartFailedException(process.name() + " was not ready at " + readyUrl + " within " + timeout.toSeconds()
-                + " s (" + lastProblem + "); last output (" + process.outputFile() + "):\n" + process.outputTail(30));
+        throw new StartFailedException(
+                process.name() + " was not ready at " + readyUrl + " within " + timeout.toSeconds() + " s ("
+                        + lastProblem + "); last output (" + process.outputFile() + "):\n" + process.outputTail(30));
     }
 
     /** A stage of the stack could not start; the message tells the user what happened. */

@@ -13,8 +13,7 @@ public final class MetricsText {
     private static final Pattern SAMPLE =
             Pattern.compile("^([a-zA-Z_:][a-zA-Z0-9_:]*)(\\{(?:[^\"}]|\"(?:[^\"\\\\]|\\\\.)*\")*})?\\s+(\\S+)");
 
-    private MetricsText() {
-    }
+    private MetricsText() {}
 
     /** Sum of every sample of {@code metric} (all label sets); 0 when there is none. */
     public static double sum(String exposition, String metric) {

@@ -23,9 +23,13 @@ import io.sightline.local.traffic.TrafficStats;
 public final class StatusLine implements AutoCloseable {
 
     /** One reading; {@code shipped} and {@code lagBytes} are -1 when no sidecar answered. */
-    public record Reading(double requestsPerSecond, double errorRatio, long shipped, long lagBytes, List<String> firing,
-                          boolean burst) {
-    }
+    public record Reading(
+            double requestsPerSecond,
+            double errorRatio,
+            long shipped,
+            long lagBytes,
+            List<String> firing,
+            boolean burst) {}
 
     private final Supplier<TrafficStats> traffic;
     private final List<URI> sidecarMetrics;
@@ -38,8 +42,14 @@ public final class StatusLine implements AutoCloseable {
     private TrafficStats previous = new TrafficStats(0, 0, 0, 0, 0, 0);
     private long previousNanos = System.nanoTime();
 
-    public StatusLine(Supplier<TrafficStats> traffic, List<URI> sidecarMetrics, Supplier<List<String>> firingAlerts,
-                      BooleanSupplier inBurst, JsonHttp http, PrintStream out, boolean interactive) {
+    public StatusLine(
+            Supplier<TrafficStats> traffic,
+            List<URI> sidecarMetrics,
+            Supplier<List<String>> firingAlerts,
+            BooleanSupplier inBurst,
+            JsonHttp http,
+            PrintStream out,
+            boolean interactive) {
         this.traffic = traffic;
         this.sidecarMetrics = List.copyOf(sidecarMetrics);
         this.firingAlerts = firingAlerts;
@@ -77,19 +87,28 @@ public final class StatusLine implements AutoCloseable {
         for (URI metrics : sidecarMetrics) {
             try {
                 String exposition = http.getText(metrics);
-                shipped = Math.max(shipped, 0) + (long) MetricsText.sum(exposition, "sightline_sidecar_records_sent_total");
+                shipped = Math.max(shipped, 0)
+                        + (long) MetricsText.sum(exposition, "sightline_sidecar_records_sent_total");
                 lag = Math.max(lag, 0) + (long) MetricsText.sum(exposition, "sightline_sidecar_lag_bytes");
             } catch (IOException e) {
                 // a sidecar that does not answer shows as missing numbers; the check names it
             }
         }
-        return new Reading(sent / seconds, sent == 0 ? 0 : (double) failed / sent, shipped, lag, firingAlerts.get(),
+        return new Reading(
+                sent / seconds,
+                sent == 0 ? 0 : (double) failed / sent,
+                shipped,
+                lag,
+                firingAlerts.get(),
                 inBurst.getAsBoolean());
     }
 
     public static String render(Reading r) {
-        return String.format(Locale.ROOT, "req/s %5.1f | errors %5.1f%% | shipped %s | lag %s | alerts firing: %s%s",
-                r.requestsPerSecond(), 100 * r.errorRatio(),
+        return String.format(
+                Locale.ROOT,
+                "req/s %5.1f | errors %5.1f%% | shipped %s | lag %s | alerts firing: %s%s",
+                r.requestsPerSecond(),
+                100 * r.errorRatio(),
                 r.shipped() < 0 ? "?" : Long.toString(r.shipped()),
                 r.lagBytes() < 0 ? "?" : bytes(r.lagBytes()),
                 r.firing().isEmpty() ? "none" : String.join(", ", r.firing()),

@@ -25,10 +25,16 @@ final class LinksApiRequests {
         if (pick < 9) {
             int page = random.nextInt(1000);
             String body = "{\"url\":\"https://example.com/" + page + "\",\"title\":\"page " + page + "\"}";
-            return HttpRequest.newBuilder(links).timeout(TIMEOUT).header("Content-Type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofString(body)).build();
+            return HttpRequest.newBuilder(links)
+                    .timeout(TIMEOUT)
+                    .header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString(body))
+                    .build();
         }
         // ids are small numbers; deleting one that is gone is a 404, part of a realistic mix
-        return HttpRequest.newBuilder(links.resolve("links/" + (1 + random.nextInt(50)))).timeout(TIMEOUT).DELETE().build();
+        return HttpRequest.newBuilder(links.resolve("links/" + (1 + random.nextInt(50))))
+                .timeout(TIMEOUT)
+                .DELETE()
+                .build();
     }
 }

@@ -52,7 +52,8 @@ public final class TrafficGenerator implements AutoCloseable {
     private long regularTick;
 
     /** @param canary the instance that takes half of the traffic during the burst; null = no burst */
-    public TrafficGenerator(HttpClient http, List<URI> instances, URI canary, double requestsPerSecond, FailureBurst burst) {
+    public TrafficGenerator(
+            HttpClient http, List<URI> instances, URI canary, double requestsPerSecond, FailureBurst burst) {
         if (instances.isEmpty() || requestsPerSecond <= 0) {
             throw new IllegalArgumentException("traffic needs at least one instance and a rate above zero");
         }
@@ -79,7 +80,8 @@ public final class TrafficGenerator implements AutoCloseable {
     }
 
     public TrafficStats stats() {
-        return new TrafficStats(sent.get(), failed.get(), slow.get(), skipped.get(), burstSent.get(), burstFailed.get());
+        return new TrafficStats(
+                sent.get(), failed.get(), slow.get(), skipped.get(), burstSent.get(), burstFailed.get());
     }
 
     private void sendOne() {

@@ -1,8 +1,5 @@
 package io.sightline.local.alerts;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
-
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -15,10 +12,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import io.sightline.local.RequiredTool;
 import io.sightline.local.http.JsonHttp;
 import io.sightline.local.monitoring.AlertmanagerApi;
@@ -27,6 +20,12 @@ import io.sightline.local.process.ManagedProcess;
 import io.sightline.local.process.Ports;
 import io.sightline.local.process.ProcessSupervisor;
 import io.sightline.local.process.Readiness;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /** The generated alertmanager.yml, run by the real Alertmanager, delivers an alert to the launcher's webhook. */
 class AlertDeliveryTest {
@@ -52,20 +51,31 @@ class AlertDeliveryTest {
         Path binary = RequiredTool.require("prometheus-alertmanager", "alertmanager");
         webhook = new AlertWebhookReceiver();
         Path config = dir.resolve("alertmanager.yml");
-        Files.writeString(config, new AlertmanagerConfig(webhook.url(), Duration.ofSeconds(1), Duration.ofSeconds(5)).toYaml());
+        Files.writeString(
+                config, new AlertmanagerConfig(webhook.url(), Duration.ofSeconds(1), Duration.ofSeconds(5)).toYaml());
         int port = new Ports().any();
         supervisor = new ProcessSupervisor(dir.resolve("out"));
-        ManagedProcess alertmanager = supervisor.start("alertmanager", List.of(binary.toString(), "--config.file=" + config,
-                "--storage.path=" + dir.resolve("data"), "--web.listen-address=127.0.0.1:" + port, "--cluster.listen-address="),
+        ManagedProcess alertmanager = supervisor.start(
+                "alertmanager",
+                List.of(
+                        binary.toString(),
+                        "--config.file=" + config,
+                        "--storage.path=" + dir.resolve("data"),
+                        "--web.listen-address=127.0.0.1:" + port,
+                        "--cluster.listen-address="),
                 Map.of());
         HttpClient client = HttpClient.newHttpClient();
         URI base = URI.create("http://127.0.0.1:" + port);
         new Readiness(client).await(alertmanager, base.resolve("/-/ready"), Duration.ofSeconds(60));
 
-        String alert = "[{\"labels\":{\"alertname\":\"ServiceAvailabilityBudgetBurn\",\"namespace\":\"demo\",\"severity\":\"critical\"},"
-                + "\"startsAt\":\"" + Instant.now() + "\"}]";
-        HttpResponse<String> posted = client.send(HttpRequest.newBuilder(base.resolve("/api/v2/alerts"))
-                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(alert)).build(),
+        String alert =
+                "[{\"labels\":{\"alertname\":\"ServiceAvailabilityBudgetBurn\",\"namespace\":\"demo\",\"severity\":\"critical\"},"
+                        + "\"startsAt\":\"" + Instant.now() + "\"}]";
+        HttpResponse<String> posted = client.send(
+                HttpRequest.newBuilder(base.resolve("/api/v2/alerts"))
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(alert))
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(posted.statusCode()).as(posted.body()).isEqualTo(200);
 
@@ -73,7 +83,8 @@ class AlertDeliveryTest {
         assertThat(webhook.received()).allSatisfy(a -> assertThat(a.labels()).containsEntry("namespace", "demo"));
         assertThat(webhook.rejectedPayloads()).isZero();
         assertThat(new AlertmanagerApi(new JsonHttp(client), base).alerts())
-                .extracting(AlertmanagerApi.Alert::name).contains("ServiceAvailabilityBudgetBurn");
+                .extracting(AlertmanagerApi.Alert::name)
+                .contains("ServiceAvailabilityBudgetBurn");
         assertThat(webhook.received().get(0).startsAt()).isNotNull();
     }
 
@@ -90,8 +101,13 @@ class AlertDeliveryTest {
 
     static int post(URI url, String body) throws IOException {
         try {
-            return HttpClient.newHttpClient().send(HttpRequest.newBuilder(url).POST(HttpRequest.BodyPublishers.ofString(body)).build(),
-                    HttpResponse.BodyHandlers.discarding()).statusCode();
+            return HttpClient.newHttpClient()
+                    .send(
+                            HttpRequest.newBuilder(url)
+                                    .POST(HttpRequest.BodyPublishers.ofString(body))
+                                    .build(),
+                            HttpResponse.BodyHandlers.discarding())
+                    .statusCode();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException(e);

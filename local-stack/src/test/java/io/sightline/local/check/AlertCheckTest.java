@@ -1,7 +1,5 @@
 package io.sightline.local.check;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import java.io.IOException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -12,20 +10,28 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
+import io.sightline.local.alerts.AlertWebhookReceiver;
+import io.sightline.local.monitoring.PrometheusApi;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import io.sightline.local.alerts.AlertWebhookReceiver;
-import io.sightline.local.monitoring.PrometheusApi;
+import static org.assertj.core.api.Assertions.assertThat;
 
 /** Which delivered alerts count as caused by the failure burst (webhook payloads as Alertmanager 0.25 sends them). */
 class AlertCheckTest {
 
     private static final Instant BURST = Instant.parse("2026-11-27T12:00:20Z");
     private static final Map<String, String> WATCHDOG = Map.of("alertname", "Watchdog", "severity", "none");
-    private static final Map<String, String> BUDGET_BURN = Map.of("alertname", "ServiceAvailabilityBudgetBurn",
-            "namespace", "demo", "application", "demo-service", "severity", "critical");
+    private static final Map<String, String> BUDGET_BURN = Map.of(
+            "alertname",
+            "ServiceAvailabilityBudgetBurn",
+            "namespace",
+            "demo",
+            "application",
+            "demo-service",
+            "severity",
+            "critical");
 
     private AlertWebhookReceiver webhook;
 
@@ -60,7 +66,8 @@ class AlertCheckTest {
         new AlertCheck(webhook).run(report, "demo", BURST, new AlertBaseline(Set.of()), Duration.ZERO);
 
         assertThat(report.allPassed()).isFalse();
-        assertThat(report.stages().get(0).detail()).contains("Watchdog(firing)", "ServiceAvailabilityBudgetBurn(firing)");
+        assertThat(report.stages().get(0).detail())
+                .contains("Watchdog(firing)", "ServiceAvailabilityBudgetBurn(firing)");
     }
 
     @Test
@@ -89,17 +96,29 @@ class AlertCheckTest {
         series.put("__name__", "ALERTS");
         series.put("alertstate", "pending");
 
-        assertThat(AlertBaseline.labelSets(List.of(new PrometheusApi.Sample(series, 1)))).containsExactly(WATCHDOG);
+        assertThat(AlertBaseline.labelSets(List.of(new PrometheusApi.Sample(series, 1))))
+                .containsExactly(WATCHDOG);
     }
 
     private void deliver(Map<String, String> labels, String startsAt) throws Exception {
         StringBuilder labelJson = new StringBuilder();
-        labels.forEach((k, v) -> labelJson.append(labelJson.length() == 0 ? "" : ",").append('"').append(k).append("\":\"").append(v).append('"'));
-        String payload = "{\"version\":\"4\",\"status\":\"firing\",\"receiver\":\"sightline-local-launcher\",\"alerts\":[{\"status\":\"firing\","
-                + "\"labels\":{" + labelJson + "},\"annotations\":{},\"startsAt\":\"" + startsAt + "\","
-                + "\"endsAt\":\"0001-01-01T00:00:00Z\",\"fingerprint\":\"" + labels.get("alertname") + "\"}]}";
-        HttpResponse<Void> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(webhook.url())
-                .POST(HttpRequest.BodyPublishers.ofString(payload)).build(), HttpResponse.BodyHandlers.discarding());
+        labels.forEach((k, v) -> labelJson
+                .append(labelJson.length() == 0 ? "" : ",")
+                .append('"')
+                .append(k)
+                .append("\":\"")
+                .append(v)
+                .append('"'));
+        String payload =
+                "{\"version\":\"4\",\"status\":\"firing\",\"receiver\":\"sightline-local-launcher\",\"alerts\":[{\"status\":\"firing\","
+                        + "\"labels\":{" + labelJson + "},\"annotations\":{},\"startsAt\":\"" + startsAt + "\","
+                        + "\"endsAt\":\"0001-01-01T00:00:00Z\",\"fingerprint\":\"" + labels.get("alertname") + "\"}]}";
+        HttpResponse<Void> response = HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(webhook.url())
+                                .POST(HttpRequest.BodyPublishers.ofString(payload))
+                                .build(),
+                        HttpResponse.BodyHandlers.discarding());
         assertThat(response.statusCode()).isEqualTo(200);
     }
 }

@@ -1,8 +1,8 @@
 package io.sightline.local.check;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 class CheckReportTest {
 

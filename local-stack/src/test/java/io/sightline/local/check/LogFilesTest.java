@@ -1,12 +1,12 @@
 package io.sightline.local.check;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 class LogFilesTest {
 
@@ -19,7 +19,10 @@ class LogFilesTest {
         Files.writeString(dir.resolve("app-2026-11-27.0.log"), "{\"a\":4}\n");
         Files.writeString(dir.resolve("app.log.1"), "{\"a\":5}\n{\"a\":6}\n");
         Files.writeString(dir.resolve("app.log.gz"), "not tailed\n");
-        Files.createDirectories(dir.resolve(".sightline")).resolve("checkpoint.log").toFile().createNewFile();
+        Files.createDirectories(dir.resolve(".sightline"))
+                .resolve("checkpoint.log")
+                .toFile()
+                .createNewFile();
 
         assertThat(LogFiles.countRecords(dir)).isEqualTo(6);
     }

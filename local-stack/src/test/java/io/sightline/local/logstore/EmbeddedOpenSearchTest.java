@@ -1,22 +1,21 @@
 package io.sightline.local.logstore;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import java.net.http.HttpClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 
+import io.sightline.local.check.CheckReport;
+import io.sightline.local.check.LogDeliveryCheck;
+import io.sightline.local.http.JsonHttp;
+import io.sightline.local.process.Ports;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import io.sightline.local.check.CheckReport;
-import io.sightline.local.check.LogDeliveryCheck;
-import io.sightline.local.http.JsonHttp;
-import io.sightline.local.process.Ports;
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The queries the local stack's check runs, against a real embedded OpenSearch node started the way the
@@ -37,18 +36,27 @@ class EmbeddedOpenSearchTest {
         StringBuilder bulk = new StringBuilder();
         // as the sidecar writes them: the record's fields plus namespace/pod/container/node (contract section 3)
         for (int i = 0; i < 3; i++) {
-            bulk.append("{\"index\":{\"_index\":\"logs-2026.11.27\"}}\n").append(record("demo-service-0", "INFO")).append('\n');
+            bulk.append("{\"index\":{\"_index\":\"logs-2026.11.27\"}}\n")
+                    .append(record("demo-service-0", "INFO"))
+                    .append('\n');
         }
-        bulk.append("{\"index\":{\"_index\":\"logs-2026.11.27\"}}\n").append(record("demo-service-1", "ERROR")).append('\n');
+        bulk.append("{\"index\":{\"_index\":\"logs-2026.11.27\"}}\n")
+                .append(record("demo-service-1", "ERROR"))
+                .append('\n');
         bulk.append("{\"index\":{\"_index\":\"logs-2026.11.28\"}}\n")
-                .append("{\"@timestamp\":\"2026-11-28T00:00:01.000Z\",\"message\":\"no level\",\"service_name\":\"demo-service\","
-                        + "\"namespace\":\"demo\",\"pod\":\"demo-service-1\",\"container\":\"demo-service\",\"node\":\"n\"}\n");
-        bulk.append("{\"index\":{\"_index\":\"logs-2026.11.27\"}}\n").append(record("demo-service-0", "INFO")
-                .replace("\"namespace\":\"demo\"", "\"namespace\":\"other\"")).append('\n');
-        http.client().send(java.net.http.HttpRequest.newBuilder(store.url().resolve("/_bulk"))
-                        .header("Content-Type", "application/x-ndjson")
-                        .POST(java.net.http.HttpRequest.BodyPublishers.ofString(bulk.toString())).build(),
-                java.net.http.HttpResponse.BodyHandlers.ofString());
+                .append(
+                        "{\"@timestamp\":\"2026-11-28T00:00:01.000Z\",\"message\":\"no level\",\"service_name\":\"demo-service\","
+                                + "\"namespace\":\"demo\",\"pod\":\"demo-service-1\",\"container\":\"demo-service\",\"node\":\"n\"}\n");
+        bulk.append("{\"index\":{\"_index\":\"logs-2026.11.27\"}}\n")
+                .append(record("demo-service-0", "INFO").replace("\"namespace\":\"demo\"", "\"namespace\":\"other\""))
+                .append('\n');
+        http.client()
+                .send(
+                        java.net.http.HttpRequest.newBuilder(store.url().resolve("/_bulk"))
+                                .header("Content-Type", "application/x-ndjson")
+                                .POST(java.net.http.HttpRequest.BodyPublishers.ofString(bulk.toString()))
+                                .build(),
+                        java.net.http.HttpResponse.BodyHandlers.ofString());
     }
 
     @AfterAll
@@ -87,17 +95,24 @@ class EmbeddedOpenSearchTest {
         Files.writeString(pod1.resolve("app.log"), "{}\n{}\n{}\n");
 
         CheckReport report = new CheckReport();
-        new LogDeliveryCheck(store, "demo", List.of(new LogDeliveryCheck.Source("demo-service-0", pod0),
-                new LogDeliveryCheck.Source("demo-service-1", pod1))).run(report, List.of("level"), java.time.Duration.ofSeconds(2));
+        new LogDeliveryCheck(
+                        store,
+                        "demo",
+                        List.of(
+                                new LogDeliveryCheck.Source("demo-service-0", pod0),
+                                new LogDeliveryCheck.Source("demo-service-1", pod1)))
+                .run(report, List.of("level"), java.time.Duration.ofSeconds(2));
 
         assertThat(report.allPassed()).isFalse();
-        assertThat(report.stages().get(0).detail()).contains("demo-service-0 wrote 3, stored 3", "demo-service-1 wrote 3, stored 2");
+        assertThat(report.stages().get(0).detail())
+                .contains("demo-service-0 wrote 3, stored 3", "demo-service-1 wrote 3, stored 2");
         assertThat(report.failedStages()).containsExactly("log delivery", "log fields");
     }
 
     @Test
     void sidecarsAreToldToShipHere() {
-        assertThat(store.sidecarEnvironment()).containsEntry("SIGHTLINE_SINK", "opensearch")
+        assertThat(store.sidecarEnvironment())
+                .containsEntry("SIGHTLINE_SINK", "opensearch")
                 .containsEntry("OPENSEARCH_URL", store.url().toString());
     }
 }

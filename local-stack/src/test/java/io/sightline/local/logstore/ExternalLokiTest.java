@@ -1,8 +1,5 @@
 package io.sightline.local.logstore;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -14,14 +11,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import io.sightline.dashboards.LogqlSyntax;
+import io.sightline.local.http.JsonHttp;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
-
-import io.sightline.dashboards.LogqlSyntax;
-import io.sightline.local.http.JsonHttp;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * The Loki variant of the record counts. No Loki binary can run here, so this uses a fake that follows Loki's
@@ -38,7 +36,8 @@ class ExternalLokiTest {
 
     private URI startFakeLoki(boolean ready) throws IOException {
         loki = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-        loki.createContext("/ready", exchange -> respond(exchange, ready ? 200 : 503, ready ? "ready\n" : "Ingester not ready\n"));
+        loki.createContext(
+                "/ready", exchange -> respond(exchange, ready ? 200 : 503, ready ? "ready\n" : "Ingester not ready\n"));
         loki.createContext("/loki/api/v1/query", exchange -> {
             String raw = exchange.getRequestURI().getRawQuery();
             if (raw == null || !raw.startsWith("query=")) {
@@ -47,7 +46,10 @@ class ExternalLokiTest {
             }
             queries.add(URLDecoder.decode(raw.substring("query=".length()), StandardCharsets.UTF_8));
             String result = answer == null ? "[]" : "[{\"metric\":{},\"value\":[1732700000.123,\"" + answer + "\"]}]";
-            respond(exchange, 200, "{\"status\":\"success\",\"data\":{\"resultType\":\"vector\",\"result\":" + result + "}}");
+            respond(
+                    exchange,
+                    200,
+                    "{\"status\":\"success\",\"data\":{\"resultType\":\"vector\",\"result\":" + result + "}}");
         });
         loki.start();
         return URI.create("http://127.0.0.1:" + loki.getAddress().getPort());
@@ -74,10 +76,13 @@ class ExternalLokiTest {
         ExternalLoki store = ExternalLoki.connect(new JsonHttp(HttpClient.newHttpClient()), startFakeLoki(true));
 
         assertThat(store.count("demo", "demo-service-0")).isEqualTo(12);
-        assertThat(queries.get(0)).matches("sum\\(count_over_time\\(\\{namespace=\"demo\"} \\| pod=\"demo-service-0\" \\[\\d+s]\\)\\)");
+        assertThat(queries.get(0))
+                .matches("sum\\(count_over_time\\(\\{namespace=\"demo\"} \\| pod=\"demo-service-0\" \\[\\d+s]\\)\\)");
 
         answer = null;
-        assertThat(store.count("demo", "demo-service-1")).as("an empty vector is zero records").isZero();
+        assertThat(store.count("demo", "demo-service-1"))
+                .as("an empty vector is zero records")
+                .isZero();
     }
 
     @Test
@@ -87,7 +92,8 @@ class ExternalLokiTest {
 
         Map<String, Long> missing = store.recordsMissing("demo", List.of("container", "pod", "@timestamp"));
 
-        assertThat(missing).containsExactly(Map.entry("container", 0L), Map.entry("pod", 0L), Map.entry("@timestamp", 0L));
+        assertThat(missing)
+                .containsExactly(Map.entry("container", 0L), Map.entry("pod", 0L), Map.entry("@timestamp", 0L));
         assertThat(queries.get(0)).contains("{namespace=\"demo\", container=\"\"}");
         assertThat(queries.get(1)).contains("{namespace=\"demo\"} | pod=\"\"");
         assertThat(queries.get(2)).contains("| json sightline_field=\"[\\\"@timestamp\\\"]\" | sightline_field=\"\"");
@@ -98,7 +104,8 @@ class ExternalLokiTest {
         URI url = startFakeLoki(false);
 
         assertThatThrownBy(() -> ExternalLoki.connect(new JsonHttp(HttpClient.newHttpClient()), url))
-                .hasMessageContaining("not ready").hasMessageContaining("--loki-url");
+                .hasMessageContaining("not ready")
+                .hasMessageContaining("--loki-url");
     }
 
     @Test
@@ -106,6 +113,8 @@ class ExternalLokiTest {
         URI url = startFakeLoki(true);
         ExternalLoki store = ExternalLoki.connect(new JsonHttp(HttpClient.newHttpClient()), url);
 
-        assertThat(store.sidecarEnvironment()).containsEntry("SIGHTLINE_SINK", "loki").containsEntry("LOKI_URL", url.toString());
+        assertThat(store.sidecarEnvironment())
+                .containsEntry("SIGHTLINE_SINK", "loki")
+                .containsEntry("LOKI_URL", url.toString());
     }
 }

@@ -1,11 +1,11 @@
 package io.sightline.local.monitoring;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
 import java.time.Duration;
 
 import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class PromDurationTest {
 
@@ -20,7 +20,9 @@ class PromDurationTest {
 
     @Test
     void rejectsWhatPrometheusRejects() {
-        assertThatThrownBy(() -> PromDuration.parse("5 m")).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("5 m");
+        assertThatThrownBy(() -> PromDuration.parse("5 m"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("5 m");
         assertThatThrownBy(() -> PromDuration.parse("1.5h")).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> PromDuration.parse("")).isInstanceOf(IllegalArgumentException.class);
     }

@@ -1,8 +1,5 @@
 package io.sightline.local.monitoring;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
-
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -15,12 +12,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import com.sun.net.httpserver.HttpServer;
-
 import io.sightline.local.RequiredTool;
 import io.sightline.local.check.CheckReport;
 import io.sightline.local.check.RulesCheck;
@@ -30,6 +22,12 @@ import io.sightline.local.process.ManagedProcess;
 import io.sightline.local.process.Ports;
 import io.sightline.local.process.ProcessSupervisor;
 import io.sightline.local.process.Readiness;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * The generated prometheus.yml and file_sd targets, loaded by the real Prometheus binary, give a scraped series
@@ -65,8 +63,14 @@ class PrometheusScrapeLabelsTest {
             exchange.close();
         });
         app.start();
-        ScrapeTarget target = new ScrapeTarget("demo", "demo-service", "demo-service-0", "demo-service", "node-a",
-                "127.0.0.1:" + app.getAddress().getPort(), "/actuator/prometheus");
+        ScrapeTarget target = new ScrapeTarget(
+                "demo",
+                "demo-service",
+                "demo-service-0",
+                "demo-service",
+                "node-a",
+                "127.0.0.1:" + app.getAddress().getPort(),
+                "/actuator/prometheus");
         Path targets = Files.createDirectories(dir.resolve("targets"));
         Path rules = Files.createDirectories(dir.resolve("rules"));
         Files.writeString(rules.resolve("heartbeat.yaml"), """
@@ -78,24 +82,44 @@ class PrometheusScrapeLabelsTest {
                 """);
         ScrapeTargets.write(targets.resolve("local.json"), List.of(target));
         Path config = dir.resolve("prometheus.yml");
-        Files.writeString(config, new PrometheusConfig(Duration.ofSeconds(1), Duration.ofSeconds(1), null, rules, targets).toYaml());
+        Files.writeString(
+                config,
+                new PrometheusConfig(Duration.ofSeconds(1), Duration.ofSeconds(1), null, rules, targets).toYaml());
 
         int port = new Ports().any();
         supervisor = new ProcessSupervisor(dir.resolve("out"));
-        ManagedProcess prometheus = supervisor.start("prometheus", List.of(prometheusBinary.toString(),
-                "--config.file=" + config, "--storage.tsdb.path=" + dir.resolve("data"),
-                "--web.listen-address=127.0.0.1:" + port), Map.of());
+        ManagedProcess prometheus = supervisor.start(
+                "prometheus",
+                List.of(
+                        prometheusBinary.toString(),
+                        "--config.file=" + config,
+                        "--storage.tsdb.path=" + dir.resolve("data"),
+                        "--web.listen-address=127.0.0.1:" + port),
+                Map.of());
         HttpClient client = HttpClient.newHttpClient();
-        new Readiness(client).await(prometheus, URI.create("http://127.0.0.1:" + port + "/-/ready"), Duration.ofSeconds(60));
+        new Readiness(client)
+                .await(prometheus, URI.create("http://127.0.0.1:" + port + "/-/ready"), Duration.ofSeconds(60));
         PrometheusApi api = new PrometheusApi(new JsonHttp(client), URI.create("http://127.0.0.1:" + port));
 
-        List<PrometheusApi.Sample> series = await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500))
+        List<PrometheusApi.Sample> series = await().atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofMillis(500))
                 .until(() -> api.query("demo_requests_total"), s -> !s.isEmpty());
 
         assertThat(series).hasSize(1);
-        assertThat(series.get(0).labels()).containsAllEntriesOf(Map.of(
-                "job", "demo/demo-service", "namespace", "demo", "pod", "demo-service-0",
-                "container", "demo-service", "node", "node-a", "application", "demo-service"));
+        assertThat(series.get(0).labels())
+                .containsAllEntriesOf(Map.of(
+                        "job",
+                        "demo/demo-service",
+                        "namespace",
+                        "demo",
+                        "pod",
+                        "demo-service-0",
+                        "container",
+                        "demo-service",
+                        "node",
+                        "node-a",
+                        "application",
+                        "demo-service"));
         assertThat(series.get(0).labels()).doesNotContainKey("__metrics_path__");
         assertThat(series.get(0).value()).isEqualTo(7);
 

@@ -1,8 +1,5 @@
 package io.sightline.local.monitoring;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -10,10 +7,12 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
+import io.sightline.local.RequiredTool;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import io.sightline.local.RequiredTool;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class RuleFilesTest {
 
@@ -47,7 +46,9 @@ class RuleFilesTest {
         RuleFiles.CopyResult result = RuleFiles.copy(source, dir.resolve("out"), Duration.ofSeconds(15));
 
         assertThat(result.alertRules()).isEqualTo(2);
-        assertThat(result.shortenedWaits()).as("the 10m for: and the 1m group interval").isEqualTo(2);
+        assertThat(result.shortenedWaits())
+                .as("the 10m for: and the 1m group interval")
+                .isEqualTo(2);
         Map<?, ?> group = (Map<?, ?>) ((List<?>) load(result.files().get(0)).get("groups")).get(0);
         assertThat(group.get("interval")).isEqualTo("15s");
         List<?> rules = (List<?>) group.get("rules");
@@ -56,7 +57,9 @@ class RuleFilesTest {
         assertThat(errorsHigh.get("expr")).isEqualTo("job:errors:rate5m > 1");
         assertThat(errorsHigh.get("labels")).isEqualTo(Map.of("severity", "critical"));
         assertThat(errorsHigh.get("annotations")).isEqualTo(Map.of("summary", "{{ $labels.job }} fails"));
-        assertThat(((Map<?, ?>) rules.get(2)).get("for")).as("shorter waits stay").isEqualTo("5s");
+        assertThat(((Map<?, ?>) rules.get(2)).get("for"))
+                .as("shorter waits stay")
+                .isEqualTo("5s");
     }
 
     @Test
@@ -69,7 +72,8 @@ class RuleFilesTest {
         assertThat(result.shortenedWaits()).isZero();
         assertThat(result.files()).extracting(p -> p.getFileName().toString()).containsExactly("example.yaml");
         Map<?, ?> group = (Map<?, ?>) ((List<?>) load(result.files().get(0)).get("groups")).get(0);
-        assertThat(((Map<?, ?>) ((List<?>) group.get("rules")).get(1)).get("for")).isEqualTo("10m");
+        assertThat(((Map<?, ?>) ((List<?>) group.get("rules")).get(1)).get("for"))
+                .isEqualTo("10m");
     }
 
     @Test
@@ -105,7 +109,8 @@ class RuleFilesTest {
 
         assertThatThrownBy(() -> RuleFiles.copy(source, dir.resolve("out"), Duration.ofSeconds(15)))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("broken.yaml").hasMessageContaining("groups");
+                .hasMessageContaining("broken.yaml")
+                .hasMessageContaining("groups");
     }
 
     /** The project's real rule files, capped, still pass promtool (so the local Prometheus loads them). */
@@ -113,7 +118,8 @@ class RuleFilesTest {
     void projectRulesStayValidForPromtool() throws Exception {
         Path promtool = RequiredTool.require("promtool");
         Path projectRules = Path.of("..", "k8s-monitoring", "rules");
-        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isDirectory(projectRules), "k8s-monitoring/rules not present");
+        org.junit.jupiter.api.Assumptions.assumeTrue(
+                Files.isDirectory(projectRules), "k8s-monitoring/rules not present");
 
         RuleFiles.CopyResult result = RuleFiles.copy(projectRules, dir.resolve("out"), Duration.ofSeconds(15));
 

@@ -1,8 +1,5 @@
 package io.sightline.local.monitoring;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -10,28 +7,35 @@ import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 class ScrapeTargetTest {
 
-    private final ScrapeTarget sidecar = new ScrapeTarget("demo", "demo-service", "demo-service-1", "log-sidecar", "host-a",
-            "127.0.0.1:9195", "/metrics");
+    private final ScrapeTarget sidecar = new ScrapeTarget(
+            "demo", "demo-service", "demo-service-1", "log-sidecar", "host-a", "127.0.0.1:9195", "/metrics");
 
     @Test
     void labelsAreThoseOfTheKubernetesRelabeling() {
-        assertThat(sidecar.labels()).containsExactly(
-                Map.entry("job", "demo/demo-service"),
-                Map.entry("namespace", "demo"),
-                Map.entry("pod", "demo-service-1"),
-                Map.entry("container", "log-sidecar"),
-                Map.entry("node", "host-a"),
-                Map.entry("__metrics_path__", "/metrics"));
+        assertThat(sidecar.labels())
+                .containsExactly(
+                        Map.entry("job", "demo/demo-service"),
+                        Map.entry("namespace", "demo"),
+                        Map.entry("pod", "demo-service-1"),
+                        Map.entry("container", "log-sidecar"),
+                        Map.entry("node", "host-a"),
+                        Map.entry("__metrics_path__", "/metrics"));
     }
 
     @Test
     void fileSdGroupHasTheAddressAndTheLabels() {
         String json = ScrapeTargets.toFileSdJson(List.of(sidecar));
 
-        assertThat(json).contains("\"targets\" : [ \"127.0.0.1:9195\" ]", "\"job\" : \"demo/demo-service\"",
-                "\"__metrics_path__\" : \"/metrics\"");
+        assertThat(json)
+                .contains(
+                        "\"targets\" : [ \"127.0.0.1:9195\" ]",
+                        "\"job\" : \"demo/demo-service\"",
+                        "\"__metrics_path__\" : \"/metrics\"");
     }
 
     @Test
@@ -42,12 +46,29 @@ class ScrapeTargetTest {
 
     @Test
     void prometheusConfigReadsTheTargetFilesAndRulesAndAlertsTheLocalAlertmanager() {
-        String yaml = new PrometheusConfig(Duration.ofSeconds(5), Duration.ofSeconds(5), "127.0.0.1:9093",
-                Path.of("/w/rules"), Path.of("/w/targets")).toYaml();
+        String yaml = new PrometheusConfig(
+                        Duration.ofSeconds(5),
+                        Duration.ofSeconds(5),
+                        "127.0.0.1:9093",
+                        Path.of("/w/rules"),
+                        Path.of("/w/targets"))
+                .toYaml();
 
-        assertThat(yaml).contains("scrape_interval: 5s", "evaluation_interval: 5s", "/w/rules/*.yaml",
-                "- /w/targets/*.json", "- 127.0.0.1:9093", "job_name: local-stack");
-        assertThat(new PrometheusConfig(Duration.ofSeconds(5), Duration.ofSeconds(5), null, Path.of("/w/rules"),
-                Path.of("/w/targets")).toYaml()).doesNotContain("alerting");
+        assertThat(yaml)
+                .contains(
+                        "scrape_interval: 5s",
+                        "evaluation_interval: 5s",
+                        "/w/rules/*.yaml",
+                        "- /w/targets/*.json",
+                        "- 127.0.0.1:9093",
+                        "job_name: local-stack");
+        assertThat(new PrometheusConfig(
+                                Duration.ofSeconds(5),
+                                Duration.ofSeconds(5),
+                                null,
+                                Path.of("/w/rules"),
+                                Path.of("/w/targets"))
+                        .toYaml())
+                .doesNotContain("alerting");
     }
 }

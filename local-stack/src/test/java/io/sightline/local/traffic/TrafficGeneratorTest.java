@@ -1,8 +1,5 @@
 package io.sightline.local.traffic;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
-
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -13,10 +10,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import com.sun.net.httpserver.HttpServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-import com.sun.net.httpserver.HttpServer;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /** Where the generator's requests go and how it counts them, against real HTTP servers on 127.0.0.1. */
 class TrafficGeneratorTest {
@@ -47,8 +46,12 @@ class TrafficGeneratorTest {
         AtomicInteger first = new AtomicInteger();
         AtomicInteger second = new AtomicInteger();
         AtomicInteger canary = new AtomicInteger();
-        TrafficGenerator traffic = new TrafficGenerator(HttpClient.newHttpClient(), List.of(server(200, first), server(200, second)),
-                server(500, canary), 200, new TrafficGenerator.FailureBurst(Duration.ofHours(1), Duration.ofSeconds(10)));
+        TrafficGenerator traffic = new TrafficGenerator(
+                HttpClient.newHttpClient(),
+                List.of(server(200, first), server(200, second)),
+                server(500, canary),
+                200,
+                new TrafficGenerator.FailureBurst(Duration.ofHours(1), Duration.ofSeconds(10)));
 
         traffic.start();
         await().atMost(Duration.ofSeconds(30)).until(() -> traffic.stats().sent() >= 100);
@@ -67,8 +70,12 @@ class TrafficGeneratorTest {
         AtomicInteger first = new AtomicInteger();
         AtomicInteger second = new AtomicInteger();
         AtomicInteger canary = new AtomicInteger();
-        TrafficGenerator traffic = new TrafficGenerator(HttpClient.newHttpClient(), List.of(server(200, first), server(200, second)),
-                server(500, canary), 200, new TrafficGenerator.FailureBurst(Duration.ZERO, Duration.ofHours(1)));
+        TrafficGenerator traffic = new TrafficGenerator(
+                HttpClient.newHttpClient(),
+                List.of(server(200, first), server(200, second)),
+                server(500, canary),
+                200,
+                new TrafficGenerator.FailureBurst(Duration.ZERO, Duration.ofHours(1)));
 
         traffic.start();
         await().atMost(Duration.ofSeconds(30)).until(() -> traffic.stats().sent() >= 100);
@@ -88,8 +95,12 @@ class TrafficGeneratorTest {
         try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             closedPort = socket.getLocalPort();
         }
-        TrafficGenerator traffic = new TrafficGenerator(HttpClient.newHttpClient(), List.of(URI.create("http://127.0.0.1:" + closedPort)),
-                null, 100, new TrafficGenerator.FailureBurst(Duration.ZERO, Duration.ofHours(1)));
+        TrafficGenerator traffic = new TrafficGenerator(
+                HttpClient.newHttpClient(),
+                List.of(URI.create("http://127.0.0.1:" + closedPort)),
+                null,
+                100,
+                new TrafficGenerator.FailureBurst(Duration.ZERO, Duration.ofHours(1)));
 
         traffic.start();
         await().atMost(Duration.ofSeconds(30)).until(() -> traffic.stats().failed() >= 10);

@@ -29,8 +29,7 @@ public final class CheckpointStore {
     private final Path temporary;
 
     /** The last acknowledged {@code offset} of a file, its {@code size} when last seen, and where it was. */
-    public record Entry(String fileId, long offset, long size, Path path) {
-    }
+    public record Entry(String fileId, long offset, long size, Path path) {}
 
     public CheckpointStore(Path dir) throws IOException {
         this.dir = dir;
@@ -61,10 +60,13 @@ public final class CheckpointStore {
                 if (fields.length != 4) {
                     throw new NumberFormatException("expected 4 tab-separated fields");
                 }
-                entries.add(new Entry(fields[0], Long.parseLong(fields[1]), Long.parseLong(fields[2]), Path.of(fields[3])));
+                entries.add(
+                        new Entry(fields[0], Long.parseLong(fields[1]), Long.parseLong(fields[2]), Path.of(fields[3])));
             } catch (NumberFormatException e) {
-                throw new IOException("checkpoint " + file + " has a malformed line '" + line
-                        + "': delete the file to start over (files are then read again per SIGHTLINE_READ_FROM)", e);
+                throw new IOException(
+                        "checkpoint " + file + " has a malformed line '" + line
+                                + "': delete the file to start over (files are then read again per SIGHTLINE_READ_FROM)",
+                        e);
             }
         }
         return entries;
@@ -73,12 +75,18 @@ public final class CheckpointStore {
     public void write(Collection<Entry> entries) throws IOException {
         StringBuilder text = new StringBuilder(HEADER).append('\n');
         for (Entry entry : entries) {
-            text.append(entry.fileId()).append('\t').append(entry.offset()).append('\t').append(entry.size())
-                    .append('\t').append(entry.path()).append('\n');
+            text.append(entry.fileId())
+                    .append('\t')
+                    .append(entry.offset())
+                    .append('\t')
+                    .append(entry.size())
+                    .append('\t')
+                    .append(entry.path())
+                    .append('\n');
         }
         ByteBuffer bytes = ByteBuffer.wrap(text.toString().getBytes(StandardCharsets.UTF_8));
-        try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.TRUNCATE_EXISTING)) {
+        try (FileChannel channel = FileChannel.open(
+                temporary, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
             while (bytes.hasRemaining()) {
                 channel.write(bytes);
             }
@@ -87,8 +95,10 @@ public final class CheckpointStore {
         try {
             Files.move(temporary, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (AtomicMoveNotSupportedException e) {
-            throw new IOException("the checkpoint directory " + dir + " does not support atomic rename:"
-                    + " put SIGHTLINE_CHECKPOINT_DIR on a local or POSIX file system", e);
+            throw new IOException(
+                    "the checkpoint directory " + dir + " does not support atomic rename:"
+                            + " put SIGHTLINE_CHECKPOINT_DIR on a local or POSIX file system",
+                    e);
         }
         // the rename itself is only durable once the directory entry is on disk
         try (FileChannel directory = FileChannel.open(dir, StandardOpenOption.READ)) {

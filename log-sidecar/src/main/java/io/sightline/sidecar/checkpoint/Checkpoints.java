@@ -1,8 +1,5 @@
 package io.sightline.sidecar.checkpoint;
 
-import io.sightline.sidecar.metrics.Diagnostics;
-import io.sightline.sidecar.parse.LogRecord;
-import io.sightline.sidecar.source.SourcePosition;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -12,6 +9,10 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+
+import io.sightline.sidecar.metrics.Diagnostics;
+import io.sightline.sidecar.parse.LogRecord;
+import io.sightline.sidecar.source.SourcePosition;
 
 /**
  * The progress of every file being read, and its persistence. The delivery stage calls
@@ -90,8 +91,8 @@ public final class Checkpoints {
             if (progress.finished()) {
                 finished.add(progress.fileId());
             } else {
-                entries.add(new CheckpointStore.Entry(progress.fileId(), progress.committedOffset(), progress.size(),
-                        progress.path()));
+                entries.add(new CheckpointStore.Entry(
+                        progress.fileId(), progress.committedOffset(), progress.size(), progress.path()));
             }
         }
         // entries of the previous run not yet matched to a file must survive until they are
@@ -105,9 +106,14 @@ public final class Checkpoints {
                 }
             } catch (IOException e) {
                 if (!failing) {
-                    diagnostics.error("cannot write the checkpoint: after a restart, records since the last"
-                            + " successful write are sent again; check free space and permissions of"
-                            + " SIGHTLINE_CHECKPOINT_DIR", "file", store.file(), "error", e);
+                    diagnostics.error(
+                            "cannot write the checkpoint: after a restart, records since the last"
+                                    + " successful write are sent again; check free space and permissions of"
+                                    + " SIGHTLINE_CHECKPOINT_DIR",
+                            "file",
+                            store.file(),
+                            "error",
+                            e);
                     failing = true;
                 }
                 return;

@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+
 import org.snakeyaml.engine.v2.api.Load;
 import org.snakeyaml.engine.v2.api.LoadSettings;
 import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
@@ -39,7 +40,8 @@ public final class MapSettings implements Settings {
     public static MapSettings load(Map<String, String> environment, Optional<Path> configFile) {
         Map<String, String> merged = new HashMap<>();
         Optional<Path> file = configFile.or(() -> Optional.ofNullable(environment.get(CONFIG_FILE))
-                .filter(s -> !s.isBlank()).map(Path::of));
+                .filter(s -> !s.isBlank())
+                .map(Path::of));
         file.ifPresent(path -> merged.putAll(readYaml(path)));
         merged.putAll(environment);
         return new MapSettings(merged);
@@ -113,12 +115,13 @@ public final class MapSettings implements Settings {
         try {
             long number = Long.parseLong(m.group(1));
             String unit = m.group(2) == null ? "b" : m.group(2).toLowerCase(Locale.ROOT);
-            long factor = switch (unit) {
-                case "kib" -> 1L << 10;
-                case "mib" -> 1L << 20;
-                case "gib" -> 1L << 30;
-                default -> 1L;
-            };
+            long factor =
+                    switch (unit) {
+                        case "kib" -> 1L << 10;
+                        case "mib" -> 1L << 20;
+                        case "gib" -> 1L << 30;
+                        default -> 1L;
+                    };
             return Math.multiplyExact(number, factor);
         } catch (ArithmeticException | NumberFormatException e) {
             throw ConfigException.invalid(key, raw.get(), "a size below 8 EiB such as 1MiB");

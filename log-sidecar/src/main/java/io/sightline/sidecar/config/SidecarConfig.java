@@ -38,25 +38,30 @@ public record SidecarConfig(
 
     public static SidecarConfig from(Settings s) {
         String sink = s.getChoice("SIGHTLINE_SINK", "loki", SINKS.toArray(String[]::new));
-        List<String> globs = Arrays.stream(s.get("SIGHTLINE_INPUT_GLOBS", "/var/log/app/*.log").split(","))
-                .map(String::strip).filter(g -> !g.isEmpty()).toList();
+        List<String> globs = Arrays.stream(
+                        s.get("SIGHTLINE_INPUT_GLOBS", "/var/log/app/*.log").split(","))
+                .map(String::strip)
+                .filter(g -> !g.isEmpty())
+                .toList();
         for (String glob : globs) {
             if (!glob.startsWith("/")) {
-                throw ConfigException.invalid("SIGHTLINE_INPUT_GLOBS", glob, "absolute path globs such as /var/log/app/*.log");
+                throw ConfigException.invalid(
+                        "SIGHTLINE_INPUT_GLOBS", glob, "absolute path globs such as /var/log/app/*.log");
             }
         }
         if (globs.isEmpty()) {
             throw ConfigException.invalid("SIGHTLINE_INPUT_GLOBS", "", "one or more comma-separated absolute globs");
         }
-        boolean fromStart = "beginning".equals(
-                s.getChoice("SIGHTLINE_READ_FROM", "beginning", "beginning", "end"));
+        boolean fromStart = "beginning".equals(s.getChoice("SIGHTLINE_READ_FROM", "beginning", "beginning", "end"));
         int maxLine = (int) bounded(s, "SIGHTLINE_MAX_LINE_BYTES", 256 << 10, 1 << 10, 64 << 20);
         long batchBytes = bounded(s, "SIGHTLINE_BATCH_MAX_BYTES", 1 << 20, 1 << 10, 64 << 20);
         long inFlight = bounded(s, "SIGHTLINE_MAX_IN_FLIGHT_BYTES", 8 << 20, 2 * batchBytes, 1L << 34);
         Duration initialBackoff = positive(s, "SIGHTLINE_RETRY_INITIAL_BACKOFF", Duration.ofMillis(500));
         Duration maxBackoff = positive(s, "SIGHTLINE_RETRY_MAX_BACKOFF", Duration.ofSeconds(30));
         if (maxBackoff.compareTo(initialBackoff) < 0) {
-            throw ConfigException.invalid("SIGHTLINE_RETRY_MAX_BACKOFF", s.get("SIGHTLINE_RETRY_MAX_BACKOFF", ""),
+            throw ConfigException.invalid(
+                    "SIGHTLINE_RETRY_MAX_BACKOFF",
+                    s.get("SIGHTLINE_RETRY_MAX_BACKOFF", ""),
                     "a duration at least SIGHTLINE_RETRY_INITIAL_BACKOFF (" + initialBackoff.toMillis() + "ms)");
         }
         return new SidecarConfig(
@@ -87,8 +92,13 @@ public record SidecarConfig(
     private static long bounded(Settings s, String key, long defaultValue, long min, long max) {
         long value = s.getBytes(key, defaultValue);
         if (value < min || value > max) {
-            throw ConfigException.invalid(key, s.get(key, ""), "a size from " + min + " to " + max + " bytes"
-                    + (key.equals("SIGHTLINE_MAX_IN_FLIGHT_BYTES") ? " (at least twice SIGHTLINE_BATCH_MAX_BYTES)" : ""));
+            throw ConfigException.invalid(
+                    key,
+                    s.get(key, ""),
+                    "a size from " + min + " to " + max + " bytes"
+                            + (key.equals("SIGHTLINE_MAX_IN_FLIGHT_BYTES")
+                                    ? " (at least twice SIGHTLINE_BATCH_MAX_BYTES)"
+                                    : ""));
         }
         return value;
     }
@@ -96,7 +106,8 @@ public record SidecarConfig(
     private static Duration positive(Settings s, String key, Duration defaultValue) {
         Duration value = s.getDuration(key, defaultValue);
         if (value.isZero()) {
-            throw ConfigException.invalid(key, s.get(key, ""), "a duration above zero such as " + defaultValue.toMillis() + "ms");
+            throw ConfigException.invalid(
+                    key, s.get(key, ""), "a duration above zero such as " + defaultValue.toMillis() + "ms");
         }
         return value;
     }

@@ -1,7 +1,5 @@
 package io.sightline.sidecar.metrics;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonGenerator;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.StringWriter;
@@ -10,6 +8,9 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+
 /**
  * The sidecar's own diagnostics: one JSON object per line on stderr (stdout may carry records from
  * the {@code stdout} sink), with the same {@code @timestamp}/{@code level}/{@code message} names as
@@ -17,7 +18,12 @@ import java.util.Locale;
  */
 public final class Diagnostics {
 
-    public enum Level { DEBUG, INFO, WARN, ERROR }
+    public enum Level {
+        DEBUG,
+        INFO,
+        WARN,
+        ERROR
+    }
 
     private static final JsonFactory JSON = new JsonFactory();
     private static final List<String> LEVELS = List.of("debug", "info", "warn", "error");

@@ -1,12 +1,13 @@
 package io.sightline.sidecar.metrics;
 
+import java.util.Map;
+import java.util.function.Supplier;
+
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.Gauge;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.core.metrics.Histogram;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
-import java.util.Map;
-import java.util.function.Supplier;
 
 /**
  * Exactly the {@code sightline_sidecar_*} metrics of the telemetry contract (section 4), in a
@@ -21,31 +22,57 @@ public final class SidecarMetrics {
 
     private final PrometheusRegistry registry = new PrometheusRegistry();
 
-    public final Counter linesRead = Counter.builder().name("sightline_sidecar_lines_read")
-            .help("Lines read from the input files (before multi-line joining)").labelNames("input").register(registry);
-    public final Counter bytesRead = Counter.builder().name("sightline_sidecar_bytes_read")
-            .help("Bytes read from the input files").labelNames("input").register(registry);
-    public final Counter recordsSent = Counter.builder().name("sightline_sidecar_records_sent")
-            .help("Records the sink acknowledged").labelNames("sink").register(registry);
-    public final Counter recordsDropped = Counter.builder().name("sightline_sidecar_records_dropped")
-            .help("Records that will never reach the sink, by reason").labelNames("sink", "reason").register(registry);
-    public final Counter linesTruncated = Counter.builder().name("sightline_sidecar_lines_truncated")
-            .help("Lines longer than SIGHTLINE_MAX_LINE_BYTES, shipped truncated").labelNames("input").register(registry);
-    public final Counter sendRetries = Counter.builder().name("sightline_sidecar_send_retries")
-            .help("Send attempts that will be repeated, by cause").labelNames("sink", "cause").register(registry);
-    public final Histogram sendDuration = Histogram.builder().name("sightline_sidecar_send_duration_seconds")
-            .help("Duration of one send attempt").labelNames("sink").classicOnly()
-            .classicUpperBounds(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30).register(registry);
-    public final Gauge lastSuccess = Gauge.builder().name("sightline_sidecar_last_success_timestamp_seconds")
-            .help("Unix time of the last batch the sink accepted").labelNames("sink").register(registry);
+    public final Counter linesRead = Counter.builder()
+            .name("sightline_sidecar_lines_read")
+            .help("Lines read from the input files (before multi-line joining)")
+            .labelNames("input")
+            .register(registry);
+    public final Counter bytesRead = Counter.builder()
+            .name("sightline_sidecar_bytes_read")
+            .help("Bytes read from the input files")
+            .labelNames("input")
+            .register(registry);
+    public final Counter recordsSent = Counter.builder()
+            .name("sightline_sidecar_records_sent")
+            .help("Records the sink acknowledged")
+            .labelNames("sink")
+            .register(registry);
+    public final Counter recordsDropped = Counter.builder()
+            .name("sightline_sidecar_records_dropped")
+            .help("Records that will never reach the sink, by reason")
+            .labelNames("sink", "reason")
+            .register(registry);
+    public final Counter linesTruncated = Counter.builder()
+            .name("sightline_sidecar_lines_truncated")
+            .help("Lines longer than SIGHTLINE_MAX_LINE_BYTES, shipped truncated")
+            .labelNames("input")
+            .register(registry);
+    public final Counter sendRetries = Counter.builder()
+            .name("sightline_sidecar_send_retries")
+            .help("Send attempts that will be repeated, by cause")
+            .labelNames("sink", "cause")
+            .register(registry);
+    public final Histogram sendDuration = Histogram.builder()
+            .name("sightline_sidecar_send_duration_seconds")
+            .help("Duration of one send attempt")
+            .labelNames("sink")
+            .classicOnly()
+            .classicUpperBounds(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30)
+            .register(registry);
+    public final Gauge lastSuccess = Gauge.builder()
+            .name("sightline_sidecar_last_success_timestamp_seconds")
+            .help("Unix time of the last batch the sink accepted")
+            .labelNames("sink")
+            .register(registry);
 
-    public SidecarMetrics() {
-    }
+    public SidecarMetrics() {}
 
     /** Registers the lag gauge: per input, bytes written to its files but not yet acknowledged. */
     public void registerLag(Supplier<Map<String, Long>> lagByInput) {
-        GaugeWithCallback.builder().name("sightline_sidecar_lag_bytes")
-                .help("Bytes written to the input files but not yet acknowledged by the sink").labelNames("input")
+        GaugeWithCallback.builder()
+                .name("sightline_sidecar_lag_bytes")
+                .help("Bytes written to the input files but not yet acknowledged by the sink")
+                .labelNames("input")
                 .callback(callback -> lagByInput.get().forEach((input, lag) -> callback.call(lag, input)))
                 .register(registry);
     }

@@ -1,16 +1,17 @@
 package io.sightline.sidecar.parse;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
-import com.fasterxml.jackson.core.exc.StreamReadException;
-import io.sightline.sidecar.source.SourcePosition;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.DateTimeException;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.exc.StreamReadException;
+import io.sightline.sidecar.source.SourcePosition;
 
 /**
  * Turns lines into {@link LogRecord}s. A line that is a JSON object (telemetry-starter's format,
@@ -52,8 +53,8 @@ public final class RecordParser {
         return i < end && bytes[i] == '{';
     }
 
-    private LogRecord parseJson(byte[] bytes, int offset, int length, String line, long readTimeNanos,
-                                SourcePosition position) {
+    private LogRecord parseJson(
+            byte[] bytes, int offset, int length, String line, long readTimeNanos, SourcePosition position) {
         String timestamp = null;
         String level = null;
         String service = null;
@@ -115,11 +116,17 @@ public final class RecordParser {
     /** RFC 3339 to epoch nanoseconds; the common {@code 2026-11-27T11:20:00.123Z} form without allocation. */
     static long parseTimestamp(String text, long fallback) {
         try {
-            if (text.length() >= 20 && text.charAt(text.length() - 1) == 'Z' && text.charAt(4) == '-'
-                    && text.charAt(7) == '-' && text.charAt(10) == 'T' && text.charAt(13) == ':'
+            if (text.length() >= 20
+                    && text.charAt(text.length() - 1) == 'Z'
+                    && text.charAt(4) == '-'
+                    && text.charAt(7) == '-'
+                    && text.charAt(10) == 'T'
+                    && text.charAt(13) == ':'
                     && text.charAt(16) == ':') {
-                long day = LocalDate.of(digits(text, 0, 4), digits(text, 5, 2), digits(text, 8, 2)).toEpochDay();
-                long seconds = day * 86_400 + digits(text, 11, 2) * 3600L + digits(text, 14, 2) * 60L + digits(text, 17, 2);
+                long day = LocalDate.of(digits(text, 0, 4), digits(text, 5, 2), digits(text, 8, 2))
+                        .toEpochDay();
+                long seconds =
+                        day * 86_400 + digits(text, 11, 2) * 3600L + digits(text, 14, 2) * 60L + digits(text, 17, 2);
                 long nanos = 0;
                 int end = text.length() - 1;
                 if (end > 19) {

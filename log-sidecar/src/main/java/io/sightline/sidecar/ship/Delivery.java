@@ -1,11 +1,5 @@
 package io.sightline.sidecar.ship;
 
-import io.sightline.sidecar.checkpoint.Checkpoints;
-import io.sightline.sidecar.config.SidecarConfig;
-import io.sightline.sidecar.metrics.Diagnostics;
-import io.sightline.sidecar.metrics.SidecarMetrics;
-import io.sightline.sidecar.parse.LogRecord;
-import io.sightline.sidecar.source.RecordHandoff;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -16,6 +10,13 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+
+import io.sightline.sidecar.checkpoint.Checkpoints;
+import io.sightline.sidecar.config.SidecarConfig;
+import io.sightline.sidecar.metrics.Diagnostics;
+import io.sightline.sidecar.metrics.SidecarMetrics;
+import io.sightline.sidecar.parse.LogRecord;
+import io.sightline.sidecar.source.RecordHandoff;
 
 /**
  * The delivery stage, the same for every sink: batches records by size and time, sends one batch
@@ -51,8 +52,8 @@ public final class Delivery implements RecordHandoff, Runnable {
     private volatile long unreachableSinceNanos;
     private volatile boolean lastAttemptFailed;
 
-    public Delivery(SidecarConfig config, Sink sink, Checkpoints checkpoints, SidecarMetrics metrics,
-                    Diagnostics diagnostics) {
+    public Delivery(
+            SidecarConfig config, Sink sink, Checkpoints checkpoints, SidecarMetrics metrics, Diagnostics diagnostics) {
         this.config = config;
         this.sink = sink;
         this.checkpoints = checkpoints;
@@ -128,7 +129,8 @@ public final class Delivery implements RecordHandoff, Runnable {
             }
             List<LogRecord> batch = new ArrayList<>();
             long bytes = 0;
-            while (!queue.isEmpty() && (batch.isEmpty() || bytes + queue.peekFirst().approximateBytes() <= config.batchMaxBytes())) {
+            while (!queue.isEmpty()
+                    && (batch.isEmpty() || bytes + queue.peekFirst().approximateBytes() <= config.batchMaxBytes())) {
                 LogRecord record = queue.pollFirst();
                 bytes += record.approximateBytes();
                 batch.add(record);
@@ -156,9 +158,17 @@ public final class Delivery implements RecordHandoff, Runnable {
                 metrics.recordsSent.labelValues(sink.name()).inc(accepted);
             }
             if (result.rejected() > 0) {
-                metrics.recordsDropped.labelValues(sink.name(), SidecarMetrics.DROP_REJECTED).inc(result.rejected());
-                diagnostics.warn("the sink rejected records; they are dropped", "sink", sink.name(),
-                        "records", result.rejected(), "reason", result.rejectReason());
+                metrics.recordsDropped
+                        .labelValues(sink.name(), SidecarMetrics.DROP_REJECTED)
+                        .inc(result.rejected());
+                diagnostics.warn(
+                        "the sink rejected records; they are dropped",
+                        "sink",
+                        sink.name(),
+                        "records",
+                        result.rejected(),
+                        "reason",
+                        result.rejectReason());
             }
             if (retry == 0) {
                 metrics.lastSuccess.labelValues(sink.name()).set(System.currentTimeMillis() / 1000.0);
@@ -168,15 +178,35 @@ public final class Delivery implements RecordHandoff, Runnable {
             metrics.sendRetries.labelValues(sink.name(), cause).inc();
             attempt++;
             if (config.retryMaxAttempts() > 0 && attempt >= config.retryMaxAttempts()) {
-                metrics.recordsDropped.labelValues(sink.name(), SidecarMetrics.DROP_RETRIES_EXHAUSTED).inc(retry);
-                diagnostics.error("giving up on records after SIGHTLINE_RETRY_MAX_ATTEMPTS attempts", "sink",
-                        sink.name(), "records", retry, "cause", cause, "attempts", attempt);
+                metrics.recordsDropped
+                        .labelValues(sink.name(), SidecarMetrics.DROP_RETRIES_EXHAUSTED)
+                        .inc(retry);
+                diagnostics.error(
+                        "giving up on records after SIGHTLINE_RETRY_MAX_ATTEMPTS attempts",
+                        "sink",
+                        sink.name(),
+                        "records",
+                        retry,
+                        "cause",
+                        cause,
+                        "attempts",
+                        attempt);
                 break;
             }
             Duration wait = backoff(attempt, result.retryAfter());
             if (attempt == 1 || attempt % 10 == 0) {
-                diagnostics.warn("sending failed; retrying", "sink", sink.name(), "cause", cause, "attempt", attempt,
-                        "records", retry, "wait_ms", wait.toMillis());
+                diagnostics.warn(
+                        "sending failed; retrying",
+                        "sink",
+                        sink.name(),
+                        "cause",
+                        cause,
+                        "attempt",
+                        attempt,
+                        "records",
+                        retry,
+                        "wait_ms",
+                        wait.toMillis());
             }
             if (abandon.await(wait.toNanos(), TimeUnit.NANOSECONDS)) {
                 return false;
@@ -260,7 +290,8 @@ public final class Delivery implements RecordHandoff, Runnable {
     /** Ready unless the sink has been unreachable for longer than {@code SIGHTLINE_READY_WINDOW}. */
     public boolean ready() {
         long since = unreachableSinceNanos;
-        return !lastAttemptFailed || System.nanoTime() - since < config.readyWindow().toNanos();
+        return !lastAttemptFailed
+                || System.nanoTime() - since < config.readyWindow().toNanos();
     }
 
     public long inFlightBytes() {

@@ -1,8 +1,9 @@
 package io.sightline.sidecar.ship;
 
-import io.sightline.sidecar.parse.LogRecord;
 import java.time.Duration;
 import java.util.List;
+
+import io.sightline.sidecar.parse.LogRecord;
 
 /**
  * What one send attempt did with a batch.
@@ -13,8 +14,8 @@ import java.util.List;
  * @param rejected     how many records the server refused for good (4xx other than 429, per-item errors); counted as dropped
  * @param rejectReason the server's message for the refusal, logged once per batch; null when nothing was rejected
  */
-public record SendResult(List<LogRecord> retry, String retryCause, Duration retryAfter,
-                         int rejected, String rejectReason) {
+public record SendResult(
+        List<LogRecord> retry, String retryCause, Duration retryAfter, int rejected, String rejectReason) {
 
     private static final SendResult OK = new SendResult(List.of(), null, null, 0, null);
 

@@ -1,8 +1,9 @@
 package io.sightline.sidecar.ship;
 
-import io.sightline.sidecar.parse.LogRecord;
 import java.io.IOException;
 import java.util.List;
+
+import io.sightline.sidecar.parse.LogRecord;
 
 /**
  * A destination for records (Loki, OpenSearch, stdout). A sink makes one attempt per call and
@@ -21,6 +22,5 @@ public interface Sink extends AutoCloseable {
     SendResult send(List<LogRecord> batch) throws IOException;
 
     @Override
-    default void close() {
-    }
+    default void close() {}
 }

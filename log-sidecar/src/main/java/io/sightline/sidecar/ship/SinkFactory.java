@@ -1,18 +1,18 @@
 package io.sightline.sidecar.ship;
 
+import java.io.IOException;
+
 import io.sightline.sidecar.config.Settings;
 import io.sightline.sidecar.parse.Identity;
 import io.sightline.sidecar.ship.loki.LokiSettings;
 import io.sightline.sidecar.ship.loki.LokiSink;
 import io.sightline.sidecar.ship.opensearch.OpenSearchSettings;
 import io.sightline.sidecar.ship.opensearch.OpenSearchSink;
-import java.io.IOException;
 
 /** The sink named by {@code SIGHTLINE_SINK}, built from its own settings (validated here, at start-up). */
 public final class SinkFactory {
 
-    private SinkFactory() {
-    }
+    private SinkFactory() {}
 
     public static Sink create(String name, Settings settings, Identity identity) throws IOException {
         return switch (name) {

@@ -1,9 +1,5 @@
 package io.sightline.sidecar.ship;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonGenerator;
-import io.sightline.sidecar.parse.Identity;
-import io.sightline.sidecar.parse.LogRecord;
 import java.io.BufferedOutputStream;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
@@ -11,6 +7,11 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.time.Instant;
 import java.util.List;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import io.sightline.sidecar.parse.Identity;
+import io.sightline.sidecar.parse.LogRecord;
 
 /**
  * Debugging sink: one JSON object per record on standard output with the Loki labels, the
@@ -44,7 +45,9 @@ public final class StdoutSink implements Sink {
     public synchronized SendResult send(List<LogRecord> batch) throws IOException {
         for (LogRecord record : batch) {
             json.writeStartObject();
-            json.writeStringField("@timestamp", Instant.ofEpochSecond(0, record.timestampNanos()).toString());
+            json.writeStringField(
+                    "@timestamp",
+                    Instant.ofEpochSecond(0, record.timestampNanos()).toString());
             field("namespace", identity.namespace());
             field("service_name", record.serviceName());
             field("container", identity.container());

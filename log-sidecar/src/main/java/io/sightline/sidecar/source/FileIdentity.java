@@ -19,8 +19,15 @@ public record FileIdentity(long device, long inode, int fingerprintLength, long 
 
     /** The stable text form stored in checkpoints and {@link SourcePosition#fileId()}. */
     public String id() {
-        return Long.toHexString(device) + '-' + Long.toHexString(inode) + '-' + fingerprintLength + '-'
-                + Long.toHexString(fingerprint) + '-' + generation;
+        return Long.toHexString(device)
+                + '-'
+                + Long.toHexString(inode)
+                + '-'
+                + fingerprintLength
+                + '-'
+                + Long.toHexString(fingerprint)
+                + '-'
+                + generation;
     }
 
     public static Optional<FileIdentity> parse(String id) {
@@ -29,8 +36,12 @@ public record FileIdentity(long device, long inode, int fingerprintLength, long 
             return Optional.empty();
         }
         try {
-            return Optional.of(new FileIdentity(Long.parseUnsignedLong(parts[0], 16), Long.parseUnsignedLong(parts[1], 16),
-                    Integer.parseInt(parts[2]), Long.parseLong(parts[3], 16), Integer.parseInt(parts[4])));
+            return Optional.of(new FileIdentity(
+                    Long.parseUnsignedLong(parts[0], 16),
+                    Long.parseUnsignedLong(parts[1], 16),
+                    Integer.parseInt(parts[2]),
+                    Long.parseLong(parts[3], 16),
+                    Integer.parseInt(parts[4])));
         } catch (NumberFormatException e) {
             return Optional.empty();
         }

@@ -10,14 +10,15 @@ import java.util.Map;
 record FileKey(long device, long inode, long size, boolean regularFile) {
 
     static FileKey of(Path path) throws IOException {
-        Map<String, Object> attributes = Files.readAttributes(path, "unix:dev,ino,size,isRegularFile",
-                LinkOption.NOFOLLOW_LINKS);
+        Map<String, Object> attributes =
+                Files.readAttributes(path, "unix:dev,ino,size,isRegularFile", LinkOption.NOFOLLOW_LINKS);
         if (!(Boolean) attributes.get("isRegularFile") && Files.isSymbolicLink(path)) {
             // a symlinked log file (e.g. Kubernetes' /var/log/containers) is identified by its target
             attributes = Files.readAttributes(path, "unix:dev,ino,size,isRegularFile");
         }
-        return new FileKey((Long) attributes.get("dev"), (Long) attributes.get("ino"), (Long) attributes.get("size"),
-                (Boolean) attributes.get("isRegularFile"));
+        return new FileKey(
+                (Long) attributes.get("dev"), (Long) attributes.get("ino"), (Long) attributes.get("size"), (Boolean)
+                        attributes.get("isRegularFile"));
     }
 
     boolean sameInode(FileKey other) {

@@ -1,14 +1,5 @@
 package io.sightline.sidecar.source;
 
-import io.prometheus.metrics.core.datapoints.CounterDataPoint;
-import io.sightline.sidecar.checkpoint.CheckpointStore;
-import io.sightline.sidecar.checkpoint.Checkpoints;
-import io.sightline.sidecar.checkpoint.FileProgress;
-import io.sightline.sidecar.config.SidecarConfig;
-import io.sightline.sidecar.metrics.Diagnostics;
-import io.sightline.sidecar.metrics.SidecarMetrics;
-import io.sightline.sidecar.parse.LogRecord;
-import io.sightline.sidecar.parse.RecordParser;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -28,6 +19,16 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Stream;
+
+import io.prometheus.metrics.core.datapoints.CounterDataPoint;
+import io.sightline.sidecar.checkpoint.CheckpointStore;
+import io.sightline.sidecar.checkpoint.Checkpoints;
+import io.sightline.sidecar.checkpoint.FileProgress;
+import io.sightline.sidecar.config.SidecarConfig;
+import io.sightline.sidecar.metrics.Diagnostics;
+import io.sightline.sidecar.metrics.SidecarMetrics;
+import io.sightline.sidecar.parse.LogRecord;
+import io.sightline.sidecar.parse.RecordParser;
 
 /**
  * The source stage, on one thread: finds files by glob, reads each from its checkpoint (or per
@@ -71,11 +72,16 @@ public final class FileTailer implements Runnable {
     private long chunkReadTimeNanos;
 
     /** A rotated file the reader drained and closed. */
-    private record Finished(FileIdentity identity, long offset) {
-    }
+    private record Finished(FileIdentity identity, long offset) {}
 
-    public FileTailer(SidecarConfig config, Checkpoints checkpoints, RecordHandoff handoff, SidecarMetrics metrics,
-                      String sinkName, Diagnostics diagnostics, FileOpener opener) {
+    public FileTailer(
+            SidecarConfig config,
+            Checkpoints checkpoints,
+            RecordHandoff handoff,
+            SidecarMetrics metrics,
+            String sinkName,
+            Diagnostics diagnostics,
+            FileOpener opener) {
         this.config = config;
         this.inputs = config.inputGlobs().stream().map(GlobInput::new).toList();
         this.checkpoints = checkpoints;
@@ -142,8 +148,14 @@ public final class FileTailer implements Runnable {
             try {
                 paths = input.list();
             } catch (IOException e) {
-                reportOnce(input.glob(), "listing", "cannot list the files of an input; retrying every poll interval",
-                        "input", input.glob(), "error", e);
+                reportOnce(
+                        input.glob(),
+                        "listing",
+                        "cannot list the files of an input; retrying every poll interval",
+                        "input",
+                        input.glob(),
+                        "error",
+                        e);
                 continue;
             }
             forget(input.glob(), "listing");
@@ -169,12 +181,19 @@ public final class FileTailer implements Runnable {
         } catch (NoSuchFileException e) {
             return; // rotated away between listing and stat
         } catch (IOException e) {
-            reportOnce(path.toString(), "stat", "cannot inspect a file matching the input glob", "path", path, "error", e);
+            reportOnce(
+                    path.toString(), "stat", "cannot inspect a file matching the input glob", "path", path, "error", e);
             return;
         }
         if (!key.regularFile()) {
-            reportOnce(path.toString(), "type", "ignoring a path that matches the input glob but is not a regular file",
-                    "path", path, "input", input.glob());
+            reportOnce(
+                    path.toString(),
+                    "type",
+                    "ignoring a path that matches the input glob but is not a regular file",
+                    "path",
+                    path,
+                    "input",
+                    input.glob());
             return;
         }
         forget(path.toString(), "type");
@@ -192,14 +211,27 @@ public final class FileTailer implements Runnable {
         try {
             channel = opener.open(path);
         } catch (AccessDeniedException e) {
-            reportOnce(path.toString(), "open", "no permission to read a log file; it is retried every poll interval:"
-                    + " make it readable for the sidecar's user (fsGroup / file mode)", "path", path, "error", e);
+            reportOnce(
+                    path.toString(),
+                    "open",
+                    "no permission to read a log file; it is retried every poll interval:"
+                            + " make it readable for the sidecar's user (fsGroup / file mode)",
+                    "path",
+                    path,
+                    "error",
+                    e);
             return;
         } catch (NoSuchFileException e) {
             return;
         } catch (IOException e) {
-            reportOnce(path.toString(), "open", "cannot open a log file; retrying every poll interval", "path", path,
-                    "error", e);
+            reportOnce(
+                    path.toString(),
+                    "open",
+                    "cannot open a log file; retrying every poll interval",
+                    "path",
+                    path,
+                    "error",
+                    e);
             return;
         }
         forget(path.toString(), "open");
@@ -207,8 +239,14 @@ public final class FileTailer implements Runnable {
             start(input, path, key, channel, firstStartEver);
         } catch (IOException e) {
             closeChannel(channel);
-            reportOnce(path.toString(), "open", "cannot read the start of a log file; retrying every poll interval",
-                    "path", path, "error", e);
+            reportOnce(
+                    path.toString(),
+                    "open",
+                    "cannot read the start of a log file; retrying every poll interval",
+                    "path",
+                    path,
+                    "error",
+                    e);
         }
     }
 
@@ -225,13 +263,22 @@ public final class FileTailer implements Runnable {
                 }
                 return;
             }
-            track(input, path, key, channel, FileIdentity.firstSight(key, channel, key.size(),
-                    before.identity().generation() + 1), 0, false);
+            track(
+                    input,
+                    path,
+                    key,
+                    channel,
+                    FileIdentity.firstSight(
+                            key, channel, key.size(), before.identity().generation() + 1),
+                    0,
+                    false);
             return;
         }
         for (CheckpointStore.Entry entry : checkpoints.unclaimed()) {
             Optional<FileIdentity> identity = FileIdentity.parse(entry.fileId());
-            if (identity.isPresent() && identity.get().sameInode(key) && identity.get().sameContent(channel)) {
+            if (identity.isPresent()
+                    && identity.get().sameInode(key)
+                    && identity.get().sameContent(channel)) {
                 checkpoints.claim(entry.fileId());
                 track(input, path, key, channel, identity.get(), entry.offset(), false);
                 return;
@@ -252,19 +299,31 @@ public final class FileTailer implements Runnable {
             }
             Optional<Continuation> rest = findContinuation(entry.path(), identity.get(), entry.offset());
             if (rest.isPresent()) {
-                GlobInput input = inputs.stream().filter(i -> i.matches(entry.path())).findFirst().orElse(inputs.get(0));
-                track(input, rest.get().path(), rest.get().key(), rest.get().channel(), identity.get(), entry.offset(),
+                GlobInput input = inputs.stream()
+                        .filter(i -> i.matches(entry.path()))
+                        .findFirst()
+                        .orElse(inputs.get(0));
+                track(
+                        input,
+                        rest.get().path(),
+                        rest.get().key(),
+                        rest.get().channel(),
+                        identity.get(),
+                        entry.offset(),
                         true);
-                diagnostics.info("resuming a rotated file from its checkpoint", "path", rest.get().path(),
-                        "offset", entry.offset());
+                diagnostics.info(
+                        "resuming a rotated file from its checkpoint",
+                        "path",
+                        rest.get().path(),
+                        "offset",
+                        entry.offset());
             } else if (entry.size() > entry.offset()) {
                 lost(entry.path(), entry.size() - entry.offset());
             }
         }
     }
 
-    private record Continuation(Path path, FileKey key, FileChannel channel) {
-    }
+    private record Continuation(Path path, FileKey key, FileChannel channel) {}
 
     /**
      * A file next to {@code original} holding the same content at least up to {@code offset}: the
@@ -333,7 +392,9 @@ public final class FileTailer implements Runnable {
         if (file.identity == null) {
             // truncated earlier: the next generation starts once there is content to fingerprint
             if (size == 0) {
-                if (file.rotated && System.nanoTime() - file.lastDataNanos >= 2 * config.pollInterval().toNanos()) {
+                if (file.rotated
+                        && System.nanoTime() - file.lastDataNanos
+                                >= 2 * config.pollInterval().toNanos()) {
                     finish(file);
                 }
                 return false;
@@ -429,8 +490,14 @@ public final class FileTailer implements Runnable {
                     feed(file, read, at);
                 }
             }
-            diagnostics.info("file truncated in place (copytruncate); read the rest from the rotated copy",
-                    "path", file.path, "copy", copy.get().path(), "offset", file.readOffset);
+            diagnostics.info(
+                    "file truncated in place (copytruncate); read the rest from the rotated copy",
+                    "path",
+                    file.path,
+                    "copy",
+                    copy.get().path(),
+                    "offset",
+                    file.readOffset);
         } else if (seen > file.readOffset) {
             lost(file.path, seen - file.readOffset);
         } else {
@@ -462,14 +529,26 @@ public final class FileTailer implements Runnable {
     }
 
     private void lost(Path path, long bytes) {
-        metrics.recordsDropped.labelValues(sinkName, SidecarMetrics.DROP_LOST_BEFORE_READ).inc();
-        diagnostics.warn("a rotated file was deleted or truncated before it was read to the end; its unread bytes"
+        metrics.recordsDropped
+                .labelValues(sinkName, SidecarMetrics.DROP_LOST_BEFORE_READ)
+                .inc();
+        diagnostics.warn(
+                "a rotated file was deleted or truncated before it was read to the end; its unread bytes"
                         + " are lost (keep more rotated files, or rotate less often than the sidecar can ship)",
-                "path", path, "bytes", bytes);
+                "path",
+                path,
+                "bytes",
+                bytes);
     }
 
-    private void track(GlobInput input, Path path, FileKey key, FileChannel channel, FileIdentity identity,
-                       long offset, boolean rotated) {
+    private void track(
+            GlobInput input,
+            Path path,
+            FileKey key,
+            FileChannel channel,
+            FileIdentity identity,
+            long offset,
+            boolean rotated) {
         TrackedFile file = new TrackedFile(input, path, key, channel);
         file.begin(identity, offset);
         file.rotated = rotated;
@@ -559,9 +638,15 @@ public final class FileTailer implements Runnable {
             fileId = currentId;
             progress = checkpoints.track(currentId, input.glob(), path, offset);
             splitter = new LineSplitter(config.maxLineBytes(), offset);
-            joiner = new MultilineJoiner(config.multiline(), config.maxLineBytes(), joined -> emit(this,
-                    RecordParser.plain(joined.text(), joined.readTimeNanos(),
-                            new SourcePosition(currentId, joined.startOffset(), joined.endOffset()))));
+            joiner = new MultilineJoiner(
+                    config.multiline(),
+                    config.maxLineBytes(),
+                    joined -> emit(
+                            this,
+                            RecordParser.plain(
+                                    joined.text(),
+                                    joined.readTimeNanos(),
+                                    new SourcePosition(currentId, joined.startOffset(), joined.endOffset()))));
         }
 
         void movedTo(Path newPath) {
@@ -584,8 +669,10 @@ public final class FileTailer implements Runnable {
             }
             if (bytes[offset] == '{') {
                 joiner.flush();
-                emit(this, parser.parseLine(bytes, offset, length, chunkReadTimeNanos,
-                        new SourcePosition(fileId, start, end)));
+                emit(
+                        this,
+                        parser.parseLine(
+                                bytes, offset, length, chunkReadTimeNanos, new SourcePosition(fileId, start, end)));
             } else {
                 joiner.line(new String(bytes, offset, length, StandardCharsets.UTF_8), start, end, chunkReadTimeNanos);
             }

@@ -50,7 +50,9 @@ final class GlobInput {
     /** Paths matching the glob (any file type: the caller reports what it cannot read). */
     List<Path> list() throws IOException {
         try (Stream<Path> paths = Files.walk(base, depth)) {
-            return paths.filter(p -> !p.equals(base) && matcher.matches(p)).sorted().toList();
+            return paths.filter(p -> !p.equals(base) && matcher.matches(p))
+                    .sorted()
+                    .toList();
         } catch (NoSuchFileException e) {
             return List.of();
         } catch (UncheckedIOException e) {
@@ -58,5 +60,4 @@ final class GlobInput {
             throw e.getCause();
         }
     }
-
 }

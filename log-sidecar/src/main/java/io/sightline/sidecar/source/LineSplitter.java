@@ -57,8 +57,14 @@ final class LineSplitter {
         }
     }
 
-    private void emit(byte[] bytes, int offset, int length, boolean complete, long endOffset, boolean truncated,
-                      LineHandler handler) {
+    private void emit(
+            byte[] bytes,
+            int offset,
+            int length,
+            boolean complete,
+            long endOffset,
+            boolean truncated,
+            LineHandler handler) {
         int usable = length;
         if (complete && usable > 0 && bytes[offset + usable - 1] == '\r') {
             usable--;

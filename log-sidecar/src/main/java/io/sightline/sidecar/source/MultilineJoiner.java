@@ -12,8 +12,7 @@ import java.util.regex.Pattern;
 final class MultilineJoiner {
 
     /** A finished record: text plus the byte range it covers and when its first line was read. */
-    record Joined(String text, long startOffset, long endOffset, long readTimeNanos) {
-    }
+    record Joined(String text, long startOffset, long endOffset, long readTimeNanos) {}
 
     private static final Pattern MORE = Pattern.compile("\\.\\.\\. \\d+ (more|common frames omitted)");
 
@@ -36,8 +35,12 @@ final class MultilineJoiner {
             return false;
         }
         char first = line.charAt(0);
-        return first == ' ' || first == '\t' || line.startsWith("at ") || line.startsWith("Caused by:")
-                || line.startsWith("Suppressed:") || MORE.matcher(line).lookingAt();
+        return first == ' '
+                || first == '\t'
+                || line.startsWith("at ")
+                || line.startsWith("Caused by:")
+                || line.startsWith("Suppressed:")
+                || MORE.matcher(line).lookingAt();
     }
 
     void line(String text, long startOffset, long endOffset, long readTimeNanos) {

@@ -5,5 +5,4 @@ package io.sightline.sidecar.source;
  * bytes, so a reused inode is a different file) and the byte range of the record in that file.
  * {@code endOffset} is what the checkpoint stores once everything up to it is acknowledged.
  */
-public record SourcePosition(String fileId, long startOffset, long endOffset) {
-}
+public record SourcePosition(String fileId, long startOffset, long endOffset) {}

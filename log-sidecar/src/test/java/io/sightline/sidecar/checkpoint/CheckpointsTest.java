@@ -1,26 +1,28 @@
 package io.sightline.sidecar.checkpoint;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
-import io.sightline.sidecar.metrics.Diagnostics;
-import io.sightline.sidecar.parse.LogRecord;
-import io.sightline.sidecar.source.SourcePosition;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+
+import io.sightline.sidecar.metrics.Diagnostics;
+import io.sightline.sidecar.parse.LogRecord;
+import io.sightline.sidecar.source.SourcePosition;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class CheckpointsTest {
 
     @TempDir
     Path dir;
 
-    private final Diagnostics diagnostics = new Diagnostics(new PrintStream(new ByteArrayOutputStream()), Diagnostics.Level.DEBUG);
+    private final Diagnostics diagnostics =
+            new Diagnostics(new PrintStream(new ByteArrayOutputStream()), Diagnostics.Level.DEBUG);
 
     @Test
     void movesOnlyToAcknowledgedOffsetsAndSurvivesARestart() throws IOException {
@@ -42,7 +44,8 @@ class CheckpointsTest {
         assertThat(checkpoints.lagByInput()).containsEntry("/logs/*.log", 9L);
 
         Checkpoints restarted = new Checkpoints(new CheckpointStore(dir), diagnostics);
-        assertThat(restarted.unclaimed()).containsExactly(new CheckpointStore.Entry("f1", 21, 30, Path.of("/logs/a.log")));
+        assertThat(restarted.unclaimed())
+                .containsExactly(new CheckpointStore.Entry("f1", 21, 30, Path.of("/logs/a.log")));
         assertThat(Files.list(dir)).extracting(p -> p.getFileName().toString()).containsExactly("checkpoint");
     }
 
@@ -53,7 +56,9 @@ class CheckpointsTest {
         progress.emitted(5);
         progress.close();
         checkpoints.save();
-        assertThat(new CheckpointStore(dir).read()).extracting(CheckpointStore.Entry::fileId).containsExactly("f2");
+        assertThat(new CheckpointStore(dir).read())
+                .extracting(CheckpointStore.Entry::fileId)
+                .containsExactly("f2");
         checkpoints.acknowledge(List.of(record("f2", 0, 5)));
         checkpoints.save();
         assertThat(new CheckpointStore(dir).read()).isEmpty();
@@ -62,7 +67,8 @@ class CheckpointsTest {
     @Test
     void aDamagedCheckpointIsExplained() throws IOException {
         Files.writeString(dir.resolve("checkpoint"), "f1\tnot-a-number\t1\t/x\n");
-        assertThatThrownBy(() -> new CheckpointStore(dir).read()).hasMessageContaining("malformed")
+        assertThatThrownBy(() -> new CheckpointStore(dir).read())
+                .hasMessageContaining("malformed")
                 .hasMessageContaining("delete the file");
     }
 

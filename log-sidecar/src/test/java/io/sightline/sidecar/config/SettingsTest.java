@@ -1,15 +1,16 @@
 package io.sightline.sidecar.config;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
+
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class SettingsTest {
 
@@ -33,26 +34,36 @@ class SettingsTest {
     @Test
     void invalidValuesNameTheSettingAndWhatItAccepts() {
         assertThatThrownBy(() -> config("SIGHTLINE_SINK", "kafka"))
-                .hasMessageContaining("SIGHTLINE_SINK").hasMessageContaining("kafka")
+                .hasMessageContaining("SIGHTLINE_SINK")
+                .hasMessageContaining("kafka")
                 .hasMessageContaining("loki, opensearch, stdout");
         assertThatThrownBy(() -> config("SIGHTLINE_BATCH_MAX_BYTES", "lots"))
-                .hasMessageContaining("SIGHTLINE_BATCH_MAX_BYTES").hasMessageContaining("1MiB");
+                .hasMessageContaining("SIGHTLINE_BATCH_MAX_BYTES")
+                .hasMessageContaining("1MiB");
         assertThatThrownBy(() -> config("SIGHTLINE_BATCH_MAX_WAIT", "soon"))
-                .hasMessageContaining("SIGHTLINE_BATCH_MAX_WAIT").hasMessageContaining("10s");
+                .hasMessageContaining("SIGHTLINE_BATCH_MAX_WAIT")
+                .hasMessageContaining("10s");
         assertThatThrownBy(() -> config("SIGHTLINE_METRICS_PORT", "70000"))
-                .hasMessageContaining("SIGHTLINE_METRICS_PORT").hasMessageContaining("0 to 65535");
+                .hasMessageContaining("SIGHTLINE_METRICS_PORT")
+                .hasMessageContaining("0 to 65535");
         assertThatThrownBy(() -> config("SIGHTLINE_MULTILINE", "yes"))
-                .hasMessageContaining("SIGHTLINE_MULTILINE").hasMessageContaining("true, false");
+                .hasMessageContaining("SIGHTLINE_MULTILINE")
+                .hasMessageContaining("true, false");
         assertThatThrownBy(() -> config("SIGHTLINE_READ_FROM", "middle"))
-                .hasMessageContaining("SIGHTLINE_READ_FROM").hasMessageContaining("beginning, end");
+                .hasMessageContaining("SIGHTLINE_READ_FROM")
+                .hasMessageContaining("beginning, end");
         assertThatThrownBy(() -> config("SIGHTLINE_INPUT_GLOBS", "logs/*.log"))
-                .hasMessageContaining("SIGHTLINE_INPUT_GLOBS").hasMessageContaining("absolute");
+                .hasMessageContaining("SIGHTLINE_INPUT_GLOBS")
+                .hasMessageContaining("absolute");
         assertThatThrownBy(() -> config("SIGHTLINE_MAX_IN_FLIGHT_BYTES", "1MiB"))
-                .hasMessageContaining("SIGHTLINE_MAX_IN_FLIGHT_BYTES").hasMessageContaining("twice SIGHTLINE_BATCH_MAX_BYTES");
+                .hasMessageContaining("SIGHTLINE_MAX_IN_FLIGHT_BYTES")
+                .hasMessageContaining("twice SIGHTLINE_BATCH_MAX_BYTES");
         assertThatThrownBy(() -> config("SIGHTLINE_POLL_INTERVAL", "0s"))
-                .hasMessageContaining("SIGHTLINE_POLL_INTERVAL").hasMessageContaining("above zero");
+                .hasMessageContaining("SIGHTLINE_POLL_INTERVAL")
+                .hasMessageContaining("above zero");
         assertThatThrownBy(() -> config("SIGHTLINE_RETRY_MAX_BACKOFF", "10ms"))
-                .hasMessageContaining("SIGHTLINE_RETRY_MAX_BACKOFF").hasMessageContaining("SIGHTLINE_RETRY_INITIAL_BACKOFF");
+                .hasMessageContaining("SIGHTLINE_RETRY_MAX_BACKOFF")
+                .hasMessageContaining("SIGHTLINE_RETRY_INITIAL_BACKOFF");
     }
 
     @Test
@@ -69,9 +80,10 @@ class SettingsTest {
     @Test
     void yamlFileIsOverriddenByTheEnvironment() throws Exception {
         Path file = dir.resolve("sidecar.yaml");
-        Files.writeString(file, "SIGHTLINE_SINK: opensearch\nSIGHTLINE_BATCH_MAX_BYTES: 2MiB\nSIGHTLINE_MULTILINE: false\n");
-        MapSettings settings = MapSettings.load(Map.of("SIGHTLINE_CONFIG_FILE", file.toString(), "SIGHTLINE_SINK", "stdout"),
-                Optional.empty());
+        Files.writeString(
+                file, "SIGHTLINE_SINK: opensearch\nSIGHTLINE_BATCH_MAX_BYTES: 2MiB\nSIGHTLINE_MULTILINE: false\n");
+        MapSettings settings = MapSettings.load(
+                Map.of("SIGHTLINE_CONFIG_FILE", file.toString(), "SIGHTLINE_SINK", "stdout"), Optional.empty());
         SidecarConfig config = SidecarConfig.from(settings);
         assertThat(config.sink()).isEqualTo("stdout");
         assertThat(config.batchMaxBytes()).isEqualTo(2 << 20);
@@ -83,13 +95,17 @@ class SettingsTest {
         Path nested = dir.resolve("nested.yaml");
         Files.writeString(nested, "loki:\n  url: http://loki:3100\n");
         assertThatThrownBy(() -> MapSettings.load(Map.of(), Optional.of(nested)))
-                .isInstanceOf(ConfigException.class).hasMessageContaining("loki").hasMessageContaining("single value");
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("loki")
+                .hasMessageContaining("single value");
         Path broken = dir.resolve("broken.yaml");
         Files.writeString(broken, "SIGHTLINE_SINK: [unclosed\n");
         assertThatThrownBy(() -> MapSettings.load(Map.of(), Optional.of(broken)))
-                .isInstanceOf(ConfigException.class).hasMessageContaining("not valid YAML");
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("not valid YAML");
         assertThatThrownBy(() -> MapSettings.load(Map.of(), Optional.of(dir.resolve("missing.yaml"))))
-                .isInstanceOf(ConfigException.class).hasMessageContaining("does not exist")
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("does not exist")
                 .hasMessageContaining("SIGHTLINE_CONFIG_FILE");
     }
 

@@ -1,11 +1,12 @@
 package io.sightline.sidecar.parse;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
-import io.sightline.sidecar.source.SourcePosition;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+
+import io.sightline.sidecar.source.SourcePosition;
 import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 class RecordParserTest {
 
@@ -47,7 +48,8 @@ class RecordParserTest {
         assertThat(RecordParser.parseTimestamp("2026-11-27T11:20:00Z", -1)).isEqualTo(nanos("2026-11-27T11:20:00Z"));
         assertThat(RecordParser.parseTimestamp("2026-11-27T11:20:00.123456789Z", -1))
                 .isEqualTo(nanos("2026-11-27T11:20:00.123456789Z"));
-        assertThat(RecordParser.parseTimestamp("2026-11-27T12:20:00.5+01:00", -1)).isEqualTo(nanos("2026-11-27T11:20:00.5Z"));
+        assertThat(RecordParser.parseTimestamp("2026-11-27T12:20:00.5+01:00", -1))
+                .isEqualTo(nanos("2026-11-27T11:20:00.5Z"));
         assertThat(RecordParser.parseTimestamp("yesterday", -1)).isEqualTo(-1);
     }
 

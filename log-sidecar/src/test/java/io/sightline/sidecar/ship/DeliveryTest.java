@@ -1,7 +1,12 @@
 package io.sightline.sidecar.ship;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 
 import io.sightline.sidecar.checkpoint.Checkpoints;
 import io.sightline.sidecar.config.MapSettings;
@@ -10,24 +15,22 @@ import io.sightline.sidecar.metrics.Diagnostics;
 import io.sightline.sidecar.metrics.SidecarMetrics;
 import io.sightline.sidecar.parse.LogRecord;
 import io.sightline.sidecar.source.SourcePosition;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
-import java.time.Duration;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 class DeliveryTest {
 
     private final ByteArrayOutputStream log = new ByteArrayOutputStream();
-    private final Diagnostics diagnostics = new Diagnostics(new PrintStream(log, true, StandardCharsets.UTF_8), Diagnostics.Level.DEBUG);
+    private final Diagnostics diagnostics =
+            new Diagnostics(new PrintStream(log, true, StandardCharsets.UTF_8), Diagnostics.Level.DEBUG);
     private final SidecarMetrics metrics = new SidecarMetrics();
 
     @Test
     void backoffGrowsWithJitterUpToTheMaximumAndHonoursRetryAfter() throws Exception {
-        Delivery delivery = delivery(Map.of("SIGHTLINE_RETRY_INITIAL_BACKOFF", "100ms", "SIGHTLINE_RETRY_MAX_BACKOFF", "1s"),
+        Delivery delivery = delivery(
+                Map.of("SIGHTLINE_RETRY_INITIAL_BACKOFF", "100ms", "SIGHTLINE_RETRY_MAX_BACKOFF", "1s"),
                 batch -> SendResult.ok());
         for (int i = 0; i < 50; i++) {
             assertThat(delivery.backoff(1, null)).isBetween(Duration.ofMillis(50), Duration.ofMillis(100));
@@ -39,14 +42,17 @@ class DeliveryTest {
 
     @Test
     void givesUpAfterTheConfiguredAttemptsAndCountsTheDrop() throws Exception {
-        Delivery delivery = delivery(Map.of("SIGHTLINE_RETRY_MAX_ATTEMPTS", "3"),
-                batch -> SendResult.retryAll(batch, "http_500", null));
+        Delivery delivery = delivery(
+                Map.of("SIGHTLINE_RETRY_MAX_ATTEMPTS", "3"), batch -> SendResult.retryAll(batch, "http_500", null));
         Thread sender = new Thread(delivery);
         sender.start();
         assertThat(delivery.put(record())).isTrue();
         assertThat(delivery.put(record())).isTrue();
-        await().atMost(Duration.ofSeconds(10)).until(() ->
-                metrics.recordsDropped.labelValues("test", SidecarMetrics.DROP_RETRIES_EXHAUSTED).get() == 2);
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> metrics.recordsDropped
+                                .labelValues("test", SidecarMetrics.DROP_RETRIES_EXHAUSTED)
+                                .get()
+                        == 2);
         assertThat(metrics.sendRetries.labelValues("test", "http_500").get()).isEqualTo(3);
         assertThat(delivery.inFlightBytes()).isZero();
         delivery.closeIntake();

@@ -1,16 +1,16 @@
 package io.sightline.sidecar.source;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+
 import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 class LineSplitterTest {
 
-    private record Line(String text, long start, long end, boolean truncated) {
-    }
+    private record Line(String text, long start, long end, boolean truncated) {}
 
     private final List<Line> lines = new ArrayList<>();
     private final LineSplitter.LineHandler collect = (bytes, offset, length, start, end, truncated) ->
@@ -22,8 +22,11 @@ class LineSplitterTest {
         feed(splitter, "one\r\ntw", 100);
         feed(splitter, "o\r", 107);
         feed(splitter, "\nthree\n", 109);
-        assertThat(lines).containsExactly(new Line("one", 100, 105, false), new Line("two", 105, 110, false),
-                new Line("three", 110, 116, false));
+        assertThat(lines)
+                .containsExactly(
+                        new Line("one", 100, 105, false),
+                        new Line("two", 105, 110, false),
+                        new Line("three", 110, 116, false));
         assertThat(splitter.hasPartial()).isFalse();
     }
 
@@ -43,8 +46,11 @@ class LineSplitterTest {
         feed(splitter, "0123456789abc\nok\n", 0);
         feed(splitter, "ABCDEFG", 17);
         feed(splitter, "HIJKLMN\n", 24);
-        assertThat(lines).containsExactly(new Line("01234567", 0, 14, true), new Line("ok", 14, 17, false),
-                new Line("ABCDEFGH", 17, 32, true));
+        assertThat(lines)
+                .containsExactly(
+                        new Line("01234567", 0, 14, true),
+                        new Line("ok", 14, 17, false),
+                        new Line("ABCDEFGH", 17, 32, true));
     }
 
     private void feed(LineSplitter splitter, String text, long offset) {

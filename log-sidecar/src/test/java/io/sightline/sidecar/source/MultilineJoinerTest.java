@@ -1,11 +1,12 @@
 package io.sightline.sidecar.source;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+
 import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 class MultilineJoinerTest {
 
@@ -23,17 +24,20 @@ class MultilineJoinerTest {
             "\t... 12 more",
             "... 3 common frames omitted",
             "Suppressed: java.lang.RuntimeException: close",
-            "2026-11-27 11:20:01 INFO next"};
+            "2026-11-27 11:20:01 INFO next"
+        };
         long offset = 0;
         for (String line : trace) {
             joiner.line(line, offset, offset + line.length() + 1, 5);
             offset += line.length() + 1;
         }
         joiner.flush();
-        assertThat(records).extracting(MultilineJoiner.Joined::text).containsExactly(
-                "2026-11-27 11:20:00 ERROR request failed",
-                String.join("\n", Arrays.copyOfRange(trace, 1, 8)),
-                "2026-11-27 11:20:01 INFO next");
+        assertThat(records)
+                .extracting(MultilineJoiner.Joined::text)
+                .containsExactly(
+                        "2026-11-27 11:20:00 ERROR request failed",
+                        String.join("\n", Arrays.copyOfRange(trace, 1, 8)),
+                        "2026-11-27 11:20:01 INFO next");
         assertThat(records.get(1).startOffset()).isEqualTo(trace[0].length() + 1);
         assertThat(records.get(2).endOffset()).isEqualTo(offset);
     }

@@ -6,7 +6,6 @@ import io.sentry.Sentry;
 import io.sentry.SentryOptions;
 import io.sightline.telemetry.masking.Masker;
 import io.sightline.telemetry.support.ServiceIdentity;
-
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -30,23 +29,27 @@ import org.springframework.core.io.ResourceLoader;
 @EnableConfigurationProperties(ErrorsProperties.class)
 public class ErrorsAutoConfiguration {
 
-	@Bean
-	SentryOptions.BeforeSendCallback sightlineSentryEventPreparer(Environment environment,
-			ResourceLoader resourceLoader, ObjectProvider<Tracer> tracer, ObjectProvider<Masker> masker) {
-		// The logging configuration's masker (with its extra keys) when there is one: events and logs mask alike.
-		return new SentryEventPreparer(ServiceIdentity.from(environment, resourceLoader).name(),
-				() -> currentTraceId(tracer), masker.getIfAvailable(Masker::defaults));
-	}
+    @Bean
+    SentryOptions.BeforeSendCallback sightlineSentryEventPreparer(
+            Environment environment,
+            ResourceLoader resourceLoader,
+            ObjectProvider<Tracer> tracer,
+            ObjectProvider<Masker> masker) {
+        // The logging configuration's masker (with its extra keys) when there is one: events and logs mask alike.
+        return new SentryEventPreparer(
+                ServiceIdentity.from(environment, resourceLoader).name(),
+                () -> currentTraceId(tracer),
+                masker.getIfAvailable(Masker::defaults));
+    }
 
-	@Bean
-	DisposableBean sightlineSentryCloser() {
-		return Sentry::close;
-	}
+    @Bean
+    DisposableBean sightlineSentryCloser() {
+        return Sentry::close;
+    }
 
-	private static String currentTraceId(ObjectProvider<Tracer> tracer) {
-		Tracer current = tracer.getIfAvailable();
-		Span span = (current != null) ? current.currentSpan() : null;
-		return (span != null) ? span.context().traceId() : null;
-	}
-
+    private static String currentTraceId(ObjectProvider<Tracer> tracer) {
+        Tracer current = tracer.getIfAvailable();
+        Span span = (current != null) ? current.currentSpan() : null;
+        return (span != null) ? span.context().traceId() : null;
+    }
 }

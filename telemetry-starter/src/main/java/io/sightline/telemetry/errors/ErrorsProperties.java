@@ -16,60 +16,63 @@ import org.springframework.util.StringUtils;
  * @param sentry The Sentry connection
  */
 @ConfigurationProperties("sightline.errors")
-public record ErrorsProperties(@DefaultValue("true") boolean enabled,
-		@DefaultValue("production") String environment, @DefaultValue Sentry sentry) {
+public record ErrorsProperties(
+        @DefaultValue("true") boolean enabled,
+        @DefaultValue("production") String environment,
+        @DefaultValue Sentry sentry) {
 
-	/**
-	 * @param dsn The project's DSN, e.g. {@code https://<key>@sentry.example.com/<project>};
-	 * {@code SENTRY_DSN} and {@code sentry.dsn} work too
-	 * @param maxQueueSize How many events may wait to be sent; when full, new events are dropped
-	 * (and Sentry logs it) instead of slowing the application
-	 */
-	public record Sentry(String dsn, @DefaultValue("100") int maxQueueSize) {
+    /**
+     * @param dsn The project's DSN, e.g. {@code https://<key>@sentry.example.com/<project>};
+     * {@code SENTRY_DSN} and {@code sentry.dsn} work too
+     * @param maxQueueSize How many events may wait to be sent; when full, new events are dropped
+     * (and Sentry logs it) instead of slowing the application
+     */
+    public record Sentry(String dsn, @DefaultValue("100") int maxQueueSize) {
 
-		public Sentry {
-			if (maxQueueSize < 1) {
-				throw new InvalidConfigurationPropertyValueException("sightline.errors.sentry.max-queue-size",
-						maxQueueSize, "It must be at least 1; remove it to use the default");
-			}
-		}
+        public Sentry {
+            if (maxQueueSize < 1) {
+                throw new InvalidConfigurationPropertyValueException(
+                        "sightline.errors.sentry.max-queue-size",
+                        maxQueueSize,
+                        "It must be at least 1; remove it to use the default");
+            }
+        }
+    }
 
-	}
+    /**
+     * Checks the shape Sentry requires ({@code scheme://key@host/project}) so a typo is reported
+     * at start-up under the property's name rather than as Sentry's bare "Invalid DSN".
+     */
+    static void checkDsn(String property, String dsn) {
+        String reason = dsnProblem(dsn.trim());
+        if (reason != null) {
+            throw new InvalidConfigurationPropertyValueException(
+                    property,
+                    dsn,
+                    reason + "; a Sentry DSN looks like https://<public key>@sentry.example.com/<project id>");
+        }
+    }
 
-	/**
-	 * Checks the shape Sentry requires ({@code scheme://key@host/project}) so a typo is reported
-	 * at start-up under the property's name rather than as Sentry's bare "Invalid DSN".
-	 */
-	static void checkDsn(String property, String dsn) {
-		String reason = dsnProblem(dsn.trim());
-		if (reason != null) {
-			throw new InvalidConfigurationPropertyValueException(property, dsn, reason
-					+ "; a Sentry DSN looks like https://<public key>@sentry.example.com/<project id>");
-		}
-	}
-
-	private static String dsnProblem(String dsn) {
-		URI uri;
-		try {
-			uri = URI.create(dsn);
-		}
-		catch (IllegalArgumentException ex) {
-			return "It is not a URL";
-		}
-		if (!"http".equals(uri.getScheme()) && !"https".equals(uri.getScheme())) {
-			return "Its scheme must be http or https";
-		}
-		if (!StringUtils.hasText(uri.getUserInfo())) {
-			return "It has no public key before '@'";
-		}
-		if (uri.getHost() == null) {
-			return "It has no host";
-		}
-		String path = uri.getPath();
-		if (path == null || path.replace("/", "").isEmpty()) {
-			return "It has no project id after the host";
-		}
-		return null;
-	}
-
+    private static String dsnProblem(String dsn) {
+        URI uri;
+        try {
+            uri = URI.create(dsn);
+        } catch (IllegalArgumentException ex) {
+            return "It is not a URL";
+        }
+        if (!"http".equals(uri.getScheme()) && !"https".equals(uri.getScheme())) {
+            return "Its scheme must be http or https";
+        }
+        if (!StringUtils.hasText(uri.getUserInfo())) {
+            return "It has no public key before '@'";
+        }
+        if (uri.getHost() == null) {
+            return "It has no host";
+        }
+        String path = uri.getPath();
+        if (path == null || path.replace("/", "").isEmpty()) {
+            return "It has no project id after the host";
+        }
+        return null;
+    }
 }

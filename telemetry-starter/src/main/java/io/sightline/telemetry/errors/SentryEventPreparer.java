@@ -22,113 +22,113 @@ import io.sightline.telemetry.masking.Masker;
  */
 class SentryEventPreparer implements SentryOptions.BeforeSendCallback {
 
-	static final String MDC_CONTEXT = "MDC";
+    static final String MDC_CONTEXT = "MDC";
 
-	private final String serviceName;
+    private final String serviceName;
 
-	private final Supplier<String> currentTraceId;
+    private final Supplier<String> currentTraceId;
 
-	private final Masker masker;
+    private final Masker masker;
 
-	SentryEventPreparer(String serviceName, Supplier<String> currentTraceId, Masker masker) {
-		this.serviceName = serviceName;
-		this.currentTraceId = currentTraceId;
-		this.masker = masker;
-	}
+    SentryEventPreparer(String serviceName, Supplier<String> currentTraceId, Masker masker) {
+        this.serviceName = serviceName;
+        this.currentTraceId = currentTraceId;
+        this.masker = masker;
+    }
 
-	@Override
-	public SentryEvent execute(SentryEvent event, Hint hint) {
-		event.setTag("service_name", this.serviceName);
-		String traceId = traceId(event);
-		if (traceId != null) {
-			event.setTag("trace_id", traceId);
-		}
-		maskMessage(event.getMessage());
-		maskExceptions(event.getExceptions());
-		maskRequest(event.getRequest());
-		maskBreadcrumbs(event.getBreadcrumbs());
-		maskValues(event.getTags());
-		maskValues(event.getExtras());
-		if (event.getContexts().get(MDC_CONTEXT) instanceof Map<?, ?> mdc) {
-			event.getContexts().put(MDC_CONTEXT, maskedCopy(mdc));
-		}
-		return event;
-	}
+    @Override
+    public SentryEvent execute(SentryEvent event, Hint hint) {
+        event.setTag("service_name", this.serviceName);
+        String traceId = traceId(event);
+        if (traceId != null) {
+            event.setTag("trace_id", traceId);
+        }
+        maskMessage(event.getMessage());
+        maskExceptions(event.getExceptions());
+        maskRequest(event.getRequest());
+        maskBreadcrumbs(event.getBreadcrumbs());
+        maskValues(event.getTags());
+        maskValues(event.getExtras());
+        if (event.getContexts().get(MDC_CONTEXT) instanceof Map<?, ?> mdc) {
+            event.getContexts().put(MDC_CONTEXT, maskedCopy(mdc));
+        }
+        return event;
+    }
 
-	/** The active span's trace id, else the one the logging event carried in its MDC. */
-	private String traceId(SentryEvent event) {
-		String fromSpan = this.currentTraceId.get();
-		if (fromSpan != null) {
-			return fromSpan;
-		}
-		if (event.getContexts().get(MDC_CONTEXT) instanceof Map<?, ?> mdc && mdc.get("traceId") instanceof String id) {
-			return id;
-		}
-		return null;
-	}
+    /** The active span's trace id, else the one the logging event carried in its MDC. */
+    private String traceId(SentryEvent event) {
+        String fromSpan = this.currentTraceId.get();
+        if (fromSpan != null) {
+            return fromSpan;
+        }
+        if (event.getContexts().get(MDC_CONTEXT) instanceof Map<?, ?> mdc && mdc.get("traceId") instanceof String id) {
+            return id;
+        }
+        return null;
+    }
 
-	private void maskMessage(Message message) {
-		if (message != null) {
-			message.setMessage(mask(message.getMessage()));
-			message.setFormatted(mask(message.getFormatted()));
-		}
-	}
+    private void maskMessage(Message message) {
+        if (message != null) {
+            message.setMessage(mask(message.getMessage()));
+            message.setFormatted(mask(message.getFormatted()));
+        }
+    }
 
-	private void maskExceptions(List<SentryException> exceptions) {
-		if (exceptions != null) {
-			exceptions.forEach((exception) -> exception.setValue(mask(exception.getValue())));
-		}
-	}
+    private void maskExceptions(List<SentryException> exceptions) {
+        if (exceptions != null) {
+            exceptions.forEach((exception) -> exception.setValue(mask(exception.getValue())));
+        }
+    }
 
-	private void maskRequest(Request request) {
-		if (request == null) {
-			return;
-		}
-		request.setUrl(mask(request.getUrl()));
-		request.setQueryString(mask(request.getQueryString()));
-		if (request.getHeaders() != null) {
-			request.setHeaders(maskedCopy(request.getHeaders()));
-		}
-		if (request.getCookies() != null) {
-			request.setCookies(this.masker.maskValue("cookie", request.getCookies()));
-		}
-		if (request.getData() instanceof String data) {
-			request.setData(mask(data));
-		}
-	}
+    private void maskRequest(Request request) {
+        if (request == null) {
+            return;
+        }
+        request.setUrl(mask(request.getUrl()));
+        request.setQueryString(mask(request.getQueryString()));
+        if (request.getHeaders() != null) {
+            request.setHeaders(maskedCopy(request.getHeaders()));
+        }
+        if (request.getCookies() != null) {
+            request.setCookies(this.masker.maskValue("cookie", request.getCookies()));
+        }
+        if (request.getData() instanceof String data) {
+            request.setData(mask(data));
+        }
+    }
 
-	private void maskBreadcrumbs(List<Breadcrumb> breadcrumbs) {
-		if (breadcrumbs == null) {
-			return;
-		}
-		for (Breadcrumb breadcrumb : breadcrumbs) {
-			breadcrumb.setMessage(mask(breadcrumb.getMessage()));
-			maskValues(breadcrumb.getData());
-		}
-	}
+    private void maskBreadcrumbs(List<Breadcrumb> breadcrumbs) {
+        if (breadcrumbs == null) {
+            return;
+        }
+        for (Breadcrumb breadcrumb : breadcrumbs) {
+            breadcrumb.setMessage(mask(breadcrumb.getMessage()));
+            maskValues(breadcrumb.getData());
+        }
+    }
 
-	private <V> void maskValues(Map<String, V> values) {
-		if (values == null) {
-			return;
-		}
-		for (Map.Entry<String, V> entry : values.entrySet()) {
-			if (entry.getValue() instanceof String text) {
-				@SuppressWarnings("unchecked")
-				V masked = (V) this.masker.maskValue(entry.getKey(), text);
-				entry.setValue(masked);
-			}
-		}
-	}
+    private <V> void maskValues(Map<String, V> values) {
+        if (values == null) {
+            return;
+        }
+        for (Map.Entry<String, V> entry : values.entrySet()) {
+            if (entry.getValue() instanceof String text) {
+                @SuppressWarnings("unchecked")
+                V masked = (V) this.masker.maskValue(entry.getKey(), text);
+                entry.setValue(masked);
+            }
+        }
+    }
 
-	private Map<String, String> maskedCopy(Map<?, ?> values) {
-		Map<String, String> masked = new LinkedHashMap<>();
-		values.forEach((key, value) -> masked.put(String.valueOf(key),
-				(value != null) ? this.masker.maskValue(String.valueOf(key), String.valueOf(value)) : null));
-		return masked;
-	}
+    private Map<String, String> maskedCopy(Map<?, ?> values) {
+        Map<String, String> masked = new LinkedHashMap<>();
+        values.forEach((key, value) -> masked.put(
+                String.valueOf(key),
+                (value != null) ? this.masker.maskValue(String.valueOf(key), String.valueOf(value)) : null));
+        return masked;
+    }
 
-	private String mask(String text) {
-		return (text != null) ? this.masker.mask(text) : null;
-	}
-
+    private String mask(String text) {
+        return (text != null) ? this.masker.mask(text) : null;
+    }
 }

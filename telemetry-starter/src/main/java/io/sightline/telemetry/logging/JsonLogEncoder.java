@@ -10,10 +10,10 @@ import net.logstash.logback.composite.loggingevent.KeyValuePairsJsonProvider;
 import net.logstash.logback.composite.loggingevent.LogLevelJsonProvider;
 import net.logstash.logback.composite.loggingevent.LoggerNameJsonProvider;
 import net.logstash.logback.composite.loggingevent.LoggingEventFormattedTimestampJsonProvider;
+import net.logstash.logback.composite.loggingevent.LoggingEventThreadNameJsonProvider;
 import net.logstash.logback.composite.loggingevent.MdcJsonProvider;
 import net.logstash.logback.composite.loggingevent.MessageJsonProvider;
 import net.logstash.logback.composite.loggingevent.StackTraceJsonProvider;
-import net.logstash.logback.composite.loggingevent.LoggingEventThreadNameJsonProvider;
 import net.logstash.logback.composite.loggingevent.ThrowableClassNameJsonProvider;
 import net.logstash.logback.composite.loggingevent.ThrowableMessageJsonProvider;
 import net.logstash.logback.encoder.LoggingEventCompositeJsonEncoder;
@@ -30,94 +30,104 @@ import tools.jackson.databind.node.ObjectNode;
  */
 public class JsonLogEncoder extends LoggingEventCompositeJsonEncoder {
 
-	/** Every field the record can have apart from MDC entries and key/value pairs, in output order. */
-	public static final List<String> FIELDS = List.of("@timestamp", "level", "logger", "thread", "message",
-			"service_name", "service_version", "trace_id", "span_id", "error_type", "error_message", "stack_trace",
-			"stack_hash");
+    /** Every field the record can have apart from MDC entries and key/value pairs, in output order. */
+    public static final List<String> FIELDS = List.of(
+            "@timestamp",
+            "level",
+            "logger",
+            "thread",
+            "message",
+            "service_name",
+            "service_version",
+            "trace_id",
+            "span_id",
+            "error_type",
+            "error_message",
+            "stack_trace",
+            "stack_hash");
 
-	private static final List<String> MDC_TRACE_FIELDS = List.of("trace_id", "span_id");
+    private static final List<String> MDC_TRACE_FIELDS = List.of("trace_id", "span_id");
 
-	/** Stack frames per exception in {@code stack_trace}; deeper frames are summarised by the converter. */
-	private static final int MAX_FRAMES_PER_THROWABLE = 30;
+    /** Stack frames per exception in {@code stack_trace}; deeper frames are summarised by the converter. */
+    private static final int MAX_FRAMES_PER_THROWABLE = 30;
 
-	/** Upper bound for {@code stack_trace}, so one exception cannot produce a line the sidecar truncates. */
-	private static final int MAX_STACK_TRACE_CHARS = 8192;
+    /** Upper bound for {@code stack_trace}, so one exception cannot produce a line the sidecar truncates. */
+    private static final int MAX_STACK_TRACE_CHARS = 8192;
 
-	/** Reflection and generated-proxy frames say nothing about the bug. */
-	private static final List<String> NOISE_FRAMES = List.of("^java\\.lang\\.reflect\\.", "^jdk\\.internal\\.reflect\\.",
-			"^sun\\.reflect\\.", "\\$\\$");
+    /** Reflection and generated-proxy frames say nothing about the bug. */
+    private static final List<String> NOISE_FRAMES =
+            List.of("^java\\.lang\\.reflect\\.", "^jdk\\.internal\\.reflect\\.", "^sun\\.reflect\\.", "\\$\\$");
 
-	public JsonLogEncoder(ServiceIdentity identity) {
-		setLineSeparator("\n");
-		JsonProviders<ILoggingEvent> providers = getProviders();
+    public JsonLogEncoder(ServiceIdentity identity) {
+        setLineSeparator("\n");
+        JsonProviders<ILoggingEvent> providers = getProviders();
 
-		LoggingEventFormattedTimestampJsonProvider timestamp = new LoggingEventFormattedTimestampJsonProvider();
-		timestamp.setFieldName("@timestamp");
-		timestamp.setPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'");
-		timestamp.setTimeZone("UTC");
-		providers.addProvider(timestamp);
+        LoggingEventFormattedTimestampJsonProvider timestamp = new LoggingEventFormattedTimestampJsonProvider();
+        timestamp.setFieldName("@timestamp");
+        timestamp.setPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'");
+        timestamp.setTimeZone("UTC");
+        providers.addProvider(timestamp);
 
-		LogLevelJsonProvider level = new LogLevelJsonProvider();
-		level.setFieldName("level");
-		providers.addProvider(level);
+        LogLevelJsonProvider level = new LogLevelJsonProvider();
+        level.setFieldName("level");
+        providers.addProvider(level);
 
-		LoggerNameJsonProvider logger = new LoggerNameJsonProvider();
-		logger.setFieldName("logger");
-		providers.addProvider(logger);
+        LoggerNameJsonProvider logger = new LoggerNameJsonProvider();
+        logger.setFieldName("logger");
+        providers.addProvider(logger);
 
-		LoggingEventThreadNameJsonProvider thread = new LoggingEventThreadNameJsonProvider();
-		thread.setFieldName("thread");
-		providers.addProvider(thread);
+        LoggingEventThreadNameJsonProvider thread = new LoggingEventThreadNameJsonProvider();
+        thread.setFieldName("thread");
+        providers.addProvider(thread);
 
-		MessageJsonProvider message = new MessageJsonProvider();
-		message.setFieldName("message");
-		providers.addProvider(message);
+        MessageJsonProvider message = new MessageJsonProvider();
+        message.setFieldName("message");
+        providers.addProvider(message);
 
-		GlobalCustomFieldsJsonProvider<ILoggingEvent> service = new GlobalCustomFieldsJsonProvider<>();
-		ObjectNode serviceFields = JsonNodeFactory.instance.objectNode().put("service_name", identity.name());
-		if (identity.version() != null) {
-			serviceFields.put("service_version", identity.version());
-		}
-		service.setCustomFieldsNode(serviceFields);
-		providers.addProvider(service);
+        GlobalCustomFieldsJsonProvider<ILoggingEvent> service = new GlobalCustomFieldsJsonProvider<>();
+        ObjectNode serviceFields = JsonNodeFactory.instance.objectNode().put("service_name", identity.name());
+        if (identity.version() != null) {
+            serviceFields.put("service_version", identity.version());
+        }
+        service.setCustomFieldsNode(serviceFields);
+        providers.addProvider(service);
 
-		MdcJsonProvider mdc = new MdcJsonProvider();
-		mdc.addMdcKeyFieldName("traceId=trace_id");
-		mdc.addMdcKeyFieldName("spanId=span_id");
-		KeyValuePairsJsonProvider keyValues = new KeyValuePairsJsonProvider();
-		// An MDC entry or key/value pair named like a record field would write that field twice. The
-		// OpenTelemetry Java agent's MDC keys are already trace_id/span_id: those stay.
-		for (String field : FIELDS) {
-			if (!MDC_TRACE_FIELDS.contains(field)) {
-				mdc.addExcludeMdcKeyName(field);
-			}
-			keyValues.addExcludeKeyName(field);
-		}
-		providers.addProvider(mdc);
-		providers.addProvider(keyValues);
+        MdcJsonProvider mdc = new MdcJsonProvider();
+        mdc.addMdcKeyFieldName("traceId=trace_id");
+        mdc.addMdcKeyFieldName("spanId=span_id");
+        KeyValuePairsJsonProvider keyValues = new KeyValuePairsJsonProvider();
+        // An MDC entry or key/value pair named like a record field would write that field twice. The
+        // OpenTelemetry Java agent's MDC keys are already trace_id/span_id: those stay.
+        for (String field : FIELDS) {
+            if (!MDC_TRACE_FIELDS.contains(field)) {
+                mdc.addExcludeMdcKeyName(field);
+            }
+            keyValues.addExcludeKeyName(field);
+        }
+        providers.addProvider(mdc);
+        providers.addProvider(keyValues);
 
-		ThrowableClassNameJsonProvider errorType = new ThrowableClassNameJsonProvider();
-		errorType.setFieldName("error_type");
-		errorType.setUseSimpleClassName(false);
-		providers.addProvider(errorType);
+        ThrowableClassNameJsonProvider errorType = new ThrowableClassNameJsonProvider();
+        errorType.setFieldName("error_type");
+        errorType.setUseSimpleClassName(false);
+        providers.addProvider(errorType);
 
-		ThrowableMessageJsonProvider errorMessage = new ThrowableMessageJsonProvider();
-		errorMessage.setFieldName("error_message");
-		providers.addProvider(errorMessage);
+        ThrowableMessageJsonProvider errorMessage = new ThrowableMessageJsonProvider();
+        errorMessage.setFieldName("error_message");
+        providers.addProvider(errorMessage);
 
-		ShortenedThrowableConverter converter = new ShortenedThrowableConverter();
-		converter.setRootCauseFirst(true);
-		converter.setMaxDepthPerThrowable(MAX_FRAMES_PER_THROWABLE);
-		converter.setMaxLength(MAX_STACK_TRACE_CHARS);
-		converter.setExcludes(NOISE_FRAMES);
-		StackTraceJsonProvider stackTrace = new StackTraceJsonProvider();
-		stackTrace.setFieldName("stack_trace");
-		stackTrace.setThrowableConverter(converter);
-		providers.addProvider(stackTrace);
+        ShortenedThrowableConverter converter = new ShortenedThrowableConverter();
+        converter.setRootCauseFirst(true);
+        converter.setMaxDepthPerThrowable(MAX_FRAMES_PER_THROWABLE);
+        converter.setMaxLength(MAX_STACK_TRACE_CHARS);
+        converter.setExcludes(NOISE_FRAMES);
+        StackTraceJsonProvider stackTrace = new StackTraceJsonProvider();
+        stackTrace.setFieldName("stack_trace");
+        stackTrace.setThrowableConverter(converter);
+        providers.addProvider(stackTrace);
 
-		StackHashJsonProvider stackHash = new StackHashJsonProvider();
-		stackHash.setFieldName("stack_hash");
-		providers.addProvider(stackHash);
-	}
-
+        StackHashJsonProvider stackHash = new StackHashJsonProvider();
+        stackHash.setFieldName("stack_hash");
+        providers.addProvider(stackHash);
+    }
 }

@@ -5,7 +5,6 @@ import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import io.sightline.telemetry.masking.Masker;
 import org.slf4j.LoggerFactory;
-
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
@@ -21,29 +20,30 @@ import org.springframework.context.annotation.Bean;
 @EnableConfigurationProperties(LoggingProperties.class)
 public class LoggingAutoConfiguration {
 
-	/** Micrometer name of the drop counter; Prometheus shows it as {@code sightline_log_events_dropped_total}. */
-	public static final String DROPPED_METRIC = "sightline.log.events.dropped";
+    /** Micrometer name of the drop counter; Prometheus shows it as {@code sightline_log_events_dropped_total}. */
+    public static final String DROPPED_METRIC = "sightline.log.events.dropped";
 
-	@Bean
-	@ConditionalOnMissingBean
-	Masker sightlineMasker(LoggingProperties properties) {
-		return new Masker(properties.masking().extraKeys());
-	}
+    @Bean
+    @ConditionalOnMissingBean
+    Masker sightlineMasker(LoggingProperties properties) {
+        return new Masker(properties.masking().extraKeys());
+    }
 
-	@Bean
-	@ConditionalOnBooleanProperty(name = "sightline.logging.enabled", matchIfMissing = true)
-	MeterBinder sightlineLogDropsMetrics() {
-		return registry -> {
-			if (LoggerFactory.getILoggerFactory() instanceof LoggerContext context) {
-				FunctionCounter.builder(DROPPED_METRIC, context, LoggingAutoConfiguration::droppedCount)
-					.description("Log events dropped because the async appender's queue was full")
-					.register(registry);
-			}
-		};
-	}
+    @Bean
+    @ConditionalOnBooleanProperty(name = "sightline.logging.enabled", matchIfMissing = true)
+    MeterBinder sightlineLogDropsMetrics() {
+        return registry -> {
+            if (LoggerFactory.getILoggerFactory() instanceof LoggerContext context) {
+                FunctionCounter.builder(DROPPED_METRIC, context, LoggingAutoConfiguration::droppedCount)
+                        .description("Log events dropped because the async appender's queue was full")
+                        .register(registry);
+            }
+        };
+    }
 
-	private static double droppedCount(LoggerContext context) {
-		return LogbackInstaller.installed(context).map(BoundedAsyncAppender::droppedCount).orElse(0L);
-	}
-
+    private static double droppedCount(LoggerContext context) {
+        return LogbackInstaller.installed(context)
+                .map(BoundedAsyncAppender::droppedCount)
+                .orElse(0L);
+    }
 }

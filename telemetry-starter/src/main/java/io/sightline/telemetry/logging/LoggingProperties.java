@@ -20,98 +20,108 @@ import org.springframework.util.unit.DataSize;
  * @param masking Masking of secrets before a line is written.
  */
 @ConfigurationProperties("sightline.logging")
-public record LoggingProperties(@DefaultValue("true") boolean enabled, @DefaultValue("auto") Format format,
-		@DefaultValue File file, @DefaultValue Async async, @DefaultValue Masking masking) {
+public record LoggingProperties(
+        @DefaultValue("true") boolean enabled,
+        @DefaultValue("auto") Format format,
+        @DefaultValue File file,
+        @DefaultValue Async async,
+        @DefaultValue Masking masking) {
 
-	/** Environment variable Kubernetes sets in every container; its presence selects JSON in {@code auto}. */
-	public static final String KUBERNETES_ENV = "KUBERNETES_SERVICE_HOST";
+    /** Environment variable Kubernetes sets in every container; its presence selects JSON in {@code auto}. */
+    public static final String KUBERNETES_ENV = "KUBERNETES_SERVICE_HOST";
 
-	/** Console output format. */
-	public enum Format {
+    /** Console output format. */
+    public enum Format {
 
-		/** JSON inside Kubernetes, text elsewhere. */
-		AUTO,
-		/** One JSON object per line (telemetry contract, section 2). */
-		JSON,
-		/** Human-readable lines for local development. */
-		TEXT;
+        /** JSON inside Kubernetes, text elsewhere. */
+        AUTO,
+        /** One JSON object per line (telemetry contract, section 2). */
+        JSON,
+        /** Human-readable lines for local development. */
+        TEXT;
 
-		/**
-		 * The format to use in the current environment.
-		 * @param env how to read an environment variable (injectable for tests)
-		 * @return {@link #JSON} or {@link #TEXT}, never {@link #AUTO}
-		 */
-		public Format resolve(Function<String, String> env) {
-			if (this != AUTO) {
-				return this;
-			}
-			return StringUtils.hasText(env.apply(KUBERNETES_ENV)) ? JSON : TEXT;
-		}
+        /**
+         * The format to use in the current environment.
+         * @param env how to read an environment variable (injectable for tests)
+         * @return {@link #JSON} or {@link #TEXT}, never {@link #AUTO}
+         */
+        public Format resolve(Function<String, String> env) {
+            if (this != AUTO) {
+                return this;
+            }
+            return StringUtils.hasText(env.apply(KUBERNETES_ENV)) ? JSON : TEXT;
+        }
+    }
 
-	}
+    /**
+     * JSON file output, rotated by renaming ({@code app.log} → {@code app.log.1} → … ) when it grows past
+     * {@code maxSize}, keeping at most {@code maxHistory} old files.
+     *
+     * @param path File to write as well, e.g. {@code /var/log/app/app.log}; no file output when unset.
+     * @param maxSize Size at which the file is rotated; must be positive.
+     * @param maxHistory Number of rotated files kept ({@code app.log.1} … {@code app.log.N}), 1 to 20.
+     */
+    public record File(
+            String path,
+            @DefaultValue("50MB") DataSize maxSize,
+            @DefaultValue("5") int maxHistory) {
 
-	/**
-	 * JSON file output, rotated by renaming ({@code app.log} → {@code app.log.1} → … ) when it grows past
-	 * {@code maxSize}, keeping at most {@code maxHistory} old files.
-	 *
-	 * @param path File to write as well, e.g. {@code /var/log/app/app.log}; no file output when unset.
-	 * @param maxSize Size at which the file is rotated; must be positive.
-	 * @param maxHistory Number of rotated files kept ({@code app.log.1} … {@code app.log.N}), 1 to 20.
-	 */
-	public record File(String path, @DefaultValue("50MB") DataSize maxSize, @DefaultValue("5") int maxHistory) {
+        /** Logback's fixed-window rolling policy refuses windows larger than this. */
+        static final int MAX_HISTORY_LIMIT = 20;
 
-		/** Logback's fixed-window rolling policy refuses windows larger than this. */
-		static final int MAX_HISTORY_LIMIT = 20;
+        public File {
+            require(
+                    maxSize != null && maxSize.toBytes() > 0,
+                    "sightline.logging.file.max-size",
+                    maxSize,
+                    "a positive size such as 50MB");
+            require(
+                    maxHistory >= 1 && maxHistory <= MAX_HISTORY_LIMIT,
+                    "sightline.logging.file.max-history",
+                    maxHistory,
+                    "a number from 1 to " + MAX_HISTORY_LIMIT);
+        }
 
-		public File {
-			require(maxSize != null && maxSize.toBytes() > 0, "sightline.logging.file.max-size", maxSize,
-					"a positive size such as 50MB");
-			require(maxHistory >= 1 && maxHistory <= MAX_HISTORY_LIMIT, "sightline.logging.file.max-history",
-					maxHistory, "a number from 1 to " + MAX_HISTORY_LIMIT);
-		}
+        /** Whether file output is configured. */
+        public boolean enabled() {
+            return StringUtils.hasText(this.path);
+        }
+    }
 
-		/** Whether file output is configured. */
-		public boolean enabled() {
-			return StringUtils.hasText(this.path);
-		}
+    /**
+     * The bounded queue in front of every appender: when it is full, new events are dropped and counted
+     * ({@code sightline_log_events_dropped_total}) rather than blocking the logging thread.
+     *
+     * @param queueSize Events that may wait to be written before new ones are dropped and counted; must be positive.
+     */
+    public record Async(@DefaultValue("8192") int queueSize) {
 
-	}
+        public Async {
+            require(queueSize > 0, "sightline.logging.async.queue-size", queueSize, "a positive number such as 8192");
+        }
+    }
 
-	/**
-	 * The bounded queue in front of every appender: when it is full, new events are dropped and counted
-	 * ({@code sightline_log_events_dropped_total}) rather than blocking the logging thread.
-	 *
-	 * @param queueSize Events that may wait to be written before new ones are dropped and counted; must be positive.
-	 */
-	public record Async(@DefaultValue("8192") int queueSize) {
+    /**
+     * Masking of secrets (telemetry contract, section 6) in messages, MDC values, key/value pairs and
+     * exception messages.
+     *
+     * @param enabled Whether secrets are masked in logs.
+     * @param extraKeys Further key words whose values are masked (literal, any case), in addition to
+     * {@code password|passwd|secret|token|api[-_]?key|authorization|cookie|session}.
+     */
+    public record Masking(
+            @DefaultValue("true") boolean enabled,
+            @DefaultValue List<String> extraKeys) {
 
-		public Async {
-			require(queueSize > 0, "sightline.logging.async.queue-size", queueSize, "a positive number such as 8192");
-		}
+        public Masking {
+            extraKeys = (extraKeys != null) ? List.copyOf(extraKeys) : List.of();
+        }
+    }
 
-	}
-
-	/**
-	 * Masking of secrets (telemetry contract, section 6) in messages, MDC values, key/value pairs and
-	 * exception messages.
-	 *
-	 * @param enabled Whether secrets are masked in logs.
-	 * @param extraKeys Further key words whose values are masked (literal, any case), in addition to
-	 * {@code password|passwd|secret|token|api[-_]?key|authorization|cookie|session}.
-	 */
-	public record Masking(@DefaultValue("true") boolean enabled, @DefaultValue List<String> extraKeys) {
-
-		public Masking {
-			extraKeys = (extraKeys != null) ? List.copyOf(extraKeys) : List.of();
-		}
-
-	}
-
-	private static void require(boolean valid, String property, Object value, String expected) {
-		if (!valid) {
-			throw new IllegalArgumentException(
-					"Invalid value '%s' for '%s': set it to %s".formatted(value, property, expected));
-		}
-	}
-
+    private static void require(boolean valid, String property, Object value, String expected) {
+        if (!valid) {
+            throw new IllegalArgumentException(
+                    "Invalid value '%s' for '%s': set it to %s".formatted(value, property, expected));
+        }
+    }
 }

@@ -5,7 +5,6 @@ import java.util.function.Function;
 import ch.qos.logback.classic.LoggerContext;
 import io.sightline.telemetry.support.ServiceIdentity;
 import org.slf4j.LoggerFactory;
-
 import org.springframework.boot.context.event.ApplicationEnvironmentPreparedEvent;
 import org.springframework.boot.context.logging.LoggingApplicationListener;
 import org.springframework.boot.context.properties.bind.Binder;
@@ -23,43 +22,42 @@ import org.springframework.core.env.ConfigurableEnvironment;
  */
 public class SightlineLoggingListener implements ApplicationListener<ApplicationEnvironmentPreparedEvent>, Ordered {
 
-	/** Right after Boot has configured logback from {@code logging.*}. */
-	public static final int ORDER = LoggingApplicationListener.DEFAULT_ORDER + 1;
+    /** Right after Boot has configured logback from {@code logging.*}. */
+    public static final int ORDER = LoggingApplicationListener.DEFAULT_ORDER + 1;
 
-	private final Function<String, String> environmentVariables;
+    private final Function<String, String> environmentVariables;
 
-	public SightlineLoggingListener() {
-		this(System::getenv);
-	}
+    public SightlineLoggingListener() {
+        this(System::getenv);
+    }
 
-	/**
-	 * @param environmentVariables how to read environment variables such as {@code KUBERNETES_SERVICE_HOST}
-	 */
-	SightlineLoggingListener(Function<String, String> environmentVariables) {
-		this.environmentVariables = environmentVariables;
-	}
+    /**
+     * @param environmentVariables how to read environment variables such as {@code KUBERNETES_SERVICE_HOST}
+     */
+    SightlineLoggingListener(Function<String, String> environmentVariables) {
+        this.environmentVariables = environmentVariables;
+    }
 
-	@Override
-	public void onApplicationEvent(ApplicationEnvironmentPreparedEvent event) {
-		ConfigurableEnvironment environment = event.getEnvironment();
-		LoggingProperties properties = Binder.get(environment)
-			.bindOrCreate("sightline.logging", LoggingProperties.class);
-		if (!(LoggerFactory.getILoggerFactory() instanceof LoggerContext context)) {
-			return; // Another logging backend: nothing of ours to configure.
-		}
-		LogbackInstaller installer = new LogbackInstaller(context);
-		if (!properties.enabled()) {
-			installer.uninstall();
-			return;
-		}
-		ServiceIdentity identity = ServiceIdentity.from(environment,
-				event.getSpringApplication().getClassLoader());
-		installer.install(properties, properties.format().resolve(this.environmentVariables), identity);
-	}
+    @Override
+    public void onApplicationEvent(ApplicationEnvironmentPreparedEvent event) {
+        ConfigurableEnvironment environment = event.getEnvironment();
+        LoggingProperties properties =
+                Binder.get(environment).bindOrCreate("sightline.logging", LoggingProperties.class);
+        if (!(LoggerFactory.getILoggerFactory() instanceof LoggerContext context)) {
+            return; // Another logging backend: nothing of ours to configure.
+        }
+        LogbackInstaller installer = new LogbackInstaller(context);
+        if (!properties.enabled()) {
+            installer.uninstall();
+            return;
+        }
+        ServiceIdentity identity =
+                ServiceIdentity.from(environment, event.getSpringApplication().getClassLoader());
+        installer.install(properties, properties.format().resolve(this.environmentVariables), identity);
+    }
 
-	@Override
-	public int getOrder() {
-		return ORDER;
-	}
-
+    @Override
+    public int getOrder() {
+        return ORDER;
+    }
 }

@@ -21,35 +21,35 @@ import tools.jackson.core.JsonGenerator;
  */
 public class StackHashJsonProvider extends AbstractFieldJsonProvider<ILoggingEvent> {
 
-	@Override
-	public void writeTo(JsonGenerator generator, ILoggingEvent event) {
-		IThrowableProxy throwable = event.getThrowableProxy();
-		if (throwable != null) {
-			JsonWritingUtils.writeStringField(generator, getFieldName(), hash(throwable));
-		}
-	}
+    @Override
+    public void writeTo(JsonGenerator generator, ILoggingEvent event) {
+        IThrowableProxy throwable = event.getThrowableProxy();
+        if (throwable != null) {
+            JsonWritingUtils.writeStringField(generator, getFieldName(), hash(throwable));
+        }
+    }
 
-	/**
-	 * The stable hash of an exception and its causes.
-	 * @param throwable logback's view of the exception
-	 * @return eight lower-case hex digits
-	 */
-	public static String hash(IThrowableProxy throwable) {
-		int hash = 17;
-		Map<IThrowableProxy, Boolean> seen = new IdentityHashMap<>();
-		for (IThrowableProxy current = throwable; current != null && seen.put(current, true) == null;
-				current = current.getCause()) {
-			hash = 31 * hash + current.getClassName().hashCode();
-			StackTraceElementProxy[] frames = current.getStackTraceElementProxyArray();
-			for (StackTraceElementProxy frame : (frames != null) ? frames : new StackTraceElementProxy[0]) {
-				StackTraceElement element = frame.getStackTraceElement();
-				if (!element.getClassName().contains("$$")) {
-					hash = 31 * hash + element.getClassName().hashCode();
-					hash = 31 * hash + element.getMethodName().hashCode();
-				}
-			}
-		}
-		return String.format("%08x", hash);
-	}
-
+    /**
+     * The stable hash of an exception and its causes.
+     * @param throwable logback's view of the exception
+     * @return eight lower-case hex digits
+     */
+    public static String hash(IThrowableProxy throwable) {
+        int hash = 17;
+        Map<IThrowableProxy, Boolean> seen = new IdentityHashMap<>();
+        for (IThrowableProxy current = throwable;
+                current != null && seen.put(current, true) == null;
+                current = current.getCause()) {
+            hash = 31 * hash + current.getClassName().hashCode();
+            StackTraceElementProxy[] frames = current.getStackTraceElementProxyArray();
+            for (StackTraceElementProxy frame : (frames != null) ? frames : new StackTraceElementProxy[0]) {
+                StackTraceElement element = frame.getStackTraceElement();
+                if (!element.getClassName().contains("$$")) {
+                    hash = 31 * hash + element.getClassName().hashCode();
+                    hash = 31 * hash + element.getMethodName().hashCode();
+                }
+            }
+        }
+        return String.format("%08x", hash);
+    }
 }

@@ -11,18 +11,17 @@ import io.sightline.telemetry.support.ServiceIdentity;
  */
 public class BuildInfoMetrics implements MeterBinder {
 
-	private final ServiceIdentity identity;
+    private final ServiceIdentity identity;
 
-	public BuildInfoMetrics(ServiceIdentity identity) {
-		this.identity = identity;
-	}
+    public BuildInfoMetrics(ServiceIdentity identity) {
+        this.identity = identity;
+    }
 
-	@Override
-	public void bindTo(MeterRegistry registry) {
-		Gauge.builder("sightline.build.info", () -> 1)
-			.description("Always 1; the version label says which build is running")
-			.tag("version", this.identity.versionOrUnknown())
-			.register(registry);
-	}
-
+    @Override
+    public void bindTo(MeterRegistry registry) {
+        Gauge.builder("sightline.build.info", () -> 1)
+                .description("Always 1; the version label says which build is running")
+                .tag("version", this.identity.versionOrUnknown())
+                .register(registry);
+    }
 }

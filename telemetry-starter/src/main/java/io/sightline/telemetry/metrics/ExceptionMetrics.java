@@ -8,7 +8,6 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationHandler;
 import io.micrometer.observation.transport.ReceiverContext;
-
 import org.springframework.beans.factory.ObjectProvider;
 
 /**
@@ -25,60 +24,59 @@ import org.springframework.beans.factory.ObjectProvider;
  */
 public class ExceptionMetrics implements ObservationHandler<Observation.Context> {
 
-	static final String METER_NAME = "sightline.exceptions";
+    static final String METER_NAME = "sightline.exceptions";
 
-	static final String OTHER = "other";
+    static final String OTHER = "other";
 
-	private final ObjectProvider<MeterRegistry> registry;
+    private final ObjectProvider<MeterRegistry> registry;
 
-	private final int maxClasses;
+    private final int maxClasses;
 
-	private final Set<String> admitted = ConcurrentHashMap.newKeySet();
+    private final Set<String> admitted = ConcurrentHashMap.newKeySet();
 
-	// The registry is looked up lazily: the observation registry that calls this handler is
-	// built while meter registries are still being configured.
-	public ExceptionMetrics(ObjectProvider<MeterRegistry> registry, int maxClasses) {
-		this.registry = registry;
-		this.maxClasses = maxClasses;
-	}
+    // The registry is looked up lazily: the observation registry that calls this handler is
+    // built while meter registries are still being configured.
+    public ExceptionMetrics(ObjectProvider<MeterRegistry> registry, int maxClasses) {
+        this.registry = registry;
+        this.maxClasses = maxClasses;
+    }
 
-	/** Counts one occurrence of {@code exception} under its class name (or {@value #OTHER}). */
-	public void record(Throwable exception) {
-		Counter.builder(METER_NAME)
-			.description("Exceptions by class; classes beyond the configured cap are counted as 'other'")
-			.tag("exception", label(exception))
-			.register(this.registry.getObject())
-			.increment();
-	}
+    /** Counts one occurrence of {@code exception} under its class name (or {@value #OTHER}). */
+    public void record(Throwable exception) {
+        Counter.builder(METER_NAME)
+                .description("Exceptions by class; classes beyond the configured cap are counted as 'other'")
+                .tag("exception", label(exception))
+                .register(this.registry.getObject())
+                .increment();
+    }
 
-	@Override
-	public boolean supportsContext(Observation.Context context) {
-		return context instanceof ReceiverContext<?>;
-	}
+    @Override
+    public boolean supportsContext(Observation.Context context) {
+        return context instanceof ReceiverContext<?>;
+    }
 
-	@Override
-	public void onStop(Observation.Context context) {
-		Throwable error = context.getError();
-		if (error != null) {
-			record(error);
-		}
-	}
+    @Override
+    public void onStop(Observation.Context context) {
+        Throwable error = context.getError();
+        if (error != null) {
+            record(error);
+        }
+    }
 
-	private String label(Throwable exception) {
-		String name = exception.getClass().getSimpleName();
-		if (name.isEmpty()) {
-			name = exception.getClass().getName();
-		}
-		if (this.admitted.contains(name)) {
-			return name;
-		}
-		synchronized (this.admitted) {
-			if (this.admitted.size() < this.maxClasses) {
-				this.admitted.add(name);
-				return name;
-			}
-		}
-		return OTHER;
-	}
-
+    private String label(Throwable exception) {
+        String name = exception.getClass().getSimpleName();
+        if (name.isEmpty()) {
+            name = exception.getClass().getName();
+        }
+        if (this.admitted.contains(name)) {
+            return name;
+        }
+        synchronized (this.admitted) {
+            if (this.admitted.size() < this.maxClasses) {
+                this.admitted.add(name);
+                return name;
+            }
+        }
+        return OTHER;
+    }
 }

@@ -3,7 +3,6 @@ package io.sightline.telemetry.metrics;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadDeadlockMetrics;
 import io.sightline.telemetry.support.ServiceIdentity;
-
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
@@ -26,21 +25,20 @@ import org.springframework.core.io.ResourceLoader;
 @EnableConfigurationProperties(SightlineMetricsProperties.class)
 public class MetricsAutoConfiguration {
 
-	@Bean
-	BuildInfoMetrics sightlineBuildInfoMetrics(Environment environment, ResourceLoader resourceLoader) {
-		return new BuildInfoMetrics(ServiceIdentity.from(environment, resourceLoader));
-	}
+    @Bean
+    BuildInfoMetrics sightlineBuildInfoMetrics(Environment environment, ResourceLoader resourceLoader) {
+        return new BuildInfoMetrics(ServiceIdentity.from(environment, resourceLoader));
+    }
 
-	@Bean
-	ExceptionMetrics sightlineExceptionMetrics(ObjectProvider<MeterRegistry> registry,
-			SightlineMetricsProperties properties) {
-		return new ExceptionMetrics(registry, properties.maxExceptionClasses());
-	}
+    @Bean
+    ExceptionMetrics sightlineExceptionMetrics(
+            ObjectProvider<MeterRegistry> registry, SightlineMetricsProperties properties) {
+        return new ExceptionMetrics(registry, properties.maxExceptionClasses());
+    }
 
-	@Bean
-	@ConditionalOnMissingBean
-	JvmThreadDeadlockMetrics jvmThreadDeadlockMetrics() {
-		return new JvmThreadDeadlockMetrics();
-	}
-
+    @Bean
+    @ConditionalOnMissingBean
+    JvmThreadDeadlockMetrics jvmThreadDeadlockMetrics() {
+        return new JvmThreadDeadlockMetrics();
+    }
 }

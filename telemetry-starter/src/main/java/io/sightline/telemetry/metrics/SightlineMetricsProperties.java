@@ -16,19 +16,20 @@ import org.springframework.boot.context.properties.source.InvalidConfigurationPr
  * names; further classes are counted as {@code exception="other"}
  */
 @ConfigurationProperties("sightline.metrics")
-public record SightlineMetricsProperties(@DefaultValue("true") boolean enabled,
-		@DefaultValue("100") int maxUriTags, @DefaultValue("50") int maxExceptionClasses) {
+public record SightlineMetricsProperties(
+        @DefaultValue("true") boolean enabled,
+        @DefaultValue("100") int maxUriTags,
+        @DefaultValue("50") int maxExceptionClasses) {
 
-	public SightlineMetricsProperties {
-		requirePositive("sightline.metrics.max-uri-tags", maxUriTags);
-		requirePositive("sightline.metrics.max-exception-classes", maxExceptionClasses);
-	}
+    public SightlineMetricsProperties {
+        requirePositive("sightline.metrics.max-uri-tags", maxUriTags);
+        requirePositive("sightline.metrics.max-exception-classes", maxExceptionClasses);
+    }
 
-	private static void requirePositive(String name, int value) {
-		if (value < 1) {
-			throw new InvalidConfigurationPropertyValueException(name, value,
-					"It must be at least 1; remove it to use the default");
-		}
-	}
-
+    private static void requirePositive(String name, int value) {
+        if (value < 1) {
+            throw new InvalidConfigurationPropertyValueException(
+                    name, value, "It must be at least 1; remove it to use the default");
+        }
+    }
 }

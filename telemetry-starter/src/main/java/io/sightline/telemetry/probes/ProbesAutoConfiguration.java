@@ -11,6 +11,4 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 @AutoConfiguration
 @ConditionalOnBooleanProperty(name = "sightline.probes.enabled", matchIfMissing = true)
 @EnableConfigurationProperties(ProbesProperties.class)
-public class ProbesAutoConfiguration {
-
-}
+public class ProbesAutoConfiguration {}

@@ -4,7 +4,6 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 import io.sightline.telemetry.support.StarterDefaults;
-
 import org.springframework.boot.EnvironmentPostProcessor;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.context.properties.bind.Binder;
@@ -18,24 +17,25 @@ import org.springframework.core.env.ConfigurableEnvironment;
  */
 public class ProbesEnvironmentPostProcessor implements EnvironmentPostProcessor, Ordered {
 
-	@Override
-	public void postProcessEnvironment(ConfigurableEnvironment environment, SpringApplication application) {
-		if (!StarterDefaults.enabled(environment, "sightline.probes")) {
-			return;
-		}
-		ProbesProperties properties = Binder.get(environment).bindOrCreate("sightline.probes", ProbesProperties.class);
-		Map<String, Object> defaults = new LinkedHashMap<>();
-		defaults.put("management.server.port", StarterDefaults.MANAGEMENT_PORT);
-		defaults.put("management.endpoint.health.probes.enabled", "true");
-		defaults.put("management.endpoint.health.probes.add-additional-paths", "false");
-		defaults.put("server.shutdown", "graceful");
-		defaults.put("spring.lifecycle.timeout-per-shutdown-phase", properties.shutdownTimeout().toMillis() + "ms");
-		StarterDefaults.add(environment, defaults);
-	}
+    @Override
+    public void postProcessEnvironment(ConfigurableEnvironment environment, SpringApplication application) {
+        if (!StarterDefaults.enabled(environment, "sightline.probes")) {
+            return;
+        }
+        ProbesProperties properties = Binder.get(environment).bindOrCreate("sightline.probes", ProbesProperties.class);
+        Map<String, Object> defaults = new LinkedHashMap<>();
+        defaults.put("management.server.port", StarterDefaults.MANAGEMENT_PORT);
+        defaults.put("management.endpoint.health.probes.enabled", "true");
+        defaults.put("management.endpoint.health.probes.add-additional-paths", "false");
+        defaults.put("server.shutdown", "graceful");
+        defaults.put(
+                "spring.lifecycle.timeout-per-shutdown-phase",
+                properties.shutdownTimeout().toMillis() + "ms");
+        StarterDefaults.add(environment, defaults);
+    }
 
-	@Override
-	public int getOrder() {
-		return Ordered.LOWEST_PRECEDENCE;
-	}
-
+    @Override
+    public int getOrder() {
+        return Ordered.LOWEST_PRECEDENCE;
+    }
 }

@@ -15,14 +15,16 @@ import org.springframework.boot.context.properties.source.InvalidConfigurationPr
  * take; keep it below the pod's {@code terminationGracePeriodSeconds} (30 s by default)
  */
 @ConfigurationProperties("sightline.probes")
-public record ProbesProperties(@DefaultValue("true") boolean enabled,
-		@DefaultValue("20s") Duration shutdownTimeout) {
+public record ProbesProperties(
+        @DefaultValue("true") boolean enabled,
+        @DefaultValue("20s") Duration shutdownTimeout) {
 
-	public ProbesProperties {
-		if (shutdownTimeout.isNegative() || shutdownTimeout.isZero()) {
-			throw new InvalidConfigurationPropertyValueException("sightline.probes.shutdown-timeout",
-					shutdownTimeout, "It must be positive, e.g. 20s, and below the pod's termination grace period");
-		}
-	}
-
+    public ProbesProperties {
+        if (shutdownTimeout.isNegative() || shutdownTimeout.isZero()) {
+            throw new InvalidConfigurationPropertyValueException(
+                    "sightline.probes.shutdown-timeout",
+                    shutdownTimeout,
+                    "It must be positive, e.g. 20s, and below the pod's termination grace period");
+        }
+    }
 }

@@ -14,28 +14,26 @@ import org.springframework.core.env.PropertySource;
  */
 public final class StarterDefaults {
 
-	/** Port of the management server (health, probes, info, prometheus), per the telemetry contract. */
-	public static final String MANAGEMENT_PORT = "8081";
+    /** Port of the management server (health, probes, info, prometheus), per the telemetry contract. */
+    public static final String MANAGEMENT_PORT = "8081";
 
-	private StarterDefaults() {
-	}
+    private StarterDefaults() {}
 
-	/**
-	 * Adds {@code defaults} below every other source. Keys the application already put in its
-	 * own {@code defaultProperties} are left alone.
-	 */
-	public static void add(ConfigurableEnvironment environment, Map<String, Object> defaults) {
-		Map<String, Object> missing = new LinkedHashMap<>(defaults);
-		PropertySource<?> existing = environment.getPropertySources().get(DefaultPropertiesPropertySource.NAME);
-		if (existing != null) {
-			missing.keySet().removeIf(existing::containsProperty);
-		}
-		DefaultPropertiesPropertySource.addOrMerge(missing, environment.getPropertySources());
-	}
+    /**
+     * Adds {@code defaults} below every other source. Keys the application already put in its
+     * own {@code defaultProperties} are left alone.
+     */
+    public static void add(ConfigurableEnvironment environment, Map<String, Object> defaults) {
+        Map<String, Object> missing = new LinkedHashMap<>(defaults);
+        PropertySource<?> existing = environment.getPropertySources().get(DefaultPropertiesPropertySource.NAME);
+        if (existing != null) {
+            missing.keySet().removeIf(existing::containsProperty);
+        }
+        DefaultPropertiesPropertySource.addOrMerge(missing, environment.getPropertySources());
+    }
 
-	/** Whether the feature under {@code prefix} is on ({@code <prefix>.enabled}, default true). */
-	public static boolean enabled(ConfigurableEnvironment environment, String prefix) {
-		return environment.getProperty(prefix + ".enabled", Boolean.class, true);
-	}
-
+    /** Whether the feature under {@code prefix} is on ({@code <prefix>.enabled}, default true). */
+    public static boolean enabled(ConfigurableEnvironment environment, String prefix) {
+        return environment.getProperty(prefix + ".enabled", Boolean.class, true);
+    }
 }

@@ -6,7 +6,6 @@ import java.util.Map;
 import io.opentelemetry.sdk.resources.Resource;
 import io.opentelemetry.sdk.resources.ResourceBuilder;
 import io.sightline.telemetry.support.ServiceIdentity;
-
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
@@ -29,60 +28,61 @@ import org.springframework.util.StringUtils;
  * {@code @Async} methods and Boot's task executor carry the trace (and the log MDC) of the
  * caller.
  */
-@AutoConfiguration(beforeName = "org.springframework.boot.opentelemetry.autoconfigure.OpenTelemetrySdkAutoConfiguration")
+@AutoConfiguration(
+        beforeName = "org.springframework.boot.opentelemetry.autoconfigure.OpenTelemetrySdkAutoConfiguration")
 @ConditionalOnBooleanProperty(name = "sightline.tracing.enabled", matchIfMissing = true)
 @EnableConfigurationProperties(TracingProperties.class)
 public class TracingAutoConfiguration {
 
-	/** Downward API variables of the pod manifest, mapped to OpenTelemetry's semantic conventions. */
-	static final Map<String, String> KUBERNETES_ATTRIBUTES = Map.of("POD_NAMESPACE", "k8s.namespace.name",
-			"POD_NAME", "k8s.pod.name", "NODE_NAME", "k8s.node.name");
+    /** Downward API variables of the pod manifest, mapped to OpenTelemetry's semantic conventions. */
+    static final Map<String, String> KUBERNETES_ATTRIBUTES =
+            Map.of("POD_NAMESPACE", "k8s.namespace.name", "POD_NAME", "k8s.pod.name", "NODE_NAME", "k8s.node.name");
 
-	@Bean
-	@ConditionalOnMissingBean(TaskDecorator.class)
-	ContextPropagatingTaskDecorator sightlineContextPropagatingTaskDecorator() {
-		return new ContextPropagatingTaskDecorator();
-	}
+    @Bean
+    @ConditionalOnMissingBean(TaskDecorator.class)
+    ContextPropagatingTaskDecorator sightlineContextPropagatingTaskDecorator() {
+        return new ContextPropagatingTaskDecorator();
+    }
 
-	@Configuration(proxyBeanMethods = false)
-	@ConditionalOnClass({ Resource.class, OpenTelemetryResourceAttributes.class })
-	static class ResourceConfiguration {
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass({Resource.class, OpenTelemetryResourceAttributes.class})
+    static class ResourceConfiguration {
 
-		/**
-		 * Replaces Boot's resource: same SDK defaults and same handling of
-		 * {@code OTEL_RESOURCE_ATTRIBUTES} and {@code management.opentelemetry.resource-attributes}
-		 * (which still win), plus the service identity and the Kubernetes attributes.
-		 */
-		@Bean
-		@ConditionalOnMissingBean
-		Resource openTelemetryResource(Environment environment, ResourceLoader resourceLoader,
-				ObjectProvider<OpenTelemetryProperties> properties) {
-			Map<String, String> attributes = starterAttributes(environment,
-					ServiceIdentity.from(environment, resourceLoader));
-			OpenTelemetryProperties configured = properties.getIfAvailable();
-			if (configured != null) {
-				attributes.putAll(configured.getResourceAttributes());
-			}
-			ResourceBuilder builder = Resource.builder();
-			new OpenTelemetryResourceAttributes(environment, attributes).applyTo(builder::put);
-			return Resource.getDefault().merge(builder.build());
-		}
+        /**
+         * Replaces Boot's resource: same SDK defaults and same handling of
+         * {@code OTEL_RESOURCE_ATTRIBUTES} and {@code management.opentelemetry.resource-attributes}
+         * (which still win), plus the service identity and the Kubernetes attributes.
+         */
+        @Bean
+        @ConditionalOnMissingBean
+        Resource openTelemetryResource(
+                Environment environment,
+                ResourceLoader resourceLoader,
+                ObjectProvider<OpenTelemetryProperties> properties) {
+            Map<String, String> attributes =
+                    starterAttributes(environment, ServiceIdentity.from(environment, resourceLoader));
+            OpenTelemetryProperties configured = properties.getIfAvailable();
+            if (configured != null) {
+                attributes.putAll(configured.getResourceAttributes());
+            }
+            ResourceBuilder builder = Resource.builder();
+            new OpenTelemetryResourceAttributes(environment, attributes).applyTo(builder::put);
+            return Resource.getDefault().merge(builder.build());
+        }
 
-		static Map<String, String> starterAttributes(Environment environment, ServiceIdentity identity) {
-			Map<String, String> attributes = new LinkedHashMap<>();
-			attributes.put("service.name", identity.name());
-			if (identity.version() != null) {
-				attributes.put("service.version", identity.version());
-			}
-			KUBERNETES_ATTRIBUTES.forEach((variable, attribute) -> {
-				String value = environment.getProperty(variable);
-				if (StringUtils.hasText(value)) {
-					attributes.put(attribute, value);
-				}
-			});
-			return attributes;
-		}
-
-	}
-
+        static Map<String, String> starterAttributes(Environment environment, ServiceIdentity identity) {
+            Map<String, String> attributes = new LinkedHashMap<>();
+            attributes.put("service.name", identity.name());
+            if (identity.version() != null) {
+                attributes.put("service.version", identity.version());
+            }
+            KUBERNETES_ATTRIBUTES.forEach((variable, attribute) -> {
+                String value = environment.getProperty(variable);
+                if (StringUtils.hasText(value)) {
+                    attributes.put(attribute, value);
+                }
+            });
+            return attributes;
+        }
+    }
 }

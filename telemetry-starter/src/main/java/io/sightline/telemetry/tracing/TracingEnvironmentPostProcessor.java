@@ -4,7 +4,6 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 import io.sightline.telemetry.support.StarterDefaults;
-
 import org.springframework.boot.EnvironmentPostProcessor;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.context.properties.bind.Binder;
@@ -19,50 +18,49 @@ import org.springframework.util.StringUtils;
  */
 public class TracingEnvironmentPostProcessor implements EnvironmentPostProcessor, Ordered {
 
-	static final String BOOT_OTLP_ENDPOINT = "management.opentelemetry.tracing.export.otlp.endpoint";
+    static final String BOOT_OTLP_ENDPOINT = "management.opentelemetry.tracing.export.otlp.endpoint";
 
-	@Override
-	public void postProcessEnvironment(ConfigurableEnvironment environment, SpringApplication application) {
-		Map<String, Object> defaults = new LinkedHashMap<>();
-		if (!StarterDefaults.enabled(environment, "sightline.tracing")) {
-			defaults.put("management.tracing.sampling.probability", "0.0");
-			defaults.put("management.tracing.export.enabled", "false");
-			StarterDefaults.add(environment, defaults);
-			return;
-		}
-		TracingProperties properties = Binder.get(environment)
-			.bindOrCreate("sightline.tracing", TracingProperties.class);
-		defaults.put("management.tracing.sampling.probability", properties.samplingProbability());
-		String endpoint = otlpEndpoint(environment, properties);
-		if (endpoint != null) {
-			defaults.put(BOOT_OTLP_ENDPOINT, endpoint);
-		}
-		defaults.put("management.opentelemetry.tracing.export.otlp.connect-timeout", "2s");
-		defaults.put("management.opentelemetry.tracing.export.otlp.timeout", "5s");
-		defaults.put("management.opentelemetry.tracing.export.timeout", "5s");
-		defaults.put("spring.reactor.context-propagation", "auto");
-		StarterDefaults.add(environment, defaults);
-	}
+    @Override
+    public void postProcessEnvironment(ConfigurableEnvironment environment, SpringApplication application) {
+        Map<String, Object> defaults = new LinkedHashMap<>();
+        if (!StarterDefaults.enabled(environment, "sightline.tracing")) {
+            defaults.put("management.tracing.sampling.probability", "0.0");
+            defaults.put("management.tracing.export.enabled", "false");
+            StarterDefaults.add(environment, defaults);
+            return;
+        }
+        TracingProperties properties =
+                Binder.get(environment).bindOrCreate("sightline.tracing", TracingProperties.class);
+        defaults.put("management.tracing.sampling.probability", properties.samplingProbability());
+        String endpoint = otlpEndpoint(environment, properties);
+        if (endpoint != null) {
+            defaults.put(BOOT_OTLP_ENDPOINT, endpoint);
+        }
+        defaults.put("management.opentelemetry.tracing.export.otlp.connect-timeout", "2s");
+        defaults.put("management.opentelemetry.tracing.export.otlp.timeout", "5s");
+        defaults.put("management.opentelemetry.tracing.export.timeout", "5s");
+        defaults.put("spring.reactor.context-propagation", "auto");
+        StarterDefaults.add(environment, defaults);
+    }
 
-	/** The starter's property first, then the OpenTelemetry SDK's standard environment variables. */
-	private static String otlpEndpoint(ConfigurableEnvironment environment, TracingProperties properties) {
-		if (StringUtils.hasText(properties.otlp().endpoint())) {
-			return properties.otlp().endpoint().trim();
-		}
-		String traces = environment.getProperty("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT");
-		if (StringUtils.hasText(traces)) {
-			return traces.trim();
-		}
-		String base = environment.getProperty("OTEL_EXPORTER_OTLP_ENDPOINT");
-		if (StringUtils.hasText(base)) {
-			return base.trim().replaceAll("/+$", "") + "/v1/traces";
-		}
-		return null;
-	}
+    /** The starter's property first, then the OpenTelemetry SDK's standard environment variables. */
+    private static String otlpEndpoint(ConfigurableEnvironment environment, TracingProperties properties) {
+        if (StringUtils.hasText(properties.otlp().endpoint())) {
+            return properties.otlp().endpoint().trim();
+        }
+        String traces = environment.getProperty("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT");
+        if (StringUtils.hasText(traces)) {
+            return traces.trim();
+        }
+        String base = environment.getProperty("OTEL_EXPORTER_OTLP_ENDPOINT");
+        if (StringUtils.hasText(base)) {
+            return base.trim().replaceAll("/+$", "") + "/v1/traces";
+        }
+        return null;
+    }
 
-	@Override
-	public int getOrder() {
-		return Ordered.LOWEST_PRECEDENCE;
-	}
-
+    @Override
+    public int getOrder() {
+        return Ordered.LOWEST_PRECEDENCE;
+    }
 }

@@ -16,47 +16,50 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 class SentryEventPreparerTest {
 
-	private static final String TRACE_FROM_MDC = "11112222333344445555666677778888";
+    private static final String TRACE_FROM_MDC = "11112222333344445555666677778888";
 
-	@Test
-	void everyFreeTextPartIsMaskedAndTheEventTagged() {
-		SentryEvent event = new SentryEvent();
-		Message message = new Message();
-		message.setFormatted("login failed for bob, password=hunter2");
-		event.setMessage(message);
-		SentryException exception = new SentryException();
-		exception.setValue("Authorization: Bearer eyJhbGciOiJIUzI1NiJ9abcdef");
-		event.setExceptions(List.of(exception));
-		Request request = new Request();
-		request.setHeaders(Map.of("Authorization", "Basic dXNlcjpwYXNz", "Accept", "application/json"));
-		request.setQueryString("page=2&api_key=abc123def");
-		event.setRequest(request);
-		event.addBreadcrumb(new Breadcrumb("connecting with jdbc:postgresql://db/app?password=pw123456"));
-		event.setExtra("session", "f00dcafe");
-		event.getContexts().put(SentryEventPreparer.MDC_CONTEXT, Map.of("traceId", TRACE_FROM_MDC, "token", "t0k3n"));
+    @Test
+    void everyFreeTextPartIsMaskedAndTheEventTagged() {
+        SentryEvent event = new SentryEvent();
+        Message message = new Message();
+        message.setFormatted("login failed for bob, password=hunter2");
+        event.setMessage(message);
+        SentryException exception = new SentryException();
+        exception.setValue("Authorization: Bearer eyJhbGciOiJIUzI1NiJ9abcdef");
+        event.setExceptions(List.of(exception));
+        Request request = new Request();
+        request.setHeaders(Map.of("Authorization", "Basic dXNlcjpwYXNz", "Accept", "application/json"));
+        request.setQueryString("page=2&api_key=abc123def");
+        event.setRequest(request);
+        event.addBreadcrumb(new Breadcrumb("connecting with jdbc:postgresql://db/app?password=pw123456"));
+        event.setExtra("session", "f00dcafe");
+        event.getContexts().put(SentryEventPreparer.MDC_CONTEXT, Map.of("traceId", TRACE_FROM_MDC, "token", "t0k3n"));
 
-		SentryEvent prepared = new SentryEventPreparer("orders", () -> null, Masker.defaults()).execute(event, new Hint());
+        SentryEvent prepared =
+                new SentryEventPreparer("orders", () -> null, Masker.defaults()).execute(event, new Hint());
 
-		assertThat(prepared.getTag("service_name")).isEqualTo("orders");
-		assertThat(prepared.getTag("trace_id")).isEqualTo(TRACE_FROM_MDC);
-		assertThat(prepared.getMessage().getFormatted()).isEqualTo("login failed for bob, password=****");
-		assertThat(prepared.getExceptions().get(0).getValue()).doesNotContain("eyJhbGciOiJIUzI1NiJ9abcdef");
-		assertThat(prepared.getRequest().getHeaders()).containsEntry("Authorization", Masker.MASK)
-			.containsEntry("Accept", "application/json");
-		assertThat(prepared.getRequest().getQueryString()).isEqualTo("page=2&api_key=****");
-		assertThat(prepared.getBreadcrumbs().get(0).getMessage()).doesNotContain("pw123456");
-		assertThat(prepared.getExtra("session")).isEqualTo(Masker.MASK);
-		assertThat(prepared.getContexts().get(SentryEventPreparer.MDC_CONTEXT))
-			.isEqualTo(Map.of("token", Masker.MASK, "traceId", TRACE_FROM_MDC));
-	}
+        assertThat(prepared.getTag("service_name")).isEqualTo("orders");
+        assertThat(prepared.getTag("trace_id")).isEqualTo(TRACE_FROM_MDC);
+        assertThat(prepared.getMessage().getFormatted()).isEqualTo("login failed for bob, password=****");
+        assertThat(prepared.getExceptions().get(0).getValue()).doesNotContain("eyJhbGciOiJIUzI1NiJ9abcdef");
+        assertThat(prepared.getRequest().getHeaders())
+                .containsEntry("Authorization", Masker.MASK)
+                .containsEntry("Accept", "application/json");
+        assertThat(prepared.getRequest().getQueryString()).isEqualTo("page=2&api_key=****");
+        assertThat(prepared.getBreadcrumbs().get(0).getMessage()).doesNotContain("pw123456");
+        assertThat(prepared.getExtra("session")).isEqualTo(Masker.MASK);
+        assertThat(prepared.getContexts().get(SentryEventPreparer.MDC_CONTEXT))
+                .isEqualTo(Map.of("token", Masker.MASK, "traceId", TRACE_FROM_MDC));
+    }
 
-	@Test
-	void theActiveSpanWinsOverTheMdc() {
-		SentryEvent event = new SentryEvent();
-		event.getContexts().put(SentryEventPreparer.MDC_CONTEXT, Map.of("traceId", TRACE_FROM_MDC));
-		String active = "aaaabbbbccccddddeeeeffff00001111";
-		assertThat(new SentryEventPreparer("orders", () -> active, Masker.defaults()).execute(event, new Hint())
-			.getTag("trace_id")).isEqualTo(active);
-	}
-
+    @Test
+    void theActiveSpanWinsOverTheMdc() {
+        SentryEvent event = new SentryEvent();
+        event.getContexts().put(SentryEventPreparer.MDC_CONTEXT, Map.of("traceId", TRACE_FROM_MDC));
+        String active = "aaaabbbbccccddddeeeeffff00001111";
+        assertThat(new SentryEventPreparer("orders", () -> active, Masker.defaults())
+                        .execute(event, new Hint())
+                        .getTag("trace_id"))
+                .isEqualTo(active);
+    }
 }

@@ -12,7 +12,6 @@ import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
-
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
@@ -33,61 +32,64 @@ import static org.awaitility.Awaitility.await;
 @ExtendWith(OutputCaptureExtension.class)
 class JsonLogsEndToEndTest {
 
-	private static final String TRACE_ID = "5b8efff798038103d269b633813fc60c";
+    private static final String TRACE_ID = "5b8efff798038103d269b633813fc60c";
 
-	@Test
-	void tracedRequestLogsTheContractRecordToConsoleAndFile(@TempDir Path logs, CapturedOutput output)
-			throws IOException {
-		Path file = logs.resolve("app.log");
-		try (RunningApp app = RunningApp.start(App.class, WebApplicationType.SERVLET,
-				"sightline.logging.format=json", "sightline.logging.file.path=" + file)) {
-			assertThat(app.get("/links", "traceparent", RunningApp.traceparent(TRACE_ID)).statusCode())
-				.isEqualTo(200);
+    @Test
+    void tracedRequestLogsTheContractRecordToConsoleAndFile(@TempDir Path logs, CapturedOutput output)
+            throws IOException {
+        Path file = logs.resolve("app.log");
+        try (RunningApp app = RunningApp.start(
+                App.class,
+                WebApplicationType.SERVLET,
+                "sightline.logging.format=json",
+                "sightline.logging.file.path=" + file)) {
+            assertThat(app.get("/links", "traceparent", RunningApp.traceparent(TRACE_ID))
+                            .statusCode())
+                    .isEqualTo(200);
 
-			await().until(() -> output.getOut().contains("link added"));
-			Map<String, Object> record = LogEvents.parse(lineContaining(output.getOut(), "link added"));
-			assertThat(record).containsEntry("message", "link added for password=****")
-				.containsEntry("trace_id", TRACE_ID)
-				.containsEntry("service_name", "starter-test")
-				.containsEntry("service_version", RunningApp.BUILD_VERSION)
-				.containsEntry("user_id", "alice")
-				.containsEntry("link_id", 7)
-				.containsEntry("level", "INFO");
-			assertThat((String) record.get("span_id")).matches("[0-9a-f]{16}");
-			assertThat(output.getOut()).doesNotContain("hunter2");
+            await().until(() -> output.getOut().contains("link added"));
+            Map<String, Object> record = LogEvents.parse(lineContaining(output.getOut(), "link added"));
+            assertThat(record)
+                    .containsEntry("message", "link added for password=****")
+                    .containsEntry("trace_id", TRACE_ID)
+                    .containsEntry("service_name", "starter-test")
+                    .containsEntry("service_version", RunningApp.BUILD_VERSION)
+                    .containsEntry("user_id", "alice")
+                    .containsEntry("link_id", 7)
+                    .containsEntry("level", "INFO");
+            assertThat((String) record.get("span_id")).matches("[0-9a-f]{16}");
+            assertThat(output.getOut()).doesNotContain("hunter2");
 
-			await().until(() -> Files.readString(file).contains("link added"));
-			assertThat(LogEvents.parse(lineContaining(Files.readString(file), "link added"))).isEqualTo(record);
+            await().until(() -> Files.readString(file).contains("link added"));
+            assertThat(LogEvents.parse(lineContaining(Files.readString(file), "link added")))
+                    .isEqualTo(record);
 
-			assertThat(app.scrape())
-				.containsPattern("(?m)^sightline_log_events_dropped_total\\{application=\"starter-test\"} 0(\\.0)?$");
-		}
-	}
+            assertThat(app.scrape())
+                    .containsPattern(
+                            "(?m)^sightline_log_events_dropped_total\\{application=\"starter-test\"} 0(\\.0)?$");
+        }
+    }
 
-	private static String lineContaining(String text, String part) {
-		return text.lines().filter(line -> line.contains(part)).findFirst().orElseThrow();
-	}
+    private static String lineContaining(String text, String part) {
+        return text.lines().filter(line -> line.contains(part)).findFirst().orElseThrow();
+    }
 
-	@SpringBootConfiguration
-	@EnableAutoConfiguration
-	@Import(Links.class)
-	static class App {
+    @SpringBootConfiguration
+    @EnableAutoConfiguration
+    @Import(Links.class)
+    static class App {}
 
-	}
+    @RestController
+    static class Links {
 
-	@RestController
-	static class Links {
+        private static final Logger log = LoggerFactory.getLogger(Links.class);
 
-		private static final Logger log = LoggerFactory.getLogger(Links.class);
-
-		@GetMapping("/links")
-		String add() {
-			try (MDC.MDCCloseable user = MDC.putCloseable("user_id", "alice")) {
-				log.atInfo().addKeyValue("link_id", 7).log("link added for password={}", "hunter2");
-			}
-			return "ok";
-		}
-
-	}
-
+        @GetMapping("/links")
+        String add() {
+            try (MDC.MDCCloseable user = MDC.putCloseable("user_id", "alice")) {
+                log.atInfo().addKeyValue("link_id", 7).log("link added for password={}", "hunter2");
+            }
+            return "ok";
+        }
+    }
 }

@@ -22,7 +22,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
-
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 
@@ -36,171 +35,176 @@ import static org.awaitility.Awaitility.await;
 @ExtendWith(OutputCaptureExtension.class)
 class LogbackInstallerTest {
 
-	private final LoggerContext context = LogEvents.newContext();
+    private final LoggerContext context = LogEvents.newContext();
 
-	private final Logger root = this.context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+    private final Logger root = this.context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
 
-	private final Logger logger = this.context.getLogger("io.sightline.demo.LinkService");
+    private final Logger logger = this.context.getLogger("io.sightline.demo.LinkService");
 
-	@BeforeEach
-	void bootLikeConsole() {
-		// What Spring Boot's default configuration leaves on the root logger.
-		PatternLayoutEncoder encoder = new PatternLayoutEncoder();
-		encoder.setContext(this.context);
-		encoder.setPattern("BOOT %level %msg%n");
-		encoder.start();
-		ConsoleAppender<ILoggingEvent> console = new ConsoleAppender<>();
-		console.setName(LogbackInstaller.BOOT_CONSOLE_APPENDER);
-		console.setContext(this.context);
-		console.setEncoder(encoder);
-		console.start();
-		this.root.addAppender(console);
-	}
+    @BeforeEach
+    void bootLikeConsole() {
+        // What Spring Boot's default configuration leaves on the root logger.
+        PatternLayoutEncoder encoder = new PatternLayoutEncoder();
+        encoder.setContext(this.context);
+        encoder.setPattern("BOOT %level %msg%n");
+        encoder.start();
+        ConsoleAppender<ILoggingEvent> console = new ConsoleAppender<>();
+        console.setName(LogbackInstaller.BOOT_CONSOLE_APPENDER);
+        console.setContext(this.context);
+        console.setEncoder(encoder);
+        console.start();
+        this.root.addAppender(console);
+    }
 
-	@AfterEach
-	void stopContext() {
-		this.context.stop();
-	}
+    @AfterEach
+    void stopContext() {
+        this.context.stop();
+    }
 
-	@Test
-	void jsonConsoleWritesMaskedRecords(CapturedOutput output) {
-		install(Format.JSON);
-		this.logger.info("user alice logged in with password={}", "hunter2");
+    @Test
+    void jsonConsoleWritesMaskedRecords(CapturedOutput output) {
+        install(Format.JSON);
+        this.logger.info("user alice logged in with password={}", "hunter2");
 
-		await().until(() -> output.getOut().contains("logged in"));
-		String line = lineContaining(output.getOut(), "logged in");
-		assertThat(LogEvents.parse(line)).containsEntry("message", "user alice logged in with password=****")
-			.containsEntry("service_name", "links")
-			.containsEntry("logger", "io.sightline.demo.LinkService");
-		assertThat(output.getOut()).doesNotContain("hunter2").doesNotContain("BOOT INFO");
-	}
+        await().until(() -> output.getOut().contains("logged in"));
+        String line = lineContaining(output.getOut(), "logged in");
+        assertThat(LogEvents.parse(line))
+                .containsEntry("message", "user alice logged in with password=****")
+                .containsEntry("service_name", "links")
+                .containsEntry("logger", "io.sightline.demo.LinkService");
+        assertThat(output.getOut()).doesNotContain("hunter2").doesNotContain("BOOT INFO");
+    }
 
-	@Test
-	void textConsoleKeepsBootsAppenderBehindTheQueueAndStillMasks(CapturedOutput output) {
-		install(Format.TEXT);
-		this.logger.info("connecting with token={}", "abc123");
+    @Test
+    void textConsoleKeepsBootsAppenderBehindTheQueueAndStillMasks(CapturedOutput output) {
+        install(Format.TEXT);
+        this.logger.info("connecting with token={}", "abc123");
 
-		await().until(() -> output.getOut().contains("connecting"));
-		assertThat(lineContaining(output.getOut(), "connecting")).isEqualTo("BOOT INFO connecting with token=****");
-		assertThat(this.root.getAppender(LogbackInstaller.BOOT_CONSOLE_APPENDER)).isNull();
-	}
+        await().until(() -> output.getOut().contains("connecting"));
+        assertThat(lineContaining(output.getOut(), "connecting")).isEqualTo("BOOT INFO connecting with token=****");
+        assertThat(this.root.getAppender(LogbackInstaller.BOOT_CONSOLE_APPENDER))
+                .isNull();
+    }
 
-	@Test
-	void installingAgainReplacesInsteadOfDuplicating(CapturedOutput output) {
-		BoundedAsyncAppender first = install(Format.TEXT);
-		BoundedAsyncAppender second = install(Format.JSON);
-		BoundedAsyncAppender third = install(Format.TEXT);
+    @Test
+    void installingAgainReplacesInsteadOfDuplicating(CapturedOutput output) {
+        BoundedAsyncAppender first = install(Format.TEXT);
+        BoundedAsyncAppender second = install(Format.JSON);
+        BoundedAsyncAppender third = install(Format.TEXT);
 
-		assertThat(rootAppenders()).containsExactly(third);
-		assertThat(first.isStarted()).isFalse();
-		assertThat(second.isStarted()).isFalse();
-		this.logger.info("exactly once");
-		await().until(() -> output.getOut().contains("exactly once"));
-		third.stop();
-		assertThat(output.getOut().lines().filter(l -> l.contains("exactly once"))).hasSize(1);
-	}
+        assertThat(rootAppenders()).containsExactly(third);
+        assertThat(first.isStarted()).isFalse();
+        assertThat(second.isStarted()).isFalse();
+        this.logger.info("exactly once");
+        await().until(() -> output.getOut().contains("exactly once"));
+        third.stop();
+        assertThat(output.getOut().lines().filter(l -> l.contains("exactly once")))
+                .hasSize(1);
+    }
 
-	@Test
-	void uninstallGivesBootsConsoleBack() {
-		install(Format.JSON);
-		new LogbackInstaller(this.context).uninstall();
+    @Test
+    void uninstallGivesBootsConsoleBack() {
+        install(Format.JSON);
+        new LogbackInstaller(this.context).uninstall();
 
-		assertThat(rootAppenders()).extracting(Appender::getName)
-			.containsExactly(LogbackInstaller.BOOT_CONSOLE_APPENDER);
-		assertThat(LogbackInstaller.installed(this.context)).isEmpty();
-	}
+        assertThat(rootAppenders())
+                .extracting(Appender::getName)
+                .containsExactly(LogbackInstaller.BOOT_CONSOLE_APPENDER);
+        assertThat(LogbackInstaller.installed(this.context)).isEmpty();
+    }
 
-	@Test
-	void fileOutputIsJsonAndStoppingTheContextFlushesIt(@TempDir Path directory) throws IOException {
-		Path file = directory.resolve("not-yet-created/app.log");
-		install(Format.TEXT, "file.path=" + file);
-		for (int i = 0; i < 100; i++) {
-			this.logger.info("event {} with Authorization: Bearer abcdef0123456789", i);
-		}
-		this.context.stop();
+    @Test
+    void fileOutputIsJsonAndStoppingTheContextFlushesIt(@TempDir Path directory) throws IOException {
+        Path file = directory.resolve("not-yet-created/app.log");
+        install(Format.TEXT, "file.path=" + file);
+        for (int i = 0; i < 100; i++) {
+            this.logger.info("event {} with Authorization: Bearer abcdef0123456789", i);
+        }
+        this.context.stop();
 
-		List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
-		assertThat(lines).hasSize(100);
-		Map<String, Object> last = LogEvents.parse(lines.get(99));
-		assertThat(last).containsEntry("message", "event 99 with Authorization: Bearer ****")
-			.containsEntry("service_version", "1.4.2");
-	}
+        List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+        assertThat(lines).hasSize(100);
+        Map<String, Object> last = LogEvents.parse(lines.get(99));
+        assertThat(last)
+                .containsEntry("message", "event 99 with Authorization: Bearer ****")
+                .containsEntry("service_version", "1.4.2");
+    }
 
-	@Test
-	void fileIsRotatedBySizeByRenamingWithBoundedHistory(@TempDir Path directory) throws IOException {
-		Path file = directory.resolve("app.log");
-		install(Format.TEXT, "file.path=" + file, "file.max-size=4KB", "file.max-history=2");
+    @Test
+    void fileIsRotatedBySizeByRenamingWithBoundedHistory(@TempDir Path directory) throws IOException {
+        Path file = directory.resolve("app.log");
+        install(Format.TEXT, "file.path=" + file, "file.max-size=4KB", "file.max-history=2");
 
-		// Each poll writes ~20 KB; rotation is checked at most every 250 ms, so keep writing until it happened often.
-		List<Integer> rotations = new CopyOnWriteArrayList<>();
-		await().until(() -> {
-			for (int i = 0; i < 100; i++) {
-				this.logger.info("filler line {} {}", i, "x".repeat(100));
-			}
-			rotations.add(filesIn(directory).size());
-			return rotations.size() >= 4 && Files.exists(directory.resolve("app.log.2"));
-		});
-		writeOnceMoreAndStop();
+        // Each poll writes ~20 KB; rotation is checked at most every 250 ms, so keep writing until it happened often.
+        List<Integer> rotations = new CopyOnWriteArrayList<>();
+        await().until(() -> {
+            for (int i = 0; i < 100; i++) {
+                this.logger.info("filler line {} {}", i, "x".repeat(100));
+            }
+            rotations.add(filesIn(directory).size());
+            return rotations.size() >= 4 && Files.exists(directory.resolve("app.log.2"));
+        });
+        writeOnceMoreAndStop();
 
-		assertThat(filesIn(directory)).containsExactlyInAnyOrder("app.log", "app.log.1", "app.log.2");
-		assertThat(rotations).allMatch(count -> count <= 3);
-		for (String rotated : List.of("app.log.1", "app.log.2")) {
-			assertThat(LogEvents.parse(firstLine(directory.resolve(rotated)))).containsKey("message");
-		}
-	}
+        assertThat(filesIn(directory)).containsExactlyInAnyOrder("app.log", "app.log.1", "app.log.2");
+        assertThat(rotations).allMatch(count -> count <= 3);
+        for (String rotated : List.of("app.log.1", "app.log.2")) {
+            assertThat(LogEvents.parse(firstLine(directory.resolve(rotated)))).containsKey("message");
+        }
+    }
 
-	@Test
-	void unusableLogDirectoryWarnsOnceAndKeepsLoggingToTheConsole(@TempDir Path directory, CapturedOutput output)
-			throws IOException {
-		Path notADirectory = Files.writeString(directory.resolve("plain-file"), "x");
-		install(Format.TEXT, "file.path=" + notADirectory.resolve("app.log"));
-		this.logger.info("still logging");
+    @Test
+    void unusableLogDirectoryWarnsOnceAndKeepsLoggingToTheConsole(@TempDir Path directory, CapturedOutput output)
+            throws IOException {
+        Path notADirectory = Files.writeString(directory.resolve("plain-file"), "x");
+        install(Format.TEXT, "file.path=" + notADirectory.resolve("app.log"));
+        this.logger.info("still logging");
 
-		await().until(() -> output.getOut().contains("still logging"));
-		assertThat(output.getOut()).containsOnlyOnce("Cannot write the log file")
-			.contains("change 'sightline.logging.file.path'")
-			.contains(notADirectory.toString());
-		assertThat(LogbackInstaller.installed(this.context).orElseThrow().getAppender(LogbackInstaller.FILE_APPENDER))
-			.isNull();
-	}
+        await().until(() -> output.getOut().contains("still logging"));
+        assertThat(output.getOut())
+                .containsOnlyOnce("Cannot write the log file")
+                .contains("change 'sightline.logging.file.path'")
+                .contains(notADirectory.toString());
+        assertThat(LogbackInstaller.installed(this.context).orElseThrow().getAppender(LogbackInstaller.FILE_APPENDER))
+                .isNull();
+    }
 
-	@Test
-	void problemWithReportsAFileInTheWayOfTheDirectory(@TempDir Path directory) throws IOException {
-		Path blocker = Files.writeString(directory.resolve("blocker"), "x");
-		assertThat(LogbackInstaller.problemWith(blocker.resolve("app.log"))).contains("cannot be created");
-		assertThat(LogbackInstaller.problemWith(directory.resolve("fine/app.log"))).isNull();
-	}
+    @Test
+    void problemWithReportsAFileInTheWayOfTheDirectory(@TempDir Path directory) throws IOException {
+        Path blocker = Files.writeString(directory.resolve("blocker"), "x");
+        assertThat(LogbackInstaller.problemWith(blocker.resolve("app.log"))).contains("cannot be created");
+        assertThat(LogbackInstaller.problemWith(directory.resolve("fine/app.log")))
+                .isNull();
+    }
 
-	private BoundedAsyncAppender install(Format format, String... properties) {
-		return new LogbackInstaller(this.context).install(LogEvents.properties(properties), format,
-				LogEvents.IDENTITY);
-	}
+    private BoundedAsyncAppender install(Format format, String... properties) {
+        return new LogbackInstaller(this.context).install(LogEvents.properties(properties), format, LogEvents.IDENTITY);
+    }
 
-	private List<Appender<ILoggingEvent>> rootAppenders() {
-		List<Appender<ILoggingEvent>> appenders = new ArrayList<>();
-		this.root.iteratorForAppenders().forEachRemaining(appenders::add);
-		return appenders;
-	}
+    private List<Appender<ILoggingEvent>> rootAppenders() {
+        List<Appender<ILoggingEvent>> appenders = new ArrayList<>();
+        this.root.iteratorForAppenders().forEachRemaining(appenders::add);
+        return appenders;
+    }
 
-	private void writeOnceMoreAndStop() {
-		this.logger.info("last line");
-		this.context.stop();
-	}
+    private void writeOnceMoreAndStop() {
+        this.logger.info("last line");
+        this.context.stop();
+    }
 
-	private static List<String> filesIn(Path directory) throws IOException {
-		try (Stream<Path> files = Files.list(directory)) {
-			return files.map(p -> p.getFileName().toString()).toList();
-		}
-	}
+    private static List<String> filesIn(Path directory) throws IOException {
+        try (Stream<Path> files = Files.list(directory)) {
+            return files.map(p -> p.getFileName().toString()).toList();
+        }
+    }
 
-	private static String firstLine(Path file) throws IOException {
-		try (Stream<String> lines = Files.lines(file)) {
-			return lines.findFirst().orElseThrow();
-		}
-	}
+    private static String firstLine(Path file) throws IOException {
+        try (Stream<String> lines = Files.lines(file)) {
+            return lines.findFirst().orElseThrow();
+        }
+    }
 
-	private static String lineContaining(String output, String text) {
-		return output.lines().filter(line -> line.contains(text)).findFirst().orElseThrow();
-	}
-
+    private static String lineContaining(String output, String text) {
+        return output.lines().filter(line -> line.contains(text)).findFirst().orElseThrow();
+    }
 }

@@ -9,7 +9,6 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.LoggerFactory;
-
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.annotation.Configuration;
@@ -22,50 +21,59 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class ShutdownFlushTest {
 
-	private static final int EVENTS = 3000;
+    private static final int EVENTS = 3000;
 
-	/** Bounds a hung child JVM; not a speed target. */
-	private static final long CHILD_TIMEOUT_SECONDS = 120;
+    /** Bounds a hung child JVM; not a speed target. */
+    private static final long CHILD_TIMEOUT_SECONDS = 120;
 
-	@Test
-	void normalExitWritesEveryQueuedEvent(@TempDir Path directory) throws IOException, InterruptedException {
-		Path file = directory.resolve("app.log");
-		Process child = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
-				System.getProperty("java.class.path"), BurstThenExit.class.getName(), file.toString())
-			.redirectErrorStream(true)
-			.redirectOutput(directory.resolve("console.txt").toFile())
-			.start();
-		try {
-			assertThat(child.waitFor(CHILD_TIMEOUT_SECONDS, TimeUnit.SECONDS)).as("child JVM exited").isTrue();
-		}
-		finally {
-			child.destroyForcibly();
-		}
+    @Test
+    void normalExitWritesEveryQueuedEvent(@TempDir Path directory) throws IOException, InterruptedException {
+        Path file = directory.resolve("app.log");
+        Process child = new ProcessBuilder(
+                        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        BurstThenExit.class.getName(),
+                        file.toString())
+                .redirectErrorStream(true)
+                .redirectOutput(directory.resolve("console.txt").toFile())
+                .start();
+        try {
+            assertThat(child.waitFor(CHILD_TIMEOUT_SECONDS, TimeUnit.SECONDS))
+                    .as("child JVM exited")
+                    .isTrue();
+        } finally {
+            child.destroyForcibly();
+        }
 
-		assertThat(child.exitValue()).as(Files.readString(directory.resolve("console.txt"))).isZero();
-		List<String> burst = Files.readAllLines(file).stream().filter(line -> line.contains("burst event")).toList();
-		assertThat(burst).hasSize(EVENTS);
-		assertThat(burst.get(EVENTS - 1)).contains("burst event " + (EVENTS - 1));
-	}
+        assertThat(child.exitValue())
+                .as(Files.readString(directory.resolve("console.txt")))
+                .isZero();
+        List<String> burst = Files.readAllLines(file).stream()
+                .filter(line -> line.contains("burst event"))
+                .toList();
+        assertThat(burst).hasSize(EVENTS);
+        assertThat(burst.get(EVENTS - 1)).contains("burst event " + (EVENTS - 1));
+    }
 
-	/** The child JVM's program. */
-	public static final class BurstThenExit {
+    /** The child JVM's program. */
+    public static final class BurstThenExit {
 
-		public static void main(String[] args) {
-			new SpringApplicationBuilder(Empty.class).web(WebApplicationType.NONE)
-				.run("--sightline.logging.file.path=" + args[0], "--sightline.logging.format=text",
-						"--spring.main.banner-mode=off", "--logging.level.root=WARN",
-						"--logging.level.burst=INFO");
-			for (int i = 0; i < EVENTS; i++) {
-				LoggerFactory.getLogger("burst").info("burst event {}", i);
-			}
-		}
+        public static void main(String[] args) {
+            new SpringApplicationBuilder(Empty.class)
+                    .web(WebApplicationType.NONE)
+                    .run(
+                            "--sightline.logging.file.path=" + args[0],
+                            "--sightline.logging.format=text",
+                            "--spring.main.banner-mode=off",
+                            "--logging.level.root=WARN",
+                            "--logging.level.burst=INFO");
+            for (int i = 0; i < EVENTS; i++) {
+                LoggerFactory.getLogger("burst").info("burst event {}", i);
+            }
+        }
+    }
 
-	}
-
-	@Configuration(proxyBeanMethods = false)
-	static class Empty {
-
-	}
-
+    @Configuration(proxyBeanMethods = false)
+    static class Empty {}
 }

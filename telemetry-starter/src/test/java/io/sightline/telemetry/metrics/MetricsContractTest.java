@@ -14,10 +14,9 @@ import io.sightline.telemetry.support.RunningApp;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-
+import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
-import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.context.annotation.Import;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -33,147 +32,165 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class MetricsContractTest {
 
-	private static final String TRACE_ID = "4bf92f3577b34da6a3ce929d0e0e4736";
+    private static final String TRACE_ID = "4bf92f3577b34da6a3ce929d0e0e4736";
 
-	private static RunningApp app;
+    private static RunningApp app;
 
-	@BeforeAll
-	static void start() {
-		app = RunningApp.start(App.class, WebApplicationType.SERVLET);
-		assertThat(app.get("/items/1", "traceparent", RunningApp.traceparent(TRACE_ID)).statusCode()).isEqualTo(200);
-		assertThat(app.get("/fail").statusCode()).isEqualTo(500);
-	}
+    @BeforeAll
+    static void start() {
+        app = RunningApp.start(App.class, WebApplicationType.SERVLET);
+        assertThat(app.get("/items/1", "traceparent", RunningApp.traceparent(TRACE_ID))
+                        .statusCode())
+                .isEqualTo(200);
+        assertThat(app.get("/fail").statusCode()).isEqualTo(500);
+    }
 
-	@AfterAll
-	static void stop() {
-		app.close();
-	}
+    @AfterAll
+    static void stop() {
+        app.close();
+    }
 
-	@Test
-	void starterMetricsOfTheContractAreExposedWithTheirLabels() throws IOException {
-		String scrape = app.scrape();
-		List<String[]> rows = contractRows();
-		assertThat(rows).extracting(row -> row[0]).contains("sightline_build_info", "sightline_exceptions_total");
-		for (String[] row : rows) {
-			if (row[0].equals("sightline_log_events_dropped_total")) {
-				continue; // pinned by ContractTest together with the logging it belongs to
-			}
-			Set<String> labels = labelsOf(scrape, row[0]);
-			assertThat(labels).as("labels of %s", row[0]).containsExactlyInAnyOrderElementsOf(labelNames(row[1]));
-		}
-		assertThat(scrape).contains(
-				"sightline_build_info{application=\"starter-test\",version=\"" + RunningApp.BUILD_VERSION + "\"} 1");
-		assertThat(scrape).containsPattern(
-				"sightline_exceptions_total\\{application=\"starter-test\",exception=\"IllegalStateException\"} 1(\\.0)?\\n");
-		assertThat(scrape).as("read by the JvmThreadsDeadlocked alert")
-			.containsPattern("(?m)^jvm_threads_deadlocked_threads\\{application=\"starter-test\"} 0(\\.0)?$");
-	}
+    @Test
+    void starterMetricsOfTheContractAreExposedWithTheirLabels() throws IOException {
+        String scrape = app.scrape();
+        List<String[]> rows = contractRows();
+        assertThat(rows).extracting(row -> row[0]).contains("sightline_build_info", "sightline_exceptions_total");
+        for (String[] row : rows) {
+            if (row[0].equals("sightline_log_events_dropped_total")) {
+                continue; // pinned by ContractTest together with the logging it belongs to
+            }
+            Set<String> labels = labelsOf(scrape, row[0]);
+            assertThat(labels).as("labels of %s", row[0]).containsExactlyInAnyOrderElementsOf(labelNames(row[1]));
+        }
+        assertThat(scrape)
+                .contains("sightline_build_info{application=\"starter-test\",version=\"" + RunningApp.BUILD_VERSION
+                        + "\"} 1");
+        assertThat(scrape)
+                .containsPattern(
+                        "sightline_exceptions_total\\{application=\"starter-test\",exception=\"IllegalStateException\"} 1(\\.0)?\\n");
+        assertThat(scrape)
+                .as("read by the JvmThreadsDeadlocked alert")
+                .containsPattern("(?m)^jvm_threads_deadlocked_threads\\{application=\"starter-test\"} 0(\\.0)?$");
+    }
 
-	@Test
-	void httpServerRequestsHaveExactlyTheContractBuckets() throws IOException {
-		Matcher bucketsLine = Pattern.compile("`http_server_requests_seconds_bucket` has exactly these `le` bounds \\(seconds\\):\\s*\\n?([0-9., ]+)")
-			.matcher(contract());
-		assertThat(bucketsLine.find()).as("bucket list in the contract").isTrue();
-		List<Double> expected = new ArrayList<>();
-		for (String bound : bucketsLine.group(1).split(",")) {
-			if (!bound.isBlank()) {
-				expected.add(Double.parseDouble(bound.trim()));
-			}
-		}
-		assertThat(expected).hasSize(11);
+    @Test
+    void httpServerRequestsHaveExactlyTheContractBuckets() throws IOException {
+        Matcher bucketsLine = Pattern.compile(
+                        "`http_server_requests_seconds_bucket` has exactly these `le` bounds \\(seconds\\):\\s*\\n?([0-9., ]+)")
+                .matcher(contract());
+        assertThat(bucketsLine.find()).as("bucket list in the contract").isTrue();
+        List<Double> expected = new ArrayList<>();
+        for (String bound : bucketsLine.group(1).split(",")) {
+            if (!bound.isBlank()) {
+                expected.add(Double.parseDouble(bound.trim()));
+            }
+        }
+        assertThat(expected).hasSize(11);
 
-		Matcher le = Pattern.compile("http_server_requests_seconds_bucket\\{[^}]*uri=\"/items/\\{id}\"[^}]*le=\"([^\"]+)\"")
-			.matcher(app.scrape());
-		List<String> emitted = new ArrayList<>();
-		while (le.find()) {
-			emitted.add(le.group(1));
-		}
-		assertThat(emitted).last().isEqualTo("+Inf");
-		assertThat(emitted.subList(0, emitted.size() - 1)).map(Double::parseDouble).containsExactlyElementsOf(expected);
-	}
+        Matcher le = Pattern.compile(
+                        "http_server_requests_seconds_bucket\\{[^}]*uri=\"/items/\\{id}\"[^}]*le=\"([^\"]+)\"")
+                .matcher(app.scrape());
+        List<String> emitted = new ArrayList<>();
+        while (le.find()) {
+            emitted.add(le.group(1));
+        }
+        assertThat(emitted).last().isEqualTo("+Inf");
+        assertThat(emitted.subList(0, emitted.size() - 1))
+                .map(Double::parseDouble)
+                .containsExactlyElementsOf(expected);
+    }
 
-	@Test
-	void openMetricsScrapeCarriesTraceIdExemplars() {
-		String body = app.get(app.managementPort(), "/actuator/prometheus", "Accept",
-				"application/openmetrics-text; version=1.0.0; charset=utf-8").body();
-		assertThat(body).containsPattern(
-				"http_server_requests_seconds_bucket\\{[^}]*uri=\"/items/\\{id}\"[^}]*} 1 # \\{span_id=\"[0-9a-f]{16}\",trace_id=\""
-						+ TRACE_ID + "\"}");
-		assertThat(app.scrape()).as("no exemplars in the plain text format").doesNotContain(TRACE_ID);
-	}
+    @Test
+    void openMetricsScrapeCarriesTraceIdExemplars() {
+        String body = app.get(
+                        app.managementPort(),
+                        "/actuator/prometheus",
+                        "Accept",
+                        "application/openmetrics-text; version=1.0.0; charset=utf-8")
+                .body();
+        assertThat(body)
+                .containsPattern(
+                        "http_server_requests_seconds_bucket\\{[^}]*uri=\"/items/\\{id}\"[^}]*} 1 # \\{span_id=\"[0-9a-f]{16}\",trace_id=\""
+                                + TRACE_ID + "\"}");
+        assertThat(app.scrape()).as("no exemplars in the plain text format").doesNotContain(TRACE_ID);
+    }
 
-	@Test
-	void managementEndpointsAreOnTheManagementPortOnly() {
-		assertThat(app.get(app.port(), "/actuator/prometheus").statusCode()).isEqualTo(404);
-		assertThat(app.get(app.port(), "/actuator/health").statusCode()).isEqualTo(404);
-		assertThat(app.get(app.managementPort(), "/actuator/health").statusCode()).isEqualTo(200);
-		assertThat(app.get(app.managementPort(), "/actuator/info").body()).contains(RunningApp.BUILD_VERSION);
-		assertThat(app.get(app.managementPort(), "/actuator/env").statusCode()).isEqualTo(404);
-		assertThat(app.get(app.managementPort(), "/actuator/beans").statusCode()).isEqualTo(404);
-	}
+    @Test
+    void managementEndpointsAreOnTheManagementPortOnly() {
+        assertThat(app.get(app.port(), "/actuator/prometheus").statusCode()).isEqualTo(404);
+        assertThat(app.get(app.port(), "/actuator/health").statusCode()).isEqualTo(404);
+        assertThat(app.get(app.managementPort(), "/actuator/health").statusCode())
+                .isEqualTo(200);
+        assertThat(app.get(app.managementPort(), "/actuator/info").body()).contains(RunningApp.BUILD_VERSION);
+        assertThat(app.get(app.managementPort(), "/actuator/env").statusCode()).isEqualTo(404);
+        assertThat(app.get(app.managementPort(), "/actuator/beans").statusCode())
+                .isEqualTo(404);
+    }
 
-	@Test
-	void managementPortDefaultsTo8081AndOtlpPushIsOff() {
-		// The test overrides the port with 0; the starter's own default sits below it.
-		assertThat(app.context().getEnvironment().getPropertySources().get("defaultProperties").getProperty(
-				"management.server.port")).isEqualTo("8081");
-		assertThat(app.context().getBeanNamesForType(io.micrometer.registry.otlp.OtlpMeterRegistry.class)).isEmpty();
-	}
+    @Test
+    void managementPortDefaultsTo8081AndOtlpPushIsOff() {
+        // The test overrides the port with 0; the starter's own default sits below it.
+        assertThat(app.context()
+                        .getEnvironment()
+                        .getPropertySources()
+                        .get("defaultProperties")
+                        .getProperty("management.server.port"))
+                .isEqualTo("8081");
+        assertThat(app.context().getBeanNamesForType(io.micrometer.registry.otlp.OtlpMeterRegistry.class))
+                .isEmpty();
+    }
 
-	/** Rows {@code | metric | labels | meaning |} of the starter's table in section 4. */
-	private static List<String[]> contractRows() throws IOException {
-		String section = contract().split("### telemetry-starter")[1].split("###")[0];
-		List<String[]> rows = new ArrayList<>();
-		Matcher row = Pattern.compile("\\| `(sightline_[a-z_]+)` \\| ([^|]*) \\|").matcher(section);
-		while (row.find()) {
-			rows.add(new String[] { row.group(1), row.group(2) });
-		}
-		return rows;
-	}
+    /** Rows {@code | metric | labels | meaning |} of the starter's table in section 4. */
+    private static List<String[]> contractRows() throws IOException {
+        String section = contract().split("### telemetry-starter")[1].split("###")[0];
+        List<String[]> rows = new ArrayList<>();
+        Matcher row =
+                Pattern.compile("\\| `(sightline_[a-z_]+)` \\| ([^|]*) \\|").matcher(section);
+        while (row.find()) {
+            rows.add(new String[] {row.group(1), row.group(2)});
+        }
+        return rows;
+    }
 
-	private static List<String> labelNames(String cell) {
-		List<String> names = new ArrayList<>();
-		Matcher label = Pattern.compile("`([a-z_]+)`").matcher(cell);
-		while (label.find()) {
-			names.add(label.group(1));
-		}
-		return names;
-	}
+    private static List<String> labelNames(String cell) {
+        List<String> names = new ArrayList<>();
+        Matcher label = Pattern.compile("`([a-z_]+)`").matcher(cell);
+        while (label.find()) {
+            names.add(label.group(1));
+        }
+        return names;
+    }
 
-	private static Set<String> labelsOf(String scrape, String metric) {
-		Matcher series = Pattern.compile("(?m)^" + metric + "\\{([^}]*)}").matcher(scrape);
-		assertThat(series.find()).as("%s in the scrape", metric).isTrue();
-		Set<String> labels = new LinkedHashSet<>();
-		for (String pair : series.group(1).split(",")) {
-			labels.add(pair.substring(0, pair.indexOf('=')));
-		}
-		return labels;
-	}
+    private static Set<String> labelsOf(String scrape, String metric) {
+        Matcher series = Pattern.compile("(?m)^" + metric + "\\{([^}]*)}").matcher(scrape);
+        assertThat(series.find()).as("%s in the scrape", metric).isTrue();
+        Set<String> labels = new LinkedHashSet<>();
+        for (String pair : series.group(1).split(",")) {
+            labels.add(pair.substring(0, pair.indexOf('=')));
+        }
+        return labels;
+    }
 
-	private static String contract() throws IOException {
-		return Files.readString(Path.of("..", "docs", "telemetry-contract.md"));
-	}
+    private static String contract() throws IOException {
+        return Files.readString(Path.of("..", "docs", "telemetry-contract.md"));
+    }
 
-	@SpringBootConfiguration
-	@EnableAutoConfiguration
-	@Import(Endpoints.class)
-	static class App {
+    @SpringBootConfiguration
+    @EnableAutoConfiguration
+    @Import(Endpoints.class)
+    static class App {}
 
-	}
+    @RestController
+    static class Endpoints {
 
-	@RestController
-	static class Endpoints {
+        @GetMapping("/items/{id}")
+        String item(@PathVariable String id) {
+            return "item " + id;
+        }
 
-		@GetMapping("/items/{id}")
-		String item(@PathVariable String id) {
-			return "item " + id;
-		}
-
-		@GetMapping("/fail")
-		String fail() {
-			throw new IllegalStateException("failing on purpose");
-		}
-
-	}
-
+        @GetMapping("/fail")
+        String fail() {
+            throw new IllegalStateException("failing on purpose");
+        }
+    }
 }

@@ -18,53 +18,54 @@ import com.sun.net.httpserver.HttpServer;
  */
 public final class LocalHttpReceiver implements AutoCloseable {
 
-	public record Received(String method, String path, String contentType, byte[] body) {
-	}
+    public record Received(String method, String path, String contentType, byte[] body) {}
 
-	private final HttpServer server;
+    private final HttpServer server;
 
-	private final ExecutorService executor = Executors.newSingleThreadExecutor();
+    private final ExecutorService executor = Executors.newSingleThreadExecutor();
 
-	private final List<Received> received = new CopyOnWriteArrayList<>();
+    private final List<Received> received = new CopyOnWriteArrayList<>();
 
-	public LocalHttpReceiver() throws IOException {
-		this.server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-		this.server.createContext("/", this::handle);
-		this.server.setExecutor(this.executor);
-		this.server.start();
-	}
+    public LocalHttpReceiver() throws IOException {
+        this.server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        this.server.createContext("/", this::handle);
+        this.server.setExecutor(this.executor);
+        this.server.start();
+    }
 
-	private void handle(HttpExchange exchange) throws IOException {
-		try (exchange) {
-			InputStream body = exchange.getRequestBody();
-			if ("gzip".equalsIgnoreCase(exchange.getRequestHeaders().getFirst("Content-Encoding"))) {
-				body = new GZIPInputStream(body);
-			}
-			this.received.add(new Received(exchange.getRequestMethod(), exchange.getRequestURI().getPath(),
-					exchange.getRequestHeaders().getFirst("Content-Type"), body.readAllBytes()));
-			byte[] answer = "{}".getBytes();
-			exchange.getResponseHeaders().add("Content-Type", "application/json");
-			exchange.sendResponseHeaders(200, answer.length);
-			exchange.getResponseBody().write(answer);
-		}
-	}
+    private void handle(HttpExchange exchange) throws IOException {
+        try (exchange) {
+            InputStream body = exchange.getRequestBody();
+            if ("gzip".equalsIgnoreCase(exchange.getRequestHeaders().getFirst("Content-Encoding"))) {
+                body = new GZIPInputStream(body);
+            }
+            this.received.add(new Received(
+                    exchange.getRequestMethod(),
+                    exchange.getRequestURI().getPath(),
+                    exchange.getRequestHeaders().getFirst("Content-Type"),
+                    body.readAllBytes()));
+            byte[] answer = "{}".getBytes();
+            exchange.getResponseHeaders().add("Content-Type", "application/json");
+            exchange.sendResponseHeaders(200, answer.length);
+            exchange.getResponseBody().write(answer);
+        }
+    }
 
-	public String baseUrl() {
-		return "http://127.0.0.1:" + this.server.getAddress().getPort();
-	}
+    public String baseUrl() {
+        return "http://127.0.0.1:" + this.server.getAddress().getPort();
+    }
 
-	public int port() {
-		return this.server.getAddress().getPort();
-	}
+    public int port() {
+        return this.server.getAddress().getPort();
+    }
 
-	public List<Received> received() {
-		return List.copyOf(this.received);
-	}
+    public List<Received> received() {
+        return List.copyOf(this.received);
+    }
 
-	@Override
-	public void close() {
-		this.server.stop(0);
-		this.executor.shutdownNow();
-	}
-
+    @Override
+    public void close() {
+        this.server.stop(0);
+        this.executor.shutdownNow();
+    }
 }

@@ -6,8 +6,8 @@ import java.time.Duration;
 
 import io.micrometer.tracing.Span;
 import io.micrometer.tracing.Tracer;
+import io.opentelemetry.sdk.trace.export.SpanExporter;
 import org.junit.jupiter.api.Test;
-
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
@@ -16,92 +16,99 @@ import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.core.env.Environment;
 import org.springframework.core.task.support.ContextPropagatingTaskDecorator;
 
-import io.opentelemetry.sdk.trace.export.SpanExporter;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatException;
 
 /** Tracing defaults, endpoint mapping, the off switch and bad values (no web server). */
 class TracingDefaultsTest {
 
-	private static ConfigurableApplicationContext run(String... args) {
-		return new SpringApplicationBuilder(App.class).web(WebApplicationType.NONE).run(args);
-	}
+    private static ConfigurableApplicationContext run(String... args) {
+        return new SpringApplicationBuilder(App.class)
+                .web(WebApplicationType.NONE)
+                .run(args);
+    }
 
-	@Test
-	void nothingIsExportedWithoutAnEndpoint() {
-		try (ConfigurableApplicationContext context = run()) {
-			assertThat(context.getBeanNamesForType(SpanExporter.class)).isEmpty();
-			assertThat(context.getEnvironment().getProperty("management.tracing.sampling.probability")).isEqualTo("0.1");
-			assertThat(context.getBeanNamesForType(ContextPropagatingTaskDecorator.class)).hasSize(1);
-		}
-	}
+    @Test
+    void nothingIsExportedWithoutAnEndpoint() {
+        try (ConfigurableApplicationContext context = run()) {
+            assertThat(context.getBeanNamesForType(SpanExporter.class)).isEmpty();
+            assertThat(context.getEnvironment().getProperty("management.tracing.sampling.probability"))
+                    .isEqualTo("0.1");
+            assertThat(context.getBeanNamesForType(ContextPropagatingTaskDecorator.class))
+                    .hasSize(1);
+        }
+    }
 
-	@Test
-	void otelEnvironmentVariablesAndBootsPropertyAreHonoured() {
-		try (ConfigurableApplicationContext context = run("--OTEL_EXPORTER_OTLP_ENDPOINT=http://collector:4318/",
-				"--management.otlp.metrics.export.enabled=false")) {
-			assertThat(endpoint(context.getEnvironment())).isEqualTo("http://collector:4318/v1/traces");
-			assertThat(context.getBeanNamesForType(SpanExporter.class)).isNotEmpty();
-		}
-		try (ConfigurableApplicationContext context = run("--sightline.tracing.otlp.endpoint=http://a:4318/v1/traces",
-				"--" + TracingEnvironmentPostProcessor.BOOT_OTLP_ENDPOINT + "=http://b:4318/v1/traces",
-				"--sightline.tracing.sampling-probability=1.0")) {
-			assertThat(endpoint(context.getEnvironment())).isEqualTo("http://b:4318/v1/traces");
-			assertThat(context.getEnvironment().getProperty("management.tracing.sampling.probability")).isEqualTo("1.0");
-		}
-	}
+    @Test
+    void otelEnvironmentVariablesAndBootsPropertyAreHonoured() {
+        try (ConfigurableApplicationContext context = run(
+                "--OTEL_EXPORTER_OTLP_ENDPOINT=http://collector:4318/",
+                "--management.otlp.metrics.export.enabled=false")) {
+            assertThat(endpoint(context.getEnvironment())).isEqualTo("http://collector:4318/v1/traces");
+            assertThat(context.getBeanNamesForType(SpanExporter.class)).isNotEmpty();
+        }
+        try (ConfigurableApplicationContext context = run(
+                "--sightline.tracing.otlp.endpoint=http://a:4318/v1/traces",
+                "--" + TracingEnvironmentPostProcessor.BOOT_OTLP_ENDPOINT + "=http://b:4318/v1/traces",
+                "--sightline.tracing.sampling-probability=1.0")) {
+            assertThat(endpoint(context.getEnvironment())).isEqualTo("http://b:4318/v1/traces");
+            assertThat(context.getEnvironment().getProperty("management.tracing.sampling.probability"))
+                    .isEqualTo("1.0");
+        }
+    }
 
-	@Test
-	void anUnreachableCollectorCostsNeitherTheCallerNorTheShutdown() throws IOException {
-		int closedPort;
-		try (ServerSocket socket = new ServerSocket(0)) {
-			closedPort = socket.getLocalPort();
-		}
-		ConfigurableApplicationContext context = run("--sightline.tracing.sampling-probability=1.0",
-				"--sightline.tracing.otlp.endpoint=http://127.0.0.1:" + closedPort + "/v1/traces",
-				"--management.opentelemetry.tracing.export.schedule-delay=50ms");
-		Tracer tracer = context.getBean(Tracer.class);
-		for (int i = 0; i < 100; i++) {
-			Span span = tracer.nextSpan().name("work").start();
-			assertThat(span.isNoop()).isFalse();
-			span.end();
-		}
-		long start = System.nanoTime();
-		context.close();
-		// The exporter retries a refused connection until the starter's 5 s export timeout, then gives up:
-		// bounded, not hung (Boot's own wait for the tracer provider would be 10 s).
-		assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(8));
-	}
+    @Test
+    void anUnreachableCollectorCostsNeitherTheCallerNorTheShutdown() throws IOException {
+        int closedPort;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            closedPort = socket.getLocalPort();
+        }
+        ConfigurableApplicationContext context = run(
+                "--sightline.tracing.sampling-probability=1.0",
+                "--sightline.tracing.otlp.endpoint=http://127.0.0.1:" + closedPort + "/v1/traces",
+                "--management.opentelemetry.tracing.export.schedule-delay=50ms");
+        Tracer tracer = context.getBean(Tracer.class);
+        for (int i = 0; i < 100; i++) {
+            Span span = tracer.nextSpan().name("work").start();
+            assertThat(span.isNoop()).isFalse();
+            span.end();
+        }
+        long start = System.nanoTime();
+        context.close();
+        // The exporter retries a refused connection until the starter's 5 s export timeout, then gives up:
+        // bounded, not hung (Boot's own wait for the tracer provider would be 10 s).
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(8));
+    }
 
-	@Test
-	void offSwitchStopsSamplingAndExport() {
-		try (ConfigurableApplicationContext context = run("--sightline.tracing.enabled=false",
-				"--sightline.tracing.otlp.endpoint=http://a:4318/v1/traces")) {
-			assertThat(context.getEnvironment().getProperty("management.tracing.sampling.probability")).isEqualTo("0.0");
-			assertThat(context.getBeanNamesForType(SpanExporter.class)).isEmpty();
-			assertThat(context.getBeanNamesForType(ContextPropagatingTaskDecorator.class)).isEmpty();
-		}
-	}
+    @Test
+    void offSwitchStopsSamplingAndExport() {
+        try (ConfigurableApplicationContext context =
+                run("--sightline.tracing.enabled=false", "--sightline.tracing.otlp.endpoint=http://a:4318/v1/traces")) {
+            assertThat(context.getEnvironment().getProperty("management.tracing.sampling.probability"))
+                    .isEqualTo("0.0");
+            assertThat(context.getBeanNamesForType(SpanExporter.class)).isEmpty();
+            assertThat(context.getBeanNamesForType(ContextPropagatingTaskDecorator.class))
+                    .isEmpty();
+        }
+    }
 
-	@Test
-	void badValuesStopStartUpNamingTheProperty() {
-		assertThatException().isThrownBy(() -> run("--sightline.tracing.sampling-probability=1.5"))
-			.withStackTraceContaining("sightline.tracing.sampling-probability")
-			.withStackTraceContaining("between 0.0 and 1.0");
-		assertThatException().isThrownBy(() -> run("--sightline.tracing.otlp.endpoint=collector:4318"))
-			.withStackTraceContaining("sightline.tracing.otlp.endpoint")
-			.withStackTraceContaining("http:// or https://");
-	}
+    @Test
+    void badValuesStopStartUpNamingTheProperty() {
+        assertThatException()
+                .isThrownBy(() -> run("--sightline.tracing.sampling-probability=1.5"))
+                .withStackTraceContaining("sightline.tracing.sampling-probability")
+                .withStackTraceContaining("between 0.0 and 1.0");
+        assertThatException()
+                .isThrownBy(() -> run("--sightline.tracing.otlp.endpoint=collector:4318"))
+                .withStackTraceContaining("sightline.tracing.otlp.endpoint")
+                .withStackTraceContaining("http:// or https://");
+    }
 
-	private static String endpoint(Environment environment) {
-		return environment.getProperty(TracingEnvironmentPostProcessor.BOOT_OTLP_ENDPOINT);
-	}
+    private static String endpoint(Environment environment) {
+        return environment.getProperty(TracingEnvironmentPostProcessor.BOOT_OTLP_ENDPOINT);
+    }
 
-	@SpringBootConfiguration
-	@EnableAutoConfiguration
-	static class App {
-
-	}
-
+    @SpringBootConfiguration
+    @EnableAutoConfiguration
+    static class App {}
 }

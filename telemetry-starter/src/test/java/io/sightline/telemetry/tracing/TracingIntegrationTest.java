@@ -3,7 +3,6 @@ package io.sightline.telemetry.tracing;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Future;
@@ -20,7 +19,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.slf4j.MDC;
-
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
@@ -42,136 +40,142 @@ import static org.awaitility.Awaitility.await;
  */
 class TracingIntegrationTest {
 
-	private static final String TRACE_ID = "0af7651916cd43dd8448eb211c80319c";
+    private static final String TRACE_ID = "0af7651916cd43dd8448eb211c80319c";
 
-	private static LocalHttpReceiver collector;
+    private static LocalHttpReceiver collector;
 
-	private static RunningApp app;
+    private static RunningApp app;
 
-	@BeforeAll
-	static void start() throws IOException {
-		collector = new LocalHttpReceiver();
-		app = RunningApp.start(App.class, WebApplicationType.SERVLET,
-				"sightline.tracing.otlp.endpoint=" + collector.baseUrl() + "/v1/traces",
-				"management.opentelemetry.tracing.export.schedule-delay=100ms", "POD_NAMESPACE=shop",
-				"POD_NAME=orders-7d9f8-x2x", "NODE_NAME=node-1");
-	}
+    @BeforeAll
+    static void start() throws IOException {
+        collector = new LocalHttpReceiver();
+        app = RunningApp.start(
+                App.class,
+                WebApplicationType.SERVLET,
+                "sightline.tracing.otlp.endpoint=" + collector.baseUrl() + "/v1/traces",
+                "management.opentelemetry.tracing.export.schedule-delay=100ms",
+                "POD_NAMESPACE=shop",
+                "POD_NAME=orders-7d9f8-x2x",
+                "NODE_NAME=node-1");
+    }
 
-	@AfterAll
-	static void stop() {
-		app.close();
-		collector.close();
-	}
+    @AfterAll
+    static void stop() {
+        app.close();
+        collector.close();
+    }
 
-	@Test
-	void requestThreadHasTheTraceInItsMdc() {
-		assertThat(app.get("/mdc", "traceparent", RunningApp.traceparent(TRACE_ID)).body())
-			.isEqualTo(TRACE_ID + " " + TRACE_ID);
-	}
+    @Test
+    void requestThreadHasTheTraceInItsMdc() {
+        assertThat(app.get("/mdc", "traceparent", RunningApp.traceparent(TRACE_ID))
+                        .body())
+                .isEqualTo(TRACE_ID + " " + TRACE_ID);
+    }
 
-	@Test
-	void asyncMethodsAndExecutorTasksCarryTheCallersTrace() {
-		assertThat(app.get("/async", "traceparent", RunningApp.traceparent(TRACE_ID)).body())
-			.isEqualTo(TRACE_ID + " on another thread");
-		assertThat(app.get("/executor", "traceparent", RunningApp.traceparent(TRACE_ID)).body())
-			.isEqualTo(TRACE_ID + " on another thread");
-	}
+    @Test
+    void asyncMethodsAndExecutorTasksCarryTheCallersTrace() {
+        assertThat(app.get("/async", "traceparent", RunningApp.traceparent(TRACE_ID))
+                        .body())
+                .isEqualTo(TRACE_ID + " on another thread");
+        assertThat(app.get("/executor", "traceparent", RunningApp.traceparent(TRACE_ID))
+                        .body())
+                .isEqualTo(TRACE_ID + " on another thread");
+    }
 
-	@Test
-	void newTracesGetAFreshIdOfTheContractFormat() {
-		String[] ids = app.get("/mdc").body().split(" ");
-		assertThat(ids[0]).matches("[0-9a-f]{32}").isEqualTo(ids[1]).isNotEqualTo(TRACE_ID);
-	}
+    @Test
+    void newTracesGetAFreshIdOfTheContractFormat() {
+        String[] ids = app.get("/mdc").body().split(" ");
+        assertThat(ids[0]).matches("[0-9a-f]{32}").isEqualTo(ids[1]).isNotEqualTo(TRACE_ID);
+    }
 
-	@Test
-	void sampledSpansAreExportedOverOtlpWithTheResourceAttributes() throws InvalidProtocolBufferException {
-		app.get("/mdc", "traceparent", RunningApp.traceparent(TRACE_ID));
-		await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(exportedSpans()).containsKey(TRACE_ID));
-		ResourceSpans resourceSpans = exportedSpans().get(TRACE_ID);
-		Map<String, String> resource = new HashMap<>();
-		for (KeyValue attribute : resourceSpans.getResource().getAttributesList()) {
-			resource.put(attribute.getKey(), attribute.getValue().getStringValue());
-		}
-		assertThat(resource).containsEntry("service.name", "starter-test")
-			.containsEntry("service.version", RunningApp.BUILD_VERSION)
-			.containsEntry("k8s.namespace.name", "shop")
-			.containsEntry("k8s.pod.name", "orders-7d9f8-x2x")
-			.containsEntry("k8s.node.name", "node-1");
-		assertThat(collector.received()).allSatisfy((request) -> {
-			assertThat(request.method()).isEqualTo("POST");
-			assertThat(request.path()).isEqualTo("/v1/traces");
-			assertThat(request.contentType()).isEqualTo("application/x-protobuf");
-		});
-	}
+    @Test
+    void sampledSpansAreExportedOverOtlpWithTheResourceAttributes() throws InvalidProtocolBufferException {
+        app.get("/mdc", "traceparent", RunningApp.traceparent(TRACE_ID));
+        await().atMost(Duration.ofSeconds(20))
+                .untilAsserted(() -> assertThat(exportedSpans()).containsKey(TRACE_ID));
+        ResourceSpans resourceSpans = exportedSpans().get(TRACE_ID);
+        Map<String, String> resource = new HashMap<>();
+        for (KeyValue attribute : resourceSpans.getResource().getAttributesList()) {
+            resource.put(attribute.getKey(), attribute.getValue().getStringValue());
+        }
+        assertThat(resource)
+                .containsEntry("service.name", "starter-test")
+                .containsEntry("service.version", RunningApp.BUILD_VERSION)
+                .containsEntry("k8s.namespace.name", "shop")
+                .containsEntry("k8s.pod.name", "orders-7d9f8-x2x")
+                .containsEntry("k8s.node.name", "node-1");
+        assertThat(collector.received()).allSatisfy((request) -> {
+            assertThat(request.method()).isEqualTo("POST");
+            assertThat(request.path()).isEqualTo("/v1/traces");
+            assertThat(request.contentType()).isEqualTo("application/x-protobuf");
+        });
+    }
 
-	/** Decoded OTLP exports, by the (hex) trace id of the spans they contain. */
-	private static Map<String, ResourceSpans> exportedSpans() throws InvalidProtocolBufferException {
-		Map<String, ResourceSpans> byTrace = new HashMap<>();
-		for (LocalHttpReceiver.Received request : collector.received()) {
-			for (ResourceSpans resourceSpans : ExportTraceServiceRequest.parseFrom(request.body()).getResourceSpansList()) {
-				resourceSpans.getScopeSpansList()
-					.stream()
-					.flatMap((scope) -> scope.getSpansList().stream())
-					.map(Span::getTraceId)
-					.forEach((id) -> byTrace.put(java.util.HexFormat.of().formatHex(id.toByteArray()), resourceSpans));
-			}
-		}
-		return byTrace;
-	}
+    /** Decoded OTLP exports, by the (hex) trace id of the spans they contain. */
+    private static Map<String, ResourceSpans> exportedSpans() throws InvalidProtocolBufferException {
+        Map<String, ResourceSpans> byTrace = new HashMap<>();
+        for (LocalHttpReceiver.Received request : collector.received()) {
+            for (ResourceSpans resourceSpans :
+                    ExportTraceServiceRequest.parseFrom(request.body()).getResourceSpansList()) {
+                resourceSpans.getScopeSpansList().stream()
+                        .flatMap((scope) -> scope.getSpansList().stream())
+                        .map(Span::getTraceId)
+                        .forEach((id) ->
+                                byTrace.put(java.util.HexFormat.of().formatHex(id.toByteArray()), resourceSpans));
+            }
+        }
+        return byTrace;
+    }
 
-	@SpringBootConfiguration
-	@EnableAutoConfiguration
-	@EnableAsync
-	@Import({ Endpoints.class, AsyncWork.class })
-	static class App {
+    @SpringBootConfiguration
+    @EnableAutoConfiguration
+    @EnableAsync
+    @Import({Endpoints.class, AsyncWork.class})
+    static class App {}
 
-	}
+    @Service
+    static class AsyncWork {
 
-	@Service
-	static class AsyncWork {
+        @Async
+        public Future<String> traceIdSeenAsynchronously(Thread caller) {
+            return CompletableFuture.completedFuture(traceIdOn(caller));
+        }
+    }
 
-		@Async
-		public Future<String> traceIdSeenAsynchronously(Thread caller) {
-			return CompletableFuture.completedFuture(traceIdOn(caller));
-		}
+    static String traceIdOn(Thread caller) {
+        return MDC.get("traceId") + ((Thread.currentThread() != caller) ? " on another thread" : " on the caller");
+    }
 
-	}
+    @RestController
+    static class Endpoints {
 
-	static String traceIdOn(Thread caller) {
-		return MDC.get("traceId") + ((Thread.currentThread() != caller) ? " on another thread" : " on the caller");
-	}
+        private final Tracer tracer;
 
-	@RestController
-	static class Endpoints {
+        private final AsyncWork async;
 
-		private final Tracer tracer;
+        private final AsyncTaskExecutor executor;
 
-		private final AsyncWork async;
+        Endpoints(Tracer tracer, AsyncWork async, AsyncTaskExecutor executor) {
+            this.tracer = tracer;
+            this.async = async;
+            this.executor = executor;
+        }
 
-		private final AsyncTaskExecutor executor;
+        @GetMapping("/mdc")
+        String mdc() {
+            return MDC.get("traceId") + " "
+                    + this.tracer.currentSpan().context().traceId();
+        }
 
-		Endpoints(Tracer tracer, AsyncWork async, AsyncTaskExecutor executor) {
-			this.tracer = tracer;
-			this.async = async;
-			this.executor = executor;
-		}
+        @GetMapping("/async")
+        String async() throws Exception {
+            return this.async.traceIdSeenAsynchronously(Thread.currentThread()).get();
+        }
 
-		@GetMapping("/mdc")
-		String mdc() {
-			return MDC.get("traceId") + " " + this.tracer.currentSpan().context().traceId();
-		}
-
-		@GetMapping("/async")
-		String async() throws Exception {
-			return this.async.traceIdSeenAsynchronously(Thread.currentThread()).get();
-		}
-
-		@GetMapping("/executor")
-		String executor() throws Exception {
-			Thread caller = Thread.currentThread();
-			return this.executor.submit(() -> traceIdOn(caller)).get();
-		}
-
-	}
-
+        @GetMapping("/executor")
+        String executor() throws Exception {
+            Thread caller = Thread.currentThread();
+            return this.executor.submit(() -> traceIdOn(caller)).get();
+        }
+    }
 }

@@ -53,14 +53,13 @@ public final class EventCollectorBenchmark {
     private static final int QUEUE = 10_000;
     private static final String COUNT_ONE = "\"count\":1,";
 
-    private EventCollectorBenchmark() {
-    }
+    private EventCollectorBenchmark() {}
 
     public static void main(String[] args) throws Exception {
         String mode = args.length > 0 ? args[0] : "rate";
         Path dir = Files.createTempDirectory("event-collector-bench");
-        KubernetesMockServer server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
-                new KubernetesCrudDispatcher(), false);
+        KubernetesMockServer server = new KubernetesMockServer(
+                new Context(), new MockWebServer(), new HashMap<>(), new KubernetesCrudDispatcher(), false);
         server.init();
         try (NamespacedKubernetesClient client = server.createClient()) {
             switch (mode) {
@@ -79,7 +78,8 @@ public final class EventCollectorBenchmark {
         MeterRegistry registry = new SimpleMeterRegistry();
         try (EventCollector collector = start(client, dir, registry)) {
             KubernetesSerialization serialization = client.getKubernetesSerialization();
-            List<String> events = events(DISTINCT_EVENTS).stream().map(serialization::asJson).toList();
+            List<String> events =
+                    events(DISTINCT_EVENTS).stream().map(serialization::asJson).toList();
             if (!events.get(0).contains(COUNT_ONE)) {
                 throw new IllegalStateException("event JSON has no " + COUNT_ONE + ": " + events.get(0));
             }
@@ -97,9 +97,15 @@ public final class EventCollectorBenchmark {
             long elapsed = System.nanoTime() - t0;
             double written = written(registry) - written0;
             double cpu = processCpuNanos() - cpu0;
-            System.out.printf(Locale.ROOT, "rate: %.0f records/s written, %.1f us CPU/record, dropped=%.0f, "
-                    + "notifications sent=%d, window=%.1fs%n", written / (elapsed / 1e9), cpu / written / 1000,
-                    dropped(registry), sent, elapsed / 1e9);
+            System.out.printf(
+                    Locale.ROOT,
+                    "rate: %.0f records/s written, %.1f us CPU/record, dropped=%.0f, "
+                            + "notifications sent=%d, window=%.1fs%n",
+                    written / (elapsed / 1e9),
+                    cpu / written / 1000,
+                    dropped(registry),
+                    sent,
+                    elapsed / 1e9);
         }
     }
 
@@ -107,8 +113,13 @@ public final class EventCollectorBenchmark {
      * Feeds notifications until {@code endNanos}, each parsed from JSON as the informer receives it; waits
      * (harness-side) while the queue is nearly full.
      */
-    private static long drive(EventCollector collector, KubernetesSerialization serialization, List<String> events,
-            long[] counts, long sent, long endNanos) {
+    private static long drive(
+            EventCollector collector,
+            KubernetesSerialization serialization,
+            List<String> events,
+            long[] counts,
+            long sent,
+            long endNanos) {
         Instant now = Instant.now();
         while (System.nanoTime() < endNanos) {
             for (int batch = 0; batch < 1_000; batch++) {
@@ -140,21 +151,40 @@ public final class EventCollectorBenchmark {
                 Thread.sleep(50); // harness polling for the writer to finish, not a measurement
             }
             long after = liveHeap(memory);
-            System.out.printf(Locale.ROOT, "heap: live heap after burst %.1f MiB (before %.1f MiB, burst +%.1f MiB); "
-                    + "store=%d written=%.0f dropped=%.0f; process RSS %s (mostly committed heap)%n", mib(after),
-                    mib(baseline), mib(after - baseline), store.size(), written(registry), dropped(registry), rss());
+            System.out.printf(
+                    Locale.ROOT,
+                    "heap: live heap after burst %.1f MiB (before %.1f MiB, burst +%.1f MiB); "
+                            + "store=%d written=%.0f dropped=%.0f; process RSS %s (mostly committed heap)%n",
+                    mib(after),
+                    mib(baseline),
+                    mib(after - baseline),
+                    store.size(),
+                    written(registry),
+                    dropped(registry),
+                    rss());
         }
     }
 
     private static EventCollector start(NamespacedKubernetesClient client, Path dir, MeterRegistry registry) {
-        CollectorProperties properties = new CollectorProperties(true, List.of(), List.of(), "Normal", "", "v1",
-                Duration.ofHours(1), "sightline",
+        CollectorProperties properties = new CollectorProperties(
+                true,
+                List.of(),
+                List.of(),
+                "Normal",
+                "",
+                "v1",
+                Duration.ofHours(1),
+                "sightline",
                 new CollectorProperties.Output(dir.resolve("events.log"), QUEUE, DataSize.ofMegabytes(50), 2),
                 new CollectorProperties.Checkpoint(true, "sightline-event-collector-checkpoint", Duration.ofSeconds(5)),
-                new CollectorProperties.LeaderElection(false, "sightline-event-collector", Duration.ofSeconds(15),
-                        Duration.ofSeconds(10), Duration.ofSeconds(2)));
-        EventCollector collector = new EventCollector(client, properties, "sightline", "bench",
-                new CollectorMetrics(registry), Clock.systemUTC());
+                new CollectorProperties.LeaderElection(
+                        false,
+                        "sightline-event-collector",
+                        Duration.ofSeconds(15),
+                        Duration.ofSeconds(10),
+                        Duration.ofSeconds(2)));
+        EventCollector collector = new EventCollector(
+                client, properties, "sightline", "bench", new CollectorMetrics(registry), Clock.systemUTC());
         collector.start().join();
         while (!collector.isLeading()) {
             Thread.onSpinWait();
@@ -169,16 +199,27 @@ public final class EventCollectorBenchmark {
         for (int i = 0; i < n; i++) {
             String pod = "checkout-7f9c8d6b5-" + Integer.toString(i, 36);
             events.add(new EventBuilder()
-                    .withNewMetadata().withNamespace("shop-" + (i % 20)).withName(pod + ".17a2b3c4d5e6f" + i)
-                    .withUid(java.util.UUID.randomUUID().toString()).withResourceVersion(Integer.toString(i))
-                    .withCreationTimestamp(t.toString()).endMetadata()
-                    .withNewInvolvedObject().withKind("Pod").withName(pod).withNamespace("shop-" + (i % 20))
+                    .withNewMetadata()
+                    .withNamespace("shop-" + (i % 20))
+                    .withName(pod + ".17a2b3c4d5e6f" + i)
+                    .withUid(java.util.UUID.randomUUID().toString())
+                    .withResourceVersion(Integer.toString(i))
+                    .withCreationTimestamp(t.toString())
+                    .endMetadata()
+                    .withNewInvolvedObject()
+                    .withKind("Pod")
+                    .withName(pod)
+                    .withNamespace("shop-" + (i % 20))
                     .endInvolvedObject()
-                    .withReason(i % 3 == 0 ? "BackOff" : "Unhealthy").withType("Warning")
+                    .withReason(i % 3 == 0 ? "BackOff" : "Unhealthy")
+                    .withType("Warning")
                     .withMessage("Readiness probe failed: Get \"http://10.42.3." + (i % 250)
                             + ":8081/actuator/health/readiness\": context deadline exceeded (Client.Timeout)")
-                    .withCount(1).withFirstTimestamp(t.toString()).withLastTimestamp(t.toString())
-                    .withReportingComponent("kubelet").withReportingInstance("node-" + (i % 7))
+                    .withCount(1)
+                    .withFirstTimestamp(t.toString())
+                    .withLastTimestamp(t.toString())
+                    .withReportingComponent("kubelet")
+                    .withReportingInstance("node-" + (i % 7))
                     .build());
         }
         return events;
@@ -194,20 +235,26 @@ public final class EventCollectorBenchmark {
     /** VmRSS from /proc (Linux), for comparison with figures published as container memory. */
     private static String rss() {
         try {
-            return Files.readAllLines(Path.of("/proc/self/status")).stream().filter(l -> l.startsWith("VmRSS:"))
-                    .map(l -> l.substring(6).trim()).findFirst().orElse("unknown");
+            return Files.readAllLines(Path.of("/proc/self/status")).stream()
+                    .filter(l -> l.startsWith("VmRSS:"))
+                    .map(l -> l.substring(6).trim())
+                    .findFirst()
+                    .orElse("unknown");
         } catch (IOException e) {
             return "unknown (" + e.getMessage() + ")";
         }
     }
 
     private static double written(MeterRegistry registry) {
-        return registry.get("sightline.event.collector.records.written").counter().count();
+        return registry.get("sightline.event.collector.records.written")
+                .counter()
+                .count();
     }
 
     private static double dropped(MeterRegistry registry) {
         return registry.get("sightline.event.collector.records.dropped").counters().stream()
-                .mapToDouble(c -> c.count()).sum();
+                .mapToDouble(c -> c.count())
+                .sum();
     }
 
     private static long processCpuNanos() {

@@ -1,7 +1,5 @@
 package io.sightline.benchmarks.sidecar;
 
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
@@ -9,6 +7,9 @@ import java.net.InetSocketAddress;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicLong;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
 
 /**
  * A Loki push endpoint on 127.0.0.1 that only counts: requests, body bytes, and for JSON bodies the
@@ -56,7 +57,8 @@ final class CountingServer implements AutoCloseable {
     }
 
     private void push(HttpExchange exchange) throws IOException {
-        try (exchange; InputStream body = exchange.getRequestBody()) {
+        try (exchange;
+                InputStream body = exchange.getRequestBody()) {
             if (requests.getAndIncrement() == 0) {
                 firstRequestNanos = System.nanoTime();
             }

@@ -38,9 +38,13 @@ public final class SidecarThroughput {
     private static final double MIB = 1024 * 1024;
     private static final long CLOCK_TICKS_PER_SECOND = 100;
 
-    private record Result(String variant, double linesPerSecond, double mibPerSecond, double cpuSecondsPerMillion,
-                          double peakRssMib, double firstBatchMillis) {
-    }
+    private record Result(
+            String variant,
+            double linesPerSecond,
+            double mibPerSecond,
+            double cpuSecondsPerMillion,
+            double peakRssMib,
+            double firstBatchMillis) {}
 
     private final Map<String, String> options;
     private final long lines;
@@ -112,10 +116,16 @@ public final class SidecarThroughput {
 
     /** A telemetry-starter-like JSON record padded to exactly 249 characters plus the newline. */
     static String line(long i) {
-        String head = String.format(Locale.ROOT, "{\"@timestamp\":\"2026-11-27T11:20:%02d.%03dZ\",\"level\":\"INFO\","
-                + "\"logger\":\"i.s.demo.OrderService\",\"service_name\":\"demo-service\",\"trace_id\":\"%032x\","
-                + "\"span_id\":\"%016x\",\"message\":\"order %d accepted ",
-                (i / 1000) % 60, i % 1000, i * 7919, i * 31, i);
+        String head = String.format(
+                Locale.ROOT,
+                "{\"@timestamp\":\"2026-11-27T11:20:%02d.%03dZ\",\"level\":\"INFO\","
+                        + "\"logger\":\"i.s.demo.OrderService\",\"service_name\":\"demo-service\",\"trace_id\":\"%032x\","
+                        + "\"span_id\":\"%016x\",\"message\":\"order %d accepted ",
+                (i / 1000) % 60,
+                i % 1000,
+                i * 7919,
+                i * 31,
+                i);
         String tail = "\"}";
         String line = head + "x".repeat(Math.max(0, LINE_BYTES - 1 - head.length() - tail.length())) + tail;
         if (line.length() != LINE_BYTES - 1) {
@@ -131,10 +141,11 @@ public final class SidecarThroughput {
             metricsPort = free.getLocalPort();
         }
         try (CountingServer server = new CountingServer()) {
-            String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+            String java =
+                    Path.of(System.getProperty("java.home"), "bin", "java").toString();
             // the JVM flags of the container image (log-sidecar/pom.xml, jib)
-            List<String> command = new ArrayList<>(List.of(java, "-Xmx64m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-                    "-Xss512k"));
+            List<String> command = new ArrayList<>(
+                    List.of(java, "-Xmx64m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xss512k"));
             if (options.containsKey("jvm-args")) {
                 command.addAll(List.of(options.get("jvm-args").split(" ")));
             }
@@ -152,7 +163,8 @@ public final class SidecarThroughput {
             builder.redirectError(work.resolve("sidecar-" + round + ".stderr").toFile());
             HttpClient http = HttpClient.newHttpClient();
             URI metrics = URI.create("http://127.0.0.1:" + metricsPort + "/metrics");
-            return measure("sidecar (" + env.get("LOKI_FORMAT") + ")", builder, server, () -> sentRecords(http, metrics));
+            return measure(
+                    "sidecar (" + env.get("LOKI_FORMAT") + ")", builder, server, () -> sentRecords(http, metrics));
         }
     }
 
@@ -161,9 +173,19 @@ public final class SidecarThroughput {
             Path dir = Files.createDirectories(work.resolve("syslog-ng-" + System.nanoTime()));
             Path config = dir.resolve("syslog-ng.conf");
             Files.writeString(config, syslogNgConfig(input, server.url()));
-            ProcessBuilder builder = new ProcessBuilder("syslog-ng", "-F", "-e", "--no-caps", "-f", config.toString(),
-                    "--persist-file", dir.resolve("persist").toString(), "--pidfile", dir.resolve("pid").toString(),
-                    "--control", dir.resolve("ctl").toString());
+            ProcessBuilder builder = new ProcessBuilder(
+                    "syslog-ng",
+                    "-F",
+                    "-e",
+                    "--no-caps",
+                    "-f",
+                    config.toString(),
+                    "--persist-file",
+                    dir.resolve("persist").toString(),
+                    "--pidfile",
+                    dir.resolve("pid").toString(),
+                    "--control",
+                    dir.resolve("ctl").toString());
             builder.redirectOutput(ProcessBuilder.Redirect.DISCARD);
             builder.redirectError(work.resolve("syslog-ng-" + round + ".stderr").toFile());
             return measure("syslog-ng http() json", builder, server, server::jsonEntries);
@@ -193,7 +215,8 @@ public final class SidecarThroughput {
         long start = System.nanoTime();
         Process process = builder.start();
         try {
-            long deadline = start + TimeUnit.SECONDS.toNanos(Long.parseLong(options.getOrDefault("timeout-seconds", "300")));
+            long deadline =
+                    start + TimeUnit.SECONDS.toNanos(Long.parseLong(options.getOrDefault("timeout-seconds", "300")));
             while (shipped.getAsLong() < lines) {
                 if (!process.isAlive() || System.nanoTime() > deadline) {
                     throw new IllegalStateException(variant + " stopped or timed out after "
@@ -206,8 +229,13 @@ public final class SidecarThroughput {
             double cpuSeconds = cpuSeconds(process.pid());
             double rssMib = peakRssKib(process.pid()) / 1024.0;
             double shippingSeconds = (done - server.firstRequestNanos()) / 1e9;
-            return new Result(variant, lines / shippingSeconds, lines * LINE_BYTES / MIB / shippingSeconds,
-                    cpuSeconds / (lines / 1e6), rssMib, (server.firstRequestNanos() - start) / 1e6);
+            return new Result(
+                    variant,
+                    lines / shippingSeconds,
+                    lines * LINE_BYTES / MIB / shippingSeconds,
+                    cpuSeconds / (lines / 1e6),
+                    rssMib,
+                    (server.firstRequestNanos() - start) / 1e6);
         } finally {
             process.destroy();
             if (!process.waitFor(30, TimeUnit.SECONDS)) {
@@ -218,9 +246,14 @@ public final class SidecarThroughput {
 
     private static long sentRecords(HttpClient http, URI metrics) {
         try {
-            String body = http.send(HttpRequest.newBuilder(metrics).timeout(Duration.ofSeconds(5)).build(),
-                    HttpResponse.BodyHandlers.ofString()).body();
-            Matcher m = Pattern.compile("(?m)^sightline_sidecar_records_sent_total\\{sink=\"loki\"} ([0-9.E]+)").matcher(body);
+            String body = http.send(
+                            HttpRequest.newBuilder(metrics)
+                                    .timeout(Duration.ofSeconds(5))
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString())
+                    .body();
+            Matcher m = Pattern.compile("(?m)^sightline_sidecar_records_sent_total\\{sink=\"loki\"} ([0-9.E]+)")
+                    .matcher(body);
             return m.find() ? (long) Double.parseDouble(m.group(1)) : 0;
         } catch (IOException e) {
             return 0; // not listening yet
@@ -246,30 +279,46 @@ public final class SidecarThroughput {
     }
 
     private static void print(Result r) {
-        System.out.printf(Locale.ROOT, "%-24s %10.0f lines/s %7.1f MiB/s %6.2f CPU s/M lines %6.1f MiB peak RSS %7.0f ms to first batch%n",
-                r.variant(), r.linesPerSecond(), r.mibPerSecond(), r.cpuSecondsPerMillion(), r.peakRssMib(),
+        System.out.printf(
+                Locale.ROOT,
+                "%-24s %10.0f lines/s %7.1f MiB/s %6.2f CPU s/M lines %6.1f MiB peak RSS %7.0f ms to first batch%n",
+                r.variant(),
+                r.linesPerSecond(),
+                r.mibPerSecond(),
+                r.cpuSecondsPerMillion(),
+                r.peakRssMib(),
                 r.firstBatchMillis());
     }
 
     private static void summarize(List<Result> results, boolean paired) {
         Map<String, List<Result>> byVariant = new LinkedHashMap<>();
-        results.forEach(r -> byVariant.computeIfAbsent(r.variant(), k -> new ArrayList<>()).add(r));
+        results.forEach(r ->
+                byVariant.computeIfAbsent(r.variant(), k -> new ArrayList<>()).add(r));
         System.out.println("--- medians [min..max] ---");
-        byVariant.forEach((variant, runs) -> System.out.printf(Locale.ROOT,
-                "%-24s lines/s %s | MiB/s %s | CPU s/M %s | RSS MiB %s | first batch ms %s%n", variant,
-                stats(runs, Result::linesPerSecond), stats(runs, Result::mibPerSecond),
-                stats(runs, Result::cpuSecondsPerMillion), stats(runs, Result::peakRssMib),
+        byVariant.forEach((variant, runs) -> System.out.printf(
+                Locale.ROOT,
+                "%-24s lines/s %s | MiB/s %s | CPU s/M %s | RSS MiB %s | first batch ms %s%n",
+                variant,
+                stats(runs, Result::linesPerSecond),
+                stats(runs, Result::mibPerSecond),
+                stats(runs, Result::cpuSecondsPerMillion),
+                stats(runs, Result::peakRssMib),
                 stats(runs, Result::firstBatchMillis)));
         if (paired && byVariant.size() == 2) {
             List<List<Result>> variants = new ArrayList<>(byVariant.values());
             List<Double> ratios = new ArrayList<>();
             List<Double> cpuRatios = new ArrayList<>();
             for (int i = 0; i < Math.min(variants.get(0).size(), variants.get(1).size()); i++) {
-                ratios.add(variants.get(0).get(i).linesPerSecond() / variants.get(1).get(i).linesPerSecond());
-                cpuRatios.add(variants.get(0).get(i).cpuSecondsPerMillion() / variants.get(1).get(i).cpuSecondsPerMillion());
+                ratios.add(variants.get(0).get(i).linesPerSecond()
+                        / variants.get(1).get(i).linesPerSecond());
+                cpuRatios.add(variants.get(0).get(i).cpuSecondsPerMillion()
+                        / variants.get(1).get(i).cpuSecondsPerMillion());
             }
-            System.out.printf(Locale.ROOT, "median per-round ratio sidecar/syslog-ng: throughput %.2fx, CPU per line %.2fx%n",
-                    median(ratios), median(cpuRatios));
+            System.out.printf(
+                    Locale.ROOT,
+                    "median per-round ratio sidecar/syslog-ng: throughput %.2fx, CPU per line %.2fx%n",
+                    median(ratios),
+                    median(cpuRatios));
         }
     }
 
@@ -279,7 +328,8 @@ public final class SidecarThroughput {
 
     private static String stats(List<Result> runs, Metric metric) {
         List<Double> values = runs.stream().map(metric::of).sorted().toList();
-        return String.format(Locale.ROOT, "%.1f [%.1f..%.1f]", median(values), values.get(0), values.get(values.size() - 1));
+        return String.format(
+                Locale.ROOT, "%.1f [%.1f..%.1f]", median(values), values.get(0), values.get(values.size() - 1));
     }
 
     private static double median(List<Double> values) {

@@ -1,5 +1,4 @@
 package io.sightline.demo.links;
 
 /** Request body of {@code POST /api/users/{user}/links}. */
-public record NewLink(String url, String title) {
-}
+public record NewLink(String url, String title) {}

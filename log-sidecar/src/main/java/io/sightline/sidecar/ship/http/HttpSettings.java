@@ -1,7 +1,5 @@
 package io.sightline.sidecar.ship.http;
 
-import io.sightline.sidecar.config.ConfigException;
-import io.sightline.sidecar.config.Settings;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -17,6 +15,9 @@ import java.util.Collection;
 import java.util.Optional;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
+
+import io.sightline.sidecar.config.ConfigException;
+import io.sightline.sidecar.config.Settings;
 
 /**
  * Connection settings shared by the HTTP sinks, read under a prefix ({@code LOKI}, {@code OPENSEARCH}):
@@ -72,8 +73,10 @@ public record HttpSettings(URI baseUrl, HttpAuth auth, SSLContext tls, Duration 
         String expected = "an http:// or https:// URL with a host, such as http://loki:3100";
         try {
             URI uri = new URI(value.strip());
-            if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) || uri.getHost() == null
-                    || uri.getQuery() != null || uri.getFragment() != null) {
+            if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme()))
+                    || uri.getHost() == null
+                    || uri.getQuery() != null
+                    || uri.getFragment() != null) {
                 throw ConfigException.invalid(key, value, expected);
             }
             return uri;
@@ -96,10 +99,11 @@ public record HttpSettings(URI baseUrl, HttpAuth auth, SSLContext tls, Duration 
     /** An SSL context whose only trust anchors are the certificates in a PEM file. */
     private static SSLContext trusting(String key, Path caFile) {
         try (InputStream in = Files.newInputStream(caFile)) {
-            Collection<? extends Certificate> certificates = CertificateFactory.getInstance("X.509")
-                    .generateCertificates(in);
+            Collection<? extends Certificate> certificates =
+                    CertificateFactory.getInstance("X.509").generateCertificates(in);
             if (certificates.isEmpty()) {
-                throw new ConfigException("no certificate in " + key + " '" + caFile + "': expected PEM-encoded X.509 certificates");
+                throw new ConfigException(
+                        "no certificate in " + key + " '" + caFile + "': expected PEM-encoded X.509 certificates");
             }
             KeyStore trustStore = KeyStore.getInstance(KeyStore.getDefaultType());
             trustStore.load(null, null);

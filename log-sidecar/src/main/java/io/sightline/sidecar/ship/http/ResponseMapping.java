@@ -1,11 +1,12 @@
 package io.sightline.sidecar.ship.http;
 
-import io.sightline.sidecar.parse.LogRecord;
-import io.sightline.sidecar.ship.SendResult;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.List;
+
+import io.sightline.sidecar.parse.LogRecord;
+import io.sightline.sidecar.ship.SendResult;
 
 /**
  * What an HTTP status means for the whole batch: 2xx accepted; 408, 429 and 5xx worth retrying
@@ -16,8 +17,7 @@ public final class ResponseMapping {
     /** Server messages are logged once per batch; a whole HTML error page would drown the log. */
     static final int MAX_MESSAGE_CHARS = 512;
 
-    private ResponseMapping() {
-    }
+    private ResponseMapping() {}
 
     public static boolean isSuccess(int status) {
         return status >= 200 && status < 300;
@@ -38,8 +38,11 @@ public final class ResponseMapping {
             return SendResult.ok();
         }
         if (isRetryable(status)) {
-            return SendResult.retryAll(batch, cause(status),
-                    RetryAfter.parse(response.headers().firstValue("Retry-After").orElse(null), clock));
+            return SendResult.retryAll(
+                    batch,
+                    cause(status),
+                    RetryAfter.parse(
+                            response.headers().firstValue("Retry-After").orElse(null), clock));
         }
         return SendResult.rejectAll(batch, message(status, response.body()));
     }

@@ -9,8 +9,7 @@ import java.time.format.DateTimeParseException;
 /** Parses an HTTP {@code Retry-After} header: delay-seconds or an HTTP-date (RFC 9110, section 10.2.3). */
 public final class RetryAfter {
 
-    private RetryAfter() {
-    }
+    private RetryAfter() {}
 
     /**
      * The delay the server asked for, never negative; null when the header is absent or unreadable,

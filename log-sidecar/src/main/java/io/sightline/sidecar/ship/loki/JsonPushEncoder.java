@@ -1,12 +1,13 @@
 package io.sightline.sidecar.ship.loki;
 
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.util.List;
+
 import com.fasterxml.jackson.core.JsonEncoding;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import io.sightline.sidecar.parse.LogRecord;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.util.List;
 
 /**
  * Loki's JSON push format ({@code LOKI_FORMAT=json}):

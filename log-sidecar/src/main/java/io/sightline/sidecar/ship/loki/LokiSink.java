@@ -1,17 +1,18 @@
 package io.sightline.sidecar.ship.loki;
 
-import io.sightline.sidecar.parse.Identity;
-import io.sightline.sidecar.parse.LogRecord;
-import io.sightline.sidecar.ship.SendResult;
-import io.sightline.sidecar.ship.Sink;
-import io.sightline.sidecar.ship.http.HttpSender;
-import io.sightline.sidecar.ship.http.ResponseMapping;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpResponse;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
+
+import io.sightline.sidecar.parse.Identity;
+import io.sightline.sidecar.parse.LogRecord;
+import io.sightline.sidecar.ship.SendResult;
+import io.sightline.sidecar.ship.Sink;
+import io.sightline.sidecar.ship.http.HttpSender;
+import io.sightline.sidecar.ship.http.ResponseMapping;
 
 /**
  * Pushes batches to Loki ({@code POST <LOKI_URL>/loki/api/v1/push}), one request per batch.

@@ -1,13 +1,14 @@
 package io.sightline.sidecar.ship.loki;
 
-import io.sightline.sidecar.parse.Identity;
-import io.sightline.sidecar.parse.LogRecord;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+
+import io.sightline.sidecar.parse.Identity;
+import io.sightline.sidecar.parse.LogRecord;
 
 /**
  * Maps records to Loki streams as the telemetry contract (section 3) says: labels are only
@@ -40,8 +41,10 @@ final class LokiStreams {
     List<LokiStream> group(List<LogRecord> batch) {
         Map<String, List<LogRecord>> byService = new LinkedHashMap<>();
         for (LogRecord record : batch) {
-            String service = record.serviceName() == null || record.serviceName().isEmpty()
-                    ? defaultServiceName : record.serviceName();
+            String service =
+                    record.serviceName() == null || record.serviceName().isEmpty()
+                            ? defaultServiceName
+                            : record.serviceName();
             byService.computeIfAbsent(service, s -> new ArrayList<>()).add(record);
         }
         List<LokiStream> streams = new ArrayList<>(byService.size());
@@ -55,15 +58,16 @@ final class LokiStreams {
 
     /** The value of structured metadata {@code METADATA_NAMES[index]} for a record, or null when absent. */
     String metadataValue(int index, LogRecord record) {
-        String value = switch (index) {
-            case 0 -> identity.pod();
-            case 1 -> identity.node();
-            case 2 -> record.level();
-            case 3 -> record.traceId();
-            case 4 -> record.spanId();
-            case 5 -> record.serviceVersion();
-            default -> throw new IndexOutOfBoundsException(index);
-        };
+        String value =
+                switch (index) {
+                    case 0 -> identity.pod();
+                    case 1 -> identity.node();
+                    case 2 -> record.level();
+                    case 3 -> record.traceId();
+                    case 4 -> record.spanId();
+                    case 5 -> record.serviceVersion();
+                    default -> throw new IndexOutOfBoundsException(index);
+                };
         return value == null || value.isEmpty() ? null : value;
     }
 
@@ -94,7 +98,8 @@ final class LokiStreams {
             appendEscaped(selector, values.get(i));
             selector.append('"');
         }
-        return new StreamLabels(List.copyOf(names), List.copyOf(values), selector.append('}').toString());
+        return new StreamLabels(
+                List.copyOf(names), List.copyOf(values), selector.append('}').toString());
     }
 
     private static void addLabel(List<String> names, List<String> values, String name, String value) {

@@ -1,5 +1,8 @@
 package io.sightline.sidecar.ship.loki;
 
+import java.io.IOException;
+import java.util.List;
+
 import com.google.protobuf.CodedOutputStream;
 import com.google.protobuf.Timestamp;
 import com.google.protobuf.WireFormat;
@@ -8,8 +11,6 @@ import io.sightline.sidecar.ship.loki.logproto.EntryAdapter;
 import io.sightline.sidecar.ship.loki.logproto.LabelPairAdapter;
 import io.sightline.sidecar.ship.loki.logproto.PushRequest;
 import io.sightline.sidecar.ship.loki.logproto.StreamAdapter;
-import java.io.IOException;
-import java.util.List;
 import org.xerial.snappy.Snappy;
 
 /**
@@ -46,16 +47,19 @@ final class ProtobufPushEncoder implements LokiEncoder {
         int e = 0;
         for (int s = 0; s < push.size(); s++) {
             LokiStream stream = push.get(s);
-            int size = CodedOutputStream.computeStringSize(StreamAdapter.LABELS_FIELD_NUMBER, stream.labels().selector());
+            int size = CodedOutputStream.computeStringSize(
+                    StreamAdapter.LABELS_FIELD_NUMBER, stream.labels().selector());
             for (LogRecord record : stream.entries()) {
                 int entrySize = entrySize(record);
                 entrySizes[e++] = entrySize;
                 size += CodedOutputStream.computeTagSize(StreamAdapter.ENTRIES_FIELD_NUMBER)
-                        + CodedOutputStream.computeUInt32SizeNoTag(entrySize) + entrySize;
+                        + CodedOutputStream.computeUInt32SizeNoTag(entrySize)
+                        + entrySize;
             }
             streamSizes[s] = size;
             total += CodedOutputStream.computeTagSize(PushRequest.STREAMS_FIELD_NUMBER)
-                    + CodedOutputStream.computeUInt32SizeNoTag(size) + size;
+                    + CodedOutputStream.computeUInt32SizeNoTag(size)
+                    + size;
         }
 
         byte[] message = new byte[total];
@@ -79,14 +83,16 @@ final class ProtobufPushEncoder implements LokiEncoder {
     private int entrySize(LogRecord record) {
         int timestamp = timestampSize(record.timestampNanos());
         int size = CodedOutputStream.computeTagSize(EntryAdapter.TIMESTAMP_FIELD_NUMBER)
-                + CodedOutputStream.computeUInt32SizeNoTag(timestamp) + timestamp
+                + CodedOutputStream.computeUInt32SizeNoTag(timestamp)
+                + timestamp
                 + CodedOutputStream.computeStringSize(EntryAdapter.LINE_FIELD_NUMBER, record.line());
         for (int i = 0; i < LokiStreams.METADATA_NAMES.length; i++) {
             String value = streams.metadataValue(i, record);
             if (value != null) {
                 int pair = pairSize(LokiStreams.METADATA_NAMES[i], value);
                 size += CodedOutputStream.computeTagSize(EntryAdapter.STRUCTUREDMETADATA_FIELD_NUMBER)
-                        + CodedOutputStream.computeUInt32SizeNoTag(pair) + pair;
+                        + CodedOutputStream.computeUInt32SizeNoTag(pair)
+                        + pair;
             }
         }
         return size;
@@ -125,7 +131,9 @@ final class ProtobufPushEncoder implements LokiEncoder {
         long seconds = seconds(nanos);
         int nanosOfSecond = nanosOfSecond(nanos);
         return (seconds == 0 ? 0 : CodedOutputStream.computeInt64Size(Timestamp.SECONDS_FIELD_NUMBER, seconds))
-                + (nanosOfSecond == 0 ? 0 : CodedOutputStream.computeInt32Size(Timestamp.NANOS_FIELD_NUMBER, nanosOfSecond));
+                + (nanosOfSecond == 0
+                        ? 0
+                        : CodedOutputStream.computeInt32Size(Timestamp.NANOS_FIELD_NUMBER, nanosOfSecond));
     }
 
     private static long seconds(long epochNanos) {

@@ -9,5 +9,4 @@ import java.util.List;
  * @param values   values, same order as {@code names}
  * @param selector the labels in LogQL selector syntax, as the protobuf format carries them
  */
-record StreamLabels(List<String> names, List<String> values, String selector) {
-}
+record StreamLabels(List<String> names, List<String> values, String selector) {}

@@ -1,13 +1,5 @@
 package io.sightline.sidecar.ship.opensearch;
 
-import com.fasterxml.jackson.core.JsonEncoding;
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
-import com.fasterxml.jackson.core.StreamReadFeature;
-import io.sightline.sidecar.parse.Identity;
-import io.sightline.sidecar.parse.LogRecord;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -16,6 +8,15 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Set;
+
+import com.fasterxml.jackson.core.JsonEncoding;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import io.sightline.sidecar.parse.Identity;
+import io.sightline.sidecar.parse.LogRecord;
 
 /**
  * Writes a {@code _bulk} body (NDJSON): for every record a {@code create} action with the daily index
@@ -30,9 +31,11 @@ final class BulkRequestWriter {
     private static final JsonFactory JSON = JsonFactory.builder()
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
             .build();
-    private static final Set<String> SIDECAR_FIELDS = Set.of("@timestamp", "namespace", "pod", "node", "container", "cluster");
-    private static final DateTimeFormatter TIMESTAMP = DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSSX")
-            .withZone(ZoneOffset.UTC);
+
+    private static final Set<String> SIDECAR_FIELDS =
+            Set.of("@timestamp", "namespace", "pod", "node", "container", "cluster");
+    private static final DateTimeFormatter TIMESTAMP =
+            DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSSX").withZone(ZoneOffset.UTC);
 
     private final Identity identity;
     private final IndexPattern index;
@@ -51,8 +54,8 @@ final class BulkRequestWriter {
         ByteArrayOutputStream document = new ByteArrayOutputStream(1024);
         DocumentIds ids = new DocumentIds();
         for (LogRecord record : batch) {
-            String action = "{\"create\":{\"_index\":\"" + index.nameFor(record.timestampNanos())
-                    + "\",\"_id\":\"" + ids.idFor(record) + "\"}}\n";
+            String action = "{\"create\":{\"_index\":\"" + index.nameFor(record.timestampNanos()) + "\",\"_id\":\""
+                    + ids.idFor(record) + "\"}}\n";
             body.writeBytes(action.getBytes(StandardCharsets.US_ASCII));
             document.reset();
             if (!copyJsonObject(record, document)) {
@@ -72,7 +75,7 @@ final class BulkRequestWriter {
             return false;
         }
         try (JsonParser parser = JSON.createParser(line);
-             JsonGenerator json = JSON.createGenerator(out, JsonEncoding.UTF8)) {
+                JsonGenerator json = JSON.createGenerator(out, JsonEncoding.UTF8)) {
             parser.nextToken();
             json.writeStartObject();
             while (parser.nextToken() == JsonToken.FIELD_NAME) {
@@ -112,8 +115,10 @@ final class BulkRequestWriter {
         writeIfSet(json, "container", identity.container());
         writeIfSet(json, "cluster", identity.cluster());
         long nanos = record.timestampNanos();
-        json.writeStringField("@timestamp", TIMESTAMP.format(
-                Instant.ofEpochSecond(Math.floorDiv(nanos, 1_000_000_000L), Math.floorMod(nanos, 1_000_000_000L))));
+        json.writeStringField(
+                "@timestamp",
+                TIMESTAMP.format(Instant.ofEpochSecond(
+                        Math.floorDiv(nanos, 1_000_000_000L), Math.floorMod(nanos, 1_000_000_000L))));
     }
 
     private static void writeIfSet(JsonGenerator json, String name, String value) throws IOException {

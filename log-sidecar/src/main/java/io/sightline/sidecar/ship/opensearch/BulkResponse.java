@@ -1,14 +1,15 @@
 package io.sightline.sidecar.ship.opensearch;
 
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import io.sightline.sidecar.parse.LogRecord;
 import io.sightline.sidecar.ship.SendResult;
 import io.sightline.sidecar.ship.http.ResponseMapping;
-import java.io.IOException;
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * Reads a {@code _bulk} response (trimmed by {@link #FILTER_PATH}) item by item; items answer in
@@ -23,8 +24,7 @@ final class BulkResponse {
 
     private static final JsonFactory JSON = new JsonFactory();
 
-    private BulkResponse() {
-    }
+    private BulkResponse() {}
 
     static SendResult toResult(byte[] body, List<LogRecord> batch) throws IOException {
         List<LogRecord> retry = new ArrayList<>();
@@ -69,12 +69,12 @@ final class BulkResponse {
         return new SendResult(List.copyOf(retry), retryCause, null, rejected, rejectReason);
     }
 
-    private record Item(int status, String error) {
-    }
+    private record Item(int status, String error) {}
 
     /** {@code {"create":{"status":400,"error":{"type":"...","reason":"..."}}}}, parser after its end. */
     private static Item readItem(JsonParser parser) throws IOException {
-        expect(parser.nextToken() == JsonToken.FIELD_NAME && parser.nextToken() == JsonToken.START_OBJECT,
+        expect(
+                parser.nextToken() == JsonToken.FIELD_NAME && parser.nextToken() == JsonToken.START_OBJECT,
                 "item without an action");
         int status = -1;
         String type = null;

@@ -1,11 +1,12 @@
 package io.sightline.sidecar.ship.opensearch;
 
-import io.sightline.sidecar.parse.LogRecord;
-import io.sightline.sidecar.source.SourcePosition;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Base64;
+
+import io.sightline.sidecar.parse.LogRecord;
+import io.sightline.sidecar.source.SourcePosition;
 
 /**
  * Document ids that are the same every time a record is read: a record is identified by its file

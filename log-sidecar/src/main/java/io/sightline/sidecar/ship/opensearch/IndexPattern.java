@@ -1,6 +1,5 @@
 package io.sightline.sidecar.ship.opensearch;
 
-import io.sightline.sidecar.config.ConfigException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -8,6 +7,8 @@ import java.time.format.DateTimeFormatter;
 import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+
+import io.sightline.sidecar.config.ConfigException;
 
 /**
  * The target index of a record: a name with at most one {@code {date pattern}} part, formatted from
@@ -42,8 +43,8 @@ final class IndexPattern {
             try {
                 DateTimeFormatter formatter = DateTimeFormatter.ofPattern(matcher.group(1), Locale.ROOT)
                         .withZone(ZoneOffset.UTC);
-                parsed = new IndexPattern(pattern.substring(0, matcher.start()), formatter,
-                        pattern.substring(matcher.end()));
+                parsed = new IndexPattern(
+                        pattern.substring(0, matcher.start()), formatter, pattern.substring(matcher.end()));
             } catch (IllegalArgumentException e) {
                 throw ConfigException.invalid(key, pattern, expected + " (" + e.getMessage() + ")");
             }
@@ -52,8 +53,13 @@ final class IndexPattern {
             }
         }
         String sample = parsed.nameFor(0);
-        if (sample.isEmpty() || sample.startsWith("-") || sample.startsWith("_") || sample.startsWith("+")
-                || sample.equals(".") || sample.equals("..") || INVALID_INDEX_CHARS.matcher(sample).find()
+        if (sample.isEmpty()
+                || sample.startsWith("-")
+                || sample.startsWith("_")
+                || sample.startsWith("+")
+                || sample.equals(".")
+                || sample.equals("..")
+                || INVALID_INDEX_CHARS.matcher(sample).find()
                 || sample.getBytes(StandardCharsets.UTF_8).length > 255) {
             throw ConfigException.invalid(key, pattern, expected);
         }

@@ -1,16 +1,17 @@
 package io.sightline.sidecar.ship.http;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
-import io.sightline.sidecar.config.ConfigException;
-import io.sightline.sidecar.config.MapSettings;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+
+import io.sightline.sidecar.config.ConfigException;
+import io.sightline.sidecar.config.MapSettings;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class HttpSettingsTest {
 
@@ -38,28 +39,41 @@ class HttpSettingsTest {
 
     @Test
     void badUrlNamesTheSetting() {
-        for (String bad : new String[] {"loki:3100", "ftp://loki", "http://", "http://loki:3100/?x=1", "http://lo ki"}) {
+        for (String bad :
+                new String[] {"loki:3100", "ftp://loki", "http://", "http://loki:3100/?x=1", "http://lo ki"}) {
             assertThatThrownBy(() -> from(Map.of("LOKI_URL", bad)))
-                    .isInstanceOf(ConfigException.class).hasMessageContaining("LOKI_URL").hasMessageContaining("http://");
+                    .isInstanceOf(ConfigException.class)
+                    .hasMessageContaining("LOKI_URL")
+                    .hasMessageContaining("http://");
         }
     }
 
     @Test
     void unreadableSecretFileNamesTheSetting() {
-        assertThatThrownBy(() -> from(Map.of("LOKI_BEARER_TOKEN_FILE", dir.resolve("missing").toString())))
-                .isInstanceOf(ConfigException.class).hasMessageContaining("LOKI_BEARER_TOKEN_FILE");
+        assertThatThrownBy(() -> from(
+                        Map.of("LOKI_BEARER_TOKEN_FILE", dir.resolve("missing").toString())))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("LOKI_BEARER_TOKEN_FILE");
         assertThatThrownBy(() -> from(Map.of("LOKI_USERNAME", "u", "LOKI_PASSWORD_FILE", dir.toString())))
-                .isInstanceOf(ConfigException.class).hasMessageContaining("LOKI_PASSWORD_FILE");
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("LOKI_PASSWORD_FILE");
     }
 
     @Test
     void basicAuthNeedsBothPartsAndExcludesBearer() throws Exception {
         Path secret = Files.writeString(dir.resolve("secret"), "s3cret\n");
         assertThatThrownBy(() -> from(Map.of("LOKI_USERNAME", "u")))
-                .isInstanceOf(ConfigException.class).hasMessageContaining("LOKI_PASSWORD_FILE");
-        assertThatThrownBy(() -> from(Map.of("LOKI_USERNAME", "u", "LOKI_PASSWORD_FILE", secret.toString(),
-                "LOKI_BEARER_TOKEN_FILE", secret.toString())))
-                .isInstanceOf(ConfigException.class).hasMessageContaining("LOKI_BEARER_TOKEN_FILE");
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("LOKI_PASSWORD_FILE");
+        assertThatThrownBy(() -> from(Map.of(
+                        "LOKI_USERNAME",
+                        "u",
+                        "LOKI_PASSWORD_FILE",
+                        secret.toString(),
+                        "LOKI_BEARER_TOKEN_FILE",
+                        secret.toString())))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("LOKI_BEARER_TOKEN_FILE");
         HttpSettings basic = from(Map.of("LOKI_USERNAME", "u", "LOKI_PASSWORD_FILE", secret.toString()));
         // "u:s3cret" without the file's trailing newline
         assertThat(basic.auth().authorizationHeader()).isEqualTo("Basic dTpzM2NyZXQ=");
@@ -69,15 +83,19 @@ class HttpSettingsTest {
     void caFileNeedsHttpsAndACertificate() throws Exception {
         Path notPem = Files.writeString(dir.resolve("ca.pem"), "not a certificate");
         assertThatThrownBy(() -> from(Map.of("LOKI_CA_FILE", notPem.toString())))
-                .isInstanceOf(ConfigException.class).hasMessageContaining("LOKI_CA_FILE").hasMessageContaining("https");
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("LOKI_CA_FILE")
+                .hasMessageContaining("https");
         assertThatThrownBy(() -> from(Map.of("LOKI_URL", "https://loki:3100", "LOKI_CA_FILE", notPem.toString())))
-                .isInstanceOf(ConfigException.class).hasMessageContaining("LOKI_CA_FILE")
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("LOKI_CA_FILE")
                 .hasMessageContaining(notPem.toString());
     }
 
     @Test
     void timeoutMustBePositive() {
         assertThatThrownBy(() -> from(Map.of("LOKI_TIMEOUT", "0s")))
-                .isInstanceOf(ConfigException.class).hasMessageContaining("LOKI_TIMEOUT");
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("LOKI_TIMEOUT");
     }
 }

@@ -1,7 +1,5 @@
 package io.sightline.sidecar.ship.http;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -12,6 +10,8 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * A throw-away server certificate for 127.0.0.1 made with the JDK's {@code keytool}, and its PEM
@@ -25,12 +25,45 @@ public record SelfSignedCertificate(Path keyStore, Path pem) {
         Path keytool = Path.of(System.getProperty("java.home"), "bin", "keytool");
         Path keyStore = dir.resolve(alias + ".p12");
         Path pem = dir.resolve(alias + ".pem");
-        run(List.of(keytool.toString(), "-genkeypair", "-alias", alias, "-keyalg", "EC", "-groupname", "secp256r1",
-                "-dname", "CN=127.0.0.1", "-ext", "san=ip:127.0.0.1", "-validity", "2",
-                "-keystore", keyStore.toString(), "-storetype", "PKCS12",
-                "-storepass", PASSWORD, "-keypass", PASSWORD), dir);
-        run(List.of(keytool.toString(), "-exportcert", "-rfc", "-alias", alias, "-keystore", keyStore.toString(),
-                "-storepass", PASSWORD, "-file", pem.toString()), dir);
+        run(
+                List.of(
+                        keytool.toString(),
+                        "-genkeypair",
+                        "-alias",
+                        alias,
+                        "-keyalg",
+                        "EC",
+                        "-groupname",
+                        "secp256r1",
+                        "-dname",
+                        "CN=127.0.0.1",
+                        "-ext",
+                        "san=ip:127.0.0.1",
+                        "-validity",
+                        "2",
+                        "-keystore",
+                        keyStore.toString(),
+                        "-storetype",
+                        "PKCS12",
+                        "-storepass",
+                        PASSWORD,
+                        "-keypass",
+                        PASSWORD),
+                dir);
+        run(
+                List.of(
+                        keytool.toString(),
+                        "-exportcert",
+                        "-rfc",
+                        "-alias",
+                        alias,
+                        "-keystore",
+                        keyStore.toString(),
+                        "-storepass",
+                        PASSWORD,
+                        "-file",
+                        pem.toString()),
+                dir);
         return new SelfSignedCertificate(keyStore, pem);
     }
 
@@ -48,9 +81,14 @@ public record SelfSignedCertificate(Path keyStore, Path pem) {
     }
 
     private static void run(List<String> command, Path dir) throws IOException, InterruptedException {
-        Process process = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start();
+        Process process = new ProcessBuilder(command)
+                .directory(dir.toFile())
+                .redirectErrorStream(true)
+                .start();
         String output = new String(process.getInputStream().readAllBytes());
         assertThat(process.waitFor(60, TimeUnit.SECONDS)).as("keytool finished").isTrue();
-        assertThat(process.exitValue()).as("keytool %s: %s", command.get(1), output).isZero();
+        assertThat(process.exitValue())
+                .as("keytool %s: %s", command.get(1), output)
+                .isZero();
     }
 }

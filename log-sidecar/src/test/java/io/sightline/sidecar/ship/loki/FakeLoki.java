@@ -1,15 +1,5 @@
 package io.sightline.sidecar.ship.loki;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
-import com.sun.net.httpserver.HttpsConfigurator;
-import com.sun.net.httpserver.HttpsServer;
-import io.sightline.sidecar.ship.loki.logproto.EntryAdapter;
-import io.sightline.sidecar.ship.loki.logproto.LabelPairAdapter;
-import io.sightline.sidecar.ship.loki.logproto.PushRequest;
-import io.sightline.sidecar.ship.loki.logproto.StreamAdapter;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
@@ -31,6 +21,17 @@ import java.util.TreeMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.regex.Pattern;
 import javax.net.ssl.SSLContext;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsServer;
+import io.sightline.sidecar.ship.loki.logproto.EntryAdapter;
+import io.sightline.sidecar.ship.loki.logproto.LabelPairAdapter;
+import io.sightline.sidecar.ship.loki.logproto.PushRequest;
+import io.sightline.sidecar.ship.loki.logproto.StreamAdapter;
 import org.xerial.snappy.Snappy;
 
 /**
@@ -62,8 +63,7 @@ final class FakeLoki implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** One stored entry, with the stream labels it was pushed under. */
-    record Entry(Map<String, String> labels, long timestampNanos, String line, Map<String, String> metadata) {
-    }
+    record Entry(Map<String, String> labels, long timestampNanos, String line, Map<String, String> metadata) {}
 
     /** What one request carried, stored or not. */
     record Request(Map<String, List<String>> headers, int status) {
@@ -73,8 +73,7 @@ final class FakeLoki implements AutoCloseable {
         }
     }
 
-    private record Canned(int status, Map<String, String> headers, String body) {
-    }
+    private record Canned(int status, Map<String, String> headers, String body) {}
 
     private final HttpServer server;
     private final List<Entry> entries = new CopyOnWriteArrayList<>();
@@ -191,9 +190,12 @@ final class FakeLoki implements AutoCloseable {
             lineBytes += entry.line().getBytes(StandardCharsets.UTF_8).length;
         }
         if (!withinRate(lineBytes)) {
-            return Answer.of(429, "Ingestion rate limit exceeded (limit: " + ingestionRateBytesPerSecond
-                    + " bytes/sec) while attempting to ingest '" + pushed.size() + "' lines totaling '" + lineBytes
-                    + "' bytes, reduce log volume or contact your Loki administrator to see if the limit can be increased");
+            return Answer.of(
+                    429,
+                    "Ingestion rate limit exceeded (limit: " + ingestionRateBytesPerSecond
+                            + " bytes/sec) while attempting to ingest '" + pushed.size() + "' lines totaling '"
+                            + lineBytes
+                            + "' bytes, reduce log volume or contact your Loki administrator to see if the limit can be increased");
         }
 
         List<String> errors = new ArrayList<>();
@@ -207,8 +209,10 @@ final class FakeLoki implements AutoCloseable {
             entries.add(entry);
         }
         if (!errors.isEmpty()) {
-            return Answer.of(400, String.join("\n", errors.subList(0, Math.min(errors.size(), 10)))
-                    + (errors.size() > 10 ? "\n... and " + (errors.size() - 10) + " more errors" : ""));
+            return Answer.of(
+                    400,
+                    String.join("\n", errors.subList(0, Math.min(errors.size(), 10)))
+                            + (errors.size() > 10 ? "\n... and " + (errors.size() - 10) + " more errors" : ""));
         }
         return Answer.of(204, "");
     }
@@ -261,7 +265,8 @@ final class FakeLoki implements AutoCloseable {
                 for (LabelPairAdapter pair : entry.getStructuredMetadataList()) {
                     metadata.put(pair.getName(), pair.getValue());
                 }
-                long nanos = entry.getTimestamp().getSeconds() * 1_000_000_000L + entry.getTimestamp().getNanos();
+                long nanos = entry.getTimestamp().getSeconds() * 1_000_000_000L
+                        + entry.getTimestamp().getNanos();
                 result.add(new Entry(labels, nanos, entry.getLine(), Collections.unmodifiableMap(metadata)));
             }
         }
@@ -273,7 +278,9 @@ final class FakeLoki implements AutoCloseable {
         JsonNode root = JSON.readTree(body);
         for (JsonNode stream : root.required("streams")) {
             Map<String, String> labels = new TreeMap<>();
-            for (Iterator<Map.Entry<String, JsonNode>> it = stream.required("stream").fields(); it.hasNext(); ) {
+            for (Iterator<Map.Entry<String, JsonNode>> it =
+                            stream.required("stream").fields();
+                    it.hasNext(); ) {
                 Map.Entry<String, JsonNode> label = it.next();
                 labels.put(label.getKey(), label.getValue().textValue());
             }
@@ -283,10 +290,16 @@ final class FakeLoki implements AutoCloseable {
                 }
                 Map<String, String> metadata = new LinkedHashMap<>();
                 if (value.size() == 3) {
-                    value.get(2).fields().forEachRemaining(m -> metadata.put(m.getKey(), m.getValue().textValue()));
+                    value.get(2)
+                            .fields()
+                            .forEachRemaining(
+                                    m -> metadata.put(m.getKey(), m.getValue().textValue()));
                 }
-                result.add(new Entry(Collections.unmodifiableMap(labels), Long.parseLong(value.get(0).textValue()),
-                        value.get(1).textValue(), Collections.unmodifiableMap(metadata)));
+                result.add(new Entry(
+                        Collections.unmodifiableMap(labels),
+                        Long.parseLong(value.get(0).textValue()),
+                        value.get(1).textValue(),
+                        Collections.unmodifiableMap(metadata)));
             }
         }
         return result;
@@ -316,11 +329,12 @@ final class FakeLoki implements AutoCloseable {
                 char c = selector.charAt(i++);
                 if (c == '\\') {
                     char escaped = selector.charAt(i++);
-                    value.append(switch (escaped) {
-                        case 'n' -> '\n';
-                        case '"', '\\' -> escaped;
-                        default -> throw new IllegalArgumentException("unknown escape \\" + escaped);
-                    });
+                    value.append(
+                            switch (escaped) {
+                                case 'n' -> '\n';
+                                case '"', '\\' -> escaped;
+                                default -> throw new IllegalArgumentException("unknown escape \\" + escaped);
+                            });
                 } else {
                     value.append(c);
                 }

@@ -1,11 +1,5 @@
 package io.sightline.sidecar.ship.loki;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
-import com.google.protobuf.Timestamp;
-import io.sightline.sidecar.ship.loki.logproto.EntryAdapter;
-import io.sightline.sidecar.ship.loki.logproto.PushRequest;
-import io.sightline.sidecar.ship.loki.logproto.StreamAdapter;
 import java.io.IOException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -13,9 +7,16 @@ import java.net.http.HttpResponse;
 import java.util.Map;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
+
+import com.google.protobuf.Timestamp;
+import io.sightline.sidecar.ship.loki.logproto.EntryAdapter;
+import io.sightline.sidecar.ship.loki.logproto.PushRequest;
+import io.sightline.sidecar.ship.loki.logproto.StreamAdapter;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.xerial.snappy.Snappy;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The rules {@link FakeLoki} enforces that the sink never breaks on its own (so {@link LokiSinkTest}
@@ -36,9 +37,13 @@ class FakeLokiTest {
     }
 
     private HttpResponse<String> push(String labels, Map<String, String> headers) throws Exception {
-        PushRequest request = PushRequest.newBuilder().addStreams(StreamAdapter.newBuilder().setLabels(labels)
-                .addEntries(EntryAdapter.newBuilder().setTimestamp(Timestamp.newBuilder().setSeconds(1_795_000_000L))
-                        .setLine("hello"))).build();
+        PushRequest request = PushRequest.newBuilder()
+                .addStreams(StreamAdapter.newBuilder()
+                        .setLabels(labels)
+                        .addEntries(EntryAdapter.newBuilder()
+                                .setTimestamp(Timestamp.newBuilder().setSeconds(1_795_000_000L))
+                                .setLine("hello")))
+                .build();
         HttpRequest.Builder builder = HttpRequest.newBuilder(loki.url().resolve("/loki/api/v1/push"))
                 .header("Content-Type", "application/x-protobuf")
                 .POST(HttpRequest.BodyPublishers.ofByteArray(Snappy.compress(request.toByteArray())));
@@ -48,7 +53,8 @@ class FakeLokiTest {
 
     @Test
     void acceptsAValidPushWith204() throws Exception {
-        assertThat(push("{app=\"a\", quoted=\"say \\\"hi\\\"\"}", Map.of()).statusCode()).isEqualTo(204);
+        assertThat(push("{app=\"a\", quoted=\"say \\\"hi\\\"\"}", Map.of()).statusCode())
+                .isEqualTo(204);
         assertThat(loki.entries()).singleElement().satisfies(entry -> {
             assertThat(entry.labels()).containsExactlyInAnyOrderEntriesOf(Map.of("app", "a", "quoted", "say \"hi\""));
             assertThat(entry.line()).isEqualTo("hello");
@@ -65,7 +71,8 @@ class FakeLokiTest {
 
     @Test
     void refusesMoreThan15Labels() throws Exception {
-        String sixteen = IntStream.range(0, 16).mapToObj(i -> "l" + i + "=\"v\"").collect(Collectors.joining(", ", "{", "}"));
+        String sixteen =
+                IntStream.range(0, 16).mapToObj(i -> "l" + i + "=\"v\"").collect(Collectors.joining(", ", "{", "}"));
         HttpResponse<String> response = push(sixteen, Map.of());
         assertThat(response.statusCode()).isEqualTo(400);
         assertThat(response.body()).contains("16 label names; limit 15");
@@ -80,9 +87,12 @@ class FakeLokiTest {
 
     @Test
     void refusesUndecodableBodies() throws Exception {
-        HttpResponse<String> response = http.send(HttpRequest.newBuilder(loki.url().resolve("/loki/api/v1/push"))
-                .header("Content-Type", "application/x-protobuf")
-                .POST(HttpRequest.BodyPublishers.ofString("not snappy")).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> response = http.send(
+                HttpRequest.newBuilder(loki.url().resolve("/loki/api/v1/push"))
+                        .header("Content-Type", "application/x-protobuf")
+                        .POST(HttpRequest.BodyPublishers.ofString("not snappy"))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
         assertThat(response.statusCode()).isEqualTo(400);
     }
 }

@@ -1,14 +1,5 @@
 package io.sightline.sidecar.ship.loki;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
-import io.sightline.sidecar.config.MapSettings;
-import io.sightline.sidecar.parse.Identity;
-import io.sightline.sidecar.parse.LogRecord;
-import io.sightline.sidecar.ship.SendResult;
-import io.sightline.sidecar.ship.http.SelfSignedCertificate;
-import io.sightline.sidecar.source.SourcePosition;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.InetAddress;
@@ -24,12 +15,22 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import javax.net.ssl.SSLHandshakeException;
+
+import io.sightline.sidecar.config.MapSettings;
+import io.sightline.sidecar.parse.Identity;
+import io.sightline.sidecar.parse.LogRecord;
+import io.sightline.sidecar.ship.SendResult;
+import io.sightline.sidecar.ship.http.SelfSignedCertificate;
+import io.sightline.sidecar.source.SourcePosition;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * The Loki sink against {@link FakeLoki}, a protocol-exact fake of Loki's push endpoint on 127.0.0.1
@@ -59,38 +60,62 @@ class LokiSinkTest {
     private LokiSink sink(Map<String, String> extra) {
         Map<String, String> values = new HashMap<>(Map.of("LOKI_URL", loki.url().toString()));
         values.putAll(extra);
-        return new LokiSink(LokiSettings.from(new MapSettings(values)), IDENTITY,
+        return new LokiSink(
+                LokiSettings.from(new MapSettings(values)),
+                IDENTITY,
                 Clock.fixed(Instant.parse("2026-11-27T12:00:00Z"), ZoneOffset.UTC));
     }
 
     private static LogRecord record(String line, long timestampNanos, String service, long offset) {
-        return new LogRecord(line, timestampNanos, "INFO", service, "1.4.2",
-                "4bf92f3577b34da6a3ce929d0e0e4736", "00f067aa0ba902b7",
+        return new LogRecord(
+                line,
+                timestampNanos,
+                "INFO",
+                service,
+                "1.4.2",
+                "4bf92f3577b34da6a3ce929d0e0e4736",
+                "00f067aa0ba902b7",
                 new SourcePosition("dev1-ino7-abcd", offset, offset + line.length() + 1));
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"protobuf", "json"})
     void streamsCarryExactlyTheContractsLabelsAndMetadataAndTheLineUnchanged(String format) throws IOException {
-        String json = "{\"@timestamp\":\"2026-11-27T11:20:00.123Z\",\"level\":\"INFO\",\"message\":\"paid \\\"42\\\" €\"}";
+        String json =
+                "{\"@timestamp\":\"2026-11-27T11:20:00.123Z\",\"level\":\"INFO\",\"message\":\"paid \\\"42\\\" €\"}";
         String awkward = "tab\there \"quoted\" back\\slash \u0001\u001f ctrl, emoji \uD83D\uDE00, \u2028 sep, ünïcödé";
-        LogRecord plain = new LogRecord("plain text without any field", T0 + 5, null, null, null, null, null,
-                new SourcePosition("f", 0, 10));
+        LogRecord plain = new LogRecord(
+                "plain text without any field", T0 + 5, null, null, null, null, null, new SourcePosition("f", 0, 10));
         SendResult result = sink(Map.of("LOKI_FORMAT", format))
                 .send(List.of(record(json, T0, "checkout", 0), record(awkward, T0 + 1, "checkout", 100), plain));
 
         assertThat(result.fullyAccepted()).isTrue();
         List<FakeLoki.Entry> entries = loki.entries();
         assertThat(entries).extracting(FakeLoki.Entry::line).containsExactlyInAnyOrder(json, awkward, plain.line());
-        FakeLoki.Entry first = entries.stream().filter(e -> e.line().equals(json)).findFirst().orElseThrow();
-        assertThat(first.labels()).containsExactlyInAnyOrderEntriesOf(Map.of(
-                "namespace", "shop", "service_name", "checkout", "container", "app", "cluster", "prod-eu"));
-        assertThat(first.metadata()).containsExactlyInAnyOrderEntriesOf(Map.of(
-                "pod", "checkout-7d9f-x2x", "node", "node-a", "level", "INFO",
-                "trace_id", "4bf92f3577b34da6a3ce929d0e0e4736", "span_id", "00f067aa0ba902b7",
-                "service_version", "1.4.2"));
+        FakeLoki.Entry first =
+                entries.stream().filter(e -> e.line().equals(json)).findFirst().orElseThrow();
+        assertThat(first.labels())
+                .containsExactlyInAnyOrderEntriesOf(Map.of(
+                        "namespace", "shop", "service_name", "checkout", "container", "app", "cluster", "prod-eu"));
+        assertThat(first.metadata())
+                .containsExactlyInAnyOrderEntriesOf(Map.of(
+                        "pod",
+                        "checkout-7d9f-x2x",
+                        "node",
+                        "node-a",
+                        "level",
+                        "INFO",
+                        "trace_id",
+                        "4bf92f3577b34da6a3ce929d0e0e4736",
+                        "span_id",
+                        "00f067aa0ba902b7",
+                        "service_version",
+                        "1.4.2"));
         assertThat(first.timestampNanos()).isEqualTo(T0);
-        FakeLoki.Entry unnamed = entries.stream().filter(e -> e.line().equals(plain.line())).findFirst().orElseThrow();
+        FakeLoki.Entry unnamed = entries.stream()
+                .filter(e -> e.line().equals(plain.line()))
+                .findFirst()
+                .orElseThrow();
         assertThat(unnamed.labels()).containsEntry("service_name", "unknown").hasSize(4);
         assertThat(unnamed.metadata()).containsOnlyKeys("pod", "node");
         assertThat(loki.requests()).singleElement().satisfies(request -> {
@@ -105,22 +130,31 @@ class LokiSinkTest {
     @Test
     void serviceNameFallsBackToTheEnvironmentAndClusterIsOnlyALabelWhenSet() throws IOException {
         Identity noCluster = new Identity("shop", "p", "n", "app", null);
-        LokiSink sink = new LokiSink(LokiSettings.from(new MapSettings(Map.of(
-                "LOKI_URL", loki.url().toString(), "SERVICE_NAME", "billing"))), noCluster);
+        LokiSink sink = new LokiSink(
+                LokiSettings.from(
+                        new MapSettings(Map.of("LOKI_URL", loki.url().toString(), "SERVICE_NAME", "billing"))),
+                noCluster);
         sink.send(List.of(new LogRecord("x", T0, null, null, null, null, null, new SourcePosition("f", 0, 2))));
         assertThat(loki.entries()).singleElement().satisfies(entry -> assertThat(entry.labels())
-                .containsExactlyInAnyOrderEntriesOf(Map.of("namespace", "shop", "service_name", "billing", "container", "app")));
+                .containsExactlyInAnyOrderEntriesOf(
+                        Map.of("namespace", "shop", "service_name", "billing", "container", "app")));
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"protobuf", "json"})
     void entriesOfAStreamAreSortedByTimestampKeepingReadOrderForTies(String format) throws IOException {
         List<LogRecord> batch = List.of(
-                record("c", T0 + 3_000, "a", 0), record("a", T0 + 1_000, "a", 2), record("other", T0, "b", 4),
-                record("b1", T0 + 2_000, "a", 6), record("b2", T0 + 2_000, "a", 8));
-        assertThat(sink(Map.of("LOKI_FORMAT", format)).send(batch).fullyAccepted()).isTrue();
-        assertThat(loki.entries()).filteredOn(e -> e.labels().get("service_name").equals("a"))
-                .extracting(FakeLoki.Entry::line).containsExactly("a", "b1", "b2", "c");
+                record("c", T0 + 3_000, "a", 0),
+                record("a", T0 + 1_000, "a", 2),
+                record("other", T0, "b", 4),
+                record("b1", T0 + 2_000, "a", 6),
+                record("b2", T0 + 2_000, "a", 8));
+        assertThat(sink(Map.of("LOKI_FORMAT", format)).send(batch).fullyAccepted())
+                .isTrue();
+        assertThat(loki.entries())
+                .filteredOn(e -> e.labels().get("service_name").equals("a"))
+                .extracting(FakeLoki.Entry::line)
+                .containsExactly("a", "b1", "b2", "c");
     }
 
     @Test
@@ -141,7 +175,8 @@ class LokiSinkTest {
         sink.send(List.of(record("x", T0, "s", 0)));
         Files.writeString(token, "rotated-token");
         sink.send(List.of(record("y", T0 + 1, "s", 2)));
-        assertThat(loki.requests()).extracting(r -> r.header("Authorization"))
+        assertThat(loki.requests())
+                .extracting(r -> r.header("Authorization"))
                 .containsExactly("Bearer first-token", "Bearer rotated-token");
     }
 
@@ -150,9 +185,12 @@ class LokiSinkTest {
         SelfSignedCertificate certificate = SelfSignedCertificate.create(dir, "loki");
         try (FakeLoki tlsLoki = FakeLoki.startTls(certificate.serverContext())) {
             String url = tlsLoki.url().toString();
-            LokiSink trusting = new LokiSink(LokiSettings.from(new MapSettings(Map.of(
-                    "LOKI_URL", url, "LOKI_CA_FILE", certificate.pem().toString()))), IDENTITY);
-            assertThat(trusting.send(List.of(record("over tls", T0, "s", 0))).fullyAccepted()).isTrue();
+            LokiSink trusting = new LokiSink(
+                    LokiSettings.from(new MapSettings(Map.of(
+                            "LOKI_URL", url, "LOKI_CA_FILE", certificate.pem().toString()))),
+                    IDENTITY);
+            assertThat(trusting.send(List.of(record("over tls", T0, "s", 0))).fullyAccepted())
+                    .isTrue();
             assertThat(tlsLoki.entries()).extracting(FakeLoki.Entry::line).containsExactly("over tls");
 
             LokiSink withoutCa = new LokiSink(LokiSettings.from(new MapSettings(Map.of("LOKI_URL", url))), IDENTITY);
@@ -167,17 +205,24 @@ class LokiSinkTest {
         List<LogRecord> batch = List.of(record("fine", T0, "s", 0), record(tooLong, T0 + 1, "s", 5));
         SendResult result = sink(Map.of()).send(batch);
         assertThat(result.retry()).isEmpty();
-        assertThat(result.rejected()).as("a 400 counts the whole push as rejected").isEqualTo(2);
+        assertThat(result.rejected())
+                .as("a 400 counts the whole push as rejected")
+                .isEqualTo(2);
         assertThat(result.rejectReason()).startsWith("HTTP 400: ").contains("Max entry size '262144' bytes exceeded");
     }
 
     @Test
     void entryOlderThanTheOutOfOrderWindowIsRejected() throws IOException {
         LokiSink sink = sink(Map.of());
-        assertThat(sink.send(List.of(record("new", T0, "s", 0))).fullyAccepted()).isTrue();
-        assertThat(sink.send(List.of(record("a bit older", T0 - Duration.ofMinutes(30).toNanos(), "s", 4)))
-                .fullyAccepted()).as("out of order within the window is fine for Loki 3").isTrue();
-        SendResult tooOld = sink.send(List.of(record("too old", T0 - Duration.ofHours(2).toNanos(), "s", 8)));
+        assertThat(sink.send(List.of(record("new", T0, "s", 0))).fullyAccepted())
+                .isTrue();
+        assertThat(sink.send(List.of(record(
+                                "a bit older", T0 - Duration.ofMinutes(30).toNanos(), "s", 4)))
+                        .fullyAccepted())
+                .as("out of order within the window is fine for Loki 3")
+                .isTrue();
+        SendResult tooOld =
+                sink.send(List.of(record("too old", T0 - Duration.ofHours(2).toNanos(), "s", 8)));
         assertThat(tooOld.rejected()).isEqualTo(1);
         assertThat(tooOld.rejectReason()).contains("timestamp too old");
     }
@@ -188,7 +233,9 @@ class LokiSinkTest {
         SendResult result = sink(Map.of()).send(List.of(record("more than ten bytes", T0, "s", 0)));
         assertThat(result.retry()).hasSize(1);
         assertThat(result.retryCause()).isEqualTo("http_429");
-        assertThat(result.retryAfter()).as("Loki sends no Retry-After: the delivery stage backs off").isNull();
+        assertThat(result.retryAfter())
+                .as("Loki sends no Retry-After: the delivery stage backs off")
+                .isNull();
         assertThat(result.rejected()).isZero();
     }
 
@@ -215,8 +262,8 @@ class LokiSinkTest {
         try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             closedPort = socket.getLocalPort();
         }
-        LokiSink sink = new LokiSink(LokiSettings.from(new MapSettings(Map.of(
-                "LOKI_URL", "http://127.0.0.1:" + closedPort))), IDENTITY);
+        LokiSink sink = new LokiSink(
+                LokiSettings.from(new MapSettings(Map.of("LOKI_URL", "http://127.0.0.1:" + closedPort))), IDENTITY);
         assertThatThrownBy(() -> sink.send(List.of(record("x", T0, "s", 0)))).isInstanceOf(ConnectException.class);
     }
 

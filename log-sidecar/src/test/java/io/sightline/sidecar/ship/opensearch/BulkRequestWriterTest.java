@@ -1,26 +1,35 @@
 package io.sightline.sidecar.ship.opensearch;
 
-import static org.assertj.core.api.Assertions.assertThat;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.sightline.sidecar.parse.Identity;
 import io.sightline.sidecar.parse.LogRecord;
 import io.sightline.sidecar.source.SourcePosition;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.List;
 import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 class BulkRequestWriterTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private final BulkRequestWriter writer = new BulkRequestWriter(
-            new Identity("shop", "pod-1", "node-a", "app", null), IndexPattern.parse("OPENSEARCH_INDEX", "logs-{yyyy.MM.dd}"));
+            new Identity("shop", "pod-1", "node-a", "app", null),
+            IndexPattern.parse("OPENSEARCH_INDEX", "logs-{yyyy.MM.dd}"));
 
     private static LogRecord record(String line, String fileId, long offset) {
-        return new LogRecord(line, 1_795_000_000_000_000_000L, null, null, null, null, null,
+        return new LogRecord(
+                line,
+                1_795_000_000_000_000_000L,
+                null,
+                null,
+                null,
+                null,
+                null,
                 new SourcePosition(fileId, offset, offset + 10));
     }
 
@@ -39,9 +48,16 @@ class BulkRequestWriterTest {
 
     @Test
     void linesThatAreNotExactlyOneJsonObjectBecomeAMessage() throws IOException {
-        List<String> lines = List.of("[1,2]", "{\"a\":1} trailing", "{\"a\":1,\"a\":2}", "{broken", "",
+        List<String> lines = List.of(
+                "[1,2]",
+                "{\"a\":1} trailing",
+                "{\"a\":1,\"a\":2}",
+                "{broken",
+                "",
                 "multi\nline \u0000 text with \"quotes\"");
-        List<LogRecord> batch = lines.stream().map(line -> record(line, "f", lines.indexOf(line))).toList();
+        List<LogRecord> batch = lines.stream()
+                .map(line -> record(line, "f", lines.indexOf(line)))
+                .toList();
         List<JsonNode[]> pairs = write(batch);
         for (int i = 0; i < lines.size(); i++) {
             JsonNode document = pairs.get(i)[1];
@@ -53,9 +69,13 @@ class BulkRequestWriterTest {
 
     @Test
     void idsDependOnlyOnFileIdentityAndOffset() throws IOException {
-        List<JsonNode[]> pairs = write(List.of(record("{}", "file-a", 0), record("{\"other\":1}", "file-a", 0),
-                record("{}", "file-a", 1), record("{}", "file-b", 0)));
-        List<String> ids = pairs.stream().map(p -> p[0].at("/create/_id").asText()).toList();
+        List<JsonNode[]> pairs = write(List.of(
+                record("{}", "file-a", 0),
+                record("{\"other\":1}", "file-a", 0),
+                record("{}", "file-a", 1),
+                record("{}", "file-b", 0)));
+        List<String> ids =
+                pairs.stream().map(p -> p[0].at("/create/_id").asText()).toList();
         assertThat(ids.get(0)).hasSize(20).isEqualTo(ids.get(1));
         assertThat(ids.subList(1, 4)).doesNotHaveDuplicates();
         assertThat(pairs.get(0)[0].at("/create/_index").asText()).isEqualTo("logs-2026.11.18");

