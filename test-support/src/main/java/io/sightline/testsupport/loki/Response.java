@@ -1,6 +1,7 @@
 package io.sightline.testsupport.loki;
 
 import java.io.IOException;
+import java.util.Map;
 
 import com.sun.net.httpserver.HttpExchange;
 
@@ -18,6 +19,6 @@ public interface Response {
 
     /** A status with no headers and no body, e.g. {@code Response.status(503).withHeader("Retry-After", "7")}. */
     static CannedResponse status(int status) {
-        return new CannedResponse(status, java.util.Map.of(), "");
+        return new CannedResponse(status, Map.of(), "");
     }
 }
