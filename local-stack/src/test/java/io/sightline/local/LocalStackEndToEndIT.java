@@ -22,6 +22,7 @@ import io.sightline.dashboards.DashboardQueries;
 import io.sightline.dashboards.DashboardQuery;
 import io.sightline.dashboards.PrometheusApi;
 import io.sightline.dashboards.QueryLanguage;
+import io.sightline.local.parts.Topology;
 import io.sightline.local.process.Executables;
 import org.junit.jupiter.api.Test;
 
