@@ -48,7 +48,7 @@ class CheckpointRestartTest {
         await().untilAsserted(() -> assertThat(first.records()).hasSize(3));
         first.collector().close(); // graceful: last checkpoint written, lease released
         assertThat(first.collector().lastSavedCheckpoint())
-                .hasValueSatisfying(c -> assertThat(c.emitted()).hasSize(3));
+                .hasValueSatisfying(c -> assertThat(c.uids()).hasSize(3));
 
         // while nobody runs: one event occurs again, one new event appears
         Event again = events.get(1);

@@ -12,7 +12,7 @@ import java.util.Set;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.sightline.collector.MockCluster.Replica;
-import io.sightline.collector.checkpoint.Checkpoint;
+import io.sightline.collector.occurrence.Checkpoint;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -53,7 +53,7 @@ class LeaderFailoverTest {
         }
         await().untilAsserted(() -> assertThat(leader.records()).hasSize(5));
         await().untilAsserted(() -> assertThat(leader.collector().lastSavedCheckpoint())
-                .hasValueSatisfying(c -> assertThat(c.emitted()).hasSize(5)));
+                .hasValueSatisfying(c -> assertThat(c.uids()).hasSize(5)));
         for (int i = 0; i < 3; i++) {
             cluster.createCore(MockCluster.coreEvent("shop", "late-" + i + ".x", "BackOff", "Warning", 1, now, now));
         }
@@ -82,7 +82,7 @@ class LeaderFailoverTest {
         Set<String> emittedAfterCheckpoint = new HashSet<>();
         for (String occurrence : leaderRecords) {
             String uid = occurrence.substring(0, occurrence.indexOf(':'));
-            if (!lastCheckpoint.emitted().containsKey(uid)) {
+            if (!lastCheckpoint.uids().contains(uid)) {
                 emittedAfterCheckpoint.add(occurrence);
             }
         }

@@ -1,9 +1,6 @@
 package io.sightline.collector.checkpoint;
 
 import java.util.Base64;
-import java.util.Comparator;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.Optional;
 
 import io.fabric8.kubernetes.api.model.ConfigMap;
@@ -11,20 +8,18 @@ import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.NonDeletingOperation;
-import io.sightline.collector.occurrence.Emitted;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Keeps the checkpoint in a ConfigMap the collector owns (in its own namespace), as gzip in {@code binaryData}.
- * A ConfigMap holds at most 1 MiB; when the checkpoint would not fit, the oldest entries are left out (a restart
- * may then repeat those few events) and a warning says to lower the event TTL or narrow the namespaces.
+ * Keeps the checkpoint bytes in a ConfigMap the collector owns (in its own namespace), as {@code binaryData}.
+ * What the bytes mean is {@link io.sightline.collector.occurrence.Occurrences}' business.
  */
 public final class ConfigMapCheckpointStore {
 
     static final String KEY = "checkpoint.gz";
     /** ConfigMaps are limited to 1 MiB in total; base64 adds a third, leave room for metadata. */
-    static final int MAX_ENCODED_BYTES = 900 * 1024;
+    public static final int MAX_BYTES = 900 * 1024 * 3 / 4;
 
     private static final Logger log = LoggerFactory.getLogger(ConfigMapCheckpointStore.class);
 
@@ -42,7 +37,7 @@ public final class ConfigMapCheckpointStore {
      * The stored checkpoint; empty when there is none or it cannot be read (logged). Without one every stored
      * event is emitted again: repeating is preferred to silently skipping (at-least-once).
      */
-    public Optional<Checkpoint> load() {
+    public Optional<byte[]> load() {
         ConfigMap map;
         try {
             map = client.configMaps().inNamespace(namespace).withName(name).get();
@@ -60,49 +55,27 @@ public final class ConfigMapCheckpointStore {
             return Optional.empty();
         }
         try {
-            return Optional.of(CheckpointCodec.decode(
-                    Base64.getDecoder().decode(map.getBinaryData().get(KEY))));
+            return Optional.of(Base64.getDecoder().decode(map.getBinaryData().get(KEY)));
         } catch (IllegalArgumentException e) {
-            log.warn(
-                    "Ignoring unreadable checkpoint in ConfigMap {}/{} ({}); every event currently stored counts as new."
-                            + " It is overwritten by the next checkpoint.",
-                    namespace,
-                    name,
-                    e.getMessage());
+            log.warn("Ignoring checkpoint ConfigMap {}/{} that is not base64 ({})", namespace, name, e.getMessage());
             return Optional.empty();
         }
     }
 
-    public void save(Checkpoint checkpoint) {
-        byte[] encoded = CheckpointCodec.encode(checkpoint);
-        if (encoded.length > MAX_ENCODED_BYTES * 3 / 4) {
-            encoded = CheckpointCodec.encode(newestThatFit(checkpoint, encoded.length));
-        }
+    public void save(byte[] checkpoint) {
         ConfigMap map = new ConfigMapBuilder()
                 .withNewMetadata()
                 .withName(name)
                 .withNamespace(namespace)
                 .addToLabels("app.kubernetes.io/managed-by", "sightline-event-collector")
                 .endMetadata()
-                .addToBinaryData(KEY, Base64.getEncoder().encodeToString(encoded))
+                .addToBinaryData(KEY, Base64.getEncoder().encodeToString(checkpoint))
                 .build();
         client.configMaps().inNamespace(namespace).resource(map).createOr(NonDeletingOperation::update);
     }
 
-    private Checkpoint newestThatFit(Checkpoint checkpoint, int encodedLength) {
-        int keep = (int) ((long) checkpoint.emitted().size() * (MAX_ENCODED_BYTES * 3 / 4) / encodedLength * 9 / 10);
-        log.warn(
-                "Checkpoint of {} events exceeds what a ConfigMap holds; keeping the newest {}. A restart may repeat "
-                        + "the others: lower sightline.collector.event-ttl or narrow the watched namespaces.",
-                checkpoint.emitted().size(),
-                keep);
-        Map<String, Emitted> newest = new LinkedHashMap<>();
-        checkpoint.emitted().entrySet().stream()
-                .sorted(Comparator.comparingLong(
-                                (Map.Entry<String, Emitted> e) -> e.getValue().occurredAtMillis())
-                        .reversed())
-                .limit(keep)
-                .forEach(e -> newest.put(e.getKey(), e.getValue()));
-        return new Checkpoint(checkpoint.savedAt(), newest);
+    /** Where the checkpoint lives, for log messages. */
+    public String describe() {
+        return namespace + "/" + name;
     }
 }

@@ -13,12 +13,12 @@ import io.sightline.collector.watch.KubeEvent;
  * a first sighting or a raised count is an occurrence; a resync, a re-list or an update that leaves the count
  * alone is not. Only compact state per uid is kept. Not thread-safe: the collector calls it under one lock.
  */
-public final class OccurrenceTracker {
+final class OccurrenceTracker {
 
     private final Map<String, Emitted> emitted = new HashMap<>();
 
     /** Returns the occurrence this sighting represents, and remembers it as emitted. */
-    public Optional<Occurrence> observe(KubeEvent event) {
+    Optional<Occurrence> observe(KubeEvent event) {
         Emitted previous = emitted.get(event.uid());
         long before = previous == null ? 0 : previous.count();
         if (event.count() <= before) {
@@ -29,7 +29,7 @@ public final class OccurrenceTracker {
     }
 
     /** Remembers an event as already emitted without emitting it (state inherited from before a restart). */
-    public void markEmitted(KubeEvent event) {
+    void markEmitted(KubeEvent event) {
         emitted.merge(
                 event.uid(),
                 new Emitted(event.count(), event.occurredAt().toEpochMilli()),
@@ -37,27 +37,27 @@ public final class OccurrenceTracker {
     }
 
     /** The event is gone from the API server; it can never occur again under this uid. */
-    public void forget(String uid) {
+    void forget(String uid) {
         emitted.remove(uid);
     }
 
     /** Replaces all state, e.g. with a checkpoint when becoming leader. */
-    public void reset(Map<String, Emitted> state) {
+    void reset(Map<String, Emitted> state) {
         emitted.clear();
         emitted.putAll(state);
     }
 
     /** Drops state for uids that no longer exist (they will get no delete notification). */
-    public void retainOnly(Set<String> existingUids) {
+    void retainOnly(Set<String> existingUids) {
         emitted.keySet().retainAll(existingUids);
     }
 
-    public boolean contains(String uid) {
+    boolean contains(String uid) {
         return emitted.containsKey(uid);
     }
 
     /** State worth checkpointing: occurrences younger than {@code cutoff}. */
-    public Map<String, Emitted> snapshotSince(Instant cutoff) {
+    Map<String, Emitted> snapshotSince(Instant cutoff) {
         long cutoffMillis = cutoff.toEpochMilli();
         Map<String, Emitted> copy = new HashMap<>();
         emitted.forEach((uid, e) -> {

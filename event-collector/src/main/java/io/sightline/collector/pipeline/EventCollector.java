@@ -2,11 +2,7 @@ package io.sightline.collector.pipeline;
 
 import java.time.Clock;
 import java.time.Instant;
-import java.util.HashSet;
-import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -14,16 +10,15 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.sightline.collector.checkpoint.Checkpoint;
 import io.sightline.collector.checkpoint.ConfigMapCheckpointStore;
-import io.sightline.collector.checkpoint.Gap;
 import io.sightline.collector.config.CollectorProperties;
-import io.sightline.collector.filter.EventFilter;
 import io.sightline.collector.leader.Leadership;
 import io.sightline.collector.leader.LeadershipListener;
 import io.sightline.collector.metrics.CollectorMetrics;
 import io.sightline.collector.metrics.CollectorMetrics.DropReason;
-import io.sightline.collector.occurrence.OccurrenceTracker;
+import io.sightline.collector.occurrence.Checkpoint;
+import io.sightline.collector.occurrence.Occurrence;
+import io.sightline.collector.occurrence.Occurrences;
 import io.sightline.collector.output.RecordWriter;
 import io.sightline.collector.watch.EventApi;
 import io.sightline.collector.watch.EventInformers;
@@ -42,8 +37,7 @@ public final class EventCollector implements EventSink, LeadershipListener, Auto
     private static final Logger log = LoggerFactory.getLogger(EventCollector.class);
 
     private final CollectorProperties properties;
-    private final EventFilter filter;
-    private final OccurrenceTracker tracker = new OccurrenceTracker();
+    private final Occurrences occurrences;
     private final CollectorMetrics metrics;
     private final RecordWriter writer;
     private final ConfigMapCheckpointStore checkpoints;
@@ -68,7 +62,7 @@ public final class EventCollector implements EventSink, LeadershipListener, Auto
             CollectorMetrics metrics,
             Clock clock) {
         this.properties = properties;
-        this.filter = new EventFilter(properties);
+        this.occurrences = new Occurrences(properties);
         this.metrics = metrics;
         this.clock = clock;
         var output = properties.output();
@@ -131,7 +125,7 @@ public final class EventCollector implements EventSink, LeadershipListener, Auto
 
     @Override
     public synchronized void upsert(KubeEvent event) {
-        if (leading && filter.accepts(event)) {
+        if (leading && occurrences.accepts(event)) {
             emitIfNew(event);
         }
     }
@@ -139,7 +133,7 @@ public final class EventCollector implements EventSink, LeadershipListener, Auto
     @Override
     public synchronized void deleted(String uid) {
         if (leading) {
-            tracker.forget(uid);
+            occurrences.forget(uid);
             changedSinceCheckpoint = true;
         }
     }
@@ -149,20 +143,13 @@ public final class EventCollector implements EventSink, LeadershipListener, Auto
         if (closed) {
             return;
         }
-        List<KubeEvent> stored =
-                informers.snapshot().stream().filter(filter::accepts).toList();
-        Optional<Checkpoint> checkpoint = checkpoints == null ? Optional.empty() : checkpoints.load();
-        tracker.reset(checkpoint.map(Checkpoint::emitted).orElse(Map.of()));
-        checkpoint.ifPresent(c -> {
-            inheritPrunedFromCheckpoint(c, stored);
-            reportGap(c);
-        });
-        Set<String> storedUids = new HashSet<>();
-        stored.forEach(e -> storedUids.add(e.uid()));
-        tracker.retainOnly(storedUids);
+        Occurrences.Takeover takeover = occurrences.takeOver(loadCheckpoint(), informers.snapshot(), clock.instant());
+        if (takeover.hasGap()) {
+            reportGap(takeover);
+        }
         leading = true;
         metrics.leader(true);
-        stored.forEach(this::emitIfNew);
+        takeover.occurrences().forEach(this::emit);
         changedSinceCheckpoint = true;
         if (checkpoints != null) {
             long interval = properties.checkpoint().interval().toMillis();
@@ -204,36 +191,44 @@ public final class EventCollector implements EventSink, LeadershipListener, Auto
     }
 
     private void emitIfNew(KubeEvent event) {
-        tracker.observe(event).ifPresent(occurrence -> {
-            metrics.occurrences(event, occurrence.increase());
-            writer.submit(event);
-            changedSinceCheckpoint = true;
-        });
+        occurrences.observe(event).ifPresent(this::emit);
     }
 
-    /**
-     * The checkpoint only holds events younger than the TTL. A stored event older than that window which the
-     * checkpoint does not know was emitted before it was pruned, so it is inherited instead of repeated.
-     */
-    private void inheritPrunedFromCheckpoint(Checkpoint checkpoint, List<KubeEvent> stored) {
-        Instant pruneHorizon = checkpoint.savedAt().minus(properties.eventTtl());
-        stored.stream()
-                .filter(e -> !tracker.contains(e.uid()) && e.occurredAt().isBefore(pruneHorizon))
-                .forEach(tracker::markEmitted);
+    private void emit(Occurrence occurrence) {
+        metrics.occurrences(occurrence.event(), occurrence.increase());
+        writer.submit(occurrence.event());
+        changedSinceCheckpoint = true;
+    }
+
+    /** Without a readable checkpoint every stored event is emitted again: repeating is preferred to skipping. */
+    private Optional<Checkpoint> loadCheckpoint() {
+        if (checkpoints == null) {
+            return Optional.empty();
+        }
+        return checkpoints.load().flatMap(bytes -> {
+            try {
+                return Optional.of(Occurrences.decode(bytes));
+            } catch (IllegalArgumentException e) {
+                log.warn(
+                        "Ignoring unreadable checkpoint in ConfigMap {} ({}); every event currently stored counts as "
+                                + "new. It is overwritten by the next checkpoint.",
+                        checkpoints.describe(),
+                        e.getMessage());
+                return Optional.empty();
+            }
+        });
     }
 
     /** Logged once per takeover, and counted as one {@code records_dropped_total{reason="gap"}}. */
-    private void reportGap(Checkpoint checkpoint) {
-        Gap.between(checkpoint, clock.instant(), properties.eventTtl()).ifPresent(gap -> {
-            metrics.dropped(DropReason.GAP);
-            log.warn(
-                    "Event gap: occurrences between {} and {} may be lost. No collector was leading for longer than "
-                            + "the event TTL ({}), so events that changed in that time have expired. Keep two replicas "
-                            + "running to avoid this.",
-                    gap.from(),
-                    gap.to(),
-                    properties.eventTtl());
-        });
+    private void reportGap(Occurrences.Takeover takeover) {
+        metrics.dropped(DropReason.GAP);
+        log.warn(
+                "Event gap: occurrences between {} and {} may be lost. No collector was leading for longer than "
+                        + "the event TTL ({}), so events that changed in that time have expired. Keep two replicas "
+                        + "running to avoid this.",
+                takeover.gapFrom(),
+                takeover.gapTo(),
+                properties.eventTtl());
     }
 
     private void checkpointIfChanged() {
@@ -251,10 +246,10 @@ public final class EventCollector implements EventSink, LeadershipListener, Auto
             Checkpoint checkpoint;
             synchronized (this) {
                 Instant now = clock.instant();
-                checkpoint = new Checkpoint(now, tracker.snapshotSince(now.minus(properties.eventTtl())));
+                checkpoint = occurrences.checkpoint(now);
             }
             try {
-                checkpoints.save(checkpoint);
+                checkpoints.save(Occurrences.encode(checkpoint, ConfigMapCheckpointStore.MAX_BYTES));
                 lastSaved = checkpoint;
             } catch (RuntimeException e) {
                 synchronized (this) {

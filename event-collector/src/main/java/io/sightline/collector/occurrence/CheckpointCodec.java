@@ -1,4 +1,4 @@
-package io.sightline.collector.checkpoint;
+package io.sightline.collector.occurrence;
 
 import java.io.BufferedReader;
 import java.io.ByteArrayInputStream;
@@ -10,23 +10,38 @@ import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.Comparator;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.GZIPOutputStream;
 
-import io.sightline.collector.occurrence.Emitted;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Checkpoint bytes: gzip of a header line {@code sightline-checkpoint 1 <savedAtMillis>} and one line
- * {@code <uid> <count> <occurredAtMillis>} per event. Compact because a ConfigMap holds at most 1 MiB.
+ * {@code <uid> <count> <occurredAtMillis>} per event. Compact because a ConfigMap holds at most 1 MiB; when the
+ * checkpoint would not fit, the oldest entries are left out (a restart may then repeat those few events).
  */
 final class CheckpointCodec {
+
+    private static final Logger log = LoggerFactory.getLogger(CheckpointCodec.class);
 
     private static final String MAGIC = "sightline-checkpoint";
     private static final String VERSION = "1";
 
     private CheckpointCodec() {}
+
+    /** Encodes the newest entries that fit in {@code maxBytes}. */
+    static byte[] encode(Checkpoint checkpoint, int maxBytes) {
+        byte[] encoded = encode(checkpoint);
+        if (encoded.length > maxBytes) {
+            encoded = encode(newestThatFit(checkpoint, encoded.length, maxBytes));
+        }
+        return encoded;
+    }
 
     static byte[] encode(Checkpoint checkpoint) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
@@ -60,6 +75,23 @@ final class CheckpointCodec {
         } catch (IOException | NumberFormatException e) {
             throw new IllegalArgumentException("corrupt checkpoint: " + e.getMessage(), e);
         }
+    }
+
+    private static Checkpoint newestThatFit(Checkpoint checkpoint, int encodedLength, int maxBytes) {
+        int keep = (int) ((long) checkpoint.emitted().size() * maxBytes / encodedLength * 9 / 10);
+        log.warn(
+                "Checkpoint of {} events exceeds what a ConfigMap holds; keeping the newest {}. A restart may repeat "
+                        + "the others: lower sightline.collector.event-ttl or narrow the watched namespaces.",
+                checkpoint.emitted().size(),
+                keep);
+        Map<String, Emitted> newest = new LinkedHashMap<>();
+        checkpoint.emitted().entrySet().stream()
+                .sorted(Comparator.comparingLong(
+                                (Map.Entry<String, Emitted> e) -> e.getValue().occurredAtMillis())
+                        .reversed())
+                .limit(keep)
+                .forEach(e -> newest.put(e.getKey(), e.getValue()));
+        return new Checkpoint(checkpoint.savedAt(), newest);
     }
 
     private static String[] split(String line, int fields) {
