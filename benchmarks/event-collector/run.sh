@@ -14,8 +14,9 @@ MEASURE=${3:-20}
 HEAP=${BENCH_HEAP:-256m}
 CP_FILE=benchmarks/event-collector/target/classpath.txt
 
-./mvnw -q -B -pl event-collector install -DskipTests
-./mvnw -q -B -pl benchmarks/event-collector compile dependency:build-classpath -Dmdep.outputFile="$PWD/$CP_FILE"
+# built in one reactor (nothing is installed): the classpath file is written last by the benchmark module
+./mvnw -q -B -pl benchmarks/event-collector -am package dependency:build-classpath -DskipTests \
+  -Dmdep.outputFile="$PWD/$CP_FILE"
 CP="benchmarks/event-collector/target/classes:$(cat "$CP_FILE")"
 JAVA_OPTS=(-Xms"$HEAP" -Xmx"$HEAP" -XX:+UseG1GC)
 

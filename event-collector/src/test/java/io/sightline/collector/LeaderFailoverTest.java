@@ -62,7 +62,7 @@ class LeaderFailoverTest {
 
         // the leader dies: its connection is gone, nothing is released, no last checkpoint
         (leader == a ? clientA : clientB).close();
-        leader.collector().close();
+        leader.close();
         Checkpoint lastCheckpoint = leader.collector().lastSavedCheckpoint().orElseThrow();
         List<String> leaderRecords = leader.occurrences();
         assertThat(leaderRecords).hasSize(8);

@@ -26,11 +26,14 @@ import io.fabric8.mockwebserver.ServerResponse;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.sightline.collector.config.CollectorProperties;
-import io.sightline.collector.metrics.CollectorMetrics;
+import io.sightline.collector.pipeline.CollectorConfiguration;
 import io.sightline.collector.pipeline.EventCollector;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.annotation.AnnotationConfigApplicationContext;
+import org.springframework.core.env.MapPropertySource;
 import org.springframework.util.unit.DataSize;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -110,14 +113,28 @@ public final class MockCluster implements AutoCloseable, AfterEachCallback {
                         Duration.ofMillis(250)));
     }
 
-    /** A started collector; closed with the cluster. */
+    /**
+     * A started collector, wired by the application's own {@link CollectorConfiguration} with this test's client,
+     * clock and properties, and {@code identity} as {@code POD_NAME}; closed with the cluster.
+     */
     public Replica start(String identity, KubernetesClient c, CollectorProperties properties, Clock clock) {
-        MeterRegistry registry = new SimpleMeterRegistry();
-        EventCollector collector =
-                new EventCollector(c, properties, SELF_NAMESPACE, identity, new CollectorMetrics(registry), clock);
-        toClose.add(collector);
-        collector.start();
-        return new Replica(collector, registry, properties.output().path());
+        AnnotationConfigApplicationContext context = new AnnotationConfigApplicationContext();
+        context.getEnvironment()
+                .getPropertySources()
+                .addFirst(new MapPropertySource("replica", Map.of("POD_NAME", identity)));
+        context.registerBean(CollectorProperties.class, () -> properties);
+        // the test owns the client (a replica "dies" when the test closes it): the context must not close it
+        context.registerBean(KubernetesClient.class, () -> c, d -> d.setDestroyMethodName(""));
+        context.registerBean(MeterRegistry.class, SimpleMeterRegistry::new);
+        context.registerBean(Clock.class, () -> clock);
+        context.register(CollectorConfiguration.class);
+        context.refresh();
+        toClose.add(context);
+        return new Replica(
+                context,
+                context.getBean(EventCollector.class),
+                context.getBean(MeterRegistry.class),
+                properties.output().path());
     }
 
     /** A core/v1 event as kubelet would report it. */
@@ -149,7 +166,15 @@ public final class MockCluster implements AutoCloseable, AfterEachCallback {
     }
 
     /** The collector's view of one replica. */
-    public record Replica(EventCollector collector, MeterRegistry registry, Path output) {
+    public record Replica(
+            ConfigurableApplicationContext context, EventCollector collector, MeterRegistry registry, Path output)
+            implements AutoCloseable {
+
+        /** Graceful stop, as when Kubernetes stops the pod: the application context closes. */
+        @Override
+        public void close() {
+            context.close();
+        }
 
         public List<JsonNode> records() {
             if (!Files.exists(output)) {

@@ -99,14 +99,15 @@ class WatchRecoveryTest {
                 .once();
 
         Replica replica = start();
-        await().untilAsserted(() -> assertThat(replica.records()).hasSize(2));
+        // the notification may arrive before the collector leads: then count 1 and 2 are one record (one increase)
+        await().untilAsserted(() -> assertThat(replica.occurrences()).contains(uid(a) + ":2"));
 
         // after reconnecting, the collector still sees what happens
         a.setCount(3);
         cluster.client().resource(a).update();
         Event b = cluster.createCore(MockCluster.coreEvent("shop", "web-2.b", "Failed", "Warning", 1, now, now));
-        await().untilAsserted(() -> assertThat(replica.records()).hasSize(4));
-        assertThat(replica.occurrences()).containsExactly(uid(a) + ":1", uid(a) + ":2", uid(a) + ":3", uid(b) + ":1");
+        await().untilAsserted(() -> assertThat(replica.occurrences()).endsWith(uid(a) + ":3", uid(b) + ":1"));
+        assertThat(EventLifecycleTest.duplicates(replica.occurrences())).isEmpty();
         assertThat(replica.kubeEvents()).isEqualTo(4.0);
     }
 

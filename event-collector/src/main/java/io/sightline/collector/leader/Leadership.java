@@ -25,8 +25,8 @@ public final class Leadership implements AutoCloseable {
     private final CollectorProperties.LeaderElection config;
     private final String namespace;
     private final String identity;
-    private final LeadershipListener listener;
     private final ScheduledExecutorService callbacks;
+    private LeadershipListener listener;
     private CompletableFuture<?> election;
     private boolean closed;
 
@@ -35,18 +35,22 @@ public final class Leadership implements AutoCloseable {
             CollectorProperties.LeaderElection config,
             String namespace,
             String identity,
-            LeadershipListener listener,
             ScheduledExecutorService callbacks) {
         this.client = client;
         this.config = config;
         this.namespace = namespace;
         this.identity = identity;
-        this.listener = listener;
         // the listener does blocking API calls; fabric8 may call back on a client I/O thread
         this.callbacks = callbacks;
     }
 
-    public synchronized void start() {
+    /** Competes for the Lease, telling {@code listener} when this instance starts and stops leading. */
+    public synchronized void start(LeadershipListener listener) {
+        this.listener = listener;
+        compete();
+    }
+
+    private synchronized void compete() {
         if (closed) {
             return;
         }
@@ -94,7 +98,7 @@ public final class Leadership implements AutoCloseable {
                     failure.toString());
         }
         try {
-            callbacks.schedule(this::start, config.retryPeriod().toMillis(), TimeUnit.MILLISECONDS);
+            callbacks.schedule(this::compete, config.retryPeriod().toMillis(), TimeUnit.MILLISECONDS);
         } catch (RejectedExecutionException e) {
             log.debug("Not competing again: the collector stopped", e);
         }
@@ -115,7 +119,7 @@ public final class Leadership implements AutoCloseable {
         if (election != null) {
             election.cancel(true);
             election = null;
-        } else if (!config.enabled()) {
+        } else if (!config.enabled() && listener != null) {
             listener.stopLeading();
         }
     }

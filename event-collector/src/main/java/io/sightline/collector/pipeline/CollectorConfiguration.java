@@ -3,12 +3,18 @@ package io.sightline.collector.pipeline;
 import java.time.Clock;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.sightline.collector.checkpoint.ConfigMapCheckpointStore;
 import io.sightline.collector.config.CollectorProperties;
+import io.sightline.collector.leader.Leadership;
 import io.sightline.collector.metrics.CollectorMetrics;
+import io.sightline.collector.output.RecordWriter;
+import io.sightline.collector.watch.EventApi;
+import io.sightline.collector.watch.EventInformers;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
@@ -18,8 +24,13 @@ import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
 
-/** Wires the collector into the application when {@code sightline.collector.enabled} is true (the default). */
+/**
+ * Wires the collector when {@code sightline.collector.enabled} is true (the default): every collaborator is a bean,
+ * built from {@link CollectorProperties}, a {@link KubernetesClient}, a {@link MeterRegistry} and a {@link Clock}
+ * (beans of the application, or of a test).
+ */
 @Configuration(proxyBeanMethods = false)
 public class CollectorConfiguration {
 
@@ -48,10 +59,15 @@ public class CollectorConfiguration {
 
         private static final Logger log = LoggerFactory.getLogger(CollectorConfiguration.class);
 
-        /** In-cluster: the pod's service account; elsewhere fabric8's usual sources (kubeconfig, system properties). */
-        @Bean(destroyMethod = "close")
-        KubernetesClient kubernetesClient() {
-            return new KubernetesClientBuilder().build();
+        /** This replica: where its Lease and checkpoint live, and its name in the Lease. */
+        @Bean
+        ReplicaIdentity replicaIdentity(CollectorProperties properties, KubernetesClient client, Environment env) {
+            String namespace = properties.selfNamespace().isEmpty()
+                    ? Optional.ofNullable(client.getNamespace()).orElse("default")
+                    : properties.selfNamespace();
+            // the pod name (Downward API) identifies this replica in the Lease
+            String name = env.getProperty("POD_NAME", env.getProperty("HOSTNAME", ""));
+            return new ReplicaIdentity(namespace, name.isEmpty() ? "event-collector-" + UUID.randomUUID() : name);
         }
 
         @Bean
@@ -59,13 +75,66 @@ public class CollectorConfiguration {
             return new CollectorMetrics(registry);
         }
 
+        @Bean(destroyMethod = "close")
+        EventInformers informers(
+                KubernetesClient client, CollectorProperties properties, CollectorMetrics metrics, Clock clock) {
+            return new EventInformers(
+                    client, EventApi.resolve(properties.apiChoice(), client), properties.namespaces(), metrics, clock);
+        }
+
+        @Bean(destroyMethod = "close")
+        RecordWriter recordWriter(CollectorProperties properties, CollectorMetrics metrics) {
+            var output = properties.output();
+            return new RecordWriter(
+                    output.path(), output.queueCapacity(), output.maxFileSize().toBytes(), output.maxFiles(), metrics);
+        }
+
+        @Bean
+        ConfigMapCheckpointStore checkpointStore(
+                KubernetesClient client, CollectorProperties properties, ReplicaIdentity self) {
+            return new ConfigMapCheckpointStore(
+                    client, self.namespace(), properties.checkpoint().configMapName());
+        }
+
+        /** One thread for leadership changes and checkpoints: they stay in order and off the client's I/O threads. */
+        @Bean(destroyMethod = "shutdownNow")
+        ScheduledExecutorService collectorScheduler() {
+            return Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "event-collector-leadership");
+                t.setDaemon(true);
+                return t;
+            });
+        }
+
+        @Bean(destroyMethod = "close")
+        Leadership leadership(
+                KubernetesClient client,
+                CollectorProperties properties,
+                ReplicaIdentity self,
+                ScheduledExecutorService collectorScheduler) {
+            return new Leadership(
+                    client, properties.leaderElection(), self.namespace(), self.name(), collectorScheduler);
+        }
+
         @Bean
         EventCollector eventCollector(
-                KubernetesClient client, CollectorProperties properties, CollectorMetrics metrics) {
-            String selfNamespace = properties.selfNamespace().isEmpty()
-                    ? Optional.ofNullable(client.getNamespace()).orElse("default")
-                    : properties.selfNamespace();
-            return new EventCollector(client, properties, selfNamespace, identity(), metrics, Clock.systemUTC());
+                CollectorProperties properties,
+                EventInformers informers,
+                RecordWriter recordWriter,
+                ConfigMapCheckpointStore checkpointStore,
+                Leadership leadership,
+                ScheduledExecutorService collectorScheduler,
+                CollectorMetrics metrics,
+                Clock clock) {
+            return new EventCollector(
+                    properties,
+                    informers,
+                    recordWriter,
+                    checkpointStore,
+                    leadership,
+                    collectorScheduler,
+                    metrics,
+                    clock);
         }
 
         @Bean
@@ -94,14 +163,11 @@ public class CollectorConfiguration {
                 }
             };
         }
-
-        /** The pod name (Downward API) identifies this replica in the Lease. */
-        private static String identity() {
-            String pod = System.getenv("POD_NAME");
-            if (pod == null || pod.isEmpty()) {
-                pod = System.getenv("HOSTNAME");
-            }
-            return pod == null || pod.isEmpty() ? "event-collector-" + UUID.randomUUID() : pod;
-        }
     }
+
+    /**
+     * @param namespace where the Lease and the checkpoint ConfigMap live
+     * @param name      this replica's holder identity in the Lease
+     */
+    record ReplicaIdentity(String namespace, String name) {}
 }

@@ -4,12 +4,10 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
-import io.fabric8.kubernetes.client.KubernetesClient;
 import io.sightline.collector.checkpoint.ConfigMapCheckpointStore;
 import io.sightline.collector.config.CollectorProperties;
 import io.sightline.collector.leader.Leadership;
@@ -20,7 +18,6 @@ import io.sightline.collector.occurrence.Checkpoint;
 import io.sightline.collector.occurrence.Occurrence;
 import io.sightline.collector.occurrence.Occurrences;
 import io.sightline.collector.output.RecordWriter;
-import io.sightline.collector.watch.EventApi;
 import io.sightline.collector.watch.EventInformers;
 import io.sightline.collector.watch.EventSink;
 import io.sightline.collector.watch.KubeEvent;
@@ -55,37 +52,23 @@ public final class EventCollector implements EventSink, LeadershipListener, Auto
     private volatile boolean closed;
 
     public EventCollector(
-            KubernetesClient client,
             CollectorProperties properties,
-            String selfNamespace,
-            String identity,
+            EventInformers informers,
+            RecordWriter writer,
+            ConfigMapCheckpointStore checkpoints,
+            Leadership leadership,
+            ScheduledExecutorService scheduler,
             CollectorMetrics metrics,
             Clock clock) {
         this.properties = properties;
         this.occurrences = new Occurrences(properties);
+        this.informers = informers;
+        this.writer = writer;
+        this.checkpoints = properties.checkpoint().enabled() ? checkpoints : null;
+        this.leadership = leadership;
+        this.scheduler = scheduler;
         this.metrics = metrics;
         this.clock = clock;
-        var output = properties.output();
-        this.writer = new RecordWriter(
-                output.path(), output.queueCapacity(), output.maxFileSize().toBytes(), output.maxFiles(), metrics);
-        this.checkpoints = properties.checkpoint().enabled()
-                ? new ConfigMapCheckpointStore(
-                        client, selfNamespace, properties.checkpoint().configMapName())
-                : null;
-        this.informers = new EventInformers(
-                client,
-                EventApi.resolve(properties.apiChoice(), client),
-                properties.namespaces(),
-                this,
-                metrics,
-                clock);
-        // one thread for leadership changes and checkpoints: they stay in order and off the client's I/O threads
-        this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "event-collector-leadership");
-            t.setDaemon(true);
-            return t;
-        });
-        this.leadership = new Leadership(client, properties.leaderElection(), selfNamespace, identity, this, scheduler);
     }
 
     /**
@@ -94,11 +77,11 @@ public final class EventCollector implements EventSink, LeadershipListener, Auto
      */
     public CompletableFuture<Void> start() {
         return informers
-                .start()
+                .start(this)
                 .thenRunAsync(
                         () -> {
                             if (!closed) {
-                                leadership.start();
+                                leadership.start(this);
                             }
                         },
                         scheduler);
@@ -171,10 +154,14 @@ public final class EventCollector implements EventSink, LeadershipListener, Auto
 
     /**
      * Graceful stop: a leader writes a last checkpoint and releases its lease so the follower takes over at once
-     * with nothing to repeat; then the queued records are written.
+     * with nothing to repeat; then the queued records are written. The collaborators are beans of their own and
+     * are closed by the application context after this.
      */
     @Override
     public void close() {
+        if (closed) {
+            return;
+        }
         closed = true;
         boolean wasLeading;
         synchronized (this) {
@@ -185,7 +172,6 @@ public final class EventCollector implements EventSink, LeadershipListener, Auto
         }
         leadership.close();
         stopLeading();
-        scheduler.shutdownNow();
         informers.close();
         writer.close();
     }

@@ -70,28 +70,24 @@ public final class EventInformers implements AutoCloseable {
     private final KubernetesClient client;
     private final EventApi api;
     private final List<String> namespaces;
-    private final EventSink sink;
     private final CollectorMetrics metrics;
     private final Clock clock;
     private final List<Watched<?>> informers = new ArrayList<>();
 
     public EventInformers(
-            KubernetesClient client,
-            EventApi api,
-            List<String> namespaces,
-            EventSink sink,
-            CollectorMetrics metrics,
-            Clock clock) {
+            KubernetesClient client, EventApi api, List<String> namespaces, CollectorMetrics metrics, Clock clock) {
         this.client = client;
         this.api = api;
         this.namespaces = List.copyOf(namespaces);
-        this.sink = sink;
         this.metrics = metrics;
         this.clock = clock;
     }
 
-    /** Starts listing and watching; the returned stage completes when every informer has synced. */
-    public synchronized CompletableFuture<Void> start() {
+    /**
+     * Starts listing and watching, telling {@code sink} what it sees; the returned stage completes when every
+     * informer has synced.
+     */
+    public synchronized CompletableFuture<Void> start(EventSink sink) {
         List<String> scopes = namespaces.isEmpty() ? Collections.singletonList(null) : namespaces;
         List<CompletableFuture<Void>> started = new ArrayList<>();
         for (String namespace : scopes) {
@@ -103,13 +99,15 @@ public final class EventInformers implements AutoCloseable {
                                     io.fabric8.kubernetes.api.model.events.v1.Event.class,
                                     namespace,
                                     EventNormalizer::fromEventsV1,
-                                    eventsV1Store(serialization));
+                                    eventsV1Store(serialization),
+                                    sink);
                         case CORE_V1 ->
                             watch(
                                     io.fabric8.kubernetes.api.model.Event.class,
                                     namespace,
                                     EventNormalizer::fromCoreV1,
-                                    coreV1Store(serialization));
+                                    coreV1Store(serialization),
+                                    sink);
                     };
             informers.add(watched);
             started.add(watched.informer.start().toCompletableFuture());
@@ -160,12 +158,13 @@ public final class EventInformers implements AutoCloseable {
             Class<T> type,
             String namespace,
             BiFunction<T, Instant, KubeEvent> normalizer,
-            ReducedStateItemStore<T> store) {
+            ReducedStateItemStore<T> store,
+            EventSink sink) {
         var resources = client.resources(type);
         FilterWatchListDeletable<T, ?, Resource<T>> scope =
                 namespace == null ? resources.inAnyNamespace() : resources.inNamespace(namespace);
         SharedIndexInformer<T> informer = scope.runnableInformer(0);
-        Watched<T> watched = new Watched<>(informer, normalizer);
+        Watched<T> watched = new Watched<>(informer, normalizer, sink);
         informer.itemStore(store);
         informer.addEventHandler(watched);
         informer.exceptionHandler((started, failure) -> {
@@ -185,11 +184,13 @@ public final class EventInformers implements AutoCloseable {
 
         private final SharedIndexInformer<T> informer;
         private final BiFunction<T, Instant, KubeEvent> normalizer;
+        private final EventSink sink;
         private final AtomicBoolean listedOnce = new AtomicBoolean();
 
-        Watched(SharedIndexInformer<T> informer, BiFunction<T, Instant, KubeEvent> normalizer) {
+        Watched(SharedIndexInformer<T> informer, BiFunction<T, Instant, KubeEvent> normalizer, EventSink sink) {
             this.informer = informer;
             this.normalizer = normalizer;
+            this.sink = sink;
         }
 
         @Override
