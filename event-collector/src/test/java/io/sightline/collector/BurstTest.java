@@ -72,6 +72,8 @@ class BurstTest {
                     .upsert(new KubeEvent(
                             "uid-" + i,
                             "ns-" + (i % 10),
+                            "pod-" + i + ".e",
+                            now,
                             "Pod",
                             "pod-" + i,
                             "BackOff",

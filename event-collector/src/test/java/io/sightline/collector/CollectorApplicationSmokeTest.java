@@ -33,8 +33,8 @@ import static org.awaitility.Awaitility.await;
             "server.port=0",
             "management.server.port=0",
             "sightline.collector.self-namespace=sightline",
-            "sightline.collector.leader-election.lease-duration=2s",
-            "sightline.collector.leader-election.renew-deadline=1500ms",
+            "sightline.collector.leader-election.lease-duration=4s",
+            "sightline.collector.leader-election.renew-deadline=3s",
             "sightline.collector.leader-election.retry-period=250ms"
         })
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -94,7 +94,16 @@ class CollectorApplicationSmokeTest {
                 .contains("sightline_event_collector_records_written_total{")
                 .contains("sightline_event_collector_records_dropped_total{application=\"event-collector\","
                         + "reason=\"overflow\"} 0.0")
-                .contains("sightline_event_collector_last_event_timestamp_seconds{");
+                .contains("sightline_event_collector_last_event_timestamp_seconds{")
+                .contains("sightline_event_collector_checkpoint_age_seconds{")
+                .contains("sightline_event_collector_checkpoint_size_bytes{")
+                .contains("sightline_event_collector_checkpoint_failures_total{application=\"event-collector\","
+                        + "operation=\"read\"} 0.0")
+                .contains("sightline_event_collector_checkpoint_failures_total{application=\"event-collector\","
+                        + "operation=\"write\"} 0.0")
+                // case 7: the series the alert rules read exist at 0 as soon as the namespace has an event
+                .contains("sightline_kube_events_total{application=\"event-collector\",kind=\"Pod\","
+                        + "namespace=\"shop\",reason=\"Unhealthy\",type=\"Warning\"} 0.0");
         await().untilAsserted(() -> assertThat(Files.readAllLines(OUTPUT)).hasSize(1));
     }
 

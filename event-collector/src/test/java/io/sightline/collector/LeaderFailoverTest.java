@@ -9,7 +9,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 
-import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.sightline.collector.MockCluster.Replica;
 import io.sightline.collector.occurrence.Checkpoint;
@@ -97,14 +96,7 @@ class LeaderFailoverTest {
         await().until(only.collector()::isLeading);
 
         // someone else takes the Lease (as after a long API hiccup); it never renews
-        Lease lease = cluster.client()
-                .leases()
-                .inNamespace(MockCluster.SELF_NAMESPACE)
-                .withName("sightline-event-collector")
-                .get();
-        lease.getSpec().setHolderIdentity("ghost");
-        lease.getSpec().setRenewTime(java.time.ZonedDateTime.now());
-        cluster.client().resource(lease).update();
+        cluster.takeLease("ghost");
         await().until(() -> !only.collector().isLeading());
         assertThat(only.gauge("sightline.event.collector.leader")).isZero();
 
@@ -114,6 +106,27 @@ class LeaderFailoverTest {
         cluster.createCore(MockCluster.coreEvent("shop", "back.x", "BackOff", "Warning", 1, now, now));
         await().until(() ->
                 only.records().stream().anyMatch(r -> r.get("name").asString().equals("back")));
+    }
+
+    /** Case 7: a follower exports the series the alerts read at 0, so increase() sees its first occurrence. */
+    @Test
+    void everyReplicaExportsTheSeriesTheAlertsReadAtZero() {
+        Instant now = Instant.now();
+        cluster.createCore(MockCluster.coreEvent("shop", "started.x", "Started", "Normal", 1, now, now));
+        Replica a = cluster.start("a", cluster.newClient(), properties("a"), Clock.systemUTC());
+        Replica b = cluster.start("b", cluster.newClient(), properties("b"), Clock.systemUTC());
+        await().until(() -> a.collector().isLeading() || b.collector().isLeading());
+        Replica follower = a.collector().isLeading() ? b : a;
+        await().until(follower.collector()::isSynced);
+        for (String reason : List.of("BackOff", "FailedScheduling", "Failed", "Unhealthy")) {
+            assertThat(follower.registry()
+                            .find("sightline.kube.events")
+                            .tags("namespace", "shop", "kind", "Pod", "reason", reason, "type", "Warning")
+                            .counter())
+                    .as(reason)
+                    .isNotNull()
+                    .satisfies(c -> assertThat(c.count()).isZero());
+        }
     }
 
     private io.sightline.collector.config.CollectorProperties properties(String replica) {

@@ -29,6 +29,8 @@ class RecordFormatAndConfigTest {
         KubeEvent event = new KubeEvent(
                 "u-1",
                 "shop",
+                "web-1.e",
+                NOW,
                 "Pod",
                 "web-1",
                 "Failed",
@@ -122,9 +124,11 @@ class RecordFormatAndConfigTest {
                         "auto",
                         Duration.ofHours(1),
                         "",
+                        0,
                         valid.output(),
                         valid.checkpoint(),
-                        valid.leaderElection()))
+                        valid.leaderElection(),
+                        valid.metrics()))
                 .hasMessageContaining("sightline.collector.namespaces and excluded-namespaces both list [a]");
         assertThatThrownBy(() -> new CollectorProperties(
                         true,
@@ -135,9 +139,11 @@ class RecordFormatAndConfigTest {
                         "auto",
                         Duration.ofHours(1),
                         "",
+                        0,
                         valid.output(),
                         valid.checkpoint(),
-                        valid.leaderElection()))
+                        valid.leaderElection(),
+                        valid.metrics()))
                 .hasMessageContaining("sightline.collector.minimum-type");
         assertThatThrownBy(() -> new CollectorProperties(
                         true,
@@ -148,9 +154,11 @@ class RecordFormatAndConfigTest {
                         "auto",
                         Duration.ofHours(1),
                         "",
+                        0,
                         valid.output(),
                         valid.checkpoint(),
-                        valid.leaderElection()))
+                        valid.leaderElection(),
+                        valid.metrics()))
                 .hasMessageContaining("sightline.collector.drop-reasons is not a valid regular expression");
         assertThatThrownBy(() -> new CollectorProperties.LeaderElection(
                         true, "l", Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofSeconds(2)))

@@ -8,7 +8,8 @@ import java.util.Optional;
 /**
  * A time range in which occurrences may have been lost for good: nobody was leading, and events that changed in
  * it have expired (the API server keeps an event for the event TTL after its last change) before a leader could
- * list them. The checkpoint says until when the previous leader had a complete view.
+ * list them. The checkpoint says until when the previous leader had a complete view; a leader refreshes it at
+ * least every tenth of the TTL, also on a quiet cluster, so a crash is not mistaken for a gap.
  */
 record Gap(Instant from, Instant to) {
 

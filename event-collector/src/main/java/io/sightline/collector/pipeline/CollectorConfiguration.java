@@ -1,17 +1,20 @@
 package io.sightline.collector.pipeline;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.RequestConfigBuilder;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.sightline.collector.checkpoint.ConfigMapCheckpointStore;
 import io.sightline.collector.config.CollectorProperties;
 import io.sightline.collector.leader.Leadership;
 import io.sightline.collector.metrics.CollectorMetrics;
+import io.sightline.collector.occurrence.Occurrences;
 import io.sightline.collector.output.RecordWriter;
 import io.sightline.collector.watch.EventApi;
 import io.sightline.collector.watch.EventInformers;
@@ -45,11 +48,16 @@ public class CollectorConfiguration {
             if (c == null) {
                 return Health.up().withDetail("collector", "disabled").build();
             }
-            return c.isSynced()
-                    ? Health.up().withDetail("leader", c.isLeading()).build()
-                    : Health.outOfService()
-                            .withDetail("reason", "informers have not synced yet")
-                            .build();
+            if (!c.isSynced()) {
+                return Health.outOfService()
+                        .withDetail("reason", "informers have not synced yet")
+                        .build();
+            }
+            return c.takeoverProblem()
+                    .map(problem ->
+                            Health.outOfService().withDetail("reason", problem).build())
+                    .orElseGet(() ->
+                            Health.up().withDetail("leader", c.isLeading()).build());
         };
     }
 
@@ -71,15 +79,34 @@ public class CollectorConfiguration {
         }
 
         @Bean
-        CollectorMetrics collectorMetrics(MeterRegistry registry) {
-            return new CollectorMetrics(registry);
+        CollectorMetrics collectorMetrics(MeterRegistry registry, CollectorProperties properties, Clock clock) {
+            return new CollectorMetrics(registry, properties.metrics(), clock);
         }
 
         @Bean(destroyMethod = "close")
         EventInformers informers(
                 KubernetesClient client, CollectorProperties properties, CollectorMetrics metrics, Clock clock) {
             return new EventInformers(
-                    client, EventApi.resolve(properties.apiChoice(), client), properties.namespaces(), metrics, clock);
+                    client,
+                    EventApi.resolve(properties.apiChoice(), client),
+                    properties.namespaces(),
+                    properties.listPageSize(),
+                    metrics,
+                    clock);
+        }
+
+        /**
+         * The rules and their state. Inheriting from a checkpoint keeps the same margin for clock skew between
+         * nodes as the Lease does: lease-duration minus renew-deadline.
+         */
+        @Bean
+        Occurrences occurrences(CollectorProperties properties, CollectorMetrics metrics) {
+            var lease = properties.leaderElection();
+            return new Occurrences(
+                    properties,
+                    lease.leaseDuration().minus(lease.renewDeadline()),
+                    ConfigMapCheckpointStore.MAX_BYTES,
+                    metrics);
         }
 
         @Bean(destroyMethod = "close")
@@ -89,52 +116,72 @@ public class CollectorConfiguration {
                     output.path(), output.queueCapacity(), output.maxFileSize().toBytes(), output.maxFiles(), metrics);
         }
 
+        /**
+         * Checkpoint reads and writes time out within the renew deadline and are not retried by the client: the
+         * collector retries every interval itself, and a write stuck in retries would hold up the takeover.
+         */
         @Bean
         ConfigMapCheckpointStore checkpointStore(
                 KubernetesClient client, CollectorProperties properties, ReplicaIdentity self) {
             return new ConfigMapCheckpointStore(
-                    client, self.namespace(), properties.checkpoint().configMapName());
+                    bounded(client, properties.leaderElection().renewDeadline()),
+                    self.namespace(),
+                    properties.checkpoint().configMapName());
         }
 
-        /** One thread for leadership changes and checkpoints: they stay in order and off the client's I/O threads. */
+        /** One thread for the work that waits for the API (checkpoint reads and writes), off the client's threads. */
         @Bean(destroyMethod = "shutdownNow")
-        ScheduledExecutorService collectorScheduler() {
+        ScheduledExecutorService collectorWorker() {
             return Executors.newSingleThreadScheduledExecutor(r -> {
-                Thread t = new Thread(r, "event-collector-leadership");
+                Thread t = new Thread(r, "event-collector-checkpoint");
                 t.setDaemon(true);
                 return t;
             });
         }
 
+        /**
+         * Lease requests time out within the renew deadline and are not retried: the elector tries again every
+         * retry period anyway, and emission ends at the renew deadline whatever a request does.
+         */
         @Bean(destroyMethod = "close")
-        Leadership leadership(
-                KubernetesClient client,
-                CollectorProperties properties,
-                ReplicaIdentity self,
-                ScheduledExecutorService collectorScheduler) {
+        Leadership leadership(KubernetesClient client, CollectorProperties properties, ReplicaIdentity self) {
             return new Leadership(
-                    client, properties.leaderElection(), self.namespace(), self.name(), collectorScheduler);
+                    bounded(client, properties.leaderElection().renewDeadline()),
+                    properties.leaderElection(),
+                    self.namespace(),
+                    self.name());
         }
 
         @Bean
         EventCollector eventCollector(
                 CollectorProperties properties,
+                Occurrences occurrences,
                 EventInformers informers,
                 RecordWriter recordWriter,
                 ConfigMapCheckpointStore checkpointStore,
                 Leadership leadership,
-                ScheduledExecutorService collectorScheduler,
+                ScheduledExecutorService collectorWorker,
                 CollectorMetrics metrics,
                 Clock clock) {
             return new EventCollector(
                     properties,
+                    occurrences,
                     informers,
                     recordWriter,
                     checkpointStore,
                     leadership,
-                    collectorScheduler,
+                    collectorWorker,
                     metrics,
                     clock);
+        }
+
+        /** The same connection, with requests that give up after {@code timeout} and are not retried. */
+        private static KubernetesClient bounded(KubernetesClient client, Duration timeout) {
+            return client.newClient(new RequestConfigBuilder()
+                            .withRequestTimeout((int) timeout.toMillis())
+                            .withRequestRetryBackoffLimit(0)
+                            .build())
+                    .adapt(KubernetesClient.class);
         }
 
         @Bean

@@ -70,15 +70,22 @@ public final class EventInformers implements AutoCloseable {
     private final KubernetesClient client;
     private final EventApi api;
     private final List<String> namespaces;
+    private final int pageSize;
     private final CollectorMetrics metrics;
     private final Clock clock;
     private final List<Watched<?>> informers = new ArrayList<>();
 
     public EventInformers(
-            KubernetesClient client, EventApi api, List<String> namespaces, CollectorMetrics metrics, Clock clock) {
+            KubernetesClient client,
+            EventApi api,
+            List<String> namespaces,
+            int pageSize,
+            CollectorMetrics metrics,
+            Clock clock) {
         this.client = client;
         this.api = api;
         this.namespaces = List.copyOf(namespaces);
+        this.pageSize = pageSize;
         this.metrics = metrics;
         this.clock = clock;
     }
@@ -163,7 +170,9 @@ public final class EventInformers implements AutoCloseable {
         var resources = client.resources(type);
         FilterWatchListDeletable<T, ?, Resource<T>> scope =
                 namespace == null ? resources.inAnyNamespace() : resources.inNamespace(namespace);
-        SharedIndexInformer<T> informer = scope.runnableInformer(0);
+        // pages keep a re-list of a large cluster from holding every event at once (served by etcd, not the cache)
+        SharedIndexInformer<T> informer =
+                pageSize > 0 ? scope.withLimit((long) pageSize).runnableInformer(0) : scope.runnableInformer(0);
         Watched<T> watched = new Watched<>(informer, normalizer, sink);
         informer.itemStore(store);
         informer.addEventHandler(watched);
@@ -208,14 +217,22 @@ public final class EventInformers implements AutoCloseable {
 
         @Override
         public void onUpdate(T oldObj, T newObj) {
+            // the same name with another uid (recreated while the watch was down): the old object is gone
+            if (!uid(oldObj).equals(uid(newObj))) {
+                normalize(oldObj, false).forEach(sink::deleted);
+            }
             normalize(newObj, true).forEach(sink::upsert);
         }
 
         @Override
         public void onDelete(T obj, boolean deletedFinalStateUnknown) {
-            if (obj.getMetadata() != null && obj.getMetadata().getUid() != null) {
-                sink.deleted(obj.getMetadata().getUid());
-            }
+            normalize(obj, false).forEach(sink::deleted);
+        }
+
+        private String uid(T obj) {
+            return obj.getMetadata() == null || obj.getMetadata().getUid() == null
+                    ? ""
+                    : obj.getMetadata().getUid();
         }
 
         Stream<KubeEvent> events() {

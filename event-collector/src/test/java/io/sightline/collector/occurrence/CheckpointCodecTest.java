@@ -3,7 +3,9 @@ package io.sightline.collector.occurrence;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.util.HashMap;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.zip.GZIPOutputStream;
 
@@ -16,31 +18,40 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class CheckpointCodecTest {
 
     @Test
-    void roundTripKeepsEveryEntryAndTheTimeInMilliseconds() {
+    void roundTripKeepsEveryEntryTheHorizonAndTheTimesInMilliseconds() {
         Checkpoint checkpoint = new Checkpoint(
                 T0.plusNanos(1_234_567),
-                Map.of("a", new Emitted(3, T0.toEpochMilli()), "b", new Emitted(1, T0.toEpochMilli() + 5)));
+                T0.minusSeconds(3600),
+                Map.of("a", new Emitted(3, T0.toEpochMilli(), true), "b", new Emitted(0, T0.toEpochMilli() + 5, true)));
         Checkpoint decoded = CheckpointCodec.decode(CheckpointCodec.encode(checkpoint));
         assertThat(decoded.savedAt()).isEqualTo(T0.plusMillis(1));
+        assertThat(decoded.horizon()).isEqualTo(T0.minusSeconds(3600));
         assertThat(decoded.emitted()).isEqualTo(checkpoint.emitted());
     }
 
     @Test
-    void checkpointTooLargeKeepsTheNewestEntriesThatFit() {
-        Map<String, Emitted> entries = new HashMap<>();
+    void tooLargeCheckpointLeavesOutTheOldestCompleteEntriesAndCoversThemWithItsHorizon() {
+        List<Map.Entry<String, Emitted>> oldestFirst = new ArrayList<>();
         for (int i = 0; i < 2_000; i++) {
-            entries.put("uid-" + i + "-" + Integer.toHexString(i * 7919), new Emitted(i, T0.toEpochMilli() + i));
+            // every 10th entry has a record pending: it must stay listed
+            oldestFirst.add(Map.entry(
+                    "uid-" + i + "-" + Integer.toHexString(i * 7919),
+                    new Emitted(i, T0.toEpochMilli() + i, i % 10 != 0)));
         }
-        byte[] encoded = CheckpointCodec.encode(new Checkpoint(T0, entries), 4_000);
-        assertThat(encoded.length).isLessThanOrEqualTo(4_000);
-        Checkpoint kept = CheckpointCodec.decode(encoded);
-        assertThat(kept.emitted()).isNotEmpty().hasSizeLessThan(2_000);
-        long oldestKept = kept.emitted().values().stream()
-                .mapToLong(Emitted::occurredAtMillis)
-                .min()
-                .orElseThrow();
-        assertThat(entries.values().stream().filter(e -> e.occurredAtMillis() >= oldestKept))
-                .hasSize(kept.emitted().size());
+        CheckpointCodec.Encoded encoded = CheckpointCodec.encode(T0.plusSeconds(10), T0, oldestFirst, 8_000);
+
+        assertThat(encoded.bytes().length).isLessThanOrEqualTo(8_000);
+        assertThat(encoded.dropped()).isPositive();
+        Checkpoint kept = CheckpointCodec.decode(encoded.bytes());
+        Instant horizon = kept.horizon();
+        for (Map.Entry<String, Emitted> e : oldestFirst) {
+            boolean listed = kept.emitted().containsKey(e.getKey());
+            boolean covered = e.getValue().seenAtMillis() < horizon.toEpochMilli();
+            assertThat(listed || (covered && e.getValue().complete()))
+                    .as("%s is listed, or complete and covered by the horizon", e.getKey())
+                    .isTrue();
+        }
+        assertThat(kept.emitted()).containsKey(oldestFirst.get(0).getKey());
     }
 
     @Test
@@ -48,9 +59,12 @@ class CheckpointCodecTest {
         assertThatThrownBy(() -> CheckpointCodec.decode("plain text".getBytes(StandardCharsets.UTF_8)))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("corrupt checkpoint");
-        assertThatThrownBy(() -> CheckpointCodec.decode(gzip("sightline-checkpoint 9 0\n")))
+        assertThatThrownBy(() -> CheckpointCodec.decode(gzip("sightline-checkpoint 1 0\n")))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("not a version");
+                .hasMessageContaining("corrupt checkpoint line");
+        assertThatThrownBy(() -> CheckpointCodec.decode(gzip("sightline-checkpoint 9 0 0\n")))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("not a version 2");
     }
 
     private static byte[] gzip(String text) throws IOException {

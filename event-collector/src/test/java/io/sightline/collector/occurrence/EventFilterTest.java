@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 
+import io.sightline.collector.MockCluster;
 import io.sightline.collector.config.CollectorProperties;
 import org.junit.jupiter.api.Test;
 import org.springframework.util.unit.DataSize;
@@ -52,9 +53,11 @@ class EventFilterTest {
                 "auto",
                 Duration.ofHours(1),
                 "",
+                0,
                 new CollectorProperties.Output(Path.of("x.log"), 10, DataSize.ofMegabytes(1), 1),
                 new CollectorProperties.Checkpoint(true, "cp", Duration.ofSeconds(5)),
                 new CollectorProperties.LeaderElection(
-                        true, "lease", Duration.ofSeconds(15), Duration.ofSeconds(10), Duration.ofSeconds(2)));
+                        true, "lease", Duration.ofSeconds(15), Duration.ofSeconds(10), Duration.ofSeconds(2)),
+                MockCluster.DEFAULT_METRICS);
     }
 }

@@ -14,12 +14,16 @@ class GapTest {
 
     @Test
     void checkpointYoungerThanTheTtlMeansNoGap() {
-        assertThat(Gap.between(new Checkpoint(T0, Map.of()), T0.plus(TTL), TTL)).isEmpty();
+        assertThat(Gap.between(new Checkpoint(T0, T0.minus(TTL), Map.of()), T0.plus(TTL), TTL))
+                .isEmpty();
     }
 
     @Test
     void checkpointOlderThanTheTtlIsAGapFromItUntilNowMinusTheTtl() {
-        assertThat(Gap.between(new Checkpoint(T0, Map.of()), T0.plus(TTL).plusSeconds(90), TTL))
+        assertThat(Gap.between(
+                        new Checkpoint(T0, T0.minus(TTL), Map.of()),
+                        T0.plus(TTL).plusSeconds(90),
+                        TTL))
                 .contains(new Gap(T0, T0.plusSeconds(90)));
     }
 }

@@ -13,7 +13,20 @@ final class TestEvents {
 
     static KubeEvent event(String uid, String namespace, String reason, String type, long count, Instant occurredAt) {
         return new KubeEvent(
-                uid, namespace, "Pod", "web-1", reason, type, "message", count, occurredAt, T0, "kubelet", "node-1");
+                uid,
+                namespace,
+                "web-1." + uid,
+                T0,
+                "Pod",
+                "web-1",
+                reason,
+                type,
+                "message",
+                count,
+                occurredAt,
+                T0,
+                "kubelet",
+                "node-1");
     }
 
     static KubeEvent event(String uid, long count, Instant occurredAt) {
