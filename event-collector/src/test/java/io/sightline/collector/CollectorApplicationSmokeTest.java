@@ -8,6 +8,10 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import io.sightline.collector.pipeline.EventCollector;
 import org.junit.jupiter.api.AfterAll;
@@ -105,6 +109,23 @@ class CollectorApplicationSmokeTest {
                 .contains("sightline_kube_events_total{application=\"event-collector\",kind=\"Pod\","
                         + "namespace=\"shop\",reason=\"Unhealthy\",type=\"Warning\"} 0.0");
         await().untilAsserted(() -> assertThat(Files.readAllLines(OUTPUT)).hasSize(1));
+    }
+
+    /** Every event-collector metric that docs/telemetry-contract.md section 4 names is served. */
+    @Test
+    void everyMetricOfTheContractIsServed() throws Exception {
+        String contract = Files.readString(Path.of("../docs/telemetry-contract.md"));
+        int from = contract.indexOf("### event-collector");
+        String section = contract.substring(from, contract.indexOf("\n## ", from));
+        Matcher names = Pattern.compile("`(sightline_[a-z_]+)`").matcher(section);
+        List<String> listed = new ArrayList<>();
+        while (names.find()) {
+            listed.add(names.group(1));
+        }
+        assertThat(listed).hasSizeGreaterThanOrEqualTo(11);
+        await().until(collector::isLeading);
+        String metrics = get("/actuator/prometheus");
+        assertThat(listed).allSatisfy(name -> assertThat(metrics).contains(name + "{"));
     }
 
     private String get(String path) throws IOException, InterruptedException {

@@ -27,7 +27,8 @@ public final class ConfigMapCheckpointStore {
     private final KubernetesClient client;
     private final String namespace;
     private final String name;
-    private String version;
+    /** what this replica read or wrote last: its version fences the next write */
+    private ConfigMap current;
 
     /** @param client a client whose requests time out and are not retried (the collector retries itself) */
     public ConfigMapCheckpointStore(KubernetesClient client, String namespace, String name) {
@@ -49,7 +50,7 @@ public final class ConfigMapCheckpointStore {
         } catch (KubernetesClientException e) {
             throw new Unavailable("reading", e);
         }
-        version = map == null ? null : map.getMetadata().getResourceVersion();
+        current = map;
         if (map == null || map.getBinaryData() == null || !map.getBinaryData().containsKey(KEY)) {
             return Optional.empty();
         }
@@ -67,26 +68,33 @@ public final class ConfigMapCheckpointStore {
      * @throws Unavailable when the write failed otherwise (403, 5xx, timeout)
      */
     public synchronized void save(byte[] checkpoint, String writer) {
-        ConfigMap map = new ConfigMapBuilder()
-                .withNewMetadata()
-                .withName(name)
-                .withNamespace(namespace)
-                .withResourceVersion(version)
-                .addToLabels("app.kubernetes.io/managed-by", "sightline-event-collector")
+        // the shipped ConfigMap keeps its labels; only the writer and the checkpoint change
+        ConfigMap map = (current == null
+                        ? new ConfigMapBuilder()
+                                .withNewMetadata()
+                                .withName(name)
+                                .withNamespace(namespace)
+                                .endMetadata()
+                        : new ConfigMapBuilder(current))
+                .editMetadata()
                 .addToAnnotations(WRITER, writer)
                 .endMetadata()
                 .addToBinaryData(KEY, Base64.getEncoder().encodeToString(checkpoint))
                 .build();
         try {
-            ConfigMap stored = version == null
+            // missing (the manifest was not applied): created where RBAC allows it, else the error says so
+            current = current == null
                     ? client.resource(map).create()
                     : client.resource(map).update();
-            version = stored.getMetadata().getResourceVersion();
         } catch (KubernetesClientException e) {
             if (e.getCode() == HttpURLConnection.HTTP_CONFLICT) {
                 throw new Conflict(e);
             }
-            throw new Unavailable("writing", e);
+            throw new Unavailable(
+                    current == null
+                            ? "creating (apply event-collector/k8s/checkpoint-configmap.yaml; the Role grants no create)"
+                            : "writing",
+                    e);
         }
     }
 

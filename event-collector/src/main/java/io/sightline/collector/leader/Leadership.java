@@ -50,13 +50,35 @@ public final class Leadership implements AutoCloseable {
         compete();
     }
 
-    /** True while this replica may emit: it leads and renewed the Lease within the renew deadline. */
+    /**
+     * True while this replica may emit: it leads and renewed the Lease within the renew deadline. When the deadline
+     * passed, this replica gives the Lease up and competes again, so that it emits again only after a fresh
+     * takeover (another replica may have led meanwhile).
+     */
     public boolean holdsLease() {
         if (!leading) {
             return false;
         }
         FencedLeaseLock current = lock;
-        return !config.enabled() || (current != null && current.renewedWithin(config.renewDeadline()));
+        if (!config.enabled() || (current != null && current.renewedWithin(config.renewDeadline()))) {
+            return true;
+        }
+        leading = false;
+        CompletableFuture.runAsync(this::resign);
+        return false;
+    }
+
+    /** Ends the current election (releasing the Lease if it is still this replica's); competes again later. */
+    private synchronized void resign() {
+        if (election != null) {
+            log.warn(
+                    "{} did not renew Lease {}/{} within the renew deadline: giving it up and competing again",
+                    identity,
+                    namespace,
+                    config.leaseName());
+            election.cancel(true);
+            election = null;
+        }
     }
 
     /**
