@@ -98,6 +98,32 @@ class RecordFormatAndConfigTest {
         assertThat(withSeries.count()).isEqualTo(9);
     }
 
+    /** The record's namespace is the Loki stream's namespace: an event object without one goes to "default". */
+    @Test
+    void everyRecordHasTheEventsNamespaceDefaultForEventsWithoutOne() {
+        var withoutNamespace = new EventBuilder()
+                .withNewMetadata()
+                .withUid("u")
+                .withName("node-1.17a")
+                .endMetadata()
+                .withNewInvolvedObject()
+                .withKind("Node")
+                .withName("node-1")
+                .endInvolvedObject()
+                .withType("Warning")
+                .withReason("OOMKilling")
+                .build();
+        KubeEvent event = EventNormalizer.fromCoreV1(withoutNamespace, NOW);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        new EventRecordFormatter().format(event, out);
+        assertThat(JsonMapper.builder()
+                        .build()
+                        .readTree(out.toString(StandardCharsets.UTF_8))
+                        .get("namespace")
+                        .asString())
+                .isEqualTo("default");
+    }
+
     @Test
     void eventWithoutUidIsRejectedWithAReason() {
         var noUid = new EventBuilder()
