@@ -148,33 +148,8 @@ class WatchRecoveryTest {
             e.getMetadata().setUid("uid-" + e.getMetadata().getName());
             e.getMetadata().setResourceVersion("4");
         }
-        cluster.server()
-                .expect()
-                .get()
-                .withPath("/api/v1/events?limit=2")
-                .andReturn(
-                        200,
-                        new EventListBuilder()
-                                .withNewMetadata()
-                                .withContinue("page-2")
-                                .withResourceVersion("5")
-                                .endMetadata()
-                                .withItems(a, b)
-                                .build())
-                .once();
-        cluster.server()
-                .expect()
-                .get()
-                .withPath("/api/v1/events?continue=page-2&limit=2")
-                .andReturn(
-                        200,
-                        new EventListBuilder()
-                                .withNewMetadata()
-                                .withResourceVersion("5")
-                                .endMetadata()
-                                .withItems(c)
-                                .build())
-                .once();
+        expectList("/api/v1/events?limit=2", "page-2", a, b);
+        expectList("/api/v1/events?continue=page-2&limit=2", null, c);
 
         var paged = MockCluster.properties(dir.resolve("events.log"), "v1", false, Duration.ofSeconds(5), 1000);
         Replica replica = cluster.start(
@@ -200,14 +175,20 @@ class WatchRecoveryTest {
     }
 
     private void expectFirstList(Event... items) {
+        expectList(LIST, null, items);
+    }
+
+    /** One list response at resource version 5; {@code continueToken} when more pages follow. */
+    private void expectList(String path, String continueToken, Event... items) {
         cluster.server()
                 .expect()
                 .get()
-                .withPath(LIST)
+                .withPath(path)
                 .andReturn(
                         200,
                         new EventListBuilder()
                                 .withNewMetadata()
+                                .withContinue(continueToken)
                                 .withResourceVersion("5")
                                 .endMetadata()
                                 .withItems(items)

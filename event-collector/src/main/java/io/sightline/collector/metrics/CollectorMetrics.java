@@ -2,6 +2,7 @@ package io.sightline.collector.metrics;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -80,8 +81,8 @@ public final class CollectorMetrics implements NamespaceListener {
     private final Counter relists;
     private final Counter watchErrors;
     private final Counter written;
-    private final Map<DropReason, Counter> dropped = new HashMap<>();
-    private final Map<CheckpointOperation, Counter> checkpointFailures = new HashMap<>();
+    private final Map<DropReason, Counter> dropped = new EnumMap<>(DropReason.class);
+    private final Map<CheckpointOperation, Counter> checkpointFailures = new EnumMap<>(CheckpointOperation.class);
     private final AtomicLong leader = new AtomicLong();
     private final AtomicLong lastEventMillis = new AtomicLong();
     private final AtomicLong checkpointSavedMillis = new AtomicLong();
@@ -109,16 +110,14 @@ public final class CollectorMetrics implements NamespaceListener {
         for (DropReason reason : DropReason.values()) {
             dropped.put(
                     reason,
-                    Counter.builder("sightline.event.collector.records.dropped")
-                            .tag("reason", reason.label)
+                    labelled("sightline.event.collector.records.dropped", "reason", reason.label)
                             .description("Records not written, by reason")
                             .register(registry));
         }
         for (CheckpointOperation operation : CheckpointOperation.values()) {
             checkpointFailures.put(
                     operation,
-                    Counter.builder("sightline.event.collector.checkpoint.failures")
-                            .tag("operation", operation.label)
+                    labelled("sightline.event.collector.checkpoint.failures", "operation", operation.label)
                             .description("Failed reads and writes of the checkpoint ConfigMap")
                             .register(registry));
         }
@@ -214,6 +213,10 @@ public final class CollectorMetrics implements NamespaceListener {
     private double checkpointAgeSeconds() {
         long saved = checkpointSavedMillis.get();
         return leader.get() == 1 && saved > 0 ? (clock.millis() - saved) / 1000.0 : 0;
+    }
+
+    private static Counter.Builder labelled(String name, String label, String value) {
+        return Counter.builder(name).tag(label, value);
     }
 
     private Counter counter(EventKey key) {

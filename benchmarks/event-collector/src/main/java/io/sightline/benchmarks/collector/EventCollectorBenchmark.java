@@ -3,6 +3,7 @@ package io.sightline.benchmarks.collector;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
+import java.lang.management.MemoryUsage;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -12,7 +13,12 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+import javax.management.NotificationEmitter;
+import javax.management.openmbean.CompositeData;
 
+import com.sun.management.GarbageCollectionNotificationInfo;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.EventBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -40,8 +46,10 @@ import org.springframework.context.ConfigurableApplicationContext;
  * waits while the hand-off queue is nearly full, so nothing is dropped and the rate is what reaches the file.</li>
  * <li>{@code heap}: live heap after a burst of 20,000 new events, including the informer's reduced store
  * holding all 20,000 and the checkpoint state, measured after {@code System.gc()}.</li>
+ * <li>{@code relist}: heap of listing a large cluster, in pages or in one response (see {@link #relist}).</li>
  * </ul>
- * Usage: {@code EventCollectorBenchmark rate <warmup-s> <measure-s>} or {@code EventCollectorBenchmark heap}.
+ * Usage: {@code EventCollectorBenchmark rate <warmup-s> <measure-s>}, {@code EventCollectorBenchmark heap} or
+ * {@code EventCollectorBenchmark relist <port> <page-size> <events>}.
  * fabric8's mock server (empty) stands in for the API server, so the informer and checkpoint run as usual.
  */
 public final class EventCollectorBenchmark {
@@ -55,6 +63,10 @@ public final class EventCollectorBenchmark {
 
     public static void main(String[] args) throws Exception {
         String mode = args.length > 0 ? args[0] : "rate";
+        if (mode.equals("relist")) {
+            relist(Integer.parseInt(args[1]), Integer.parseInt(args[2]), Integer.parseInt(args[3]));
+            return;
+        }
         Path dir = Files.createTempDirectory("event-collector-bench");
         KubernetesMockServer server = new KubernetesMockServer(
                 new Context(), new MockWebServer(), new HashMap<>(), new KubernetesCrudDispatcher(), false);
@@ -163,11 +175,73 @@ public final class EventCollectorBenchmark {
     }
 
     /**
+     * Heap of a start-up against a cluster holding {@code events} events (the first list is what every re-list
+     * repeats), listed in pages of {@code pageSize} (0: one response), served by {@link RelistServer} in another
+     * process on {@code port}. Reports the highest heap in use while listing (sampled every 5 ms), the highest
+     * heap left after a garbage collection in that time, and the live heap once the leader has taken over.
+     */
+    private static void relist(int port, int pageSize, int events) throws Exception {
+        MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
+        AtomicLong peakUsed = new AtomicLong();
+        AtomicLong peakAfterGc = new AtomicLong();
+        for (var gc : ManagementFactory.getGarbageCollectorMXBeans()) {
+            ((NotificationEmitter) gc)
+                    .addNotificationListener(
+                            (notification, handback) -> {
+                                var info = GarbageCollectionNotificationInfo.from(
+                                        (CompositeData) notification.getUserData());
+                                long after = info.getGcInfo().getMemoryUsageAfterGc().values().stream()
+                                        .mapToLong(MemoryUsage::getUsed)
+                                        .sum();
+                                peakAfterGc.accumulateAndGet(after, Math::max);
+                            },
+                            n -> n.getType().equals(GarbageCollectionNotificationInfo.GARBAGE_COLLECTION_NOTIFICATION),
+                            null);
+        }
+        Thread sampler = new Thread(() -> {
+            while (!Thread.currentThread().isInterrupted()) {
+                peakUsed.accumulateAndGet(memory.getHeapMemoryUsage().getUsed(), Math::max);
+                LockSupport.parkNanos(5_000_000);
+            }
+        });
+        sampler.setDaemon(true);
+        Path dir = Files.createTempDirectory("event-collector-relist");
+        long t0 = System.nanoTime();
+        sampler.start();
+        try (ConfigurableApplicationContext context =
+                start(port, dir, "sightline.collector.list-page-size=" + pageSize)) {
+            EventCollector collector = context.getBean(EventCollector.class);
+            while (!collector.isSynced()) {
+                Thread.sleep(20); // harness polling, not a measurement
+            }
+            double seconds = (System.nanoTime() - t0) / 1e9;
+            sampler.interrupt();
+            long live = liveHeap(memory);
+            System.out.printf(
+                    Locale.ROOT,
+                    "relist: page size %d, %d events: heap in use at most %.0f MiB, after GC at most %.0f MiB, "
+                            + "live after takeover %.0f MiB; listed and led in %.1f s%n",
+                    pageSize,
+                    events,
+                    mib(peakUsed.get()),
+                    mib(peakAfterGc.get()),
+                    mib(live),
+                    seconds);
+        } finally {
+            deleteTree(dir);
+        }
+    }
+
+    /**
      * The collector application as deployed (telemetry starter included), its client pointed at the mock server;
      * leader election off (one replica), management on an ephemeral port.
      */
     private static ConfigurableApplicationContext start(KubernetesMockServer server, Path dir) {
-        System.setProperty("kubernetes.master", "http://127.0.0.1:" + server.getPort());
+        return start(server.getPort(), dir, "sightline.collector.output.queue-capacity=" + QUEUE);
+    }
+
+    private static ConfigurableApplicationContext start(int port, Path dir, String setting) {
+        System.setProperty("kubernetes.master", "http://127.0.0.1:" + port);
         System.setProperty("kubernetes.auth.tryKubeConfig", "false");
         System.setProperty("kubernetes.auth.tryServiceAccount", "false");
         ConfigurableApplicationContext context = new SpringApplicationBuilder(EventCollectorApplication.class)
@@ -177,7 +251,7 @@ public final class EventCollectorBenchmark {
                         "sightline.collector.api=v1",
                         "sightline.collector.self-namespace=sightline",
                         "sightline.collector.leader-election.enabled=false",
-                        "sightline.collector.output.queue-capacity=" + QUEUE,
+                        setting,
                         "sightline.collector.output.path=" + dir.resolve("events.log"))
                 .run();
         EventCollector collector = context.getBean(EventCollector.class);
@@ -188,7 +262,7 @@ public final class EventCollectorBenchmark {
     }
 
     /** Realistic kubelet-style events: about 120 characters of message, all fields set. */
-    private static List<Event> events(int n) {
+    static List<Event> events(int n) {
         Instant t = Instant.now().truncatedTo(ChronoUnit.SECONDS);
         List<Event> events = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
