@@ -74,7 +74,7 @@ public final class LogbackInstaller {
         Appender<ILoggingEvent> previous = this.root.getAppender(ASYNC_APPENDER);
         Appender<ILoggingEvent> bootConsole = findBootConsole();
 
-        Masker masker = new Masker(properties.masking().extraKeys());
+        Masker masker = Masker.withExtraKeys(properties.masking().extraKeys());
         UnaryOperator<ILoggingEvent> preparation = properties.masking().enabled()
                 ? event -> MaskedLoggingEvent.of(event, masker)
                 : UnaryOperator.identity();

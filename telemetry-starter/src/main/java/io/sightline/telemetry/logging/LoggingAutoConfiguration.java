@@ -26,7 +26,7 @@ public class LoggingAutoConfiguration {
     @Bean
     @ConditionalOnMissingBean
     Masker sightlineMasker(LoggingProperties properties) {
-        return new Masker(properties.masking().extraKeys());
+        return Masker.withExtraKeys(properties.masking().extraKeys());
     }
 
     @Bean

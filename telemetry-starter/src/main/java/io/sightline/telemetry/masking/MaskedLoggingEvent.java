@@ -70,7 +70,11 @@ public final class MaskedLoggingEvent implements ILoggingEvent {
         return masked;
     }
 
-    /** Numbers and booleans stay typed in JSON unless the key is sensitive; other values are masked as text. */
+    /**
+     * Numbers and booleans stay typed in JSON unless the key is sensitive; any other value becomes its
+     * masked text. Never the object itself: a JSON writer would serialise it through its getters, secrets
+     * its {@code toString()} leaves out included.
+     */
     private static Object maskValue(String key, Object value, Masker masker) {
         if (value == null) {
             return null;
@@ -81,9 +85,7 @@ public final class MaskedLoggingEvent implements ILoggingEvent {
         if (value instanceof Number || value instanceof Boolean) {
             return value;
         }
-        String text = value.toString();
-        String masked = masker.mask(text);
-        return masked.equals(text) ? value : masked;
+        return masker.mask(value.toString());
     }
 
     @Override
