@@ -94,10 +94,11 @@ final class ContractMasker implements Masker {
 
     private final Pattern keyValue;
 
-    private final String[] hints;
+    /** The hints by their first character, in either case (ASCII only: every hint starts with one). */
+    private final String[][] hintsByFirstChar = new String[128][];
 
-    /** ASCII characters some hint starts with, so most characters are rejected with one array read. */
-    private final boolean[] hintStarts = new boolean[128];
+    /** Extra keys that start with a non-ASCII letter, checked at every non-ASCII character. */
+    private final String[] nonAsciiHints;
 
     /** {@link #isSensitiveKey} runs for every MDC entry and key/value pair of every event. */
     private final Map<String, Boolean> sensitiveKeys = new ConcurrentHashMap<>();
@@ -125,13 +126,25 @@ final class ContractMasker implements Masker {
         // Matching starts at the sensitive word, so any key prefix (db., client_, X-Api-) stays as it is.
         String key = "(?<key>" + word + KEY_REST + "\\\\?[\"']?)";
         this.keyValue = Pattern.compile(key + "(?<sep>\\s*[=:]\\s*)" + VALUE);
-        this.hints = hintSet.toArray(String[]::new);
-        for (String hint : this.hints) {
+        List<String> nonAscii = new ArrayList<>();
+        for (String hint : hintSet) {
             char first = hint.charAt(0);
-            if (first < 128) {
-                this.hintStarts[first] = true;
+            if (first >= 128) {
+                nonAscii.add(hint);
+                continue;
+            }
+            for (char c : new char[] {Character.toLowerCase(first), Character.toUpperCase(first)}) {
+                String[] known = this.hintsByFirstChar[c];
+                this.hintsByFirstChar[c] = (known == null) ? new String[] {hint} : append(known, hint);
             }
         }
+        this.nonAsciiHints = nonAscii.toArray(String[]::new);
+    }
+
+    private static String[] append(String[] array, String element) {
+        String[] longer = Arrays.copyOf(array, array.length + 1);
+        longer[array.length] = element;
+        return longer;
     }
 
     /** The literal spellings of a key word: each {@code '-'} as nothing, {@code '-'} or {@code '_'}. */
@@ -340,12 +353,15 @@ final class ContractMasker implements Masker {
     private int nextHint(String text, int from) {
         int length = text.length();
         for (int i = from; i < length; i++) {
-            char c = Character.toLowerCase(text.charAt(i));
-            if (c < 128 && !this.hintStarts[c]) {
-                continue;
+            char c = text.charAt(i);
+            String[] candidates = (c < 128) ? this.hintsByFirstChar[c] : this.nonAsciiHints;
+            if (candidates == null) {
+                continue; // most characters: one array read
             }
-            for (String hint : this.hints) {
-                if (hint.charAt(0) == c && text.regionMatches(true, i, hint, 0, hint.length())) {
+            char next = (i + 1 < length) ? Character.toLowerCase(text.charAt(i + 1)) : 0;
+            for (String hint : candidates) {
+                if ((hint.length() == 1 || hint.charAt(1) == next)
+                        && text.regionMatches(true, i, hint, 0, hint.length())) {
                     return i;
                 }
             }

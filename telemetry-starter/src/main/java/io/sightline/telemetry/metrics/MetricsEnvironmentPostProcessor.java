@@ -36,7 +36,7 @@ public class MetricsEnvironmentPostProcessor implements EnvironmentPostProcessor
         SightlineMetricsProperties properties =
                 Binder.get(environment).bindOrCreate("sightline.metrics", SightlineMetricsProperties.class);
         ServiceIdentity identity = ServiceIdentity.from(environment, application.getClassLoader());
-        defaults.put("management.server.port", StarterDefaults.MANAGEMENT_PORT);
+        StarterDefaults.addManagementServer(environment, defaults);
         defaults.put("management.endpoints.web.exposure.include", "health,info,prometheus");
         defaults.put("management.metrics.tags.application", identity.name());
         defaults.put("management.metrics.distribution.percentiles-histogram.http.server.requests", "false");

@@ -47,23 +47,39 @@ public final class RewrittenEvent implements ILoggingEvent {
 
     private final IThrowableProxy throwable;
 
-    private RewrittenEvent(ILoggingEvent original, Rewrite rewrite) {
+    private RewrittenEvent(
+            ILoggingEvent original,
+            String message,
+            Map<String, String> mdc,
+            List<KeyValuePair> keyValuePairs,
+            IThrowableProxy throwable) {
         this.original = original;
-        String formatted = original.getFormattedMessage();
-        this.message = (formatted != null) ? rewrite.text(formatted) : null;
-        this.mdc = rewriteMdc(original.getMDCPropertyMap(), rewrite);
-        this.keyValuePairs = rewriteKeyValuePairs(original.getKeyValuePairs(), rewrite);
-        this.throwable = RewrittenThrowableProxy.of(original.getThrowableProxy(), rewrite::text);
+        this.message = message;
+        this.mdc = mdc;
+        this.keyValuePairs = keyValuePairs;
+        this.throwable = throwable;
     }
 
     /**
      * The event with its texts rewritten.
      * @param event a prepared logback event
      * @param rewrite what to do with each text
-     * @return a rewritten view of the event
+     * @return a rewritten view of the event, or the event itself when the rewrite changed nothing (the
+     * common case, which then costs no allocation)
      */
     public static ILoggingEvent of(ILoggingEvent event, Rewrite rewrite) {
-        return new RewrittenEvent(event, rewrite);
+        String formatted = event.getFormattedMessage();
+        String message = (formatted != null) ? rewrite.text(formatted) : null;
+        Map<String, String> mdc = rewriteMdc(event.getMDCPropertyMap(), rewrite);
+        List<KeyValuePair> keyValuePairs = rewriteKeyValuePairs(event.getKeyValuePairs(), rewrite);
+        IThrowableProxy throwable = RewrittenThrowableProxy.of(event.getThrowableProxy(), rewrite::text);
+        if (message == formatted
+                && mdc == event.getMDCPropertyMap()
+                && keyValuePairs == event.getKeyValuePairs()
+                && throwable == null) {
+            return event;
+        }
+        return new RewrittenEvent(event, message, mdc, keyValuePairs, throwable);
     }
 
     /**
@@ -75,25 +91,42 @@ public final class RewrittenEvent implements ILoggingEvent {
         RewrittenThrowableProxy.forEachMessage(event.getThrowableProxy(), visitor);
     }
 
+    /** The same map when no value changed, else a rewritten copy. */
     private static Map<String, String> rewriteMdc(Map<String, String> mdc, Rewrite rewrite) {
         if (mdc == null || mdc.isEmpty()) {
             return mdc;
         }
-        Map<String, String> rewritten = new LinkedHashMap<>(mdc.size());
-        mdc.forEach((key, value) -> rewritten.put(key, (value != null) ? rewrite.mdcValue(key, value) : null));
-        return rewritten;
+        Map<String, String> rewritten = null;
+        for (Map.Entry<String, String> entry : mdc.entrySet()) {
+            String value = entry.getValue();
+            String newValue = (value != null) ? rewrite.mdcValue(entry.getKey(), value) : null;
+            if (newValue != value && rewritten == null) {
+                rewritten = new LinkedHashMap<>(mdc);
+            }
+            if (rewritten != null) {
+                rewritten.put(entry.getKey(), newValue);
+            }
+        }
+        return (rewritten != null) ? rewritten : mdc;
     }
 
+    /** The same list when no value changed, else a rewritten copy. */
     private static List<KeyValuePair> rewriteKeyValuePairs(List<KeyValuePair> pairs, Rewrite rewrite) {
         if (pairs == null || pairs.isEmpty()) {
             return pairs;
         }
-        List<KeyValuePair> rewritten = new ArrayList<>(pairs.size());
-        for (KeyValuePair pair : pairs) {
-            rewritten.add(
-                    new KeyValuePair(pair.key, (pair.value != null) ? rewrite.keyValue(pair.key, pair.value) : null));
+        List<KeyValuePair> rewritten = null;
+        for (int i = 0; i < pairs.size(); i++) {
+            KeyValuePair pair = pairs.get(i);
+            Object value = (pair.value != null) ? rewrite.keyValue(pair.key, pair.value) : null;
+            if (value != pair.value && rewritten == null) {
+                rewritten = new ArrayList<>(pairs.subList(0, i));
+            }
+            if (rewritten != null) {
+                rewritten.add((value != pair.value) ? new KeyValuePair(pair.key, value) : pair);
+            }
         }
-        return rewritten;
+        return (rewritten != null) ? rewritten : pairs;
     }
 
     @Override
