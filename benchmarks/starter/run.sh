@@ -21,7 +21,9 @@
 # Needs: wrk, a JDK (jstat), python3, curl; builds the jars when missing (network for the agent jar the first
 # time). Results go to benchmarks/starter/target/<timestamp>/; the summary (medians, ranges, median of the
 # per-round ratios to bare) is printed as a Markdown table. Environment: BENCH_VARIANTS (default all four),
-# BENCH_RATE (fixed-rate requests/s, default 1000), BENCH_HEAP (default 256m).
+# BENCH_RATE (fixed-rate requests/s, default 1000), BENCH_HEAP (default 256m), BENCH_JFR=1 (a JFR recording
+# of every variant's measured throughput phase, <round>-<variant>.jfr), BENCH_STARTER_BEFORE_JAR (a demo jar
+# built from an earlier starter, run as variant "starter-before" with the starter's arguments).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
@@ -128,8 +130,10 @@ launch() {   # launch VARIANT LOG: starts the variant's JVM in the background, s
   case "$1" in
     bare)
       java "${heap[@]}" -jar "$BARE_JAR" "${COMMON[@]}" > "$2" 2>&1 & ;;
-    starter)
-      java "${heap[@]}" -jar "$STARTER_JAR" "${COMMON[@]}" --management.server.port="$MGMT_PORT" \
+    starter|starter-before)
+      local jar=$STARTER_JAR
+      [ "$1" = starter-before ] && jar=$BENCH_STARTER_BEFORE_JAR
+      java "${heap[@]}" -jar "$jar" "${COMMON[@]}" --management.server.port="$MGMT_PORT" \
         --sightline.logging.format=json --sightline.tracing.otlp.endpoint="$SINK/v1/traces" \
         --sightline.errors.sentry.dsn="http://benchkey@127.0.0.1:$SINK_PORT/1" > "$2" 2>&1 & ;;
     boot-native)
@@ -174,6 +178,10 @@ run_variant() {
   wrk -t2 -c32 -d"${WARMUP}s" "$URL" > "$OUT/$round-$variant-warmup.txt"
   local ticks_before ticks_after hz
   hz=$(getconf CLK_TCK)
+  if [ "${BENCH_JFR:-0}" = 1 ]; then
+    jcmd "$APP_PID" JFR.start name=bench settings=profile duration="${MEASURE}s" \
+      filename="$PWD/$OUT/$round-$variant.jfr" > /dev/null
+  fi
   ticks_before=$(cpu_ticks "$APP_PID")
   wrk -t2 -c32 -d"${MEASURE}s" "$URL" > "$OUT/$round-$variant-throughput.txt"
   ticks_after=$(cpu_ticks "$APP_PID")
@@ -184,7 +192,7 @@ run_variant() {
   rss=$(awk '/VmRSS/ {printf "%.1f", $2/1024}' "/proc/$APP_PID/status")
   metaspace=$(jstat -gc "$APP_PID" | awk 'NR==1 {for (i=1;i<=NF;i++) h[i]=$i} NR==2 {for (i=1;i<=NF;i++) if (h[i]=="MU") printf "%.1f", $i/1024}')
   classes=$(jstat -class "$APP_PID" | awk 'NR==2 {print $1}')
-  if [ "$variant" = starter ]; then
+  if [ "$variant" = starter ] || [ "$variant" = starter-before ]; then
     dropped=$(curl -fs "http://127.0.0.1:$MGMT_PORT/actuator/prometheus" \
       | awk '/^sightline_log_events_dropped_total/ {print $2}')
   fi
