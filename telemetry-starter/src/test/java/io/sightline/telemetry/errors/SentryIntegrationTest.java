@@ -46,11 +46,7 @@ class SentryIntegrationTest {
     @Test
     void eventsCarryTraceServiceEnvironmentReleaseAndAreMasked() throws IOException {
         try (LocalHttpReceiver sentry = new LocalHttpReceiver();
-                RunningApp app = RunningApp.start(
-                        App.class,
-                        WebApplicationType.SERVLET,
-                        "sightline.errors.sentry.dsn=http://publickey@127.0.0.1:" + sentry.port() + "/42",
-                        "sightline.errors.environment=staging")) {
+                RunningApp app = reportingTo(sentry, App.class, "sightline.errors.environment=staging")) {
             assertThat(app.get("/report", "traceparent", RunningApp.traceparent(TRACE_ID))
                             .statusCode())
                     .isEqualTo(200);
@@ -79,10 +75,7 @@ class SentryIntegrationTest {
     @Test
     void theApplicationsBeforeSendCallbackRunsAndMaskingStillApplies() throws IOException {
         try (LocalHttpReceiver sentry = new LocalHttpReceiver();
-                RunningApp app = RunningApp.start(
-                        UserCallbackApp.class,
-                        WebApplicationType.SERVLET,
-                        "sightline.errors.sentry.dsn=http://publickey@127.0.0.1:" + sentry.port() + "/42")) {
+                RunningApp app = reportingTo(sentry, UserCallbackApp.class)) {
             assertThat(app.get("/report").statusCode()).isEqualTo(200);
 
             await().atMost(Duration.ofSeconds(15)).until(() -> !events(sentry).isEmpty());
@@ -101,10 +94,9 @@ class SentryIntegrationTest {
     @Test
     void sentryLogsAndBreadcrumbsAreMaskedLikeEvents() throws IOException {
         try (LocalHttpReceiver sentry = new LocalHttpReceiver();
-                RunningApp app = RunningApp.start(
+                RunningApp app = reportingTo(
+                        sentry,
                         App.class,
-                        WebApplicationType.SERVLET,
-                        "sightline.errors.sentry.dsn=http://publickey@127.0.0.1:" + sentry.port() + "/42",
                         "sentry.logs.enabled=true",
                         "sentry.logging.minimum-breadcrumb-level=info")) {
             assertThat(app.get("/report").statusCode()).isEqualTo(200);
@@ -128,11 +120,7 @@ class SentryIntegrationTest {
     @Test
     void theApplicationsMaskerIsUsedForLogsAndSentry(CapturedOutput output) throws IOException {
         try (LocalHttpReceiver sentry = new LocalHttpReceiver();
-                RunningApp app = RunningApp.start(
-                        OwnMaskerApp.class,
-                        WebApplicationType.SERVLET,
-                        "sightline.logging.format=json",
-                        "sightline.errors.sentry.dsn=http://publickey@127.0.0.1:" + sentry.port() + "/42")) {
+                RunningApp app = reportingTo(sentry, OwnMaskerApp.class, "sightline.logging.format=json")) {
             assertThat(app.get("/report").statusCode()).isEqualTo(200);
 
             await().atMost(Duration.ofSeconds(15)).until(() -> !events(sentry).isEmpty());
@@ -187,6 +175,14 @@ class SentryIntegrationTest {
             assertThat(app.context().getBeanNamesForType(ErrorsAutoConfiguration.class))
                     .isEmpty();
         }
+    }
+
+    /** A servlet application whose Sentry DSN points at {@code sentry}. */
+    private static RunningApp reportingTo(LocalHttpReceiver sentry, Class<?> application, String... properties) {
+        String[] all = new String[properties.length + 1];
+        all[0] = "sightline.errors.sentry.dsn=http://publickey@127.0.0.1:" + sentry.port() + "/42";
+        System.arraycopy(properties, 0, all, 1, properties.length);
+        return RunningApp.start(application, WebApplicationType.SERVLET, all);
     }
 
     private static List<JsonNode> logs(LocalHttpReceiver sentry) {
