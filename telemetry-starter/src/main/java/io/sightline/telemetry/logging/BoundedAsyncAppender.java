@@ -33,7 +33,8 @@ import ch.qos.logback.core.spi.AppenderAttachableImpl;
  * to the appenders, and flushes buffered appenders once per batch. While events keep coming it lingers
  * {@link #LINGER} between batches instead of being woken for every event. An event whose preparation
  * or writing fails, with an exception or an {@link Error}, is dropped and counted; the thread goes on.
- * {@code stop()} (logback's shutdown) writes what is still queued, for at most {@link #FLUSH_TIMEOUT}.
+ * {@code stop()} (logback's shutdown) writes what is still queued while the writer makes progress, for at
+ * most {@link #MAX_FLUSH}.
  */
 public class BoundedAsyncAppender extends UnsynchronizedAppenderBase<ILoggingEvent>
         implements AppenderAttachable<ILoggingEvent> {
@@ -46,14 +47,20 @@ public class BoundedAsyncAppender extends UnsynchronizedAppenderBase<ILoggingEve
 
     private static final int MAX_BATCH = 1024;
 
-    /** Longest time {@code stop()} waits for queued events to be written. */
+    /** How long {@code stop()} waits for a writer that makes no progress before giving the queue up. */
     static final Duration FLUSH_TIMEOUT = Duration.ofSeconds(1);
+
+    /** Longest time {@code stop()} waits for queued events to be written while the writer makes progress. */
+    static final Duration MAX_FLUSH = Duration.ofSeconds(10);
 
     private final AppenderAttachableImpl<ILoggingEvent> appenders = new AppenderAttachableImpl<>();
 
     private final LongAdder dropped = new LongAdder();
 
     private final AtomicLong queuedBytes = new AtomicLong();
+
+    /** Events handled by the writer (written by it alone), so that {@code stop()} can tell a slow writer from a stuck one. */
+    private volatile long eventsHandled;
 
     private final int queueSize;
 
@@ -159,6 +166,7 @@ public class BoundedAsyncAppender extends UnsynchronizedAppenderBase<ILoggingEve
         for (Queued queued : batch) {
             write(queued.event());
             released += queued.bytes();
+            this.eventsHandled = this.eventsHandled + 1; // one writer thread: no lost update
         }
         batch.clear();
         this.queuedBytes.addAndGet(-released);
@@ -207,15 +215,34 @@ public class BoundedAsyncAppender extends UnsynchronizedAppenderBase<ILoggingEve
         }
         // No interrupt: it could abort an appender in the middle of a write (interruptible I/O, locks).
         super.stop();
+        awaitWriter();
+        if (this.worker.isAlive()) {
+            addWarn("Stopped with " + this.queue.size() + " log events not yet written: the writer made no "
+                    + "progress for " + FLUSH_TIMEOUT + " or took longer than " + MAX_FLUSH);
+        }
+        this.appenders.detachAndStopAllAppenders();
+    }
+
+    /**
+     * Waits for the writer to write what is queued: as long as it keeps writing batches (a loaded machine
+     * makes it slow, not stuck), at most {@link #MAX_FLUSH}; a writer without progress for
+     * {@link #FLUSH_TIMEOUT} (standard output blocked, say) is given up on.
+     */
+    private void awaitWriter() {
+        long deadline = System.nanoTime() + MAX_FLUSH.toNanos();
+        long lastHandled = -1;
         try {
-            this.worker.join(FLUSH_TIMEOUT.toMillis());
+            while (this.worker.isAlive() && System.nanoTime() < deadline) {
+                long handled = this.eventsHandled;
+                if (handled == lastHandled) {
+                    return; // not one event written during a whole FLUSH_TIMEOUT
+                }
+                lastHandled = handled;
+                this.worker.join(FLUSH_TIMEOUT.toMillis());
+            }
         } catch (InterruptedException ex) {
             Thread.currentThread().interrupt();
         }
-        if (this.worker.isAlive()) {
-            addWarn("Stopped with " + this.queue.size() + " log events not yet written after " + FLUSH_TIMEOUT);
-        }
-        this.appenders.detachAndStopAllAppenders();
     }
 
     /** Events dropped because the queue was full (in events or bytes) or they could not be written, since this appender was created. */

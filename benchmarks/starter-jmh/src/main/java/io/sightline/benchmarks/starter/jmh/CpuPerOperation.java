@@ -10,7 +10,7 @@ import java.util.TreeMap;
  * clock: on a machine shared with other work (the project's 2-core machines usually are) wall-clock
  * throughput mostly measures how much of a core the benchmark got, CPU time per operation what it costs.
  * <p>
- * {@code java -cp … io.sightline.benchmarks.starter.jmh.CpuPerOperation [writer|hostile] [seconds]} prints
+ * {@code java -cp … io.sightline.benchmarks.starter.jmh.CpuPerOperation [writer|hostile] [seconds] [shape]} prints
  * one line per case: CPU ns per operation and operations per CPU-second (records per second on one core
  * for the writer; for hostile lines also CPU ns per KB). Each case is warmed up for the same time first.
  */
@@ -40,6 +40,9 @@ public final class CpuPerOperation {
         } else {
             TreeMap<String, String> lines = new TreeMap<>();
             for (String shape : io.sightline.telemetry.masking.HostileLines.SHAPES.keySet()) {
+                if (args.length > 2 && !args[2].equals(shape)) {
+                    continue;
+                }
                 for (int length : new int[] {1024, 16384, 262144}) {
                     HostileMasking masking = new HostileMasking();
                     masking.shape = shape;
