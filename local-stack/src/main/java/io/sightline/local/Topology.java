@@ -11,8 +11,8 @@ import io.sightline.local.monitoring.ScrapeTarget;
  * The names the local stack gives its parts, as if they ran in Kubernetes: the demo instances are pods
  * {@code demo-service-0..N} of namespace {@code demo} (app {@code demo-service}), each with a {@code demo-service}
  * and a {@code log-sidecar} container; the canary (a bad release that takes traffic only during the failure burst)
- * is pod {@code demo-service-canary} of the same app; Prometheus and Alertmanager are pods of namespace
- * {@code monitoring}.
+ * is pod {@code demo-service-canary} of the same app; Prometheus and Alertmanager are pods of the stack's namespace
+ * {@code sightline}.
  */
 final class Topology {
 
@@ -20,7 +20,7 @@ final class Topology {
     static final String APP = "demo-service";
     static final String APP_CONTAINER = "demo-service";
     static final String SIDECAR_CONTAINER = "log-sidecar";
-    static final String MONITORING_NAMESPACE = "monitoring";
+    static final String MONITORING_NAMESPACE = "sightline";
 
     /**
      * One demo service instance with its sidecar: the "pod".

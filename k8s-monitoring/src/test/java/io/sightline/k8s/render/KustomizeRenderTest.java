@@ -35,10 +35,10 @@ class KustomizeRenderTest {
     }
 
     @Test
-    void baseRendersTheWholeMonitoringNamespace() {
+    void baseRendersTheWholeStackNamespace() {
         Manifests base = Manifests.render(ModuleFiles.BASE);
 
-        Map<String, Object> namespace = base.get("Namespace", "monitoring");
+        Map<String, Object> namespace = base.get("Namespace", NamespaceTest.DEFAULT);
         assertThat(Yaml.map(namespace, "metadata", "labels"))
                 .containsEntry("pod-security.kubernetes.io/enforce", "restricted")
                 .containsEntry("pod-security.kubernetes.io/audit", "restricted")
@@ -51,7 +51,7 @@ class KustomizeRenderTest {
                 .containsExactlyInAnyOrder("grafana", "sightline-event-collector");
         assertThat(base.objects().stream().filter(o -> !List.of("Namespace", "ClusterRole", "ClusterRoleBinding")
                         .contains(Manifests.kind(o))))
-                .allSatisfy(o -> assertThat(namespace(o)).as(Manifests.id(o)).isEqualTo("monitoring"));
+                .allSatisfy(o -> assertThat(namespace(o)).as(Manifests.id(o)).isEqualTo(NamespaceTest.DEFAULT));
     }
 
     @Test
@@ -99,7 +99,7 @@ class KustomizeRenderTest {
         assertThat(namespace(settings)).isEqualTo("shop");
         assertThat(Yaml.map(settings, "data"))
                 .containsEntry("SIGHTLINE_SINK", "loki")
-                .containsEntry("LOKI_URL", "http://loki.monitoring.svc:3100");
+                .containsEntry("LOKI_URL", "http://loki.sightline.svc:3100");
 
         Map<String, Object> untouched = podTemplate(app.get("Deployment", "batch"));
         assertThat(Yaml.list(untouched, "spec", "initContainers")).isEmpty();
@@ -131,7 +131,7 @@ class KustomizeRenderTest {
                 .isEqualTo(Yaml.map(collector, "spec", "selector", "matchLabels"));
     }
 
-    /** The base deploys the collector's own RBAC (event-collector/k8s/), bound in the monitoring namespace. */
+    /** The base deploys the collector's own RBAC (event-collector/k8s/), bound in the stack's namespace. */
     @Test
     void eventCollectorHasExactlyTheRbacItDocuments() {
         Manifests base = Manifests.render(ModuleFiles.BASE);
@@ -153,7 +153,7 @@ class KustomizeRenderTest {
                     .singleElement()
                     .satisfies(s -> assertThat(s)
                             .containsEntry("name", "sightline-event-collector")
-                            .containsEntry("namespace", "monitoring"));
+                            .containsEntry("namespace", NamespaceTest.DEFAULT));
         }
     }
 
@@ -175,12 +175,54 @@ class KustomizeRenderTest {
                         .isEqualTo(name(base.generatedConfigMap("prometheus-rules"))));
     }
 
+    /**
+     * Links in notifications (Prometheus' generatorURL, Alertmanager's pages) and Grafana's own links open where people
+     * reach the UIs: one ConfigMap holds the three addresses, an overlay merges its own into it.
+     */
+    @Test
+    void externalUrlsComeFromOneConfigMapThatAnOverlayChanges() {
+        Manifests overlay = Manifests.render(ModuleFiles.RENAMED_NAMESPACE_FIXTURE);
+        Map<String, Object> urls = overlay.generatedConfigMap("sightline-external-urls");
+
+        assertThat(Yaml.map(urls, "data"))
+                .containsExactlyInAnyOrderEntriesOf(Map.of(
+                        "prometheus", "https://prometheus.example.com",
+                        "alertmanager", "https://alertmanager.example.com",
+                        "grafana", "https://grafana.example.com"));
+        for (Map.Entry<String, String> workload : Map.of(
+                        "StatefulSet/prometheus", "prometheus",
+                        "StatefulSet/alertmanager", "alertmanager")
+                .entrySet()) {
+            String[] kindName = workload.getKey().split("/");
+            Map<String, Object> container = Yaml.maps(
+                            podTemplate(overlay.get(kindName[0], kindName[1])), "spec", "containers")
+                    .get(0);
+            assertThat(Yaml.list(container, "args"))
+                    .as("%s serves its pages at / whatever the external URL's path", workload.getKey())
+                    .contains("--web.external-url=$(EXTERNAL_URL)", "--web.route-prefix=/");
+            assertThat(envFrom(container, "EXTERNAL_URL")).isEqualTo(name(urls) + "/" + workload.getValue());
+        }
+        Map<String, Object> grafana = Yaml.maps(podTemplate(overlay.get("Deployment", "grafana")), "spec", "containers")
+                .get(0);
+        assertThat(envFrom(grafana, "GF_SERVER_ROOT_URL")).isEqualTo(name(urls) + "/grafana");
+    }
+
+    /** "configMap/key" an environment variable of the container is read from. */
+    private static String envFrom(Map<String, Object> container, String variable) {
+        return Yaml.maps(container, "env").stream()
+                .filter(e -> variable.equals(e.get("name")))
+                .map(e -> Yaml.text(e, "valueFrom", "configMapKeyRef", "name") + "/"
+                        + Yaml.text(e, "valueFrom", "configMapKeyRef", "key"))
+                .findFirst()
+                .orElse(null);
+    }
+
     @ParameterizedTest
     @MethodSource("overlays")
     void everyOverlayRenders(Path overlay) {
         Manifests rendered = Manifests.render(overlay);
 
-        assertThat(rendered.find("Namespace", "monitoring"))
+        assertThat(rendered.find("Namespace", NamespaceTest.DEFAULT))
                 .as("%s builds on the base", overlay)
                 .isPresent();
     }
