@@ -62,7 +62,8 @@ class KustomizeRenderTest {
         Map<String, Object> sidecar =
                 Yaml.maps(template, "spec", "initContainers").get(0);
         assertThat(Yaml.text(sidecar, "name")).isEqualTo("log-sidecar");
-        assertThat(Yaml.text(sidecar, "image")).isEqualTo("ghcr.io/sightline/log-sidecar:0.1.0");
+        assertThat(Yaml.text(sidecar, "image"))
+                .isEqualTo("ghcr.io/sightline/log-sidecar:" + ImagesTest.projectVersion());
         assertThat(Yaml.text(sidecar, "restartPolicy")).as("native sidecar").isEqualTo("Always");
         assertThat(Yaml.maps(sidecar, "ports")).singleElement().satisfies(p -> assertThat(p)
                 .containsEntry("name", "sidecar-metrics")
