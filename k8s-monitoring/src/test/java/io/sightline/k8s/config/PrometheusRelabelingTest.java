@@ -1,8 +1,6 @@
 package io.sightline.k8s.config;
 
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -16,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
+import io.sightline.k8s.support.FreePort;
 import io.sightline.k8s.support.Manifests;
 import io.sightline.k8s.support.ModuleFiles;
 import io.sightline.k8s.support.Tool;
@@ -67,7 +66,7 @@ class PrometheusRelabelingTest {
         Path config = dir.resolve("prometheus.yml");
         Files.writeString(config, Yaml.dump(Map.of("scrape_configs", jobs)));
 
-        int port = freePort();
+        int port = FreePort.pick();
         targetsApi = URI.create("http://127.0.0.1:" + port + "/api/v1/targets?state=active");
         prometheus = Tool.PROMETHEUS.start(
                 dir,
@@ -228,11 +227,5 @@ class PrometheusRelabelingTest {
         labels.put("__meta_kubernetes_pod_container_port_number", String.valueOf(port));
         labels.put("__meta_kubernetes_pod_container_port_protocol", "TCP");
         return Map.of("targets", List.of(pod.get("__meta_kubernetes_pod_ip") + ":" + port), "labels", labels);
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        }
     }
 }

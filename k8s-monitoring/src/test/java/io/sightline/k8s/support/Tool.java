@@ -16,14 +16,18 @@ import org.junit.jupiter.api.Assumptions;
 import static org.assertj.core.api.Assertions.fail;
 
 /**
- * An external command-line tool the tests run for real (kubectl, promtool, amtool, prometheus).
+ * An external command-line tool the tests run for real (kubectl, promtool, amtool, prometheus, alertmanager, sh).
  * A missing tool skips the test with the install command locally and fails it when {@code CI=true}.
  */
 public enum Tool {
     KUBECTL("kubectl", "install kubectl (it renders kustomizations offline with `kubectl kustomize`)"),
     PROMTOOL("promtool", "apt-get install -y --no-install-recommends prometheus"),
     PROMETHEUS("prometheus", "apt-get install -y --no-install-recommends prometheus"),
-    AMTOOL("amtool", "apt-get install -y --no-install-recommends prometheus-alertmanager");
+    AMTOOL("amtool", "apt-get install -y --no-install-recommends prometheus-alertmanager"),
+    /** Debian's name for the alertmanager binary. */
+    ALERTMANAGER("prometheus-alertmanager", "apt-get install -y --no-install-recommends prometheus-alertmanager"),
+    /** A POSIX shell, for the scripts the manifests run in busybox images. */
+    SH("sh", "install a POSIX shell (dash or busybox)");
 
     private static final long TIMEOUT_SECONDS = 120;
 
