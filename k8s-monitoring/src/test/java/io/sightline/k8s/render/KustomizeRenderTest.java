@@ -12,6 +12,7 @@ import io.sightline.k8s.support.Yaml;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import static io.sightline.k8s.support.Manifests.allContainers;
 import static io.sightline.k8s.support.Manifests.name;
@@ -54,11 +55,14 @@ class KustomizeRenderTest {
                 .allSatisfy(o -> assertThat(namespace(o)).as(Manifests.id(o)).isEqualTo(NamespaceTest.DEFAULT));
     }
 
-    @Test
-    void componentAddsTheSidecarToLabelledDeploymentsOnly() {
+    /** Deployments, StatefulSets and DaemonSets with the label get the sidecar alike. */
+    @ParameterizedTest
+    @ValueSource(strings = {"Deployment/orders", "StatefulSet/ledger", "DaemonSet/node-probe"})
+    void componentAddsTheSidecarToLabelledWorkloads(String workload) {
         Manifests app = Manifests.render(ModuleFiles.SIDECAR_FIXTURE);
+        String appName = workload.substring(workload.indexOf('/') + 1);
 
-        Map<String, Object> template = podTemplate(app.get("Deployment", "orders"));
+        Map<String, Object> template = podTemplate(app.get(workload.substring(0, workload.indexOf('/')), appName));
         Map<String, Object> sidecar =
                 Yaml.maps(template, "spec", "initContainers").get(0);
         assertThat(Yaml.text(sidecar, "name")).isEqualTo("log-sidecar");
@@ -82,7 +86,7 @@ class KustomizeRenderTest {
 
         Map<String, Object> appContainer =
                 Yaml.maps(template, "spec", "containers").get(0);
-        assertThat(Yaml.text(appContainer, "name")).isEqualTo("orders");
+        assertThat(Yaml.text(appContainer, "name")).isEqualTo(appName);
         assertThat(mountPath(appContainer, "sightline-logs"))
                 .as("the app writes into the shared volume")
                 .isEqualTo("/var/log/app");
@@ -93,8 +97,13 @@ class KustomizeRenderTest {
                 .containsEntry("prometheus.io/scrape", "true")
                 .containsEntry("prometheus.io/port", "8081")
                 .containsEntry("prometheus.io/path", "/actuator/prometheus")
-                .containsEntry("sightline.io/app-container", "orders");
+                .containsEntry("sightline.io/app-container", appName);
         assertThat(Yaml.map(template, "metadata", "labels")).containsEntry("sightline.io/log-sidecar", "true");
+    }
+
+    @Test
+    void componentLeavesOtherWorkloadsAloneAndAddsItsSettings() {
+        Manifests app = Manifests.render(ModuleFiles.SIDECAR_FIXTURE);
 
         Map<String, Object> settings = app.get("ConfigMap", "sightline-log-sidecar");
         assertThat(namespace(settings)).isEqualTo("shop");
