@@ -8,6 +8,10 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import io.sightline.collector.pipeline.EventCollector;
 import org.junit.jupiter.api.AfterAll;
@@ -33,8 +37,8 @@ import static org.awaitility.Awaitility.await;
             "server.port=0",
             "management.server.port=0",
             "sightline.collector.self-namespace=sightline",
-            "sightline.collector.leader-election.lease-duration=2s",
-            "sightline.collector.leader-election.renew-deadline=1500ms",
+            "sightline.collector.leader-election.lease-duration=4s",
+            "sightline.collector.leader-election.renew-deadline=3s",
             "sightline.collector.leader-election.retry-period=250ms"
         })
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -94,8 +98,34 @@ class CollectorApplicationSmokeTest {
                 .contains("sightline_event_collector_records_written_total{")
                 .contains("sightline_event_collector_records_dropped_total{application=\"event-collector\","
                         + "reason=\"overflow\"} 0.0")
-                .contains("sightline_event_collector_last_event_timestamp_seconds{");
+                .contains("sightline_event_collector_last_event_timestamp_seconds{")
+                .contains("sightline_event_collector_checkpoint_age_seconds{")
+                .contains("sightline_event_collector_checkpoint_size_bytes{")
+                .contains("sightline_event_collector_checkpoint_failures_total{application=\"event-collector\","
+                        + "operation=\"read\"} 0.0")
+                .contains("sightline_event_collector_checkpoint_failures_total{application=\"event-collector\","
+                        + "operation=\"write\"} 0.0")
+                // case 7: the series the alert rules read exist at 0 as soon as the namespace has an event
+                .contains("sightline_kube_events_total{application=\"event-collector\",kind=\"Pod\","
+                        + "namespace=\"shop\",reason=\"Unhealthy\",type=\"Warning\"} 0.0");
         await().untilAsserted(() -> assertThat(Files.readAllLines(OUTPUT)).hasSize(1));
+    }
+
+    /** Every event-collector metric that docs/telemetry-contract.md section 4 names is served. */
+    @Test
+    void everyMetricOfTheContractIsServed() throws Exception {
+        String contract = Files.readString(Path.of("../docs/telemetry-contract.md"));
+        int from = contract.indexOf("### event-collector");
+        String section = contract.substring(from, contract.indexOf("\n## ", from));
+        Matcher names = Pattern.compile("`(sightline_[a-z_]+)`").matcher(section);
+        List<String> listed = new ArrayList<>();
+        while (names.find()) {
+            listed.add(names.group(1));
+        }
+        assertThat(listed).hasSizeGreaterThanOrEqualTo(11);
+        await().until(collector::isLeading);
+        String metrics = get("/actuator/prometheus");
+        assertThat(listed).allSatisfy(name -> assertThat(metrics).contains(name + "{"));
     }
 
     private String get(String path) throws IOException, InterruptedException {

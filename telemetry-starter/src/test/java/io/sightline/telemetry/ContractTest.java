@@ -22,6 +22,8 @@ import io.sightline.telemetry.logging.JsonLogEncoder;
 import io.sightline.telemetry.logging.LoggingAutoConfiguration;
 import io.sightline.telemetry.support.ServiceIdentity;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import tools.jackson.core.type.TypeReference;
@@ -31,7 +33,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Pins the names the starter emits against {@code docs/telemetry-contract.md}: the JSON log record's
- * fields (section 2) and the log-drop metric (section 4). The other metric names are pinned by
+ * fields (section 2) and the log writer's drop and truncation metrics (section 4). The other metric names are pinned by
  * {@code MetricsContractTest}.
  */
 class ContractTest {
@@ -59,14 +61,15 @@ class ContractTest {
         assertThat(JsonLogEncoder.FIELDS).containsExactlyInAnyOrderElementsOf(contractFields);
     }
 
-    @Test
-    void logDropMetricHasTheNameAndLabelsOfSection4() throws IOException {
+    @ParameterizedTest
+    @ValueSource(strings = {"sightline_log_events_dropped_total", "sightline_log_events_truncated_total"})
+    void logWriterMetricsHaveTheNameAndLabelsOfSection4(String metric) throws IOException {
         List<String> row = section("## 4. Metrics")
                 .lines()
-                .filter(line -> line.startsWith("| `sightline_log_events_dropped_total`"))
+                .filter(line -> line.startsWith("| `" + metric + "`"))
                 .findFirst()
                 .map(ContractTest::cells)
-                .orElseThrow(() -> new AssertionError("contract has no row for sightline_log_events_dropped_total"));
+                .orElseThrow(() -> new AssertionError("contract has no row for " + metric));
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         // The metrics part of the starter sets the common tag; here it is set the same way.
         registry.config().commonTags("application", "contract-test");
@@ -77,8 +80,7 @@ class ContractTest {
 
         assertThat(row.get(1)).isEqualTo("`application`");
         assertThat(registry.scrape())
-                .containsPattern(
-                        "(?m)^sightline_log_events_dropped_total\\{application=\"contract-test\"} \\d+(\\.\\d+)?$");
+                .containsPattern("(?m)^" + metric + "\\{application=\"contract-test\"} \\d+(\\.\\d+)?$");
     }
 
     private static Map<String, Object> encode(LoggingEvent event) {

@@ -18,10 +18,10 @@ import java.util.TreeMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import com.sun.net.httpserver.HttpServer;
-import io.sightline.k8s.support.FreePort;
 import io.sightline.k8s.support.ModuleFiles;
-import io.sightline.k8s.support.Tool;
-import io.sightline.k8s.support.Yaml;
+import io.sightline.testsupport.tool.Tool;
+import io.sightline.testsupport.prometheus.AlertmanagerServer;
+import io.sightline.testsupport.yaml.Yaml;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -49,7 +49,7 @@ class AlertmanagerDeliveryTest {
 
     static HttpServer receiver;
     static final List<Received> received = new CopyOnWriteArrayList<>();
-    static Process alertmanager;
+    static AlertmanagerServer alertmanager;
     static URI api;
     static String externalUrl;
 
@@ -79,20 +79,13 @@ class AlertmanagerDeliveryTest {
         setup.render().assertSuccess();
         externalUrl = setup.alertmanagerEnv("EXTERNAL_URL");
 
-        int port = FreePort.pick();
-        api = URI.create("http://127.0.0.1:" + port);
-        List<String> args = new ArrayList<>(List.of(
-                "--config.file=" + setup.renderedConfig(),
-                "--storage.path=" + dir.resolve("data"),
-                "--web.listen-address=127.0.0.1:" + port,
-                "--cluster.listen-address=" + setup.alertmanagerArg("--cluster.listen-address"),
-                "--web.external-url=" + externalUrl,
-                "--web.route-prefix=" + setup.alertmanagerArg("--web.route-prefix")));
-        alertmanager = Tool.ALERTMANAGER.start(dir, dir.resolve("alertmanager.log"), args.toArray(String[]::new));
-        await().atMost(Duration.ofSeconds(60))
-                .pollInterval(Duration.ofMillis(250))
-                .ignoreExceptions()
-                .until(() -> get("/-/ready").statusCode() == 200);
+        alertmanager = AlertmanagerServer.start(
+                dir,
+                setup.renderedConfig(),
+                List.of(
+                        "--web.external-url=" + externalUrl,
+                        "--web.route-prefix=" + setup.alertmanagerArg("--web.route-prefix")));
+        api = alertmanager.url();
 
         // as Prometheus sends them: the Watchdog, a namespace whose image pulls fail (and so back off), another
         // namespace that only crash-loops
@@ -106,7 +99,7 @@ class AlertmanagerDeliveryTest {
     @AfterAll
     static void stop() {
         if (alertmanager != null) {
-            Tool.stop(alertmanager);
+            alertmanager.close();
         }
         if (receiver != null) {
             receiver.stop(0);

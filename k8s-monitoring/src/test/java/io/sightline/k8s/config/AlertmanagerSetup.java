@@ -11,8 +11,8 @@ import java.util.Map;
 
 import io.sightline.k8s.support.Manifests;
 import io.sightline.k8s.support.ModuleFiles;
-import io.sightline.k8s.support.Tool;
-import io.sightline.k8s.support.Yaml;
+import io.sightline.testsupport.tool.Tool;
+import io.sightline.testsupport.yaml.Yaml;
 
 import static io.sightline.k8s.support.Manifests.configData;
 import static io.sightline.k8s.support.Manifests.podTemplate;

@@ -115,6 +115,12 @@ class MetricsContractTest {
         assertThat(app.scrape()).as("no exemplars in the plain text format").doesNotContain(TRACE_ID);
     }
 
+    /** Boot's long-task timer ran for every request; nothing in Sightline reads it, so the starter turns it off. */
+    @Test
+    void noLongTaskTimerPerRequest() {
+        assertThat(app.scrape()).doesNotContain("http_server_requests_active_seconds");
+    }
+
     @Test
     void managementEndpointsAreOnTheManagementPortOnly() {
         assertThat(app.get(app.port(), "/actuator/prometheus").statusCode()).isEqualTo(404);

@@ -39,6 +39,15 @@ class TracingDefaultsTest {
         }
     }
 
+    /** Automatic Reactor context propagation costs every Reactor operator; only reactive web applications need it. */
+    @Test
+    void reactorContextPropagationIsLeftAsBootHasItOutsideReactiveWebApplications() {
+        try (ConfigurableApplicationContext context = run()) {
+            assertThat(context.getEnvironment().getProperty("spring.reactor.context-propagation"))
+                    .isNull();
+        }
+    }
+
     @Test
     void otelEnvironmentVariablesAndBootsPropertyAreHonoured() {
         try (ConfigurableApplicationContext context = run(
