@@ -3,7 +3,6 @@ package io.sightline.k8s.render;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 import javax.xml.parsers.DocumentBuilderFactory;
 import javax.xml.xpath.XPathConstants;
 import javax.xml.xpath.XPathFactory;
@@ -33,10 +32,8 @@ class ImagesTest {
 
     private static final Document ROOT_POM = parse(ModuleFiles.REPOSITORY.resolve("pom.xml"));
 
-    static Stream<Path> kustomizations() {
-        return Stream.concat(
-                Stream.of(ModuleFiles.BASE, ModuleFiles.SIDECAR_FIXTURE, ModuleFiles.DEMO_OVERLAY),
-                ModuleFiles.overlays().stream());
+    static List<Path> kustomizations() {
+        return ModuleFiles.kustomizations();
     }
 
     @ParameterizedTest

@@ -44,6 +44,12 @@ public final class ModuleFiles {
         return list(RULE_TESTS, p -> true);
     }
 
+    /** What users apply: the base, every overlay, and the two example kustomizations of users' own services. */
+    public static List<Path> kustomizations() {
+        return Stream.concat(Stream.of(BASE, SIDECAR_FIXTURE, DEMO_OVERLAY), overlays().stream())
+                .toList();
+    }
+
     /** Every overlay directory (one kustomization each). */
     public static List<Path> overlays() {
         try (Stream<Path> dirs = Files.list(OVERLAYS)) {
