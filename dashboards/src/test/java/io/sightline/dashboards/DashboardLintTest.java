@@ -70,6 +70,50 @@ class DashboardLintTest {
         return Dashboard.loadAll();
     }
 
+    /**
+     * Logs stay selectable while Prometheus is down: the Logs and Errors dashboards list namespaces and applications
+     * from Loki's stream labels ({@code namespace}, {@code service_name}), not from a Prometheus metric.
+     */
+    @Test
+    void logDashboardsListNamespacesAndApplicationsFromLoki() {
+        for (String uid : List.of("sightline-logs", "sightline-errors")) {
+            Dashboard d = dashboards().stream()
+                    .filter(x -> x.uid().equals(uid))
+                    .findFirst()
+                    .orElseThrow();
+            Map.of("namespace", "namespace", "application", "service_name").forEach((variable, label) -> {
+                JsonNode v = d.variable(variable).orElseThrow();
+                assertThat(v.path("datasource").path("type").asText())
+                        .as("datasource of $%s in %s", variable, uid)
+                        .isEqualTo("loki");
+                assertThat(v.path("query").path("label").asText())
+                        .as("Loki label listed by $%s in %s", variable, uid)
+                        .isEqualTo(label);
+            });
+        }
+    }
+
+    /**
+     * The error budget is spent over the SLO's period (30 days, recorded by k8s-monitoring/rules/slo.yaml), whatever
+     * time range the dashboard shows.
+     */
+    @Test
+    void errorBudgetCoversTheSloPeriod() {
+        Dashboard service = dashboards().stream()
+                .filter(x -> x.uid().equals("sightline-service"))
+                .findFirst()
+                .orElseThrow();
+        JsonNode budget = service.dataPanels().stream()
+                .filter(p -> p.path("title").asText().startsWith("Error budget remaining"))
+                .findFirst()
+                .orElseThrow();
+
+        assertThat(budget.path("targets"))
+                .allSatisfy(t -> assertThat(t.path("expr").asText())
+                        .contains("namespace_application:sightline_slo_error_ratio:rate30d")
+                        .doesNotContain("$__range"));
+    }
+
     @Test
     void theSixContractDashboardsExistUnderTheirUids() {
         List<Dashboard> all = dashboards();

@@ -92,7 +92,13 @@ public final class DashboardQueries {
         for (JsonNode variable : dashboard.variables()) {
             if ("query".equals(variable.path("type").asText())) {
                 JsonNode query = variable.path("query");
-                String definition = query.isObject() ? query.path("query").asText() : query.asText();
+                // Prometheus variables keep the query text in query.query; Loki's query object holds label and
+                // stream instead, so its text is the definition (label_values(<stream selector>, <label>))
+                String definition = query.isObject()
+                        ? (query.hasNonNull("query")
+                                ? query.path("query").asText()
+                                : variable.path("definition").asText())
+                        : query.asText();
                 queries.add(new DashboardQuery(
                         dashboard.uid(),
                         "variable '" + variable.path("name").asText() + "'",

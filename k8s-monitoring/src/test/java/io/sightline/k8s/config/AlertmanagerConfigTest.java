@@ -1,6 +1,5 @@
 package io.sightline.k8s.config;
 
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -9,7 +8,6 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import io.sightline.k8s.support.Manifests;
 import io.sightline.k8s.support.ModuleFiles;
 import io.sightline.testsupport.tool.Tool;
 import io.sightline.testsupport.yaml.Yaml;
@@ -18,45 +16,91 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
-import static io.sightline.k8s.support.Manifests.configData;
-import static io.sightline.k8s.support.Manifests.podTemplate;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The Alertmanager configuration as rendered, checked with the real {@code amtool}: it loads, routes by severity and
- * sends the Watchdog to its own receiver; receivers read their credentials from the user's Secret, whose keys are
- * documented. Placeholder files stand in for the Secret's keys, at a temp path instead of the mount path.
+ * The Alertmanager configuration as the pod gets it: the ConfigMap's template rendered by the StatefulSet's init
+ * container (its script run for real with {@code sh}) from placeholder files in place of the user's Secret, then
+ * checked with the real {@code amtool}: it loads, routes by severity, sends the Watchdog to the heartbeat URL of the
+ * Secret; receivers read their credentials from the Secret, whose keys are documented.
  */
 class AlertmanagerConfigTest {
 
     private static final Pattern FILE_FIELD = Pattern.compile("^\\s*\\w+_file:\\s*(\\S+)\\s*$", Pattern.MULTILINE);
-    private static final String RECEIVERS_MOUNT = "/etc/alertmanager/receivers/";
+    /** A URL with every character sed or a shell would trip over. */
+    static final String HEARTBEAT_URL = "https://hc-ping.example.com/ping/abc?x=1&y=a|b&z=$HOME%20;";
 
     @TempDir
     static Path dir;
 
+    static AlertmanagerSetup setup;
     static Path configFile;
-    static String renderedConfig;
+    static Map<String, Object> rendered;
 
     @BeforeAll
-    static void writeConfigWithPlaceholderReceivers() throws IOException {
-        renderedConfig = configData(
-                Manifests.render(ModuleFiles.BASE).generatedConfigMap("alertmanager-config"), "alertmanager.yml");
-        Path receivers = Files.createDirectories(dir.resolve("receivers"));
+    static void renderWithPlaceholderSecret() throws Exception {
+        setup = new AlertmanagerSetup(dir);
         for (String key : secretKeys()) {
-            Files.writeString(receivers.resolve(key), "https://placeholder.invalid/" + key);
+            setup.secretKey(key, "https://placeholder.invalid/" + key);
         }
-        configFile = dir.resolve("alertmanager.yml");
-        Files.writeString(configFile, renderedConfig.replace(RECEIVERS_MOUNT, receivers + "/"));
+        setup.secretKey(setup.heartbeatKey(), HEARTBEAT_URL + "\n");
+        Tool.Result result = setup.render();
+        assertThat(result.exitCode()).as(result.output()).isZero();
+        configFile = setup.renderedConfig();
+        rendered = Yaml.load(Files.readString(configFile));
     }
 
     @Test
-    void amtoolAcceptsTheConfiguration() {
+    void amtoolAcceptsTheRenderedConfiguration() {
         String output =
                 Tool.AMTOOL.run(dir, "check-config", configFile.toString()).assertSuccess();
 
-        assertThat(output).contains("SUCCESS").contains("1 inhibit rules");
+        assertThat(output).contains("SUCCESS").contains("2 inhibit rules");
+    }
+
+    /** The heartbeat URL of the Secret, character for character; the template itself holds none. */
+    @Test
+    void watchdogReceiverPostsToTheHeartbeatUrlOfTheSecret() {
+        Map<String, Object> watchdog = receiver(rendered, "watchdog");
+
+        assertThat(Yaml.maps(watchdog, "webhook_configs")).singleElement().satisfies(webhook -> assertThat(webhook)
+                .containsEntry("url", HEARTBEAT_URL)
+                .containsEntry("send_resolved", false));
+        assertThat(setup.template()).doesNotContain("hc-ping").contains("${HEARTBEAT_URL}");
+    }
+
+    /** Without the key the pod still starts: the Watchdog goes nowhere, and the init container's log says so. */
+    @Test
+    void withoutAHeartbeatUrlTheWatchdogReceiverIsEmptyAndTheLogSaysSo(@TempDir Path other) throws Exception {
+        AlertmanagerSetup noHeartbeat = new AlertmanagerSetup(other);
+        for (String key : secretKeys()) {
+            noHeartbeat.secretKey(key, "https://placeholder.invalid/" + key);
+        }
+
+        Tool.Result result = noHeartbeat.render();
+
+        assertThat(result.exitCode()).isZero();
+        assertThat(result.output()).contains("no heartbeat URL", "docs/k8s-monitoring.md#watchdog");
+        Path config = noHeartbeat.renderedConfig();
+        assertThat(receiver(Yaml.load(Files.readString(config)), "watchdog")).doesNotContainKey("webhook_configs");
+        assertThat(Tool.AMTOOL.run(other, "check-config", config.toString()).assertSuccess())
+                .contains("SUCCESS");
+    }
+
+    /** A value Alertmanager would reject (or that would break the YAML) stops the pod with a message instead. */
+    @ParameterizedTest
+    @ValueSource(
+            strings = {"hc-ping.example.com/abc", "https://a.example.com/x y", "https://a.example.com/\"x", "ftp://x"})
+    void renderRefusesWhatIsNotOneHttpUrl(String value, @TempDir Path other) {
+        AlertmanagerSetup bad = new AlertmanagerSetup(other);
+        bad.secretKey(bad.heartbeatKey(), value);
+
+        Tool.Result result = bad.render();
+
+        assertThat(result.exitCode()).isNotZero();
+        assertThat(result.output()).contains("watchdog-url", "alertmanager-receivers");
     }
 
     @ParameterizedTest
@@ -65,6 +109,7 @@ class AlertmanagerConfigTest {
         "alertname=JvmHeapFillingUp severity=warning, warning",
         "alertname=Watchdog severity=none, watchdog",
         "alertname=Anything severity=none, silent",
+        // no route matches: the default receiver, so an unlabelled alert still reaches people
         "alertname=Unlabelled, warning"
     })
     void routesBySeverityAndWatchdog(String labels, String receiver) {
@@ -79,8 +124,7 @@ class AlertmanagerConfigTest {
 
     @Test
     void criticalInhibitsWarningOfTheSameAlert() {
-        Map<String, Object> inhibit =
-                Yaml.maps(Yaml.load(renderedConfig), "inhibit_rules").get(0);
+        Map<String, Object> inhibit = Yaml.maps(rendered, "inhibit_rules").get(0);
 
         assertThat(Yaml.list(inhibit, "source_matchers")).containsExactly("severity=\"critical\"");
         assertThat(Yaml.list(inhibit, "target_matchers")).containsExactly("severity=\"warning\"");
@@ -90,30 +134,34 @@ class AlertmanagerConfigTest {
     @Test
     void credentialsComeOnlyFromTheMountedSecret() {
         assertThat(secretKeys()).isNotEmpty();
-        Matcher m = FILE_FIELD.matcher(renderedConfig);
+        Matcher m = FILE_FIELD.matcher(setup.template());
         while (m.find()) {
             assertThat(m.group(1))
                     .as("credential files are read from the Secret mount")
-                    .startsWith(RECEIVERS_MOUNT);
+                    .startsWith(setup.secretMountPath());
         }
-        assertThat(renderedConfig).doesNotContainPattern("(api_url|routing_key|service_key|auth_password):");
-
-        Map<String, Object> pod =
-                Yaml.map(podTemplate(Manifests.render(ModuleFiles.BASE).get("StatefulSet", "alertmanager")), "spec");
-        assertThat(Yaml.maps(pod, "volumes")).anySatisfy(v -> assertThat(Yaml.text(v, "secret", "secretName"))
-                .isEqualTo("alertmanager-receivers"));
-        assertThat(Yaml.maps(pod, "containers", "0", "volumeMounts")).anySatisfy(mount -> assertThat(mount)
-                .containsEntry("mountPath", RECEIVERS_MOUNT.substring(0, RECEIVERS_MOUNT.length() - 1)));
+        assertThat(setup.template()).doesNotContainPattern("(api_url|routing_key|service_key|auth_password):");
+        assertThat(Yaml.maps(setup.pod(), "volumes")).anySatisfy(v -> assertThat(Yaml.text(v, "secret", "secretName"))
+                .isEqualTo(AlertmanagerSetup.SECRET));
     }
 
     @Test
     void everySecretKeyIsDocumented() {
         String guide = ModuleFiles.read(ModuleFiles.DEPLOY_GUIDE);
+        List<String> keys = new ArrayList<>(secretKeys());
+        keys.add(setup.heartbeatKey());
 
-        assertThat(secretKeys()).allSatisfy(key -> assertThat(guide).contains("--from-literal=" + key + "="));
+        assertThat(keys).allSatisfy(key -> assertThat(guide).contains("--from-literal=" + key + "="));
     }
 
-    /** The keys of the Secret alertmanager-receivers the configuration reads. */
+    static Map<String, Object> receiver(Map<String, Object> config, String name) {
+        return Yaml.maps(config, "receivers").stream()
+                .filter(r -> name.equals(r.get("name")))
+                .findFirst()
+                .orElseThrow();
+    }
+
+    /** The keys of the Secret alertmanager-receivers the template's {@code *_file} fields read. */
     static List<String> secretKeys() {
         String config = ModuleFiles.read(ModuleFiles.BASE.resolve("alertmanager/alertmanager.yml"));
         List<String> keys = new ArrayList<>();

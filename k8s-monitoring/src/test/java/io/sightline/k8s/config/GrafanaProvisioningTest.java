@@ -32,9 +32,9 @@ class GrafanaProvisioningTest {
         assertThat(datasources)
                 .extracting(d -> d.get("uid") + "=" + d.get("type") + "@" + d.get("url"))
                 .containsExactlyInAnyOrder(
-                        "prometheus=prometheus@http://prometheus.monitoring.svc:9090",
-                        "loki=loki@http://loki.monitoring.svc:3100",
-                        "alertmanager=alertmanager@http://alertmanager.monitoring.svc:9093");
+                        "prometheus=prometheus@http://prometheus:9090",
+                        "loki=loki@http://loki:3100",
+                        "alertmanager=alertmanager@http://alertmanager:9093");
     }
 
     @Test

@@ -77,13 +77,17 @@ class LokiConfigTest {
                 .isEqualTo("data");
     }
 
+    /** The collector's sidecar beside Loki uses the Service name; apps in other namespaces the stack's FQDN. */
     @Test
     void sidecarsPushToTheLokiService() {
         Manifests base = Manifests.render(ModuleFiles.BASE);
+        Manifests app = Manifests.render(ModuleFiles.SIDECAR_FIXTURE);
         String port = Yaml.text(base.get("Service", "loki"), "spec", "ports", "0", "port");
 
         assertThat(Yaml.text(base.get("ConfigMap", "sightline-log-sidecar"), "data", "LOKI_URL"))
-                .isEqualTo("http://loki.monitoring.svc:" + port);
+                .isEqualTo("http://loki:" + port);
+        assertThat(Yaml.text(app.get("ConfigMap", "sightline-log-sidecar"), "data", "LOKI_URL"))
+                .isEqualTo("http://loki." + Manifests.namespace(base.get("Service", "loki")) + ".svc:" + port);
         assertThat(Yaml.text(loki, "server", "http_listen_port")).isEqualTo(port);
     }
 }

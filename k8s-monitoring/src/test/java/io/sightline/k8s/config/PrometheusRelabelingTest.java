@@ -76,10 +76,10 @@ class PrometheusRelabelingTest {
                 "log-sidecars http://10.0.0.7:9095/metrics {container=log-sidecar, instance=10.0.0.7:9095,"
                         + " job=shop/orders, namespace=shop, node=node-a, pod=orders-1}",
                 "log-sidecars http://10.0.1.2:9095/metrics {container=log-sidecar, instance=10.0.1.2:9095,"
-                        + " job=monitoring/sightline-event-collector, namespace=monitoring, node=node-a,"
+                        + " job=sightline/sightline-event-collector, namespace=sightline, node=node-a,"
                         + " pod=sightline-event-collector-1}",
                 "sightline-event-collector http://10.0.1.2:8081/actuator/prometheus {container=event-collector,"
-                        + " instance=10.0.1.2:8081, job=monitoring/sightline-event-collector, namespace=monitoring,"
+                        + " instance=10.0.1.2:8081, job=sightline/sightline-event-collector, namespace=sightline,"
                         + " node=node-a, pod=sightline-event-collector-1}");
 
         await().atMost(Duration.ofSeconds(60))
@@ -153,7 +153,7 @@ class PrometheusRelabelingTest {
         groups.add(port(done, "migrate", false, "management", 8081));
 
         Map<String, String> collector = pod(
-                "monitoring",
+                "sightline",
                 "sightline-event-collector-1",
                 "10.0.1.2",
                 "node-a",

@@ -20,10 +20,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** Every rendered kustomization meets {@link ManifestPolicy}; and the policy does catch what it is for. */
 class ManifestPolicyTest {
 
+    /** What users apply, and the user's overlay that renames the namespace. */
     static Stream<Path> kustomizations() {
-        return Stream.concat(
-                Stream.of(ModuleFiles.BASE, ModuleFiles.SIDECAR_FIXTURE, ModuleFiles.DEMO_OVERLAY),
-                ModuleFiles.overlays().stream());
+        return Stream.concat(ModuleFiles.kustomizations().stream(), Stream.of(ModuleFiles.RENAMED_NAMESPACE_FIXTURE));
     }
 
     @ParameterizedTest

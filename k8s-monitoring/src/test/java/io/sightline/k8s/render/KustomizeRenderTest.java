@@ -12,6 +12,7 @@ import io.sightline.testsupport.yaml.Yaml;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import static io.sightline.k8s.support.Manifests.allContainers;
 import static io.sightline.k8s.support.Manifests.name;
@@ -35,10 +36,10 @@ class KustomizeRenderTest {
     }
 
     @Test
-    void baseRendersTheWholeMonitoringNamespace() {
+    void baseRendersTheWholeStackNamespace() {
         Manifests base = Manifests.render(ModuleFiles.BASE);
 
-        Map<String, Object> namespace = base.get("Namespace", "monitoring");
+        Map<String, Object> namespace = base.get("Namespace", NamespaceTest.DEFAULT);
         assertThat(Yaml.map(namespace, "metadata", "labels"))
                 .containsEntry("pod-security.kubernetes.io/enforce", "restricted")
                 .containsEntry("pod-security.kubernetes.io/audit", "restricted")
@@ -51,18 +52,22 @@ class KustomizeRenderTest {
                 .containsExactlyInAnyOrder("grafana", "sightline-event-collector");
         assertThat(base.objects().stream().filter(o -> !List.of("Namespace", "ClusterRole", "ClusterRoleBinding")
                         .contains(Manifests.kind(o))))
-                .allSatisfy(o -> assertThat(namespace(o)).as(Manifests.id(o)).isEqualTo("monitoring"));
+                .allSatisfy(o -> assertThat(namespace(o)).as(Manifests.id(o)).isEqualTo(NamespaceTest.DEFAULT));
     }
 
-    @Test
-    void componentAddsTheSidecarToLabelledDeploymentsOnly() {
+    /** Deployments, StatefulSets and DaemonSets with the label get the sidecar alike. */
+    @ParameterizedTest
+    @ValueSource(strings = {"Deployment/orders", "StatefulSet/ledger", "DaemonSet/node-probe"})
+    void componentAddsTheSidecarToLabelledWorkloads(String workload) {
         Manifests app = Manifests.render(ModuleFiles.SIDECAR_FIXTURE);
+        String appName = workload.substring(workload.indexOf('/') + 1);
 
-        Map<String, Object> template = podTemplate(app.get("Deployment", "orders"));
+        Map<String, Object> template = podTemplate(app.get(workload.substring(0, workload.indexOf('/')), appName));
         Map<String, Object> sidecar =
                 Yaml.maps(template, "spec", "initContainers").get(0);
         assertThat(Yaml.text(sidecar, "name")).isEqualTo("log-sidecar");
-        assertThat(Yaml.text(sidecar, "image")).isEqualTo("ghcr.io/sightline/log-sidecar:0.1.0");
+        assertThat(Yaml.text(sidecar, "image"))
+                .isEqualTo("ghcr.io/sightline/log-sidecar:" + ImagesTest.projectVersion());
         assertThat(Yaml.text(sidecar, "restartPolicy")).as("native sidecar").isEqualTo("Always");
         assertThat(Yaml.maps(sidecar, "ports")).singleElement().satisfies(p -> assertThat(p)
                 .containsEntry("name", "sidecar-metrics")
@@ -81,7 +86,7 @@ class KustomizeRenderTest {
 
         Map<String, Object> appContainer =
                 Yaml.maps(template, "spec", "containers").get(0);
-        assertThat(Yaml.text(appContainer, "name")).isEqualTo("orders");
+        assertThat(Yaml.text(appContainer, "name")).isEqualTo(appName);
         assertThat(mountPath(appContainer, "sightline-logs"))
                 .as("the app writes into the shared volume")
                 .isEqualTo("/var/log/app");
@@ -92,14 +97,19 @@ class KustomizeRenderTest {
                 .containsEntry("prometheus.io/scrape", "true")
                 .containsEntry("prometheus.io/port", "8081")
                 .containsEntry("prometheus.io/path", "/actuator/prometheus")
-                .containsEntry("sightline.io/app-container", "orders");
+                .containsEntry("sightline.io/app-container", appName);
         assertThat(Yaml.map(template, "metadata", "labels")).containsEntry("sightline.io/log-sidecar", "true");
+    }
+
+    @Test
+    void componentLeavesOtherWorkloadsAloneAndAddsItsSettings() {
+        Manifests app = Manifests.render(ModuleFiles.SIDECAR_FIXTURE);
 
         Map<String, Object> settings = app.get("ConfigMap", "sightline-log-sidecar");
         assertThat(namespace(settings)).isEqualTo("shop");
         assertThat(Yaml.map(settings, "data"))
                 .containsEntry("SIGHTLINE_SINK", "loki")
-                .containsEntry("LOKI_URL", "http://loki.monitoring.svc:3100");
+                .containsEntry("LOKI_URL", "http://loki.sightline.svc:3100");
 
         Map<String, Object> untouched = podTemplate(app.get("Deployment", "batch"));
         assertThat(Yaml.list(untouched, "spec", "initContainers")).isEmpty();
@@ -131,7 +141,7 @@ class KustomizeRenderTest {
                 .isEqualTo(Yaml.map(collector, "spec", "selector", "matchLabels"));
     }
 
-    /** The base deploys the collector's own RBAC (event-collector/k8s/), bound in the monitoring namespace. */
+    /** The base deploys the collector's own RBAC (event-collector/k8s/), bound in the stack's namespace. */
     @Test
     void eventCollectorHasExactlyTheRbacItDocuments() {
         Manifests base = Manifests.render(ModuleFiles.BASE);
@@ -154,7 +164,7 @@ class KustomizeRenderTest {
                     .singleElement()
                     .satisfies(s -> assertThat(s)
                             .containsEntry("name", "sightline-event-collector")
-                            .containsEntry("namespace", "monitoring"));
+                            .containsEntry("namespace", NamespaceTest.DEFAULT));
         }
     }
 
@@ -176,12 +186,54 @@ class KustomizeRenderTest {
                         .isEqualTo(name(base.generatedConfigMap("prometheus-rules"))));
     }
 
+    /**
+     * Links in notifications (Prometheus' generatorURL, Alertmanager's pages) and Grafana's own links open where people
+     * reach the UIs: one ConfigMap holds the three addresses, an overlay merges its own into it.
+     */
+    @Test
+    void externalUrlsComeFromOneConfigMapThatAnOverlayChanges() {
+        Manifests overlay = Manifests.render(ModuleFiles.RENAMED_NAMESPACE_FIXTURE);
+        Map<String, Object> urls = overlay.generatedConfigMap("sightline-external-urls");
+
+        assertThat(Yaml.map(urls, "data"))
+                .containsExactlyInAnyOrderEntriesOf(Map.of(
+                        "prometheus", "https://prometheus.example.com",
+                        "alertmanager", "https://alertmanager.example.com",
+                        "grafana", "https://grafana.example.com"));
+        for (Map.Entry<String, String> workload : Map.of(
+                        "StatefulSet/prometheus", "prometheus",
+                        "StatefulSet/alertmanager", "alertmanager")
+                .entrySet()) {
+            String[] kindName = workload.getKey().split("/");
+            Map<String, Object> container = Yaml.maps(
+                            podTemplate(overlay.get(kindName[0], kindName[1])), "spec", "containers")
+                    .get(0);
+            assertThat(Yaml.list(container, "args"))
+                    .as("%s serves its pages at / whatever the external URL's path", workload.getKey())
+                    .contains("--web.external-url=$(EXTERNAL_URL)", "--web.route-prefix=/");
+            assertThat(envFrom(container, "EXTERNAL_URL")).isEqualTo(name(urls) + "/" + workload.getValue());
+        }
+        Map<String, Object> grafana = Yaml.maps(podTemplate(overlay.get("Deployment", "grafana")), "spec", "containers")
+                .get(0);
+        assertThat(envFrom(grafana, "GF_SERVER_ROOT_URL")).isEqualTo(name(urls) + "/grafana");
+    }
+
+    /** "configMap/key" an environment variable of the container is read from. */
+    private static String envFrom(Map<String, Object> container, String variable) {
+        return Yaml.maps(container, "env").stream()
+                .filter(e -> variable.equals(e.get("name")))
+                .map(e -> Yaml.text(e, "valueFrom", "configMapKeyRef", "name") + "/"
+                        + Yaml.text(e, "valueFrom", "configMapKeyRef", "key"))
+                .findFirst()
+                .orElse(null);
+    }
+
     @ParameterizedTest
     @MethodSource("overlays")
     void everyOverlayRenders(Path overlay) {
         Manifests rendered = Manifests.render(overlay);
 
-        assertThat(rendered.find("Namespace", "monitoring"))
+        assertThat(rendered.find("Namespace", NamespaceTest.DEFAULT))
                 .as("%s builds on the base", overlay)
                 .isPresent();
     }

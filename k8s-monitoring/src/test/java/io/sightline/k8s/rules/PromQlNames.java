@@ -15,7 +15,8 @@ final class PromQlNames {
     private static final Set<String> LABEL_LIST_KEYWORDS =
             Set.of("by", "without", "on", "ignoring", "group_left", "group_right");
     private static final Set<String> AGGREGATION_MODIFIERS = Set.of("by", "without");
-    private static final Set<String> KEYWORDS = Set.of("and", "or", "unless", "bool", "offset", "inf", "nan");
+    private static final Set<String> KEYWORDS =
+            Set.of("and", "or", "unless", "bool", "offset", "inf", "nan", "group_left", "group_right");
 
     final Set<String> metrics = new TreeSet<>();
     final Set<String> labels = new TreeSet<>();

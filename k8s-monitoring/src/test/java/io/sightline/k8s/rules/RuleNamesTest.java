@@ -32,16 +32,34 @@ class RuleNamesTest {
             // Prometheus
             Map.entry("up", "Prometheus, per scrape target"),
             Map.entry("prometheus_rule_evaluation_failures_total", "Prometheus rule manager"),
+            Map.entry("prometheus_rule_group_iterations_missed_total", "Prometheus rule manager"),
+            Map.entry("prometheus_notifications_alertmanagers_discovered", "Prometheus notifier"),
+            Map.entry("prometheus_notifications_errors_total", "Prometheus notifier"),
+            Map.entry("prometheus_notifications_sent_total", "Prometheus notifier"),
+            Map.entry("prometheus_notifications_queue_length", "Prometheus notifier"),
+            Map.entry("prometheus_notifications_queue_capacity", "Prometheus notifier"),
+            Map.entry("prometheus_sd_kubernetes_failures_total", "Prometheus Kubernetes discovery (failed list/watch)"),
+            Map.entry("prometheus_tsdb_compactions_failed_total", "Prometheus TSDB"),
+            Map.entry("prometheus_remote_storage_highest_timestamp_in_seconds", "Prometheus remote write"),
+            Map.entry(
+                    "prometheus_remote_storage_queue_highest_sent_timestamp_seconds",
+                    "Prometheus remote write (per queue)"),
             // Loki
             Map.entry("loki_request_duration_seconds_count", "Loki HTTP/gRPC server middleware"),
+            Map.entry("loki_discarded_samples_total", "Loki distributor/ingester validation (by reason)"),
+            Map.entry(
+                    "loki_boltdb_shipper_compact_tables_operation_total",
+                    "Loki compactor (index compaction, by status)"),
+            Map.entry("loki_compactor_apply_retention_operation_total", "Loki compactor (retention, by status)"),
             // Alertmanager
             Map.entry("alertmanager_notifications_total", "Alertmanager notifier"),
-            Map.entry("alertmanager_notifications_failed_total", "Alertmanager notifier"));
+            Map.entry("alertmanager_notifications_failed_total", "Alertmanager notifier"),
+            Map.entry("alertmanager_config_last_reload_successful", "Alertmanager configuration coordinator"));
 
     /** Standard label names the rules use, with who defines them. */
     static final Map<String, String> STANDARD_LABELS = Map.ofEntries(
             Map.entry("uri", "Micrometer http.server.requests"),
-            Map.entry("status", "Micrometer http.server.requests"),
+            Map.entry("status", "Micrometer http.server.requests; Loki compactor operations"),
             Map.entry("le", "Prometheus histogram buckets"),
             Map.entry("area", "Micrometer JvmMemoryMetrics (heap/nonheap)"),
             Map.entry("id", "Micrometer JvmMemoryMetrics (memory pool)"),
@@ -49,7 +67,9 @@ class RuleNamesTest {
             Map.entry("rule_group", "Prometheus rule manager"),
             Map.entry("route", "Loki request metrics"),
             Map.entry("status_code", "Loki request metrics"),
-            Map.entry("integration", "Alertmanager notifier"));
+            Map.entry("integration", "Alertmanager notifier"),
+            Map.entry("remote_name", "Prometheus remote write queue"),
+            Map.entry("url", "Prometheus remote write queue"));
 
     private static final Pattern TEMPLATE_LABEL = Pattern.compile("\\$labels\\.([a-zA-Z_][a-zA-Z0-9_]*)");
 
@@ -136,10 +156,11 @@ class RuleNamesTest {
                 sum by (namespace, application) (rate(http_server_requests_seconds_count{status=~"5..", uri!~"/a{b}"}[5m]))
                 / on (namespace) group_left(owner) max without (pod) (kube_info offset 1h) > bool 0.5e3
                 and time() - last_ts > 300
+                - on (pod) group_right sent_ts
                 """);
 
         assertThat(names.metrics)
-                .containsExactlyInAnyOrder("http_server_requests_seconds_count", "kube_info", "last_ts");
+                .containsExactlyInAnyOrder("http_server_requests_seconds_count", "kube_info", "last_ts", "sent_ts");
         assertThat(names.labels).containsExactlyInAnyOrder("namespace", "application", "status", "uri", "owner", "pod");
     }
 }

@@ -23,6 +23,8 @@ public final class ModuleFiles {
     public static final Path SIDECAR_COMPONENT = MODULE.resolve("components/log-sidecar");
     /** A user's Deployment with the log-sidecar component applied, as a user would write it. */
     public static final Path SIDECAR_FIXTURE = MODULE.resolve("src/test/kustomize/app-with-sidecar");
+    /** The stack in a namespace the user chose, renamed the way docs/k8s-monitoring.md tells users to. */
+    public static final Path RENAMED_NAMESPACE_FIXTURE = MODULE.resolve("src/test/kustomize/renamed-namespace");
     /** The demo service deployed the way the README tells users to: its base plus the log-sidecar component. */
     public static final Path DEMO_OVERLAY = REPOSITORY.resolve("examples/demo-service/k8s/overlays/sightline");
 
@@ -40,6 +42,12 @@ public final class ModuleFiles {
     /** The promtool unit test files in rules/tests/. */
     public static List<Path> ruleTestFiles() {
         return list(RULE_TESTS, p -> true);
+    }
+
+    /** What users apply: the base, every overlay, and the two example kustomizations of users' own services. */
+    public static List<Path> kustomizations() {
+        return Stream.concat(Stream.of(BASE, SIDECAR_FIXTURE, DEMO_OVERLAY), overlays().stream())
+                .toList();
     }
 
     /** Every overlay directory (one kustomization each). */

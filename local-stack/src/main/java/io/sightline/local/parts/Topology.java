@@ -6,8 +6,8 @@ import io.sightline.local.monitoring.ScrapeTarget;
  * The names the local stack gives its parts, as if they ran in Kubernetes: the demo instances are pods
  * {@code demo-service-0..N} of namespace {@code demo} (app {@code demo-service}), each with a {@code demo-service}
  * and a {@code log-sidecar} container; the canary (a bad release that takes traffic only during the failure burst)
- * is pod {@code demo-service-canary} of the same app; Prometheus and Alertmanager are pods of namespace
- * {@code monitoring}.
+ * is pod {@code demo-service-canary} of the same app; Prometheus and Alertmanager are pods of the stack's namespace
+ * {@code sightline}.
  */
 public final class Topology {
 
@@ -15,7 +15,7 @@ public final class Topology {
     public static final String APP = "demo-service";
     public static final String APP_CONTAINER = "demo-service";
     public static final String SIDECAR_CONTAINER = "log-sidecar";
-    public static final String MONITORING_NAMESPACE = "monitoring";
+    public static final String MONITORING_NAMESPACE = "sightline";
     public static final String CANARY_POD = APP + "-canary";
 
     private Topology() {}

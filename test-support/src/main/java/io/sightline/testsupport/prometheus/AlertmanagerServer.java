@@ -2,6 +2,7 @@ package io.sightline.testsupport.prometheus;
 
 import java.net.URI;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 
 import io.sightline.testsupport.tool.ServerProcess;
@@ -21,14 +22,18 @@ public final class AlertmanagerServer implements AutoCloseable {
     }
 
     public static AlertmanagerServer start(Path directory, Path configFile) {
-        return new AlertmanagerServer(ServerProcess.start(
-                Tool.ALERTMANAGER,
-                directory,
+        return start(directory, configFile, List.of());
+    }
+
+    /** @param moreArguments further flags, such as the {@code --web.external-url} of the manifests */
+    public static AlertmanagerServer start(Path directory, Path configFile, List<String> moreArguments) {
+        List<String> arguments = new ArrayList<>(List.of(
+                "--config.file=" + configFile,
+                "--storage.path=" + directory.resolve("data"),
                 // a single instance: no gossip port to pick (and collide on)
-                List.of(
-                        "--config.file=" + configFile,
-                        "--storage.path=" + directory.resolve("data"),
-                        "--cluster.listen-address=")));
+                "--cluster.listen-address="));
+        arguments.addAll(moreArguments);
+        return new AlertmanagerServer(ServerProcess.start(Tool.ALERTMANAGER, directory, arguments));
     }
 
     public URI url() {

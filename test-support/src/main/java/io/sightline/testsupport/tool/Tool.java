@@ -31,6 +31,8 @@ public final class Tool {
     public static final Tool KUBECTL = new Tool(
             "see https://kubernetes.io/docs/tasks/tools/ (it renders kustomizations offline with `kubectl kustomize`)",
             "kubectl");
+    /** A POSIX shell, for the scripts manifests run in busybox images. */
+    public static final Tool SH = new Tool("install a POSIX shell (dash or busybox)", "sh");
 
     private static final long RUN_TIMEOUT_SECONDS = 120;
 
