@@ -27,6 +27,19 @@ public final class ManifestPolicy {
     /** The apiserver's and kubectl's limit on the last-applied annotation is 256 KiB; stay clear of it. */
     public static final int MAX_CONFIGMAP_BYTES = 250 * 1024;
 
+    /**
+     * The one exception to Pod Security's restricted level: the node agent reads the node's container logs, which
+     * takes hostPath volumes (baseline and restricted forbid them) and uid 0 (the files' owner). It runs alone in a
+     * namespace of its own that admits it; each of its host paths is allowed read-only or not, and nothing else.
+     */
+    static final String NODE_AGENT_NAMESPACE = "sightline-node-agent";
+
+    static final String NODE_AGENT = "DaemonSet/sightline-node-agent";
+
+    /** Host path to whether the agent may write there (its checkpoint). */
+    private static final Map<String, Boolean> NODE_AGENT_HOST_PATHS =
+            Map.of("/var/log/pods", false, "/var/lib/sightline/node-agent", true);
+
     private static final Set<String> RBAC_ROLE_KINDS = Set.of("Role", "ClusterRole");
     private static final Set<String> RBAC_BINDING_KINDS = Set.of("RoleBinding", "ClusterRoleBinding");
 
@@ -46,6 +59,8 @@ public final class ManifestPolicy {
                 checkConfigMapSize(object, violations);
             } else if ("Secret".equals(kind)) {
                 checkSecret(object, violations);
+            } else if ("Namespace".equals(kind)) {
+                checkNamespace(object, violations);
             }
         }
         return violations;
@@ -88,19 +103,81 @@ public final class ManifestPolicy {
             violations.add(who + ": no NetworkPolicy selects its pods by label (only the namespace-wide default)");
         }
 
+        boolean nodeAgent = isNodeAgent(workload);
+        if (NODE_AGENT_NAMESPACE.equals(namespace(workload)) && !nodeAgent) {
+            violations.add(who + ": only " + NODE_AGENT + " runs in " + NODE_AGENT_NAMESPACE
+                    + ", the namespace that admits host paths");
+        }
+        for (String hostAccess : List.of("hostNetwork", "hostPID", "hostIPC")) {
+            if (Yaml.isTrue(pod, hostAccess)) {
+                violations.add(who + ": " + hostAccess + " is true");
+            }
+        }
+        checkHostPaths(who, pod, template, nodeAgent, violations);
         for (Map<String, Object> container : allContainers(template)) {
-            checkContainer(who + " container " + Yaml.text(container, "name"), pod, container, violations);
+            checkContainer(who + " container " + Yaml.text(container, "name"), pod, container, nodeAgent, violations);
+        }
+    }
+
+    private static boolean isNodeAgent(Map<String, Object> workload) {
+        return NODE_AGENT.equals(id(workload)) && NODE_AGENT_NAMESPACE.equals(namespace(workload));
+    }
+
+    private static void checkHostPaths(
+            String who,
+            Map<String, Object> pod,
+            Map<String, Object> template,
+            boolean nodeAgent,
+            List<String> violations) {
+        for (Map<String, Object> volume : Yaml.maps(pod, "volumes")) {
+            String path = Yaml.text(volume, "hostPath", "path");
+            if (path == null) {
+                continue;
+            }
+            String volumeName = Yaml.text(volume, "name");
+            if (!nodeAgent || !NODE_AGENT_HOST_PATHS.containsKey(path)) {
+                violations.add(who + ": hostPath volume " + volumeName + " (" + path
+                        + "); Pod Security's baseline and restricted levels forbid host paths");
+                continue;
+            }
+            for (Map<String, Object> container : allContainers(template)) {
+                for (Map<String, Object> mount : Yaml.maps(container, "volumeMounts")) {
+                    if (volumeName.equals(Yaml.text(mount, "name"))
+                            && !NODE_AGENT_HOST_PATHS.get(path)
+                            && !Yaml.isTrue(mount, "readOnly")) {
+                        violations.add(who + " container " + Yaml.text(container, "name") + ": mounts host path " + path
+                                + " writable; mount it readOnly");
+                    }
+                }
+            }
+        }
+    }
+
+    /** Every namespace enforces the restricted level, except the node agent's, which must still warn about it. */
+    private static void checkNamespace(Map<String, Object> namespace, List<String> violations) {
+        Map<String, Object> labels = Yaml.map(namespace, "metadata", "labels");
+        String enforced = NODE_AGENT_NAMESPACE.equals(name(namespace)) ? "privileged" : "restricted";
+        if (!enforced.equals(labels.get("pod-security.kubernetes.io/enforce"))) {
+            violations.add(id(namespace) + ": pod-security.kubernetes.io/enforce is not " + enforced);
+        }
+        if (!"restricted".equals(labels.get("pod-security.kubernetes.io/warn"))) {
+            violations.add(id(namespace) + ": pod-security.kubernetes.io/warn is not restricted");
         }
     }
 
     private static void checkContainer(
-            String who, Map<String, Object> pod, Map<String, Object> container, List<String> violations) {
+            String who,
+            Map<String, Object> pod,
+            Map<String, Object> container,
+            boolean nodeAgent,
+            List<String> violations) {
         Map<String, Object> security = Yaml.map(container, "securityContext");
         Map<String, Object> podSecurity = Yaml.map(pod, "securityContext");
-        if (!Yaml.isTrue(security, "runAsNonRoot") && !Yaml.isTrue(podSecurity, "runAsNonRoot")) {
+        if (!nodeAgent && !Yaml.isTrue(security, "runAsNonRoot") && !Yaml.isTrue(podSecurity, "runAsNonRoot")) {
             violations.add(who + ": runAsNonRoot is not true");
         }
-        if ("0".equals(Yaml.text(security, "runAsUser")) || "0".equals(Yaml.text(podSecurity, "runAsUser"))) {
+        if (!nodeAgent
+                && ("0".equals(Yaml.text(security, "runAsUser")) || "0".equals(Yaml.text(podSecurity, "runAsUser")))) {
             violations.add(who + ": runAsUser 0 (root)");
         }
         if (!Yaml.isTrue(security, "readOnlyRootFilesystem")) {

@@ -98,6 +98,84 @@ class ManifestPolicyTest {
                 .anySatisfy(v -> assertThat(v).startsWith("ConfigMap/huge: ").contains("over 256000"));
     }
 
+    /** The node agent may read the node's logs as root; only it, only in its namespace, only its two host paths. */
+    @Test
+    void theNodeAgentIsTheOnlyExceptionAndOnlyForItsOwnPaths() {
+        String manifests = """
+                apiVersion: v1
+                kind: Namespace
+                metadata: {name: shop, labels: {pod-security.kubernetes.io/enforce: baseline}}
+                ---
+                apiVersion: v1
+                kind: Namespace
+                metadata:
+                  name: sightline-node-agent
+                  labels: {pod-security.kubernetes.io/enforce: privileged, pod-security.kubernetes.io/warn: restricted}
+                ---
+                apiVersion: apps/v1
+                kind: DaemonSet
+                metadata: {name: sightline-node-agent, namespace: sightline-node-agent}
+                spec:
+                  template:
+                    spec:
+                      hostNetwork: true
+                      containers:
+                        - name: agent
+                          securityContext: {runAsUser: 0}
+                          volumeMounts:
+                            - {name: logs, mountPath: /var/log/pods}
+                            - {name: checkpoint, mountPath: /var/lib/sightline/node-agent}
+                      volumes:
+                        - {name: logs, hostPath: {path: /var/log/pods}}
+                        - {name: checkpoint, hostPath: {path: /var/lib/sightline/node-agent}}
+                        - {name: root, hostPath: {path: /}}
+                ---
+                apiVersion: apps/v1
+                kind: Deployment
+                metadata: {name: neighbour, namespace: sightline-node-agent}
+                spec:
+                  template:
+                    spec:
+                      containers:
+                        - {name: app, securityContext: {runAsNonRoot: true}}
+                ---
+                apiVersion: apps/v1
+                kind: DaemonSet
+                metadata: {name: sightline-node-agent, namespace: shop}
+                spec:
+                  template:
+                    spec:
+                      containers:
+                        - {name: agent, securityContext: {runAsUser: 0}}
+                      volumes:
+                        - {name: logs, hostPath: {path: /var/log/pods}}
+                """;
+
+        List<String> violations = ManifestPolicy.check(new Manifests(Path.of("inline"), Yaml.loadAll(manifests)));
+
+        assertThat(violations)
+                .contains(
+                        "Namespace/shop: pod-security.kubernetes.io/enforce is not restricted",
+                        "Namespace/shop: pod-security.kubernetes.io/warn is not restricted",
+                        "DaemonSet/sightline-node-agent: hostNetwork is true",
+                        "DaemonSet/sightline-node-agent: hostPath volume root (/); Pod Security's baseline and"
+                                + " restricted levels forbid host paths",
+                        "DaemonSet/sightline-node-agent container agent: mounts host path /var/log/pods writable;"
+                                + " mount it readOnly",
+                        "Deployment/neighbour: only DaemonSet/sightline-node-agent runs in sightline-node-agent, the"
+                                + " namespace that admits host paths",
+                        "DaemonSet/sightline-node-agent: hostPath volume logs (/var/log/pods); Pod Security's"
+                                + " baseline and restricted levels forbid host paths",
+                        "DaemonSet/sightline-node-agent container agent: runAsUser 0 (root)")
+                .doesNotContain(
+                        "Namespace/sightline-node-agent: pod-security.kubernetes.io/enforce is not restricted",
+                        "DaemonSet/sightline-node-agent: hostPath volume checkpoint (/var/lib/sightline/node-agent);"
+                                + " Pod Security's baseline and restricted levels forbid host paths");
+        assertThat(violations.stream().filter(v -> v.endsWith("runAsUser 0 (root)")))
+                .as("root is allowed to the agent in its namespace, not to its namesake in shop")
+                .hasSize(1);
+    }
+
     @Test
     void serviceAccountsAreOwnAndTokensOnlyWhereTheApiIsUsed() {
         String bad = """

@@ -28,11 +28,15 @@ class KustomizeRenderTest {
     }
 
     @Test
-    void rootKustomizationDeploysTheBase() {
+    void rootKustomizationDeploysTheBaseAndTheNodeAgent() {
         Manifests root = Manifests.render(ModuleFiles.MODULE);
         Manifests base = Manifests.render(ModuleFiles.BASE);
+        Manifests nodeAgent = Manifests.render(ModuleFiles.NODE_AGENT);
 
-        assertThat(root.objects()).isEqualTo(base.objects());
+        assertThat(root.objects())
+                .containsExactlyInAnyOrderElementsOf(
+                        Stream.concat(base.objects().stream(), nodeAgent.objects().stream())
+                                .toList());
     }
 
     @Test

@@ -20,6 +20,9 @@ public final class ModuleFiles {
     public static final Path RULES = MODULE.resolve("rules");
     public static final Path RULE_TESTS = RULES.resolve("tests");
     public static final Path OVERLAYS = MODULE.resolve("overlays");
+    /** The node agent, in a namespace of its own (it needs host paths); the module's kustomization applies it. */
+    public static final Path NODE_AGENT = MODULE.resolve("node-agent");
+
     public static final Path SIDECAR_COMPONENT = MODULE.resolve("components/log-sidecar");
     /** A user's Deployment with the log-sidecar component applied, as a user would write it. */
     public static final Path SIDECAR_FIXTURE = MODULE.resolve("src/test/kustomize/app-with-sidecar");
@@ -44,9 +47,12 @@ public final class ModuleFiles {
         return list(RULE_TESTS, p -> true);
     }
 
-    /** What users apply: the base, every overlay, and the two example kustomizations of users' own services. */
+    /**
+     * What users apply: the whole stack (the module's own kustomization), the base, every overlay, and the two example
+     * kustomizations of users' own services.
+     */
     public static List<Path> kustomizations() {
-        return Stream.concat(Stream.of(BASE, SIDECAR_FIXTURE, DEMO_OVERLAY), overlays().stream())
+        return Stream.concat(Stream.of(MODULE, BASE, SIDECAR_FIXTURE, DEMO_OVERLAY), overlays().stream())
                 .toList();
     }
 
