@@ -5,10 +5,11 @@ import java.util.List;
 
 import io.sightline.local.check.LogDeliveryCheck;
 import io.sightline.local.logstore.ExternalLoki;
+import io.sightline.testsupport.contract.TelemetryContractDoc;
 import org.junit.jupiter.api.Test;
 
-import static io.sightline.local.TelemetryContractDoc.codeSpans;
-import static io.sightline.local.TelemetryContractDoc.tableRows;
+import static io.sightline.testsupport.contract.TelemetryContractDoc.codeSpans;
+import static io.sightline.testsupport.contract.TelemetryContractDoc.tableRows;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**

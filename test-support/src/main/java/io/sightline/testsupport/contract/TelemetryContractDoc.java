@@ -1,4 +1,4 @@
-package io.sightline.local;
+package io.sightline.testsupport.contract;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -7,18 +7,23 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
  * Reads names out of {@code docs/telemetry-contract.md} for the tests that pin a module to it: a {@code ## }
- * section, the rows of its table, a bullet with its continuation lines, and the {@code `code`} spans of a text.
- * Written to serve every module's contract test (meant for the shared test-support module); it knows the page's
- * Markdown shapes, not its names.
+ * section or {@code ### } subsection, the rows of its table, a bullet with its continuation lines, the
+ * {@code `code`} spans of a text, and a metric table's names and label names. Every module's contract test reads
+ * the page through this class; it knows the page's Markdown shapes, not its names.
  */
 public final class TelemetryContractDoc {
 
     private static final Pattern CODE_SPAN = Pattern.compile("`([^`]+)`");
+    private static final Pattern NAME = Pattern.compile("[a-z_:][a-z0-9_:]*");
 
     private final Path file;
     private final String text;
@@ -52,13 +57,61 @@ public final class TelemetryContractDoc {
     }
 
     /**
-     * The body rows of the first table in {@code section}, each as its trimmed cells; the header row and the
-     * separator row are left out. An escaped pipe ({@code \|}) stays inside its cell.
+     * The subsection whose {@code ### } heading starts with {@code heading} (e.g. "### log-sidecar"), up to the next
+     * {@code ### } or {@code ## } heading.
      */
-    public static List<List<String>> tableRows(String section) {
-        List<String> lines = section.lines().filter(l -> l.startsWith("|")).toList();
+    public String subsection(String heading) {
+        int start = text.indexOf("\n" + heading);
+        if (start < 0) {
+            throw new AssertionError(file + " has no subsection '" + heading + "'");
+        }
+        int nextSubsection = text.indexOf("\n### ", start + 1);
+        int nextSection = text.indexOf("\n## ", start + 1);
+        int end = nextSubsection < 0
+                ? nextSection
+                : nextSection < 0 ? nextSubsection : Math.min(nextSubsection, nextSection);
+        return text.substring(start, end < 0 ? text.length() : end);
+    }
+
+    /**
+     * The metrics of the {@code | metric | labels | ... |} tables in {@code text}, each with its label names: a row's
+     * first cell names one metric (a note such as "(histogram)" may follow it), and every comma-separated part of
+     * its second cell starts with a label name ({@code `reason` = `a` \| `b`} names the label {@code reason}).
+     */
+    public static Map<String, Set<String>> metricLabels(String text) {
+        Map<String, Set<String>> metrics = new TreeMap<>();
+        for (List<String> row : tableRows(text)) {
+            List<String> names = codeSpans(row.get(0));
+            if (row.size() < 2
+                    || names.size() != 1
+                    || !NAME.matcher(names.get(0)).matches()) {
+                continue;
+            }
+            Set<String> labels = new TreeSet<>();
+            for (String part : row.get(1).split(",")) {
+                List<String> spans = codeSpans(part);
+                if (!spans.isEmpty() && NAME.matcher(spans.get(0)).matches()) {
+                    labels.add(spans.get(0));
+                }
+            }
+            metrics.put(names.get(0), labels);
+        }
+        return metrics;
+    }
+
+    /**
+     * The body rows of the tables in {@code text}, each as its trimmed cells; header rows (the row above a
+     * {@code |---|} separator) and separators are left out. An escaped pipe ({@code \|}) stays inside its cell.
+     */
+    public static List<List<String>> tableRows(String text) {
         List<List<String>> rows = new ArrayList<>();
-        for (String line : lines.subList(Math.min(2, lines.size()), lines.size())) {
+        for (String line : text.lines().filter(l -> l.startsWith("|")).toList()) {
+            if (line.matches("\\|[-:| ]+\\|")) {
+                if (!rows.isEmpty()) {
+                    rows.remove(rows.size() - 1);
+                }
+                continue;
+            }
             List<String> cells = new ArrayList<>();
             for (String cell : line.substring(1, line.lastIndexOf('|')).split("(?<!\\\\)\\|", -1)) {
                 cells.add(cell.trim());
