@@ -11,7 +11,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -19,8 +18,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 import com.sun.net.httpserver.HttpServer;
 import io.sightline.k8s.support.ModuleFiles;
-import io.sightline.testsupport.tool.Tool;
 import io.sightline.testsupport.prometheus.AlertmanagerServer;
+import io.sightline.testsupport.tool.Tool;
 import io.sightline.testsupport.yaml.Yaml;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
