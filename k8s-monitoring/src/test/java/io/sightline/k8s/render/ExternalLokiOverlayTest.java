@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import io.sightline.k8s.policy.ManifestPolicy;
 import io.sightline.k8s.support.Manifests;
 import io.sightline.k8s.support.ModuleFiles;
 import io.sightline.testsupport.yaml.Yaml;
@@ -111,6 +112,13 @@ class ExternalLokiOverlayTest {
                     .anySatisfy(v ->
                             assertThat(Yaml.text(v, "secret", "secretName")).isEqualTo(SECRET));
         }
+    }
+
+    /** The user's service with both components still meets the policy and the API schema. */
+    @Test
+    void aUsersServiceWithItsOwnLokiMeetsThePolicy() {
+        assertThat(ManifestPolicy.check(Manifests.render(ModuleFiles.EXTERNAL_LOKI_FIXTURE)))
+                .isEmpty();
     }
 
     /** Grafana's loki datasource: the same URL (from the sidecars' settings), tenant and credentials. */
