@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 
+import io.sightline.k8s.schema.ManifestSchema;
 import io.sightline.k8s.support.Manifests;
 import io.sightline.testsupport.yaml.Yaml;
 
@@ -19,8 +20,9 @@ import static io.sightline.k8s.support.Manifests.namespace;
 import static io.sightline.k8s.support.Manifests.podTemplate;
 
 /**
- * The security rules every rendered object must meet. {@link #check} lists every violation as
- * "Kind/name: what is wrong", so one test run shows all of them.
+ * The security rules every rendered object must meet, on top of matching the Kubernetes API's schema
+ * ({@link ManifestSchema}). {@link #check} lists every violation as "Kind/name: what is wrong", so one test run shows
+ * all of them.
  */
 public final class ManifestPolicy {
 
@@ -46,7 +48,7 @@ public final class ManifestPolicy {
     private ManifestPolicy() {}
 
     public static List<String> check(Manifests manifests) {
-        List<String> violations = new ArrayList<>();
+        List<String> violations = new ArrayList<>(ManifestSchema.check(manifests));
         Map<String, String> serviceAccountOwners = new HashMap<>();
         for (Map<String, Object> workload : manifests.workloads()) {
             checkPod(manifests, workload, violations, serviceAccountOwners);

@@ -50,7 +50,7 @@ class KustomizeRenderTest {
                 .containsEntry("pod-security.kubernetes.io/warn", "restricted");
         assertThat(base.ofKind("StatefulSet"))
                 .extracting(Manifests::name)
-                .containsExactlyInAnyOrder("prometheus", "alertmanager", "loki");
+                .containsExactlyInAnyOrder("prometheus", "alertmanager", "loki", "tempo");
         assertThat(base.ofKind("Deployment"))
                 .extracting(Manifests::name)
                 .containsExactlyInAnyOrder("grafana", "sightline-event-collector");

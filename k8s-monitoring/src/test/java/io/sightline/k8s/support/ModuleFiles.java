@@ -26,6 +26,8 @@ public final class ModuleFiles {
     public static final Path SIDECAR_COMPONENT = MODULE.resolve("components/log-sidecar");
     /** A user's Deployment with the log-sidecar component applied, as a user would write it. */
     public static final Path SIDECAR_FIXTURE = MODULE.resolve("src/test/kustomize/app-with-sidecar");
+    /** The user's service of {@link #SIDECAR_FIXTURE} switched to the user's own Loki (components/external-loki). */
+    public static final Path EXTERNAL_LOKI_FIXTURE = MODULE.resolve("src/test/kustomize/app-with-external-loki");
     /** The stack in a namespace the user chose, renamed the way docs/k8s-monitoring.md tells users to. */
     public static final Path RENAMED_NAMESPACE_FIXTURE = MODULE.resolve("src/test/kustomize/renamed-namespace");
     /** The demo service deployed the way the README tells users to: its base plus the log-sidecar component. */
