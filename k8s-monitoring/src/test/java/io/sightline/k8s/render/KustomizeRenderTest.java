@@ -48,7 +48,7 @@ class KustomizeRenderTest {
                 .containsExactlyInAnyOrder("prometheus", "alertmanager", "loki");
         assertThat(base.ofKind("Deployment"))
                 .extracting(Manifests::name)
-                .containsExactlyInAnyOrder("grafana", "sightline-event-collector");
+                .containsExactlyInAnyOrder("grafana", "sightline-event-collector", "kube-state-metrics");
         assertThat(base.objects().stream().filter(o -> !List.of("Namespace", "ClusterRole", "ClusterRoleBinding")
                         .contains(Manifests.kind(o))))
                 .allSatisfy(o -> assertThat(namespace(o)).as(Manifests.id(o)).isEqualTo("monitoring"));
@@ -158,7 +158,7 @@ class KustomizeRenderTest {
     }
 
     @Test
-    void prometheusMayOnlyDiscoverPods() {
+    void prometheusMayOnlyDiscoverPodsAndNodesAndReadTheKubeletsMetrics() {
         Manifests base = Manifests.render(ModuleFiles.BASE);
 
         assertThat(Yaml.maps(base.get("ClusterRole", "sightline-prometheus-discovery"), "rules"))
@@ -169,10 +169,42 @@ class KustomizeRenderTest {
                         List.of("pods"),
                         "verbs",
                         List.of("get", "list", "watch")));
+        assertThat(Yaml.maps(base.get("ClusterRole", "sightline-prometheus-kubelet"), "rules"))
+                .as("node discovery and the kubelet's metrics endpoints; no nodes/proxy in the base")
+                .containsExactly(
+                        Map.of(
+                                "apiGroups",
+                                List.of(""),
+                                "resources",
+                                List.of("nodes"),
+                                "verbs",
+                                List.of("list", "watch")),
+                        Map.of(
+                                "apiGroups",
+                                List.of(""),
+                                "resources",
+                                List.of("nodes/metrics"),
+                                "verbs",
+                                List.of("get")));
+        assertThat(base.ofKind("ClusterRole").stream().flatMap(role -> Yaml.maps(role, "rules").stream()))
+                .noneSatisfy(rule -> assertThat(Yaml.list(rule, "resources")).contains("nodes/proxy"));
+        assertThat(Yaml.maps(base.get("ClusterRoleBinding", "sightline-prometheus-kubelet"), "subjects"))
+                .containsExactly(Map.of("kind", "ServiceAccount", "name", "prometheus", "namespace", "monitoring"));
         Map<String, Object> statefulSet = base.get("StatefulSet", "prometheus");
         assertThat(Yaml.maps(podTemplate(statefulSet), "spec", "volumes"))
                 .anySatisfy(v -> assertThat(Yaml.text(v, "configMap", "name"))
                         .isEqualTo(name(base.generatedConfigMap("prometheus-rules"))));
+    }
+
+    @Test
+    void onlyTheKubeletProxyOverlayGrantsNodesProxy() {
+        Manifests overlay = Manifests.render(ModuleFiles.OVERLAYS.resolve("kubelet-via-apiserver"));
+
+        assertThat(Yaml.maps(overlay.get("ClusterRole", "sightline-prometheus-kubelet-proxy"), "rules"))
+                .containsExactly(
+                        Map.of("apiGroups", List.of(""), "resources", List.of("nodes/proxy"), "verbs", List.of("get")));
+        assertThat(Yaml.maps(overlay.get("ClusterRoleBinding", "sightline-prometheus-kubelet-proxy"), "subjects"))
+                .containsExactly(Map.of("kind", "ServiceAccount", "name", "prometheus", "namespace", "monitoring"));
     }
 
     @ParameterizedTest
