@@ -14,9 +14,9 @@ import org.junit.jupiter.api.io.TempDir;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * {@code install_tools} of {@code ./sightline}, which {@code ./sightline local} and {@code ./sightline test} share:
- * the script is sourced by the real bash with a PATH of stand-ins ({@code id} says who runs it, {@code apt-get}
- * records what it was asked), so nothing is installed.
+ * {@code install_tools} of {@code ./sightline}, which {@code ./sightline local} (through {@code local_tools}) and
+ * {@code ./sightline test} share: the script is sourced by the real bash with a PATH of stand-ins ({@code id} says
+ * who runs it, {@code apt-get} records what it was asked and answers as told), so nothing is installed.
  */
 class SightlineScriptTest {
 
@@ -26,17 +26,19 @@ class SightlineScriptTest {
     Path bin;
 
     private String run(String uid, String... present) throws IOException, InterruptedException {
+        return call("install_tools 'meanwhile it runs without them'", uid, 0, present);
+    }
+
+    /** Runs {@code function} of the sourced script; {@code apt-get} exits with {@code aptGetExit}. */
+    private String call(String function, String uid, int aptGetExit, String... present)
+            throws IOException, InterruptedException {
         script("id", "echo " + uid);
-        script("apt-get", "echo \"$*\" >> \"" + bin.resolve("apt-get.log") + "\"");
+        script("apt-get", "echo \"$*\" >> \"" + bin.resolve("apt-get.log") + "\"; exit " + aptGetExit);
         for (String tool : present) {
             script(tool, "exit 0");
         }
         ProcessBuilder builder = new ProcessBuilder(
-                        "/bin/bash",
-                        "-c",
-                        ". \"$1\"; install_tools 'meanwhile it runs without them'",
-                        "bash",
-                        SCRIPT.toString())
+                        "/bin/bash", "-c", ". \"$1\"; " + function, "bash", SCRIPT.toString())
                 .redirectErrorStream(true);
         // only the stand-ins: no real promtool, id or apt-get is found
         builder.environment().put("PATH", bin.toString());
@@ -85,6 +87,33 @@ class SightlineScriptTest {
         String output = run("0", "promtool", "prometheus", "amtool", "alertmanager");
 
         assertThat(output).isEmpty();
+        assertThat(aptGetCalls()).isEmpty();
+    }
+
+    @Test
+    void whenAptGetFailsItSaysSoAndPrintsTheOneCommand() throws Exception {
+        String output = call("install_tools 'meanwhile it runs without them'", "0", 100, "promtool", "prometheus");
+
+        assertThat(output)
+                .contains(
+                        "apt-get could not install prometheus-alertmanager",
+                        "install with: sudo apt-get install -y --no-install-recommends prometheus"
+                                + " prometheus-alertmanager",
+                        "meanwhile it runs without them");
+        assertThat(aptGetCalls()).containsExactly("update -qq");
+    }
+
+    @Test
+    void localInstallsTheToolsUnlessItRunsWithoutMetrics() throws Exception {
+        String withMetrics = call("local_tools --duration 90 --check", "0", 0);
+        assertThat(withMetrics).contains("installing prometheus prometheus-alertmanager (Debian)");
+        assertThat(aptGetCalls())
+                .containsExactly(
+                        "update -qq", "install -y -qq --no-install-recommends prometheus prometheus-alertmanager");
+
+        Files.delete(bin.resolve("apt-get.log"));
+        assertThat(call("local_tools --duration 90 --no-metrics", "0", 0)).isEmpty();
+        assertThat(call("local_tools --help", "0", 0)).isEmpty();
         assertThat(aptGetCalls()).isEmpty();
     }
 }

@@ -122,7 +122,7 @@ class KubeletScrapeTest {
 
         assertThat(stored)
                 .containsExactlyInAnyOrder(
-                        "container_cpu_usage_seconds_total{container=orders, id=/kubepods/pod1/c1,"
+                        "container_cpu_usage_seconds_total{container=orders, cpu=total, id=/kubepods/pod1/c1,"
                                 + " image=registry.example/orders:1.4.2, instance=*, job=kubelet-cadvisor, name=c1,"
                                 + " namespace=shop, node=node-a, pod=orders-1}",
                         "container_cpu_cfs_periods_total{container=orders, id=/kubepods/pod1/c1,"
@@ -222,7 +222,8 @@ class KubeletScrapeTest {
         String system = "container=\"\",id=\"/system.slice/containerd.service\",image=\"\",name=\"\",namespace=\"\","
                 + "pod=\"\"";
         StringBuilder text = new StringBuilder();
-        family(text, "container_cpu_usage_seconds_total", "counter", timestamp, "{" + orders + "} 12.5");
+        // cpu="total": the kubelet runs cAdvisor without per-CPU usage
+        family(text, "container_cpu_usage_seconds_total", "counter", timestamp, "{" + orders + ",cpu=\"total\"} 12.5");
         family(text, "container_cpu_cfs_periods_total", "counter", timestamp, "{" + orders + "} 6000");
         family(text, "container_cpu_cfs_throttled_periods_total", "counter", timestamp, "{" + orders + "} 120");
         family(text, "container_cpu_cfs_throttled_seconds_total", "counter", timestamp, "{" + orders + "} 3.2");

@@ -21,8 +21,8 @@ import io.sightline.testsupport.prometheus.PrometheusApi;
 /**
  * The Containers dashboard ({@code sightline-containers}) against the kubelet stand-in: its {@code --check} stage
  * runs every query of the dashboard on the live Prometheus, which must accept each and return data for each, except
- * the queries of series nothing here can produce (kube-state-metrics, volumes, per-pod networks, and the cgroup
- * limits when no process has one), listed with the reason. Added after {@link Monitoring}, so it is checked while
+ * the queries of series nothing here can produce (kube-state-metrics, per-pod networks, and the cgroup limits when
+ * no process has one), listed with the reason. Added after {@link Monitoring}, so it is checked while
  * Prometheus and the stand-in still run; it starts nothing.
  */
 public final class ContainersDashboard implements StackPart {
@@ -33,9 +33,6 @@ public final class ContainersDashboard implements StackPart {
     private static final String NO_KUBE_STATE_METRICS = "kube-state-metrics' series, which need a Kubernetes API";
     private static final List<NotApplicable> NOT_HERE = List.of(
             new NotApplicable(Pattern.compile("\\bkube_|:ratio_request\\b"), NO_KUBE_STATE_METRICS),
-            new NotApplicable(
-                    Pattern.compile("\\bkubelet_volume_stats_"),
-                    "volume statistics, which need PersistentVolumeClaims"),
             new NotApplicable(
                     Pattern.compile("\\bcontainer_network_"),
                     "network per pod, which needs a network namespace per pod (the processes share this machine's)"));

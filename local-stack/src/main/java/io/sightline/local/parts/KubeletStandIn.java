@@ -5,8 +5,11 @@ import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
@@ -14,20 +17,24 @@ import java.util.function.Supplier;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.sightline.local.check.CheckReport;
+import io.sightline.local.kubelet.BlockDevice;
 import io.sightline.local.kubelet.KubeletMetrics;
 import io.sightline.local.kubelet.PodContainer;
 import io.sightline.local.kubelet.ProcFs;
+import io.sightline.local.kubelet.VolumeStats;
 import io.sightline.local.monitoring.KubeletTarget;
 
 /**
- * A kubelet stand-in: serves, on 127.0.0.1, the kubelet endpoints the cluster's kubelet jobs scrape
- * ({@code /metrics/cadvisor}, {@code /metrics/resource}, {@code /metrics}) for the processes the stack runs, each
- * labelled as the container of the pod it stands for ({@link StackPart#containers()} of every part, asked at each
- * scrape, so Prometheus and Alertmanager show up once they run). The values are the processes' own, read from
- * {@code /proc} and their cgroup at each scrape ({@link ProcFs}); Prometheus scrapes them with the cluster's kubelet
- * jobs, relabeling and drops unchanged ({@link Monitoring}). There is no kubelet binary to run here: the endpoints
- * follow the kubelet's names, labels and text format (contract section 4), and are tested against what the cluster's
- * jobs keep.
+ * A kubelet stand-in, protocol-exact for what the cluster's kubelet jobs scrape: serves, on 127.0.0.1, the real
+ * kubelet's {@code /metrics/cadvisor}, {@code /metrics/resource} and {@code /metrics} with its family names, label
+ * names, sample timestamps and text format ({@link KubeletMetrics}, contract section 4), for the processes the stack
+ * runs, each labelled as the container of the pod it stands for ({@link StackPart#containers()} of every part, asked
+ * at each scrape, so Prometheus and Alertmanager show up once they run), and for the directories that stand for
+ * their PersistentVolumeClaims. The values are the processes' own, read from {@code /proc} and their cgroup at each
+ * scrape ({@link ProcFs}), and the volumes' file systems ({@link VolumeStats}). Prometheus scrapes it with the
+ * cluster's kubelet jobs, relabeling and drops unchanged ({@link Monitoring}). There is no kubelet binary to run
+ * here; what it does not serve (HTTPS with a token, the pods' own cgroups, families nothing reads) is named in
+ * {@link KubeletMetrics} and docs/local-stack.md.
  */
 public final class KubeletStandIn implements StackPart {
 
@@ -41,6 +48,7 @@ public final class KubeletStandIn implements StackPart {
     private volatile List<KubeletMetrics.Reading> lastReadings = List.of();
 
     private HttpServer server;
+    private String device;
 
     /**
      * @param parts every part of the stack, also those added after this one (the list is read at each scrape)
@@ -61,14 +69,21 @@ public final class KubeletStandIn implements StackPart {
                 new InetSocketAddress(
                         InetAddress.getLoopbackAddress(), context.ports().preferred(PORT)),
                 0);
+        // the processes' files are all under the work dir, so on its device
+        device = BlockDevice.of(context.workDir(), Path.of("/sys/dev/block"));
         serve("/metrics/cadvisor", () -> {
             List<KubeletMetrics.Reading> readings = readings();
             lastReadings = readings;
             cadvisorScrapes.incrementAndGet();
-            return KubeletMetrics.cadvisor(readings);
+            return KubeletMetrics.cadvisor(readings, device, System.currentTimeMillis());
         });
-        serve("/metrics/resource", () -> KubeletMetrics.resource(procFs.node()));
-        serve("/metrics", () -> KubeletMetrics.kubelet(stackContainers()));
+        serve(
+                "/metrics/resource",
+                () -> KubeletMetrics.resource(procFs.node(), readings(), System.currentTimeMillis()));
+        serve("/metrics", () -> {
+            List<PodContainer> containers = stackContainers();
+            return KubeletMetrics.kubelet(containers, claims(containers));
+        });
         server.start();
     }
 
@@ -121,6 +136,22 @@ public final class KubeletStandIn implements StackPart {
                     .ifPresent(stats -> readings.add(new KubeletMetrics.Reading(container, stats)));
         }
         return readings;
+    }
+
+    /** Every claim the containers mount, once, with its file system's stats; one that cannot be read is left out. */
+    private static List<KubeletMetrics.ClaimReading> claims(List<PodContainer> containers) {
+        Map<String, KubeletMetrics.ClaimReading> claims = new LinkedHashMap<>();
+        for (PodContainer container : containers) {
+            container.claims().forEach((claim, dir) -> {
+                String key = container.namespace() + "/" + claim;
+                if (!claims.containsKey(key)) {
+                    VolumeStats.of(dir)
+                            .ifPresent(stats -> claims.put(
+                                    key, new KubeletMetrics.ClaimReading(container.namespace(), claim, stats)));
+                }
+            });
+        }
+        return List.copyOf(claims.values());
     }
 
     /** Whether any container reported at the last scrape runs with a cgroup memory limit. */

@@ -101,7 +101,7 @@ public final class Monitoring implements StackPart {
                     alertmanagerCommand(
                             alertmanagerBinary.get(),
                             writeAlertmanagerConfig(webhook.url()),
-                            context.dir("alertmanager", "data"),
+                            Files.createDirectories(dataDir("alertmanager")),
                             port));
             alertmanagerUrl = URI.create("http://127.0.0.1:" + port);
             context.readiness()
@@ -120,7 +120,7 @@ public final class Monitoring implements StackPart {
                 prometheusCommand(
                         prometheusBinary.get(),
                         writePrometheusConfig(scrapeTargets, kubeletTargets),
-                        context.dir("prometheus", "data"),
+                        Files.createDirectories(dataDir("prometheus")),
                         port));
         prometheus = new PrometheusApi(context.http().client(), URI.create("http://127.0.0.1:" + port));
         context.readiness().await(process, prometheus.baseUrl().resolve("/-/ready"), StackContext.TOOL_START_TIMEOUT);
@@ -284,14 +284,29 @@ public final class Monitoring implements StackPart {
         }
     }
 
-    /** Prometheus and Alertmanager while they run, as the containers of their StatefulSets' pods. */
+    /**
+     * Prometheus and Alertmanager while they run, as the containers of their StatefulSets' pods, each mounting its
+     * data directory as the claim {@code data-<pod>} (the StatefulSets' volumeClaimTemplate {@code data}).
+     */
     @Override
     public List<PodContainer> containers() {
         return running.stream()
                 .filter(ManagedProcess::isAlive)
-                .map(p -> new PodContainer(
-                        Topology.MONITORING_NAMESPACE, Topology.monitoringPod(p.name()), p.name(), p.pid()))
+                .map(p -> {
+                    String pod = Topology.monitoringPod(p.name());
+                    return new PodContainer(
+                            Topology.MONITORING_NAMESPACE,
+                            pod,
+                            p.name(),
+                            p.pid(),
+                            Map.of("data-" + pod, dataDir(p.name())));
+                })
                 .toList();
+    }
+
+    /** Where Prometheus or Alertmanager keeps its data: what its PersistentVolumeClaim holds in a cluster. */
+    private Path dataDir(String app) {
+        return context.workDir().resolve(app).resolve("data");
     }
 
     @Override
