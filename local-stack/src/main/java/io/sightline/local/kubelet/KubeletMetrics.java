@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.function.Function;
 
 import io.sightline.local.kubelet.ProcFs.NodeStats;
@@ -260,7 +261,7 @@ public final class KubeletMetrics {
     /** In the map's order (sorted by name, as the kubelet writes them). */
     private static String labels(Map<String, String> labels) {
         StringBuilder text = new StringBuilder("{");
-        new java.util.TreeMap<>(labels).forEach((key, value) -> {
+        new TreeMap<>(labels).forEach((key, value) -> {
             if (text.length() > 1) {
                 text.append(',');
             }
