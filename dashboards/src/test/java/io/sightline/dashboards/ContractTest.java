@@ -17,8 +17,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Pins the dashboards to docs/telemetry-contract.md: dashboard uids, datasource uids, template variables, and
- * every metric name a dashboard queries (Sightline's own from the contract's tables, Micrometer's from the
- * names the starter exposes, recording rules from k8s-monitoring/rules).
+ * every metric name a dashboard queries (Sightline's own and Kubernetes' from the contract's tables, Micrometer's
+ * from the names the starter exposes, recording rules from k8s-monitoring/rules).
  */
 class ContractTest {
 
@@ -40,6 +40,9 @@ class ContractTest {
             "process_files_max_files",
             "process_uptime_seconds",
             "logback_events_total");
+
+    /** The kubelet's (cAdvisor, resource, volume statistics) and kube-state-metrics' families: contract section 4. */
+    private static final Pattern KUBERNETES_METRIC = Pattern.compile("(container|node|kubelet|kube)_");
 
     /** Prometheus's and Loki's own metrics, used by the ingestion panels. */
     private static final Pattern STORE_METRIC = Pattern.compile("(prometheus|loki)_\\w+|up");
@@ -114,7 +117,8 @@ class ContractTest {
                 assertThat(recorded)
                         .as("%s is not recorded by k8s-monitoring/rules/*.yaml", metric)
                         .contains(metric);
-            } else if (metric.startsWith("sightline_")) {
+            } else if (metric.startsWith("sightline_")
+                    || KUBERNETES_METRIC.matcher(metric).lookingAt()) {
                 String family = metric.replaceFirst("_(bucket|count|sum)$", "");
                 assertThat(contractMetrics)
                         .as("%s is not in docs/telemetry-contract.md", metric)

@@ -32,7 +32,8 @@ class DashboardLintTest {
             "sightline-logs",
             "sightline-errors",
             "sightline-k8s-events",
-            "sightline-pipeline");
+            "sightline-pipeline",
+            "sightline-containers");
 
     /** The contract's variables plus the few a single dashboard needs. */
     private static final Set<String> KNOWN_VARIABLES = Set.of(
@@ -41,6 +42,7 @@ class DashboardLintTest {
             "namespace",
             "application",
             "pod",
+            "container",
             "level",
             "search",
             "trace_id",
@@ -50,10 +52,13 @@ class DashboardLintTest {
 
     /** Grafana unit ids the dashboards may use (a subset of Grafana's unit list). */
     private static final Set<String> UNITS =
-            Set.of("reqps", "ops", "cps", "s", "bytes", "percentunit", "short", "none", "dateTimeAsIso");
+            Set.of("reqps", "ops", "cps", "s", "bytes", "Bps", "percentunit", "short", "none", "dateTimeAsIso");
 
     /** Panel types that show no numbers, so a unit means nothing to them. */
     private static final Set<String> UNITLESS_PANELS = Set.of("logs", "text");
+
+    /** Dashboards of Kubernetes' own series, which carry no {@code application} label. */
+    private static final Set<String> KUBERNETES_SERIES = Set.of("sightline-k8s-events", "sightline-containers");
 
     /** Dashboards that carry the Kubernetes-warning and deploy annotations. */
     private static final Set<String> ANNOTATED = Set.of("sightline-service", "sightline-jvm", "sightline-errors");
@@ -272,7 +277,12 @@ class DashboardLintTest {
         }
         assertThat(defined).contains("datasource", "loki_datasource", "namespace");
         if (!d.uid().equals("sightline-k8s-events")) {
-            assertThat(defined).as("events have no application or pod label").contains("application", "pod");
+            assertThat(defined).as("events have no application or pod label").contains("pod");
+        }
+        if (!KUBERNETES_SERIES.contains(d.uid())) {
+            assertThat(defined)
+                    .as("the kubelet's and kube-state-metrics' series have no application label")
+                    .contains("application");
         }
         for (DashboardQuery query : DashboardQueries.of(d)) {
             for (String name : DashboardQueries.variablesIn(query.expression())) {
@@ -368,6 +378,20 @@ class DashboardLintTest {
                 .anyMatch(u -> u.startsWith("/d/sightline-logs") && u.contains("var-trace_id="));
     }
 
+    /** Pod to containers: the service overview opens the containers of its pods, and each container's pod back. */
+    @Test
+    void serviceOverviewAndContainersLinkBothWays() {
+        Map<String, Dashboard> byUid = byUid();
+        assertThat(dataLinkUrls(byUid.get("sightline-service").json()))
+                .anyMatch(u -> u.startsWith("/d/sightline-containers")
+                        && u.contains("${namespace:queryparam}")
+                        && u.contains("${pod:queryparam}"));
+        assertThat(dataLinkUrls(byUid.get("sightline-containers").json()))
+                .anyMatch(u -> u.startsWith("/d/sightline-service")
+                        && u.contains("var-namespace=${__field.labels.namespace}")
+                        && u.contains("var-pod=${__field.labels.pod}"));
+    }
+
     static List<Dashboard> serviceDashboards() {
         List<Dashboard> annotated =
                 dashboards().stream().filter(d -> ANNOTATED.contains(d.uid())).toList();
@@ -430,6 +454,20 @@ class DashboardLintTest {
                                 "OOMKilling",
                                 "reason=\"BackOff\"",
                                 "service_name=\"kubernetes-events\""),
+                "sightline-containers",
+                        List.of(
+                                "container_cpu_usage_seconds_total",
+                                "kube_pod_container_resource_requests",
+                                "container_spec_cpu_quota",
+                                "container_cpu_cfs_throttled_periods_total",
+                                "container_memory_working_set_bytes",
+                                "container_spec_memory_limit_bytes",
+                                "reason=\"OOMKilled\"",
+                                "kube_pod_container_status_restarts_total",
+                                "kube_pod_container_status_waiting_reason",
+                                "container_network_receive_bytes_total",
+                                "container_fs_writes_bytes_total",
+                                "kubelet_volume_stats_available_bytes"),
                 "sightline-pipeline",
                         List.of(
                                 "sightline_sidecar_lag_bytes",

@@ -29,7 +29,8 @@ class KustomizationTest {
             "sightline-logs.json", "grafana-dashboard-logs",
             "sightline-errors.json", "grafana-dashboard-errors",
             "sightline-k8s-events.json", "grafana-dashboard-k8s-events",
-            "sightline-pipeline.json", "grafana-dashboard-pipeline");
+            "sightline-pipeline.json", "grafana-dashboard-pipeline",
+            "sightline-containers.json", "grafana-dashboard-containers");
 
     @Test
     @SuppressWarnings("unchecked")

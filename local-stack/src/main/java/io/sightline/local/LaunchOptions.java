@@ -16,7 +16,10 @@ import java.util.Locale;
  * @param demoJar the demo service's executable jar; null = look in examples/demo-service/target
  * @param lokiUrl ship to this Loki instead of the embedded OpenSearch; null = embedded OpenSearch
  * @param rulesDir the alert rule files to load; null = k8s-monitoring/rules
- * @param dashboardsDir the Grafana dashboards, when Grafana is installed; null = dashboards
+ * @param dashboardsDir the dashboards (Grafana's, when installed, and the Containers dashboard's check); null =
+ *     dashboards
+ * @param clusterConfig the cluster's Prometheus configuration, whose kubelet jobs scrape the kubelet stand-in; null =
+ *     k8s-monitoring/base/prometheus/prometheus.yml
  * @param shortenRuleWaits cap the rules' {@code for:} so alerts fire within a short run
  * @param metrics start Prometheus and Alertmanager (when installed)
  */
@@ -28,6 +31,7 @@ public record LaunchOptions(
         Path demoJar,
         Path rulesDir,
         Path dashboardsDir,
+        Path clusterConfig,
         int instances,
         double requestsPerSecond,
         Duration burstAfter,
@@ -43,7 +47,10 @@ public record LaunchOptions(
               --work-dir DIR      logs, data and generated configs (default .sightline-local; emptied at start)
               --demo-jar FILE     the demo service jar (default examples/demo-service/target/sightline-demo-service-*.jar)
               --rules-dir DIR     alert rule files (default k8s-monitoring/rules)
-              --dashboards-dir DIR  Grafana dashboards, used when grafana-server is on PATH (default dashboards)
+              --dashboards-dir DIR  dashboards: Grafana's when grafana-server is on PATH, and the Containers dashboard
+                                  whose queries --check runs (default dashboards)
+              --cluster-config FILE  the cluster's prometheus.yml: its kubelet jobs scrape the kubelet stand-in
+                                  (default k8s-monitoring/base/prometheus/prometheus.yml)
               --instances N       demo service instances, each with its log-sidecar (default 2)
               --rate R            requests per second, all instances together; 0 = no traffic (default 20)
               --burst-after N     seconds of traffic before the failure burst (default 20): a canary instance
@@ -53,6 +60,18 @@ public record LaunchOptions(
               --no-metrics        do not start Prometheus and Alertmanager
               --help              this text
             """;
+
+    /** {@link #dashboardsDir()}, or its default. */
+    public Path dashboards() {
+        return dashboardsDir != null ? dashboardsDir : Path.of("dashboards");
+    }
+
+    /** {@link #clusterConfig()}, or its default. */
+    public Path clusterPrometheusConfig() {
+        return clusterConfig != null
+                ? clusterConfig
+                : Path.of("k8s-monitoring", "base", "prometheus", "prometheus.yml");
+    }
 
     /** Whether the traffic has a failure burst, and so a canary instance that fails during it. */
     public boolean hasBurst() {
@@ -77,6 +96,7 @@ public record LaunchOptions(
                 case "--demo-jar" -> d.demoJar = Path.of(value(option, rest));
                 case "--rules-dir" -> d.rulesDir = Path.of(value(option, rest));
                 case "--dashboards-dir" -> d.dashboardsDir = Path.of(value(option, rest));
+                case "--cluster-config" -> d.clusterConfig = Path.of(value(option, rest));
                 case "--instances" -> d.instances = positiveInt(option, rest);
                 case "--rate" -> d.requestsPerSecond = rate(option, rest);
                 case "--burst-after" -> d.burstAfter = Duration.ofSeconds(nonNegativeInt(option, rest));
@@ -105,6 +125,7 @@ public record LaunchOptions(
         Path demoJar;
         Path rulesDir;
         Path dashboardsDir;
+        Path clusterConfig;
         int instances = 2;
         double requestsPerSecond = 20;
         Duration burstAfter = Duration.ofSeconds(20);
@@ -121,6 +142,7 @@ public record LaunchOptions(
                     demoJar,
                     rulesDir,
                     dashboardsDir,
+                    clusterConfig,
                     instances,
                     requestsPerSecond,
                     burstAfter,

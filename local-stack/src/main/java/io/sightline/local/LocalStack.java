@@ -16,8 +16,10 @@ import java.util.concurrent.TimeUnit;
 
 import io.sightline.local.check.CheckReport;
 import io.sightline.local.http.JsonHttp;
+import io.sightline.local.parts.ContainersDashboard;
 import io.sightline.local.parts.DemoServices;
 import io.sightline.local.parts.Grafana;
+import io.sightline.local.parts.KubeletStandIn;
 import io.sightline.local.parts.LogSidecars;
 import io.sightline.local.parts.LogStorePart;
 import io.sightline.local.parts.Monitoring;
@@ -35,7 +37,8 @@ import io.sightline.testsupport.prometheus.PrometheusApi;
 /**
  * Runs the whole pipeline on one machine, as the parts {@link #assemble() assembled} here: demo service instances
  * writing JSON log files, a log-sidecar per instance shipping them to the log store (embedded OpenSearch, or the
- * user's Loki), Prometheus and Alertmanager, Grafana when installed, and traffic with a failure burst. This class
+ * user's Loki), a kubelet stand-in reporting the processes as containers, Prometheus and Alertmanager, Grafana when
+ * installed, and traffic with a failure burst. This class
  * prepares the work dir, starts the parts, shows the status line until the run ends, runs {@code --check} and
  * closes everything.
  */
@@ -81,8 +84,11 @@ public final class LocalStack implements AutoCloseable {
         DemoServices services = add(all, new DemoServices(context));
         logStore = add(all, new LogStorePart(context));
         sidecars = add(all, new LogSidecars(context, services, logStore));
+        // reports the containers of every part, also of those added after it
+        KubeletStandIn kubelet = add(all, new KubeletStandIn(context, all));
         monitoring = add(all, new Monitoring(context, services, all));
         add(all, new Grafana(context, monitoring));
+        add(all, new ContainersDashboard(context, monitoring, kubelet));
         traffic = add(all, new Traffic(context, services, monitoring));
         return all;
     }

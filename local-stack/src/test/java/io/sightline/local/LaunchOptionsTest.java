@@ -24,6 +24,9 @@ class LaunchOptionsTest {
         assertThat(options.requestsPerSecond()).isPositive();
         assertThat(options.metrics()).isTrue();
         assertThat(options.shortenRuleWaits()).isTrue();
+        assertThat(options.dashboards()).isEqualTo(Path.of("dashboards"));
+        assertThat(options.clusterPrometheusConfig())
+                .isEqualTo(Path.of("k8s-monitoring", "base", "prometheus", "prometheus.yml"));
     }
 
     @Test
@@ -50,6 +53,8 @@ class LaunchOptionsTest {
                 "rules",
                 "--dashboards-dir",
                 "dash",
+                "--cluster-config",
+                "cluster/prometheus.yml",
                 "--instances",
                 "3",
                 "--rate",
@@ -70,6 +75,7 @@ class LaunchOptionsTest {
                         Path.of("demo.jar"),
                         Path.of("rules"),
                         Path.of("dash"),
+                        Path.of("cluster/prometheus.yml"),
                         3,
                         7.5,
                         Duration.ofSeconds(10),
@@ -106,6 +112,7 @@ class LaunchOptionsTest {
                 "--demo-jar",
                 "--rules-dir",
                 "--dashboards-dir",
+                "--cluster-config",
                 "--instances",
                 "--rate",
                 "--burst-after",

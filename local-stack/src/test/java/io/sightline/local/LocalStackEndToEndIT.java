@@ -37,7 +37,8 @@ import static org.awaitility.Awaitility.await;
  * Alertmanager and the project's alert rules. While it runs, every PromQL query of every dashboard (the
  * dashboards module's own extraction, variables set to the local stack's values) must be accepted by its
  * Prometheus, and every panel and variable of the Service overview, JVM and Pipeline dashboards must return data,
- * except those fed by components the local stack does not run ({@link #NOT_LOCAL}). Then every stage of the
+ * except those fed by components the local stack does not run ({@link #NOT_LOCAL}); the Containers dashboard's data
+ * is the launcher's own stage ("containers dashboard", against the kubelet stand-in). Then every stage of the
  * check must pass, and no child process may be left.
  */
 class LocalStackEndToEndIT {
@@ -87,7 +88,12 @@ class LocalStackEndToEndIT {
                         "--demo-jar",
                         demoJar.toString(),
                         "--rules-dir",
-                        Path.of("..", "k8s-monitoring", "rules").toString()))
+                        Path.of("..", "k8s-monitoring", "rules").toString(),
+                        "--cluster-config",
+                        Path.of("..", "k8s-monitoring", "base", "prometheus", "prometheus.yml")
+                                .toString(),
+                        "--dashboards-dir",
+                        Path.of("..", "dashboards").toString()))
                 .redirectErrorStream(true)
                 .redirectOutput(output.toFile())
                 .start();
@@ -111,8 +117,16 @@ class LocalStackEndToEndIT {
 
         assertThat(launcher.exitValue()).as(text).isZero();
         assertThat(text).contains("all stages worked", "sightline local: stopped");
-        for (String stage :
-                List.of("processes", "traffic", "prometheus scrape", "rules", "alerts", "log delivery", "log fields")) {
+        for (String stage : List.of(
+                "processes",
+                "traffic",
+                "containers dashboard",
+                "prometheus scrape",
+                "rules",
+                "alerts",
+                "kubelet",
+                "log delivery",
+                "log fields")) {
             assertThat(text).containsPattern("ok +" + stage + " ");
         }
         // every child carries the work dir on its command line (Java children as -Dsightline.local.work-dir)

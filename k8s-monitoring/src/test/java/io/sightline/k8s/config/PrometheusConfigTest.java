@@ -36,6 +36,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 class PrometheusConfigTest {
 
     private static final String NO_KUBERNETES_SD = "field kubernetes_sd_configs not found";
+    private static final String SERVICE_ACCOUNT = "/var/run/secrets/kubernetes.io/serviceaccount/";
+    /** The kubelet jobs and the kubelet endpoint each scrapes. */
+    private static final Map<String, String> KUBELET_JOBS = Map.of(
+            "kubelet-cadvisor", "/metrics/cadvisor", "kubelet-resource", "/metrics/resource", "kubelet", "/metrics");
 
     static Stream<Path> kustomizations() {
         return Stream.concat(Stream.of(ModuleFiles.BASE), ModuleFiles.overlays().stream());
@@ -52,7 +56,13 @@ class PrometheusConfigTest {
         }
         // the rule files are where the ConfigMap is mounted in the pod; here they are in the temp dir
         Path configFile = dir.resolve("prometheus.yml");
-        Files.writeString(configFile, config.replace("/etc/prometheus/rules/", rules + "/"));
+        // and the ServiceAccount's token and CA, which promtool requires to exist, are placeholders there
+        Path serviceAccount = Files.createDirectories(dir.resolve("serviceaccount"));
+        Files.writeString(serviceAccount.resolve("token"), "placeholder");
+        Files.writeString(serviceAccount.resolve("ca.crt"), "");
+        Files.writeString(
+                configFile,
+                config.replace("/etc/prometheus/rules/", rules + "/").replace(SERVICE_ACCOUNT, serviceAccount + "/"));
 
         Tool.Result result = Tool.PROMTOOL.run(dir, "check", "config", configFile.toString());
         if (result.exitCode() != 0 && result.output().contains(NO_KUBERNETES_SD)) {
@@ -76,8 +86,15 @@ class PrometheusConfigTest {
         List<Map<String, Object>> jobs = Yaml.maps(config, "scrape_configs");
         assertThat(jobs)
                 .extracting(j -> Yaml.text(j, "job_name"))
-                .containsExactly("kubernetes-pods", "log-sidecars", "sightline-event-collector");
-        for (Map<String, Object> job : jobs) {
+                .containsExactly(
+                        "kubernetes-pods",
+                        "log-sidecars",
+                        "sightline-event-collector",
+                        "kube-state-metrics",
+                        "kubelet-cadvisor",
+                        "kubelet-resource",
+                        "kubelet");
+        for (Map<String, Object> job : jobs.subList(0, 3)) {
             assertThat(Yaml.maps(job, "kubernetes_sd_configs"))
                     .as("%s discovers pods", job.get("job_name"))
                     .singleElement()
@@ -95,6 +112,90 @@ class PrometheusConfigTest {
                 .isEqualTo(Map.of("own_namespace", true));
         assertThat(Yaml.isTrue(jobs.get(0), "honor_labels")).isFalse();
         assertThat(Yaml.isTrue(jobs.get(1), "honor_labels")).isFalse();
+    }
+
+    /**
+     * kube-state-metrics' series name the objects they describe in {@code namespace}, {@code pod}, {@code container}
+     * and {@code node}: its job keeps them and sets none of the four itself, or the collector's own pod and node would
+     * land on every series that lacks one.
+     */
+    @Test
+    void kubeStateMetricsSeriesKeepTheirObjectsLabels() {
+        Map<String, Object> job = job(baseConfig(), "kube-state-metrics");
+
+        assertThat(Yaml.isTrue(job, "honor_labels")).isTrue();
+        assertThat(Yaml.maps(job, "kubernetes_sd_configs")).singleElement().satisfies(sd -> {
+            assertThat(sd.get("role")).isEqualTo("pod");
+            assertThat(Yaml.list(sd, "namespaces", "names")).containsExactly("monitoring");
+        });
+        assertThat(targetLabels(job))
+                .contains("job", "__address__")
+                .doesNotContain("namespace", "pod", "container", "node");
+    }
+
+    /**
+     * Every kubelet job finds the nodes, speaks HTTPS, authenticates with the ServiceAccount token and verifies the
+     * kubelet against the cluster CA (no insecure_skip_verify in the base), and labels its targets with {@code node}
+     * only (the series bring their own namespace, pod and container).
+     */
+    @Test
+    void kubeletJobsUseTheServiceAccountOverVerifiedHttps() {
+        Map<String, Object> config = baseConfig();
+
+        for (String name : KUBELET_JOBS.keySet()) {
+            Map<String, Object> job = job(config, name);
+            assertThat(Yaml.text(job, "kubernetes_sd_configs", "0", "role")).isEqualTo("node");
+            assertThat(Yaml.text(job, "scheme")).isEqualTo("https");
+            assertThat(Yaml.text(job, "metrics_path")).isEqualTo(KUBELET_JOBS.get(name));
+            assertThat(Yaml.text(job, "authorization", "credentials_file")).isEqualTo(SERVICE_ACCOUNT + "token");
+            assertThat(Yaml.map(job, "tls_config"))
+                    .as("%s verifies the kubelet's certificate", name)
+                    .containsExactly(Map.entry("ca_file", SERVICE_ACCOUNT + "ca.crt"));
+            assertThat(targetLabels(job)).containsExactly("node");
+            assertThat(Yaml.isTrue(job, "honor_labels")).isFalse();
+        }
+        assertThat(job(config, "kubelet-cadvisor").get("honor_timestamps"))
+                .as("cAdvisor's own timestamps would keep a deleted container's series from going stale")
+                .isEqualTo(false);
+    }
+
+    /** The proxy overlay changes the kubelet jobs' address and path, nothing else, and only there. */
+    @Test
+    void kubeletViaApiserverOverlayOnlyRoutesTheKubeletJobsThroughTheProxy() {
+        Map<String, Object> overlay = Yaml.load(configData(
+                Manifests.render(ModuleFiles.OVERLAYS.resolve("kubelet-via-apiserver"))
+                        .generatedConfigMap("prometheus-config"),
+                "prometheus.yml"));
+        Map<String, Object> base = baseConfig();
+
+        List<Object> rest = new ArrayList<>();
+        for (Map<String, Object> job : Yaml.maps(overlay, "scrape_configs")) {
+            String name = Yaml.text(job, "job_name");
+            Map<String, Object> copy = new LinkedHashMap<>(job);
+            if (KUBELET_JOBS.containsKey(name)) {
+                List<Map<String, Object>> relabels = new ArrayList<>(Yaml.maps(job, "relabel_configs"));
+                assertThat(relabels.subList(relabels.size() - 2, relabels.size()))
+                        .as("%s: through the API server's node proxy", name)
+                        .containsExactly(
+                                Map.of("target_label", "__address__", "replacement", "kubernetes.default.svc:443"),
+                                Map.of(
+                                        "source_labels",
+                                        List.of("__meta_kubernetes_node_name"),
+                                        "regex",
+                                        "(.+)",
+                                        "target_label",
+                                        "__metrics_path__",
+                                        "replacement",
+                                        "/api/v1/nodes/$1/proxy" + KUBELET_JOBS.get(name)));
+                copy.put("relabel_configs", relabels.subList(0, relabels.size() - 2));
+            }
+            rest.add(copy);
+        }
+        Map<String, Object> withoutProxy = new LinkedHashMap<>(overlay);
+        withoutProxy.put("scrape_configs", rest);
+        assertThat(withoutProxy)
+                .as("overlays/kubelet-via-apiserver/prometheus.yml is the base's but for the kubelet address and path")
+                .isEqualTo(base);
     }
 
     @Test
@@ -158,6 +259,13 @@ class PrometheusConfigTest {
     private static Map<String, Object> baseConfig() {
         return Yaml.load(configData(
                 Manifests.render(ModuleFiles.BASE).generatedConfigMap("prometheus-config"), "prometheus.yml"));
+    }
+
+    private static Map<String, Object> job(Map<String, Object> config, String name) {
+        return Yaml.maps(config, "scrape_configs").stream()
+                .filter(j -> name.equals(Yaml.text(j, "job_name")))
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("no scrape job " + name));
     }
 
     private static List<String> targetLabels(Map<String, Object> job) {

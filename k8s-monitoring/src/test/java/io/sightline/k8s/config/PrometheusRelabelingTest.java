@@ -12,6 +12,7 @@ import java.util.TreeMap;
 
 import io.sightline.k8s.support.Manifests;
 import io.sightline.k8s.support.ModuleFiles;
+import io.sightline.testsupport.prometheus.FileSdScrapeJob;
 import io.sightline.testsupport.prometheus.PrometheusServer;
 import io.sightline.testsupport.yaml.Yaml;
 import org.junit.jupiter.api.AfterAll;
@@ -26,11 +27,15 @@ import static org.awaitility.Awaitility.await;
 /**
  * The scrape jobs' relabeling, run by a real Prometheus on 127.0.0.1. Kubernetes discovery is replaced by a
  * file_sd file holding what Prometheus' pod role discovers (one target per declared container port, with the
- * documented {@code __meta_kubernetes_pod_*} labels); the relabel_configs are the rendered ones, unchanged.
- * Prometheus' /api/v1/targets then shows which targets survive and with which labels: the contract's
- * {@code namespace}, {@code pod}, {@code container}, {@code node} and {@code job} = {@code <namespace>/<app>}.
- * (The collector job's namespace restriction lives in its kubernetes_sd_configs and is checked in
- * {@link PrometheusConfigTest}.) Nothing answers the scrapes; only the target labels are looked at.
+ * documented {@code __meta_kubernetes_pod_*} labels) or, for the kubelet jobs, what its node role discovers (one
+ * target per node at the kubelet's address, with {@code __meta_kubernetes_node_name}); the relabel_configs are the
+ * rendered ones, unchanged ({@link FileSdScrapeJob}: only HTTPS and the token give way to plain HTTP, so the URLs
+ * below say http; {@link PrometheusConfigTest} checks the connection settings). Prometheus' /api/v1/targets then
+ * shows which targets survive and with which labels: the contract's {@code namespace}, {@code pod},
+ * {@code container}, {@code node} and {@code job} = {@code <namespace>/<app>}; the kubelet's only {@code node}, and
+ * kube-state-metrics' none of the four (its series bring their own). (The namespace restrictions live in the
+ * kubernetes_sd_configs and are checked in {@link PrometheusConfigTest}.) Nothing answers the scrapes; only the
+ * target labels are looked at.
  */
 class PrometheusRelabelingTest {
 
@@ -45,12 +50,13 @@ class PrometheusRelabelingTest {
                 Manifests.render(ModuleFiles.BASE).generatedConfigMap("prometheus-config"), "prometheus.yml"));
         Path pods = dir.resolve("pods.yaml");
         Files.writeString(pods, discoveredPods());
+        Path nodes = dir.resolve("nodes.yaml");
+        Files.writeString(nodes, discoveredNodes());
 
         List<Object> jobs = new ArrayList<>();
         for (Map<String, Object> job : Yaml.maps(rendered, "scrape_configs")) {
-            Map<String, Object> copy = new LinkedHashMap<>(job);
-            copy.remove("kubernetes_sd_configs");
-            copy.put("file_sd_configs", List.of(Map.of("files", List.of(pods.toString()))));
+            String role = Yaml.text(job, "kubernetes_sd_configs", "0", "role");
+            Map<String, Object> copy = new LinkedHashMap<>(FileSdScrapeJob.of(job, role.equals("node") ? nodes : pods));
             // nothing listens there; a long interval keeps Prometheus from trying again and again
             copy.put("scrape_interval", "1h");
             copy.put("scrape_timeout", "1s");
@@ -80,7 +86,24 @@ class PrometheusRelabelingTest {
                         + " pod=sightline-event-collector-1}",
                 "sightline-event-collector http://10.0.1.2:8081/actuator/prometheus {container=event-collector,"
                         + " instance=10.0.1.2:8081, job=sightline/sightline-event-collector, namespace=sightline,"
-                        + " node=node-a, pod=sightline-event-collector-1}");
+                        + " node=node-a, pod=sightline-event-collector-1}",
+                // kube-state-metrics: its own health through the annotations, the object series with no pod labels
+                "kubernetes-pods http://10.0.1.5:8081/metrics {container=kube-state-metrics, instance=10.0.1.5:8081,"
+                        + " job=sightline/kube-state-metrics, namespace=sightline, node=node-b,"
+                        + " pod=kube-state-metrics-5d9f7-x2x9k}",
+                "kube-state-metrics http://10.0.1.5:8080/metrics {instance=10.0.1.5:8080,"
+                        + " job=sightline/kube-state-metrics}",
+                // every node's kubelet, three endpoints each
+                "kubelet-cadvisor http://10.0.0.1:10250/metrics/cadvisor {instance=10.0.0.1:10250, job=kubelet-cadvisor,"
+                        + " node=node-a}",
+                "kubelet-cadvisor http://10.0.0.2:10250/metrics/cadvisor {instance=10.0.0.2:10250, job=kubelet-cadvisor,"
+                        + " node=node-b}",
+                "kubelet-resource http://10.0.0.1:10250/metrics/resource {instance=10.0.0.1:10250, job=kubelet-resource,"
+                        + " node=node-a}",
+                "kubelet-resource http://10.0.0.2:10250/metrics/resource {instance=10.0.0.2:10250, job=kubelet-resource,"
+                        + " node=node-b}",
+                "kubelet http://10.0.0.1:10250/metrics {instance=10.0.0.1:10250, job=kubelet, node=node-a}",
+                "kubelet http://10.0.0.2:10250/metrics {instance=10.0.0.2:10250, job=kubelet, node=node-b}");
 
         await().atMost(Duration.ofSeconds(60))
                 .pollInterval(Duration.ofMillis(250))
@@ -169,6 +192,31 @@ class PrometheusRelabelingTest {
         groups.add(port(collector, "event-collector", false, "http", 8080));
         groups.add(port(collector, "event-collector", false, "management", 8081));
         groups.add(port(collector, "log-sidecar", true, "sidecar-metrics", 9095));
+
+        Map<String, String> kubeState = pod(
+                "monitoring",
+                "kube-state-metrics-5d9f7-x2x9k",
+                "10.0.1.5",
+                "node-b",
+                "Running",
+                Map.of("app_kubernetes_io_name", "kube-state-metrics"),
+                Map.of("prometheus_io_scrape", "true", "prometheus_io_port", "8081", "prometheus_io_path", "/metrics"));
+        groups.add(port(kubeState, "kube-state-metrics", false, "http-metrics", 8080));
+        groups.add(port(kubeState, "kube-state-metrics", false, "telemetry", 8081));
+        return Yaml.dump(groups);
+    }
+
+    /** What the node role reports: one target per node, at the kubelet's address and port (10250). */
+    private static String discoveredNodes() {
+        List<Map<String, Object>> groups = new ArrayList<>();
+        for (String[] node : List.of(new String[] {"node-a", "10.0.0.1"}, new String[] {"node-b", "10.0.0.2"})) {
+            Map<String, String> labels = new TreeMap<>();
+            labels.put("__meta_kubernetes_node_name", node[0]);
+            labels.put("__meta_kubernetes_node_address_InternalIP", node[1]);
+            labels.put("__meta_kubernetes_node_label_kubernetes_io_hostname", node[0]);
+            labels.put("__meta_kubernetes_node_provider_id", "");
+            groups.add(Map.of("targets", List.of(node[1] + ":10250"), "labels", labels));
+        }
         return Yaml.dump(groups);
     }
 

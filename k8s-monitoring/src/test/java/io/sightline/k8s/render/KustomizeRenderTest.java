@@ -53,7 +53,7 @@ class KustomizeRenderTest {
                 .containsExactlyInAnyOrder("prometheus", "alertmanager", "loki", "tempo");
         assertThat(base.ofKind("Deployment"))
                 .extracting(Manifests::name)
-                .containsExactlyInAnyOrder("grafana", "sightline-event-collector");
+                .containsExactlyInAnyOrder("grafana", "sightline-event-collector", "kube-state-metrics");
         assertThat(base.objects().stream().filter(o -> !List.of("Namespace", "ClusterRole", "ClusterRoleBinding")
                         .contains(Manifests.kind(o))))
                 .allSatisfy(o -> assertThat(namespace(o)).as(Manifests.id(o)).isEqualTo(NamespaceTest.DEFAULT));
@@ -173,7 +173,7 @@ class KustomizeRenderTest {
     }
 
     @Test
-    void prometheusMayOnlyDiscoverPods() {
+    void prometheusMayOnlyDiscoverPodsAndNodesAndReadTheKubeletsMetrics() {
         Manifests base = Manifests.render(ModuleFiles.BASE);
 
         assertThat(Yaml.maps(base.get("ClusterRole", "sightline-prometheus-discovery"), "rules"))
@@ -184,6 +184,27 @@ class KustomizeRenderTest {
                         List.of("pods"),
                         "verbs",
                         List.of("get", "list", "watch")));
+        assertThat(Yaml.maps(base.get("ClusterRole", "sightline-prometheus-kubelet"), "rules"))
+                .as("node discovery and the kubelet's metrics endpoints; no nodes/proxy in the base")
+                .containsExactly(
+                        Map.of(
+                                "apiGroups",
+                                List.of(""),
+                                "resources",
+                                List.of("nodes"),
+                                "verbs",
+                                List.of("list", "watch")),
+                        Map.of(
+                                "apiGroups",
+                                List.of(""),
+                                "resources",
+                                List.of("nodes/metrics"),
+                                "verbs",
+                                List.of("get")));
+        assertThat(base.ofKind("ClusterRole").stream().flatMap(role -> Yaml.maps(role, "rules").stream()))
+                .noneSatisfy(rule -> assertThat(Yaml.list(rule, "resources")).contains("nodes/proxy"));
+        assertThat(Yaml.maps(base.get("ClusterRoleBinding", "sightline-prometheus-kubelet"), "subjects"))
+                .containsExactly(Map.of("kind", "ServiceAccount", "name", "prometheus", "namespace", "monitoring"));
         Map<String, Object> statefulSet = base.get("StatefulSet", "prometheus");
         assertThat(Yaml.maps(podTemplate(statefulSet), "spec", "volumes"))
                 .anySatisfy(v -> assertThat(Yaml.text(v, "configMap", "name"))
@@ -230,6 +251,18 @@ class KustomizeRenderTest {
                         + Yaml.text(e, "valueFrom", "configMapKeyRef", "key"))
                 .findFirst()
                 .orElse(null);
+    }
+
+    @Test
+    void onlyTheKubeletProxyOverlayGrantsNodesProxy() {
+        Manifests overlay = Manifests.render(ModuleFiles.OVERLAYS.resolve("kubelet-via-apiserver"));
+
+        assertThat(Yaml.maps(overlay.get("ClusterRole", "sightline-prometheus-kubelet-proxy"), "rules"))
+                .containsExactly(
+                        Map.of("apiGroups", List.of(""), "resources", List.of("nodes/proxy"), "verbs", List.of("get")));
+        assertThat(Yaml.maps(overlay.get("ClusterRoleBinding", "sightline-prometheus-kubelet-proxy"), "subjects"))
+                .containsExactly(
+                        Map.of("kind", "ServiceAccount", "name", "prometheus", "namespace", NamespaceTest.DEFAULT));
     }
 
     @ParameterizedTest

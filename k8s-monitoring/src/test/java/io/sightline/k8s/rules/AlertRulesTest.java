@@ -6,6 +6,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.stream.Stream;
 
 import io.sightline.k8s.support.Markdown;
@@ -82,6 +83,23 @@ class AlertRulesTest {
                         .isNotBlank();
             }
         });
+    }
+
+    /**
+     * One alert per condition: a name is defined in one rule file only (its severities side by side), so a condition
+     * that moved from events to the kubelet or kube-state-metrics (KubeContainerOOMKilled, KubePodCrashLooping) did
+     * not stay behind in its old file as a second alert.
+     */
+    @Test
+    void everyAlertNameIsDefinedInOneFileOnly() {
+        Map<String, Set<Path>> filesByAlert = new TreeMap<>();
+        for (Rule alert : RuleFiles.alerts(ModuleFiles.RULES)) {
+            filesByAlert.computeIfAbsent(alert.alert(), name -> new HashSet<>()).add(alert.file());
+        }
+
+        assertThat(filesByAlert).containsKeys("KubeContainerOOMKilled", "KubePodCrashLooping");
+        assertThat(filesByAlert)
+                .allSatisfy((alert, files) -> assertThat(files).as(alert).hasSize(1));
     }
 
     @Test

@@ -7,15 +7,18 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.locks.LockSupport;
 
+import io.sightline.local.monitoring.KubeletTarget;
 import io.sightline.local.monitoring.ScrapeTarget;
 import io.sightline.testsupport.prometheus.PrometheusApi;
 
 /**
  * Prometheus scraped every target ({@code up == 1}) and stored it under the labels the Kubernetes relabeling
- * gives ({@code namespace}, {@code pod}, {@code container}, {@code node}, {@code job}); the services' request
- * metrics arrived for every pod.
+ * gives ({@code namespace}, {@code pod}, {@code container}, {@code node}, {@code job}), every kubelet with each of
+ * the cluster's kubelet jobs (their {@code job}, and the {@code node} they give); the services' request metrics
+ * arrived for every pod.
  */
 public final class ScrapeCheck {
 
@@ -23,10 +26,21 @@ public final class ScrapeCheck {
 
     private final PrometheusApi prometheus;
     private final List<ScrapeTarget> expected;
+    private final List<KubeletTarget> kubelets;
+    private final List<String> kubeletJobs;
 
-    public ScrapeCheck(PrometheusApi prometheus, List<ScrapeTarget> expected) {
+    /**
+     * @param kubelets kubelet endpoints, each scraped by every one of {@code kubeletJobs}
+     */
+    public ScrapeCheck(
+            PrometheusApi prometheus,
+            List<ScrapeTarget> expected,
+            List<KubeletTarget> kubelets,
+            List<String> kubeletJobs) {
         this.prometheus = prometheus;
         this.expected = List.copyOf(expected);
+        this.kubelets = List.copyOf(kubelets);
+        this.kubeletJobs = List.copyOf(kubeletJobs);
     }
 
     public void run(CheckReport report, String serviceNamespace, List<String> servicePods, Duration timeout) {
@@ -41,7 +55,8 @@ public final class ScrapeCheck {
                 if (problems.isEmpty()) {
                     report.passed(
                             "prometheus scrape",
-                            expected.size() + " targets up with their Kubernetes labels;" + " request metrics from "
+                            (expected.size() + kubelets.size() * kubeletJobs.size())
+                                    + " targets up with their Kubernetes labels;" + " request metrics from "
                                     + String.join(", ", servicePods));
                     return;
                 }
@@ -78,6 +93,20 @@ public final class ScrapeCheck {
                         && !Objects.equals(labels.get(wanted.getKey()), wanted.getValue())) {
                     problems.add(name + " has " + wanted.getKey() + "=" + labels.get(wanted.getKey()) + ", expected "
                             + wanted.getValue());
+                }
+            }
+        }
+        for (KubeletTarget kubelet : kubelets) {
+            for (String job : kubeletJobs) {
+                String name = job + " of node " + kubelet.node();
+                Optional<PrometheusApi.Sample> sample = up.stream()
+                        .filter(s -> job.equals(s.labels().get("job"))
+                                && kubelet.node().equals(s.labels().get("node")))
+                        .findFirst();
+                if (sample.isEmpty()) {
+                    problems.add(name + " not scraped");
+                } else if (sample.get().value() != 1) {
+                    problems.add(name + " down (up=" + sample.get().value() + ")");
                 }
             }
         }

@@ -2,6 +2,7 @@ package io.sightline.local.monitoring;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -11,16 +12,19 @@ import io.sightline.testsupport.yaml.Yaml;
 
 /**
  * The local Prometheus' {@code prometheus.yml}: one scrape job fed by file-based service discovery (targets carry
- * the Kubernetes labels themselves, see {@link ScrapeTarget}), the copied alert rules, and the local Alertmanager.
+ * the Kubernetes labels themselves, see {@link ScrapeTarget}), the cluster's kubelet jobs when there is a kubelet to
+ * scrape ({@link ClusterKubeletJobs}), the copied alert rules, and the local Alertmanager.
  *
  * @param alertmanagerAddress {@code host:port}, or null when no Alertmanager runs
+ * @param kubeletJobs scrape jobs added as they are (the cluster's kubelet jobs, made local); may be empty
  */
 public record PrometheusConfig(
         Duration scrapeInterval,
         Duration evaluationInterval,
         String alertmanagerAddress,
         Path rulesDir,
-        Path targetsDir) {
+        Path targetsDir,
+        List<Map<String, Object>> kubeletJobs) {
 
     /** Scrape job name; every target overrides {@code job} with its {@code <namespace>/<app>} label. */
     static final String JOB_NAME = "local-stack";
@@ -53,7 +57,10 @@ public record PrometheusConfig(
                             List.of(Map.of(
                                     "static_configs", List.of(Map.of("targets", List.of(alertmanagerAddress)))))));
         }
-        config.put("scrape_configs", List.of(scrapeJob));
+        List<Map<String, Object>> jobs = new ArrayList<>();
+        jobs.add(scrapeJob);
+        jobs.addAll(kubeletJobs);
+        config.put("scrape_configs", jobs);
         return Yaml.dump(config);
     }
 }

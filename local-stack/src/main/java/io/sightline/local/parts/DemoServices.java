@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -15,6 +16,7 @@ import java.util.stream.Stream;
 
 import io.sightline.local.LaunchOptions;
 import io.sightline.local.check.LogDeliveryCheck;
+import io.sightline.local.kubelet.PodContainer;
 import io.sightline.local.monitoring.ScrapeTarget;
 import io.sightline.local.process.ManagedProcess;
 
@@ -68,7 +70,9 @@ public final class DemoServices implements StackPart {
     private final StackContext context;
     private final Path jar;
     private final List<Instance> instances = new ArrayList<>();
-    private final Map<Instance, ManagedProcess> running = new LinkedHashMap<>();
+    /** Read by the kubelet stand-in's threads (see {@link #containers()}). */
+    private final Map<Instance, ManagedProcess> running = Collections.synchronizedMap(new LinkedHashMap<>());
+
     private boolean ready;
 
     /** @throws IllegalArgumentException when the demo jar is not there, with how to build it */
@@ -171,10 +175,34 @@ public final class DemoServices implements StackPart {
                 .toList();
     }
 
+    /** Each running instance, as the app container of its pod. */
+    @Override
+    public List<PodContainer> containers() {
+        return containersOf(running, Topology.APP_CONTAINER);
+    }
+
+    /** The live processes of a synchronized map, each as {@code container} of its instance's pod. */
+    static List<PodContainer> containersOf(Map<Instance, ManagedProcess> running, String container) {
+        synchronized (running) {
+            return running.entrySet().stream()
+                    .filter(e -> e.getValue().isAlive())
+                    .map(e -> new PodContainer(
+                            Topology.NAMESPACE,
+                            e.getKey().pod(),
+                            container,
+                            e.getValue().pid()))
+                    .toList();
+        }
+    }
+
     /** Stops the services (gracefully, so their last lines are written); once only, however often it is called. */
     @Override
     public void close() {
-        context.supervisor().stopNewestFirst(List.copyOf(running.values()));
+        List<ManagedProcess> processes;
+        synchronized (running) {
+            processes = List.copyOf(running.values());
+        }
+        context.supervisor().stopNewestFirst(processes);
         running.clear();
     }
 

@@ -39,8 +39,7 @@ public final class Grafana implements StackPart {
         if (binary.isEmpty() || prometheus.isEmpty()) {
             return;
         }
-        Path dashboards =
-                context.options().dashboardsDir() != null ? context.options().dashboardsDir() : Path.of("dashboards");
+        Path dashboards = context.options().dashboards();
         int port = context.ports().preferred(3000);
         Path ini = new GrafanaProvisioning(
                         port,

@@ -2,13 +2,14 @@ package io.sightline.local.parts;
 
 import java.net.URI;
 import java.time.Duration;
-import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 import io.sightline.local.check.CheckReport;
 import io.sightline.local.check.LogDeliveryCheck;
+import io.sightline.local.kubelet.PodContainer;
 import io.sightline.local.monitoring.ScrapeTarget;
 import io.sightline.local.parts.DemoServices.Instance;
 import io.sightline.local.process.ManagedProcess;
@@ -32,7 +33,8 @@ public final class LogSidecars implements StackPart {
     private final DemoServices services;
     private final LogStorePart logStore;
     private final Map<Instance, Integer> ports = new LinkedHashMap<>();
-    private final List<ManagedProcess> running = new ArrayList<>();
+    /** Each instance's sidecar; read by the kubelet stand-in's threads (see {@link #containers()}). */
+    private final Map<Instance, ManagedProcess> running = Collections.synchronizedMap(new LinkedHashMap<>());
 
     /** @throws IllegalArgumentException when the sidecar is not on the classpath, with how to get it there */
     public LogSidecars(StackContext context, DemoServices services, LogStorePart logStore) {
@@ -56,7 +58,7 @@ public final class LogSidecars implements StackPart {
             command.addAll(List.of("-cp", System.getProperty("java.class.path"), MAIN_CLASS));
             ManagedProcess sidecar = context.supervisor()
                     .start(instance.pod() + "-" + Topology.SIDECAR_CONTAINER, command, environment(instance, port));
-            running.add(sidecar);
+            running.put(instance, sidecar);
             context.readiness().await(sidecar, url(port, "/healthz"), StackContext.TOOL_START_TIMEOUT);
         }
         context.say(running.size() + " log-sidecars are up");
@@ -103,11 +105,21 @@ public final class LogSidecars implements StackPart {
                 .run(report, LogDeliveryCheck.CONTRACT_FIELDS, DRAIN_TIMEOUT);
     }
 
+    /** Each running sidecar, as the {@code log-sidecar} container of its instance's pod. */
+    @Override
+    public List<PodContainer> containers() {
+        return DemoServices.containersOf(running, Topology.SIDECAR_CONTAINER);
+    }
+
     /** Stops the services first (their sidecars still ship the last lines), then the sidecars, newest first. */
     @Override
     public void close() {
         services.close();
-        context.supervisor().stopNewestFirst(running);
+        List<ManagedProcess> sidecars;
+        synchronized (running) {
+            sidecars = List.copyOf(running.values());
+        }
+        context.supervisor().stopNewestFirst(sidecars);
         running.clear();
     }
 

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
@@ -19,7 +20,10 @@ import io.sightline.local.check.AlertCheck;
 import io.sightline.local.check.CheckReport;
 import io.sightline.local.check.RulesCheck;
 import io.sightline.local.check.ScrapeCheck;
+import io.sightline.local.kubelet.PodContainer;
 import io.sightline.local.monitoring.AlertmanagerConfig;
+import io.sightline.local.monitoring.ClusterKubeletJobs;
+import io.sightline.local.monitoring.KubeletTarget;
 import io.sightline.local.monitoring.PrometheusConfig;
 import io.sightline.local.monitoring.ScrapeTarget;
 import io.sightline.local.monitoring.ScrapeTargets;
@@ -33,12 +37,13 @@ import io.sightline.testsupport.rules.RuleFiles;
 /**
  * Prometheus and Alertmanager from PATH (the Debian packages), when installed and not {@code --no-metrics}.
  * Prometheus scrapes the parts started before it (their {@link StackPart#scrapeTargets()}, through file-based
- * service discovery) once they answer, and evaluates the project's alert rules; Alertmanager delivers every alert to
- * a webhook served by the launcher. Without Prometheus the stack runs on and says how to install it.
+ * service discovery) once they answer, their kubelet endpoints ({@link StackPart#kubeletTargets()}) with the
+ * cluster's own kubelet jobs, and evaluates the project's alert rules; Alertmanager delivers every alert to a webhook
+ * served by the launcher. Without Prometheus the stack runs on and says how to install it.
  */
 public final class Monitoring implements StackPart {
 
-    private static final Duration SCRAPE_INTERVAL = Duration.ofSeconds(5);
+    static final Duration SCRAPE_INTERVAL = Duration.ofSeconds(5);
     private static final Duration RULE_WAIT_CAP = Duration.ofSeconds(15);
 
     private final StackContext context;
@@ -46,12 +51,15 @@ public final class Monitoring implements StackPart {
     private final List<StackPart> scraped;
     private final AlertBaseline alertBaseline = new AlertBaseline();
     private final ScheduledExecutorService scheduler = DaemonThreads.scheduler("local-stack-alert-baseline");
-    private final List<ManagedProcess> running = new ArrayList<>();
+    /** Read by the kubelet stand-in's threads (see {@link #containers()}). */
+    private final List<ManagedProcess> running = new CopyOnWriteArrayList<>();
 
     private AlertWebhookReceiver webhook;
     private URI alertmanagerUrl;
     private PrometheusApi prometheus;
     private List<ScrapeTarget> targets = List.of();
+    private List<KubeletTarget> kubelets = List.of();
+    private List<String> kubeletJobs = List.of();
     private int copiedAlertRules;
     private volatile Instant burstStart;
 
@@ -81,6 +89,8 @@ public final class Monitoring implements StackPart {
         scraped.forEach(StackPart::awaitReady);
         List<ScrapeTarget> scrapeTargets = new ArrayList<>();
         scraped.forEach(part -> scrapeTargets.addAll(part.scrapeTargets()));
+        List<KubeletTarget> kubeletTargets = new ArrayList<>();
+        scraped.forEach(part -> kubeletTargets.addAll(part.kubeletTargets()));
 
         Optional<Path> alertmanagerBinary = Executables.onPath("prometheus-alertmanager", "alertmanager");
         if (alertmanagerBinary.isPresent()) {
@@ -91,7 +101,7 @@ public final class Monitoring implements StackPart {
                     alertmanagerCommand(
                             alertmanagerBinary.get(),
                             writeAlertmanagerConfig(webhook.url()),
-                            context.dir("alertmanager", "data"),
+                            Files.createDirectories(dataDir("alertmanager")),
                             port));
             alertmanagerUrl = URI.create("http://127.0.0.1:" + port);
             context.readiness()
@@ -109,8 +119,8 @@ public final class Monitoring implements StackPart {
                 "prometheus",
                 prometheusCommand(
                         prometheusBinary.get(),
-                        writePrometheusConfig(scrapeTargets),
-                        context.dir("prometheus", "data"),
+                        writePrometheusConfig(scrapeTargets, kubeletTargets),
+                        Files.createDirectories(dataDir("prometheus")),
                         port));
         prometheus = new PrometheusApi(context.http().client(), URI.create("http://127.0.0.1:" + port));
         context.readiness().await(process, prometheus.baseUrl().resolve("/-/ready"), StackContext.TOOL_START_TIMEOUT);
@@ -131,12 +141,17 @@ public final class Monitoring implements StackPart {
         return config;
     }
 
-    /** {@code prometheus.yml}, the copied rules and the file_sd targets, under {@code <work dir>/prometheus}. */
-    Path writePrometheusConfig(List<ScrapeTarget> scrapeTargets) throws IOException {
+    /**
+     * {@code prometheus.yml}, the copied rules and the file_sd targets, under {@code <work dir>/prometheus}; the
+     * kubelets in {@code kubelets/}, apart from the pod targets, for the cluster's kubelet jobs.
+     */
+    Path writePrometheusConfig(List<ScrapeTarget> scrapeTargets, List<KubeletTarget> kubeletTargets)
+            throws IOException {
         Path rulesDir = context.dir("prometheus", "rules");
         Path targetsDir = context.dir("prometheus", "targets");
         copyRules(rulesDir);
         ScrapeTargets.write(targetsDir.resolve("local-stack.json"), scrapeTargets);
+        List<Map<String, Object>> jobs = kubeletJobs(kubeletTargets);
         Path config = context.dir("prometheus").resolve("prometheus.yml");
         Files.writeString(
                 config,
@@ -145,9 +160,30 @@ public final class Monitoring implements StackPart {
                                 SCRAPE_INTERVAL,
                                 alertmanagerUrl == null ? null : alertmanagerUrl.getAuthority(),
                                 rulesDir,
-                                targetsDir)
+                                targetsDir,
+                                jobs)
                         .toYaml());
         return config;
+    }
+
+    /** The cluster's kubelet jobs for these kubelets, or none (and why) when there are none or no cluster config. */
+    private List<Map<String, Object>> kubeletJobs(List<KubeletTarget> kubeletTargets) throws IOException {
+        if (kubeletTargets.isEmpty()) {
+            return List.of();
+        }
+        Path clusterConfig = context.options().clusterPrometheusConfig();
+        if (!Files.isRegularFile(clusterConfig)) {
+            context.say("no " + clusterConfig.toAbsolutePath() + ": the kubelet stand-in is not scraped (run from the"
+                    + " repository root, or pass --cluster-config)");
+            return List.of();
+        }
+        ClusterKubeletJobs cluster = ClusterKubeletJobs.read(clusterConfig);
+        Path nodesFile = context.dir("prometheus", "kubelets").resolve("nodes.json");
+        ScrapeTargets.writeKubelets(nodesFile, kubeletTargets);
+        kubelets = List.copyOf(kubeletTargets);
+        kubeletJobs = cluster.names();
+        context.say("kubelet stand-in scraped with " + String.join(", ", kubeletJobs) + " of " + clusterConfig);
+        return cluster.localJobs(nodesFile);
     }
 
     static List<String> alertmanagerCommand(Path binary, Path config, Path data, int port) {
@@ -233,7 +269,7 @@ public final class Monitoring implements StackPart {
         if (prometheus == null) {
             report.failed("prometheus scrape", "not checked: prometheus is not installed (see the start-up message)");
         } else {
-            new ScrapeCheck(prometheus, targets)
+            new ScrapeCheck(prometheus, targets, kubelets, kubeletJobs)
                     .run(
                             report,
                             Topology.NAMESPACE,
@@ -246,6 +282,31 @@ public final class Monitoring implements StackPart {
         } else {
             new AlertCheck(webhook).run(report, Topology.NAMESPACE, burstStart, alertBaseline, Duration.ofSeconds(60));
         }
+    }
+
+    /**
+     * Prometheus and Alertmanager while they run, as the containers of their StatefulSets' pods, each mounting its
+     * data directory as the claim {@code data-<pod>} (the StatefulSets' volumeClaimTemplate {@code data}).
+     */
+    @Override
+    public List<PodContainer> containers() {
+        return running.stream()
+                .filter(ManagedProcess::isAlive)
+                .map(p -> {
+                    String pod = Topology.monitoringPod(p.name());
+                    return new PodContainer(
+                            Topology.MONITORING_NAMESPACE,
+                            pod,
+                            p.name(),
+                            p.pid(),
+                            Map.of("data-" + pod, dataDir(p.name())));
+                })
+                .toList();
+    }
+
+    /** Where Prometheus or Alertmanager keeps its data: what its PersistentVolumeClaim holds in a cluster. */
+    private Path dataDir(String app) {
+        return context.workDir().resolve(app).resolve("data");
     }
 
     @Override

@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.util.List;
 
 import io.sightline.local.check.CheckReport;
+import io.sightline.local.kubelet.PodContainer;
+import io.sightline.local.monitoring.KubeletTarget;
 import io.sightline.local.monitoring.ScrapeTarget;
 
 /**
@@ -16,23 +18,13 @@ import io.sightline.local.monitoring.ScrapeTarget;
  * The constructor only checks what the user must fix (a missing jar, say) and has no side effects: a part's work
  * starts in {@link #start()}.
  *
- * <p><b>Adding a part</b> touches one new class and one line. A kubelet stand-in serving cAdvisor metrics, for
- * example, is a class
- *
- * <pre>{@code
- * final class KubeletStandIn implements StackPart {
- *     KubeletStandIn(StackContext context) { ... }
- *     public void start() throws IOException { ... pick a port with context.ports(), serve ... }
- *     public List<Url> urls() { return List.of(new Url("kubelet", url + "/metrics/cadvisor")); }
- *     public List<ScrapeTarget> scrapeTargets() { return List.of(...); }   // Prometheus scrapes it
- *     public void check(CheckReport report) { ... report.passed("kubelet", ...) ... }
- *     public void close() { ... }
- * }
- * }</pre>
- *
- * and one line in {@code LocalStack.assemble}, before the {@code Monitoring} line so that Prometheus scrapes it:
- * {@code add(all, new KubeletStandIn(context));}. A node agent that ships a {@code /var/log/pods}-shaped tree
- * gets the log store the same way the sidecars do: {@code add(all, new NodeAgent(context, logStore));}.
+ * <p><b>Adding a part</b> touches one new class and one line. The kubelet stand-in, for example, is the class
+ * {@link KubeletStandIn}: it serves its endpoints in {@link #start()}, returns them from {@link #urls()} and
+ * {@link #kubeletTargets()} (so Prometheus scrapes them), adds its stage in {@link #check} and stops in
+ * {@link #close()}; its line in {@code LocalStack.assemble} comes before the {@code Monitoring} line so that
+ * Prometheus scrapes it: {@code add(all, new KubeletStandIn(context, all));}. A node agent that ships a
+ * {@code /var/log/pods}-shaped tree gets the log store the same way the sidecars do:
+ * {@code add(all, new NodeAgent(context, logStore));}.
  */
 public interface StackPart extends AutoCloseable {
 
@@ -61,6 +53,20 @@ public interface StackPart extends AutoCloseable {
 
     /** The metrics endpoints Prometheus scrapes, labelled as their Kubernetes pods would be; none by default. */
     default List<ScrapeTarget> scrapeTargets() {
+        return List.of();
+    }
+
+    /** Kubelet endpoints, which Prometheus scrapes with the cluster's own kubelet jobs; none by default. */
+    default List<KubeletTarget> kubeletTargets() {
+        return List.of();
+    }
+
+    /**
+     * The processes this part runs now, as the containers of the pods they stand for: what a kubelet on this node
+     * would report. Called from the kubelet stand-in's threads at any time, also while the part starts or closes;
+     * none by default.
+     */
+    default List<PodContainer> containers() {
         return List.of();
     }
 

@@ -31,6 +31,12 @@ public final class Topology {
 
     /** A monitoring component (Prometheus, Alertmanager) scraped like its StatefulSet pod {@code <app>-0}. */
     static ScrapeTarget monitoringTarget(String app, int port, String node) {
-        return new ScrapeTarget(MONITORING_NAMESPACE, app, app + "-0", app, node, "127.0.0.1:" + port, "/metrics");
+        return new ScrapeTarget(
+                MONITORING_NAMESPACE, app, monitoringPod(app), app, node, "127.0.0.1:" + port, "/metrics");
+    }
+
+    /** The pod of a monitoring component's StatefulSet (one replica). */
+    static String monitoringPod(String app) {
+        return app + "-0";
     }
 }

@@ -3,6 +3,7 @@ package io.sightline.local.check;
 import java.util.List;
 import java.util.Map;
 
+import io.sightline.local.monitoring.KubeletTarget;
 import io.sightline.local.monitoring.ScrapeTarget;
 import io.sightline.testsupport.prometheus.PrometheusApi;
 import org.junit.jupiter.api.Test;
@@ -24,7 +25,7 @@ class ScrapeCheckTest {
                 "host-a",
                 "127.0.0.1:8181",
                 "/actuator/prometheus");
-        ScrapeCheck check = new ScrapeCheck(null, List.of(sidecar, app));
+        ScrapeCheck check = new ScrapeCheck(null, List.of(sidecar, app), List.of(), List.of());
 
         List<String> problems = check.targetProblems(List.of(new PrometheusApi.Sample(
                 Map.of(
@@ -45,5 +46,22 @@ class ScrapeCheckTest {
                         "demo-service-1/log-sidecar down (up=0.0)",
                         "demo-service-1/log-sidecar has node=other-host, expected host-a",
                         "demo-service-1/demo-service not scraped");
+    }
+
+    @Test
+    void everyKubeletJobMustScrapeEveryKubelet() {
+        ScrapeCheck check = new ScrapeCheck(
+                null,
+                List.of(),
+                List.of(new KubeletTarget("host-a", "127.0.0.1:10250")),
+                List.of("kubelet-cadvisor", "kubelet-resource", "kubelet"));
+
+        List<String> problems = check.targetProblems(List.of(
+                new PrometheusApi.Sample(Map.of("job", "kubelet-cadvisor", "node", "host-a"), 1),
+                new PrometheusApi.Sample(Map.of("job", "kubelet-resource", "node", "host-a"), 0),
+                new PrometheusApi.Sample(Map.of("job", "kubelet", "node", "host-b"), 1)));
+
+        assertThat(problems)
+                .containsExactly("kubelet-resource of node host-a down (up=0.0)", "kubelet of node host-a not scraped");
     }
 }

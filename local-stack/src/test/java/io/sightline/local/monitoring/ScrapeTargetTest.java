@@ -51,7 +51,8 @@ class ScrapeTargetTest {
                         Duration.ofSeconds(5),
                         "127.0.0.1:9093",
                         Path.of("/w/rules"),
-                        Path.of("/w/targets"))
+                        Path.of("/w/targets"),
+                        List.of(Map.of("job_name", "kubelet-cadvisor")))
                 .toYaml();
 
         assertThat(yaml)
@@ -61,13 +62,15 @@ class ScrapeTargetTest {
                         "/w/rules/*.yaml",
                         "- /w/targets/*.json",
                         "- 127.0.0.1:9093",
-                        "job_name: local-stack");
+                        "job_name: local-stack",
+                        "job_name: kubelet-cadvisor");
         assertThat(new PrometheusConfig(
                                 Duration.ofSeconds(5),
                                 Duration.ofSeconds(5),
                                 null,
                                 Path.of("/w/rules"),
-                                Path.of("/w/targets"))
+                                Path.of("/w/targets"),
+                                List.of())
                         .toYaml())
                 .doesNotContain("alerting");
     }

@@ -94,7 +94,7 @@ class MonitoringTest {
         Monitoring monitoring = new Monitoring(stack.context, new DemoServices(stack.context), List.of());
         ScrapeTarget target = kubeletPart(10250).scrapeTargets().get(0);
 
-        Path config = monitoring.writePrometheusConfig(List.of(target));
+        Path config = monitoring.writePrometheusConfig(List.of(target), List.of());
 
         assertThat(config).isEqualTo(workDir.resolve("prometheus/prometheus.yml"));
         assertThat(Files.readString(config))

@@ -43,6 +43,7 @@ public final class DashboardQueries {
                 Map.entry("namespace", "default"),
                 Map.entry("application", "demo-service"),
                 Map.entry("pod", "demo-service-7d9c6b5f4-x2x9k"),
+                Map.entry("container", "demo-service"),
                 Map.entry("level", "ERROR"),
                 Map.entry("search", "timeout"),
                 Map.entry("trace_id", "4bf92f3577b34da6a3ce929d0e0e4736"),
