@@ -126,7 +126,7 @@ class PrometheusConfigTest {
         assertThat(Yaml.isTrue(job, "honor_labels")).isTrue();
         assertThat(Yaml.maps(job, "kubernetes_sd_configs")).singleElement().satisfies(sd -> {
             assertThat(sd.get("role")).isEqualTo("pod");
-            assertThat(Yaml.list(sd, "namespaces", "names")).containsExactly("monitoring");
+            assertThat(Yaml.isTrue(Yaml.map(sd, "namespaces"), "own_namespace")).isTrue();
         });
         assertThat(targetLabels(job))
                 .contains("job", "__address__")

@@ -194,7 +194,7 @@ class PrometheusRelabelingTest {
         groups.add(port(collector, "log-sidecar", true, "sidecar-metrics", 9095));
 
         Map<String, String> kubeState = pod(
-                "monitoring",
+                "sightline",
                 "kube-state-metrics-5d9f7-x2x9k",
                 "10.0.1.5",
                 "node-b",
