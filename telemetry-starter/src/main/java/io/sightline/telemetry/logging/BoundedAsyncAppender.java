@@ -25,14 +25,15 @@ import ch.qos.logback.core.spi.AppenderAttachableImpl;
  * <p>
  * On the logging thread, an event is frozen (message formatted, MDC copied), its overlong texts are cut
  * ({@link FieldTruncation}, counted) and it is queued; when the queue is full in events or bytes the
- * event is dropped and counted ({@link #droppedCount()}) instead of blocking the caller. Unlike
+ * event is dropped and counted ({@link DropReason#QUEUE_FULL}) instead of blocking the caller. Unlike
  * logback's {@code AsyncAppender} nothing is discarded before the queue is full, whatever the level.
  * <p>
  * The writer thread takes events in batches: it prepares each one for writing ({@code
  * writePreparation}: masking, so callers never pay for it and dropped events never cost it), hands it
  * to the appenders, and flushes buffered appenders once per batch. While events keep coming it lingers
  * {@link #LINGER} between batches instead of being woken for every event. An event whose preparation
- * or writing fails, with an exception or an {@link Error}, is dropped and counted; the thread goes on.
+ * or writing fails, with an exception or an {@link Error}, is dropped and counted ({@link DropReason#WRITE_ERROR});
+ * the thread goes on.
  * {@code stop()} (logback's shutdown) writes what is still queued while the writer makes progress, for at
  * most {@link #MAX_FLUSH}.
  */
@@ -55,7 +56,12 @@ public class BoundedAsyncAppender extends UnsynchronizedAppenderBase<ILoggingEve
 
     private final AppenderAttachableImpl<ILoggingEvent> appenders = new AppenderAttachableImpl<>();
 
-    private final LongAdder dropped = new LongAdder();
+    private final LongAdder droppedQueueFull = new LongAdder();
+
+    private final LongAdder droppedWriteError = new LongAdder();
+
+    /** Events queued, so that {@link #awaitWritten} knows how far the writer must get. */
+    private final LongAdder accepted = new LongAdder();
 
     private final AtomicLong queuedBytes = new AtomicLong();
 
@@ -119,10 +125,11 @@ public class BoundedAsyncAppender extends UnsynchronizedAppenderBase<ILoggingEve
         long queued = this.queuedBytes.get();
         // An event larger than the whole budget still goes through an empty queue.
         if ((queued > 0 && queued + bytes > this.maxQueuedBytes) || !this.queue.offer(new Queued(bounded, bytes))) {
-            this.dropped.increment();
+            this.droppedQueueFull.increment();
             return;
         }
         this.queuedBytes.addAndGet(bytes);
+        this.accepted.increment();
     }
 
     private void writeUntilStopped() {
@@ -179,7 +186,7 @@ public class BoundedAsyncAppender extends UnsynchronizedAppenderBase<ILoggingEve
             prepared = this.writePreparation.apply(event);
         } catch (Throwable ex) {
             // Writing the event unprepared could leak a secret; losing it must not end the writer thread.
-            this.dropped.increment();
+            this.droppedWriteError.increment();
             addError("Dropped a log event that could not be prepared for writing", ex);
             return;
         }
@@ -188,7 +195,7 @@ public class BoundedAsyncAppender extends UnsynchronizedAppenderBase<ILoggingEve
         } catch (Throwable ex) {
             // Appenders report exceptions themselves; an Error from one (StackOverflowError in a
             // layout, OutOfMemoryError for a huge line) must not end the writer thread either.
-            this.dropped.increment();
+            this.droppedWriteError.increment();
             addError("Dropped a log event an appender failed on", ex);
         }
     }
@@ -245,9 +252,36 @@ public class BoundedAsyncAppender extends UnsynchronizedAppenderBase<ILoggingEve
         }
     }
 
-    /** Events dropped because the queue was full (in events or bytes) or they could not be written, since this appender was created. */
-    public long droppedCount() {
-        return this.dropped.sum();
+    /**
+     * Waits until the writer has handed every event queued so far to the appenders, for at most {@code timeout}:
+     * a destination that is about to close (direct OTLP export) first receives what was logged before.
+     * @param timeout the longest wait
+     * @return whether the writer got there in time
+     */
+    public boolean awaitWritten(Duration timeout) {
+        long target = this.accepted.sum();
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (this.eventsHandled < target) {
+            if (this.worker == null || !this.worker.isAlive() || System.nanoTime() >= deadline) {
+                return false;
+            }
+            LockSupport.parkNanos(LINGER.toNanos());
+        }
+        return true;
+    }
+
+    /**
+     * Events this appender dropped for one of its reasons, since it was created.
+     * @param reason {@link DropReason#QUEUE_FULL} (the queue was full in events or bytes) or
+     * {@link DropReason#WRITE_ERROR} (the event could not be masked or written); 0 for the others
+     * @return the count
+     */
+    public long droppedCount(DropReason reason) {
+        return switch (reason) {
+            case QUEUE_FULL -> this.droppedQueueFull.sum();
+            case WRITE_ERROR -> this.droppedWriteError.sum();
+            default -> 0;
+        };
     }
 
     /** Events that had a text cut to the field length limit, since this appender was created. */

@@ -3,6 +3,7 @@ package io.sightline.telemetry.logging;
 import java.util.List;
 
 import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.Context;
 import io.sightline.telemetry.support.ServiceIdentity;
 import net.logstash.logback.composite.GlobalCustomFieldsJsonProvider;
 import net.logstash.logback.composite.JsonProviders;
@@ -56,6 +57,19 @@ public class JsonLogEncoder extends LoggingEventCompositeJsonEncoder {
     /** Reflection and generated-proxy frames say nothing about the bug. */
     private static final List<String> NOISE_FRAMES =
             List.of("^java\\.lang\\.reflect\\.", "^jdk\\.internal\\.reflect\\.", "^sun\\.reflect\\.", "\\$\\$");
+
+    /**
+     * An encoder ready to use.
+     * @param identity service name and version written in every record
+     * @param context the logback context it reports its problems to
+     * @return the started encoder
+     */
+    public static JsonLogEncoder started(ServiceIdentity identity, Context context) {
+        JsonLogEncoder encoder = new JsonLogEncoder(identity);
+        encoder.setContext(context);
+        encoder.start();
+        return encoder;
+    }
 
     public JsonLogEncoder(ServiceIdentity identity) {
         setLineSeparator("\n");

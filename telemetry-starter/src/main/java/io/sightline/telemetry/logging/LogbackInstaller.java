@@ -293,10 +293,7 @@ public final class LogbackInstaller {
     }
 
     private Encoder<ILoggingEvent> jsonEncoder(ServiceIdentity identity) {
-        JsonLogEncoder encoder = new JsonLogEncoder(identity);
-        encoder.setContext(this.context);
-        encoder.start();
-        return encoder;
+        return JsonLogEncoder.started(identity, this.context);
     }
 
     private Encoder<ILoggingEvent> textEncoder() {

@@ -27,6 +27,14 @@ public class LoggingAutoConfiguration {
     /** Micrometer name of the drop counter; Prometheus shows it as {@code sightline_log_events_dropped_total}. */
     public static final String DROPPED_METRIC = "sightline.log.events.dropped";
 
+    /** The drop counter's label saying why ({@link DropReason}). */
+    public static final String REASON_TAG = "reason";
+
+    /** One description for the drop counter, whichever part of the starter registers a reason. */
+    public static final String DROPPED_DESCRIPTION =
+            "Log events dropped, by reason: the log writer's queue was full, an event could not be masked or "
+                    + "written, or (direct OTLP export) the export queue was full or the endpoint did not accept them";
+
     /** Micrometer name of the truncation counter; Prometheus shows it as {@code sightline_log_events_truncated_total}. */
     public static final String TRUNCATED_METRIC = "sightline.log.events.truncated";
 
@@ -53,9 +61,12 @@ public class LoggingAutoConfiguration {
     @ConditionalOnBooleanProperty(name = "sightline.logging.enabled", matchIfMissing = true)
     MeterBinder sightlineLogDropsMetrics() {
         return registry -> logbackContext().ifPresent(context -> {
-            FunctionCounter.builder(DROPPED_METRIC, context, c -> count(c, BoundedAsyncAppender::droppedCount))
-                    .description("Log events dropped because the async appender's queue was full")
-                    .register(registry);
+            for (DropReason reason : DropReason.WRITER) {
+                FunctionCounter.builder(DROPPED_METRIC, context, c -> count(c, a -> a.droppedCount(reason)))
+                        .description(DROPPED_DESCRIPTION)
+                        .tag(REASON_TAG, reason.label())
+                        .register(registry);
+            }
             FunctionCounter.builder(TRUNCATED_METRIC, context, c -> count(c, BoundedAsyncAppender::truncatedCount))
                     .description("Log events whose message, exception message or a field value was cut to "
                             + "sightline.logging.max-field-length")

@@ -41,6 +41,21 @@ class BoundedAsyncAppenderTest {
     }
 
     @Test
+    void awaitWrittenReturnsOnceTheEventsQueuedBeforeReachedTheAppenders() {
+        this.async = start(16, UnaryOperator.identity());
+        this.async.doAppend(event("first"));
+        this.async.doAppend(event("second"));
+        await().until(() -> this.slow.entered.getCount() == 0);
+
+        assertThat(this.async.awaitWritten(Duration.ofMillis(50)))
+                .as("the writer is held at the gate")
+                .isFalse();
+        this.slow.gate.countDown();
+        assertThat(this.async.awaitWritten(Duration.ofSeconds(30))).isTrue();
+        assertThat(this.slow.written).containsExactly("first", "second");
+    }
+
+    @Test
     void fullQueueDropsAndCountsWithoutBlockingTheCaller() {
         this.async = start(2, UnaryOperator.identity());
         this.async.doAppend(event("first"));
@@ -53,7 +68,8 @@ class BoundedAsyncAppenderTest {
             }
         });
 
-        assertThat(this.async.droppedCount()).isEqualTo(8);
+        assertThat(this.async.droppedCount(DropReason.QUEUE_FULL)).isEqualTo(8);
+        assertThat(this.async.droppedCount(DropReason.WRITE_ERROR)).isZero();
         this.slow.gate.countDown();
         await().until(() -> this.slow.written.size() == 3);
         assertThat(this.slow.written).containsExactly("first", "burst 0", "burst 1");
@@ -67,7 +83,7 @@ class BoundedAsyncAppenderTest {
             this.async.doAppend(LogEvents.event((i % 2 == 0) ? Level.DEBUG : Level.TRACE, "event " + i, null));
         }
         await().until(() -> this.slow.written.size() == 50);
-        assertThat(this.async.droppedCount()).isZero();
+        assertThat(this.async.droppedCount(DropReason.QUEUE_FULL)).isZero();
     }
 
     @Test
@@ -96,7 +112,8 @@ class BoundedAsyncAppenderTest {
         this.async.doAppend(event("poison"));
         this.async.doAppend(event("after"));
         await().until(() -> this.slow.written.contains("after"));
-        assertThat(this.async.droppedCount()).isEqualTo(1);
+        assertThat(this.async.droppedCount(DropReason.WRITE_ERROR)).isEqualTo(1);
+        assertThat(this.async.droppedCount(DropReason.QUEUE_FULL)).isZero();
         assertThat(this.slow.written).containsExactly("after");
     }
 
@@ -112,7 +129,7 @@ class BoundedAsyncAppenderTest {
         this.async.doAppend(event("poison"));
         this.async.doAppend(event("after"));
         await().until(() -> this.slow.written.contains("after"));
-        assertThat(this.async.droppedCount()).isEqualTo(1);
+        assertThat(this.async.droppedCount(DropReason.WRITE_ERROR)).isEqualTo(1);
     }
 
     @Test
@@ -127,7 +144,7 @@ class BoundedAsyncAppenderTest {
             this.async.doAppend(event("burst " + i + " " + big));
         }
 
-        assertThat(this.async.droppedCount()).isEqualTo(5);
+        assertThat(this.async.droppedCount(DropReason.QUEUE_FULL)).isEqualTo(5);
         this.slow.gate.countDown();
         this.async.doAppend(event("small, once the writer caught up"));
         await().until(() -> this.slow.written.size() == 2);

@@ -64,9 +64,14 @@ class JsonLogsEndToEndTest {
             assertThat(LogEvents.parse(lineContaining(Files.readString(file), "link added")))
                     .isEqualTo(record);
 
-            assertThat(app.scrape())
-                    .containsPattern(
-                            "(?m)^sightline_log_events_dropped_total\\{application=\"starter-test\"} 0(\\.0)?$");
+            String scrape = app.scrape();
+            for (DropReason reason : DropReason.WRITER) {
+                assertThat(scrape)
+                        .containsPattern(
+                                "(?m)^sightline_log_events_dropped_total\\{application=\"starter-test\",reason=\""
+                                        + reason.label() + "\"} 0(\\.0)?$");
+            }
+            assertThat(scrape).as("no direct export configured").doesNotContain("reason=\"export_");
         }
     }
 
