@@ -1,6 +1,7 @@
 package io.sightline.sidecar.ship.opensearch;
 
 import io.sightline.sidecar.config.Settings;
+import io.sightline.sidecar.config.SettingsTable;
 import io.sightline.sidecar.ship.http.HttpSettings;
 
 /**
@@ -9,13 +10,10 @@ import io.sightline.sidecar.ship.http.HttpSettings;
  */
 public record OpenSearchSettings(HttpSettings http, String indexPattern) {
 
-    public static final String DEFAULT_URL = "http://opensearch:9200";
-    public static final String DEFAULT_INDEX = "logs-{yyyy.MM.dd}";
-
     public static OpenSearchSettings from(Settings settings) {
-        HttpSettings http = HttpSettings.from(settings, "OPENSEARCH", DEFAULT_URL);
-        String index = settings.get("OPENSEARCH_INDEX", DEFAULT_INDEX).strip();
-        IndexPattern.parse("OPENSEARCH_INDEX", index);
+        HttpSettings http = HttpSettings.from(settings, SettingsTable.OPENSEARCH_HTTP);
+        String index = SettingsTable.OPENSEARCH_INDEX.value(settings);
+        IndexPattern.parse(SettingsTable.OPENSEARCH_INDEX.name(), index);
         return new OpenSearchSettings(http, index);
     }
 }
