@@ -95,8 +95,8 @@ public final class SettingsTable {
             "SIGHTLINE_MAX_LINE_BYTES",
             "256KiB",
             Parser.size(1 << 10, 64 << 20),
-            "longer lines are shipped truncated to this size and counted in"
-                    + " sightline_sidecar_lines_truncated_total (Loki's default line limit)");
+            "longer records (UTF-8 bytes as shipped) are truncated to this size and counted in"
+                    + " sightline_sidecar_lines_truncated_total; the default is Loki's default max_line_size");
     public static final Setting<Duration> PARTIAL_LINE_TIMEOUT = new Setting<>(
             "SIGHTLINE_PARTIAL_LINE_TIMEOUT",
             "5s",

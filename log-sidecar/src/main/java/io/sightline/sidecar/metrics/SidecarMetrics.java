@@ -47,6 +47,11 @@ public final class SidecarMetrics {
             .help("Lines longer than SIGHTLINE_MAX_LINE_BYTES, shipped truncated")
             .labelNames("input")
             .register(registry);
+    public final Counter linesUnparsed = Counter.builder()
+            .name("sightline_sidecar_lines_unparsed")
+            .help("Lines that looked like a JSON record but could not be read as one, shipped as plain text")
+            .labelNames("input")
+            .register(registry);
     public final Counter sendRetries = Counter.builder()
             .name("sightline_sidecar_send_retries")
             .help("Send attempts that will be repeated, by cause")
