@@ -34,9 +34,7 @@ import io.sightline.local.logstore.ExternalLoki;
 import io.sightline.local.logstore.LogStore;
 import io.sightline.local.monitoring.AlertmanagerConfig;
 import io.sightline.local.monitoring.GrafanaProvisioning;
-import io.sightline.local.monitoring.PrometheusApi;
 import io.sightline.local.monitoring.PrometheusConfig;
-import io.sightline.local.monitoring.RuleFiles;
 import io.sightline.local.monitoring.ScrapeTarget;
 import io.sightline.local.monitoring.ScrapeTargets;
 import io.sightline.local.process.DaemonThreads;
@@ -48,6 +46,8 @@ import io.sightline.local.process.Readiness;
 import io.sightline.local.status.StatusLine;
 import io.sightline.local.traffic.TrafficGenerator;
 import io.sightline.local.traffic.TrafficStats;
+import io.sightline.testsupport.prometheus.PrometheusApi;
+import io.sightline.testsupport.rules.RuleFiles;
 
 /**
  * Runs the whole pipeline on one machine: demo service instances writing JSON log files, a log-sidecar per
@@ -343,7 +343,7 @@ public final class LocalStack implements AutoCloseable {
                         "--storage.tsdb.retention.time=1d",
                         "--web.listen-address=127.0.0.1:" + port),
                 Map.of());
-        prometheus = new PrometheusApi(http, URI.create("http://127.0.0.1:" + port));
+        prometheus = new PrometheusApi(http.client(), URI.create("http://127.0.0.1:" + port));
         readiness.await(process, prometheus.baseUrl().resolve("/-/ready"), TOOL_START_TIMEOUT);
         scrapeTargets = List.copyOf(targets);
     }

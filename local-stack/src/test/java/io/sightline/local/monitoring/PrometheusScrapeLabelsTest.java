@@ -3,8 +3,6 @@ package io.sightline.local.monitoring;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.URI;
-import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,15 +11,11 @@ import java.util.List;
 import java.util.Map;
 
 import com.sun.net.httpserver.HttpServer;
-import io.sightline.local.RequiredTool;
 import io.sightline.local.check.CheckReport;
 import io.sightline.local.check.RulesCheck;
 import io.sightline.local.check.ScrapeCheck;
-import io.sightline.local.http.JsonHttp;
-import io.sightline.local.process.ManagedProcess;
-import io.sightline.local.process.Ports;
-import io.sightline.local.process.ProcessSupervisor;
-import io.sightline.local.process.Readiness;
+import io.sightline.testsupport.prometheus.PrometheusApi;
+import io.sightline.testsupport.prometheus.PrometheusServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -40,12 +34,12 @@ class PrometheusScrapeLabelsTest {
     Path dir;
 
     private HttpServer app;
-    private ProcessSupervisor supervisor;
+    private PrometheusServer prometheus;
 
     @AfterEach
     void stop() {
-        if (supervisor != null) {
-            supervisor.close();
+        if (prometheus != null) {
+            prometheus.close();
         }
         if (app != null) {
             app.stop(0);
@@ -54,7 +48,6 @@ class PrometheusScrapeLabelsTest {
 
     @Test
     void scrapedSeriesCarryTheKubernetesLabels() throws IOException {
-        Path prometheusBinary = RequiredTool.require("prometheus");
         app = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         app.createContext("/actuator/prometheus", exchange -> {
             byte[] body = "demo_requests_total{application=\"demo-service\"} 7\n".getBytes(StandardCharsets.UTF_8);
@@ -81,25 +74,9 @@ class PrometheusScrapeLabelsTest {
                         expr: vector(1)
                 """);
         ScrapeTargets.write(targets.resolve("local.json"), List.of(target));
-        Path config = dir.resolve("prometheus.yml");
-        Files.writeString(
-                config,
-                new PrometheusConfig(Duration.ofSeconds(1), Duration.ofSeconds(1), null, rules, targets).toYaml());
-
-        int port = new Ports().any();
-        supervisor = new ProcessSupervisor(dir.resolve("out"));
-        ManagedProcess prometheus = supervisor.start(
-                "prometheus",
-                List.of(
-                        prometheusBinary.toString(),
-                        "--config.file=" + config,
-                        "--storage.tsdb.path=" + dir.resolve("data"),
-                        "--web.listen-address=127.0.0.1:" + port),
-                Map.of());
-        HttpClient client = HttpClient.newHttpClient();
-        new Readiness(client)
-                .await(prometheus, URI.create("http://127.0.0.1:" + port + "/-/ready"), Duration.ofSeconds(60));
-        PrometheusApi api = new PrometheusApi(new JsonHttp(client), URI.create("http://127.0.0.1:" + port));
+        prometheus = PrometheusServer.start(
+                dir, new PrometheusConfig(Duration.ofSeconds(1), Duration.ofSeconds(1), null, rules, targets).toYaml());
+        PrometheusApi api = prometheus.api();
 
         List<PrometheusApi.Sample> series = await().atMost(Duration.ofSeconds(30))
                 .pollInterval(Duration.ofMillis(500))

@@ -1,13 +1,15 @@
-package io.sightline.local.monitoring;
+package io.sightline.testsupport.rules;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-import io.sightline.local.RequiredTool;
+import io.sightline.testsupport.tool.Tool;
+import io.sightline.testsupport.yaml.Yaml;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -116,23 +118,51 @@ class RuleFilesTest {
     /** The project's real rule files, capped, still pass promtool (so the local Prometheus loads them). */
     @Test
     void projectRulesStayValidForPromtool() throws Exception {
-        Path promtool = RequiredTool.require("promtool");
         Path projectRules = Path.of("..", "k8s-monitoring", "rules");
-        org.junit.jupiter.api.Assumptions.assumeTrue(
-                Files.isDirectory(projectRules), "k8s-monitoring/rules not present");
+        assertThat(projectRules).isDirectory();
 
         RuleFiles.CopyResult result = RuleFiles.copy(projectRules, dir.resolve("out"), Duration.ofSeconds(15));
 
         assertThat(result.files()).isNotEmpty();
         assertThat(result.alertRules()).isPositive();
-        List<String> command = new java.util.ArrayList<>(List.of(promtool.toString(), "check", "rules"));
-        result.files().forEach(f -> command.add(f.toString()));
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String output = new String(process.getInputStream().readAllBytes());
-        assertThat(process.waitFor()).as(output).isZero();
+        List<String> arguments = new ArrayList<>(List.of("check", "rules"));
+        result.files().forEach(f -> arguments.add(f.toString()));
+        Tool.PROMTOOL.run(dir, arguments.toArray(String[]::new)).assertSuccess();
+    }
+
+    @Test
+    void readsEveryRuleOfTheRuleFilesOfADirectory() throws IOException {
+        Path source = Files.createDirectories(dir.resolve("rules"));
+        Files.writeString(source.resolve("example.yaml"), RULES);
+        Files.writeString(source.resolve("kustomization.yaml"), "kind: Kustomization\nresources: []\n");
+
+        List<Rule> rules = RuleFiles.rules(source);
+
+        assertThat(rules)
+                .extracting(Rule::toString)
+                .containsExactly(
+                        "example.yaml: job:errors:rate5m",
+                        "example.yaml: ErrorsHigh{severity=critical}",
+                        "example.yaml: Heartbeat{severity=null}");
+        assertThat(RuleFiles.alerts(source)).extracting(Rule::alert).containsExactly("ErrorsHigh", "Heartbeat");
+        Rule errorsHigh = rules.get(1);
+        assertThat(errorsHigh.expr()).isEqualTo("job:errors:rate5m > 1");
+        assertThat(errorsHigh.forDuration()).isEqualTo("10m");
+        assertThat(errorsHigh.annotations()).containsEntry("summary", "{{ $labels.job }} fails");
+    }
+
+    @Test
+    void refusesRulesThatAreNotAListOfMappings() throws IOException {
+        Path source = Files.createDirectories(dir.resolve("rules"));
+        Files.writeString(source.resolve("odd.yaml"), "groups:\n  - name: g\n    rules: [just-a-string]\n");
+
+        assertThatThrownBy(() -> RuleFiles.rules(source))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("odd.yaml")
+                .hasMessageContaining("lists of mappings");
     }
 
     private static Map<?, ?> load(Path file) throws IOException {
-        return (Map<?, ?>) Yaml.loadAll(Files.readString(file)).get(0);
+        return Yaml.load(Files.readString(file));
     }
 }

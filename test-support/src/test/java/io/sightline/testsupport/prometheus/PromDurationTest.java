@@ -1,4 +1,4 @@
-package io.sightline.local.monitoring;
+package io.sightline.testsupport.prometheus;
 
 import java.time.Duration;
 

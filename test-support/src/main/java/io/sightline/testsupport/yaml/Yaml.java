@@ -1,4 +1,4 @@
-package io.sightline.k8s.support;
+package io.sightline.testsupport.yaml;
 
 import java.util.ArrayList;
 import java.util.List;
