@@ -137,7 +137,7 @@ public final class SettingsTable {
             "SIGHTLINE_RETRY_MAX_BACKOFF",
             "30s",
             Parser.duration(),
-            "longest wait between attempts (a longer Retry-After from the server is honoured)");
+            "longest wait between attempts, also when the server's Retry-After asks for more");
     public static final Setting<Integer> RETRY_MAX_ATTEMPTS = new Setting<>(
             "SIGHTLINE_RETRY_MAX_ATTEMPTS",
             "0",
@@ -173,7 +173,8 @@ public final class SettingsTable {
             "SIGHTLINE_READY_WINDOW",
             "60s",
             Parser.duration(),
-            "/readyz fails once the sink has been unreachable (connection errors) for this long");
+            "/readyz fails once the sink has been unreachable (connection errors, timeouts), or has refused"
+                    + " our credentials or address (401, 403, 404, 407), for this long");
 
     // ---- identity (Downward API; contract section 1)
     public static final Setting<String> POD_NAMESPACE =

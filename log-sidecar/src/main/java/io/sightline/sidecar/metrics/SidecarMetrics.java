@@ -1,5 +1,6 @@
 package io.sightline.sidecar.metrics;
 
+import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
 
@@ -19,6 +20,11 @@ public final class SidecarMetrics {
     public static final String DROP_REJECTED = "rejected";
     public static final String DROP_RETRIES_EXHAUSTED = "retries_exhausted";
     public static final String DROP_LOST_BEFORE_READ = "lost_before_read";
+    /** A single record the sink fails on (a bug): split out of its batch so nothing else is held up. */
+    public static final String DROP_UNSENDABLE = "unsendable";
+
+    public static final List<String> DROP_REASONS =
+            List.of(DROP_REJECTED, DROP_RETRIES_EXHAUSTED, DROP_LOST_BEFORE_READ, DROP_UNSENDABLE);
 
     private final PrometheusRegistry registry = new PrometheusRegistry();
 
@@ -66,7 +72,7 @@ public final class SidecarMetrics {
             .register(registry);
     public final Gauge lastSuccess = Gauge.builder()
             .name("sightline_sidecar_last_success_timestamp_seconds")
-            .help("Unix time of the last batch the sink accepted")
+            .help("Unix time the sink last accepted records; 0 until it has accepted any")
             .labelNames("sink")
             .register(registry);
 

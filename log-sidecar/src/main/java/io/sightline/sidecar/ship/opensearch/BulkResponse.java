@@ -66,7 +66,14 @@ final class BulkResponse {
             }
         }
         expect(items == batch.size(), items + " items for " + batch.size() + " documents");
-        return new SendResult(List.copyOf(retry), retryCause, null, rejected, rejectReason);
+        return new SendResult(
+                List.copyOf(retry),
+                retry.isEmpty() ? SendResult.RetryKind.NONE : SendResult.RetryKind.TRANSIENT,
+                retryCause,
+                null,
+                null,
+                rejected,
+                rejectReason);
     }
 
     private record Item(int status, String error) {}

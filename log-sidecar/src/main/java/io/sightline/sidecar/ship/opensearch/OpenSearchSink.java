@@ -2,7 +2,6 @@ package io.sightline.sidecar.ship.opensearch;
 
 import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpResponse;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
@@ -21,6 +20,11 @@ import io.sightline.sidecar.ship.http.ResponseMapping;
  * is read item by item ({@link BulkResponse}).
  */
 public final class OpenSearchSink implements Sink {
+
+    /** A _bulk answer (filtered to status and error per item) is read whole, or the batch is split. */
+    private static final int RESPONSE_BYTES_BASE = 64 << 10;
+
+    private static final int RESPONSE_BYTES_PER_RECORD = 1024;
 
     private final HttpSender sender;
     private final URI bulkUri;
@@ -48,9 +52,23 @@ public final class OpenSearchSink implements Sink {
         if (batch.isEmpty()) {
             return SendResult.ok();
         }
-        HttpResponse<byte[]> response = sender.post(bulkUri, "application/x-ndjson", writer.write(batch), Map.of());
-        if (!ResponseMapping.isSuccess(response.statusCode())) {
+        HttpSender.Response response = sender.post(
+                bulkUri,
+                "application/x-ndjson",
+                writer.write(batch),
+                Map.of(),
+                RESPONSE_BYTES_BASE + RESPONSE_BYTES_PER_RECORD * batch.size());
+        if (!ResponseMapping.isSuccess(response.status())) {
             return ResponseMapping.forBatch(response, batch, clock);
+        }
+        if (!response.complete()) {
+            // item outcomes unknown: smaller batches get smaller answers (resent documents are 409, not duplicates)
+            return SendResult.retryAll(
+                    batch,
+                    SendResult.RetryKind.TOO_LARGE,
+                    "response_too_large",
+                    null,
+                    "the _bulk answer was longer than " + response.body().length + " bytes");
         }
         return BulkResponse.toResult(response.body(), batch);
     }
