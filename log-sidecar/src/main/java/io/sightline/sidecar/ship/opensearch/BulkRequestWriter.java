@@ -52,7 +52,7 @@ final class BulkRequestWriter {
         }
         ByteArrayOutputStream body = new ByteArrayOutputStream(estimate);
         ByteArrayOutputStream document = new ByteArrayOutputStream(1024);
-        DocumentIds ids = new DocumentIds();
+        DocumentIds ids = new DocumentIds(identity);
         for (LogRecord record : batch) {
             String action = "{\"create\":{\"_index\":\"" + index.nameFor(record.timestampNanos()) + "\",\"_id\":\""
                     + ids.idFor(record) + "\"}}\n";
