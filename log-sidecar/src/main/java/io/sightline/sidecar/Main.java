@@ -57,7 +57,7 @@ public final class Main {
             config = SidecarConfig.from(settings);
             diagnostics = Diagnostics.stderr(config.logLevel());
             Identity identity = Identities.from(settings);
-            sink = SinkFactory.create(config.sink(), settings, identity);
+            sink = SinkFactory.create(config.sink(), settings, identity, diagnostics);
         } catch (ConfigException e) {
             System.err.println("sightline-log-sidecar: configuration error: " + e.getMessage()
                     + " (run with --help for the reference)");

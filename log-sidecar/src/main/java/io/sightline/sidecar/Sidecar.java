@@ -64,6 +64,7 @@ public final class Sidecar {
             metrics.recordsDropped.labelValues(sink.name(), reason);
         }
         metrics.recordsSent.labelValues(sink.name());
+        metrics.mappingConflicts.labelValues(sink.name());
         // 0 until the sink accepts something: "nothing shipped lately" fires also for a sidecar that never shipped
         metrics.lastSuccess.labelValues(sink.name()).set(0);
         this.readerThread = new Thread(tailer, "sidecar-reader");

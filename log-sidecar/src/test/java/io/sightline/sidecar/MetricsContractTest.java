@@ -39,7 +39,7 @@ class MetricsContractTest {
     @Test
     void metricsEndpointServesExactlyTheContractsSidecarMetrics() throws Exception {
         Map<String, Set<String>> contract = contractMetrics();
-        assertThat(contract).hasSize(10);
+        assertThat(contract).hasSize(11);
 
         Path logs = Files.createDirectories(dir.resolve("logs"));
         Files.writeString(logs.resolve("app.log"), "{\"level\":\"INFO\",\"message\":\"one\"}\nplain two\n");

@@ -210,6 +210,14 @@ public final class SettingsTable {
             Parser.text(),
             "index name pattern; the date part is the record's date (UTC)");
 
+    public static final Setting<Boolean> OPENSEARCH_INDEX_TEMPLATE = new Setting<>(
+            "OPENSEARCH_INDEX_TEMPLATE",
+            "true",
+            Parser.bool(),
+            "install Sightline's index template (types of the contract's fields) once, unless one of that name"
+                    + " exists: true | false (needs the manage_index_templates privilege; without it a warning,"
+                    + " and shipping goes on)");
+
     public static final List<Section> SECTIONS = List.of(
             new Section("general", List.of(CONFIG_FILE, SINK, LOG_LEVEL)),
             new Section(
@@ -243,7 +251,9 @@ public final class SettingsTable {
                             .toList()),
             new Section(
                     "OpenSearch sink (SIGHTLINE_SINK=opensearch)",
-                    Stream.concat(OPENSEARCH_HTTP.all().stream(), Stream.of(OPENSEARCH_INDEX))
+                    Stream.concat(
+                                    OPENSEARCH_HTTP.all().stream(),
+                                    Stream.of(OPENSEARCH_INDEX, OPENSEARCH_INDEX_TEMPLATE))
                             .toList()));
 
     public static Stream<Setting<?>> all() {

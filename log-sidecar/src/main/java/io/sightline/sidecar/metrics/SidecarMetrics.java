@@ -58,6 +58,12 @@ public final class SidecarMetrics {
             .help("Lines that looked like a JSON record but could not be read as one, shipped as plain text")
             .labelNames("input")
             .register(registry);
+    public final Counter mappingConflicts = Counter.builder()
+            .name("sightline_sidecar_mapping_conflicts")
+            .help("Records the sink refused for a field type conflict and stored as the original line with the"
+                    + " contract's fields (OpenSearch)")
+            .labelNames("sink")
+            .register(registry);
     public final Counter sendRetries = Counter.builder()
             .name("sightline_sidecar_send_retries")
             .help("Send attempts that will be repeated, by cause")

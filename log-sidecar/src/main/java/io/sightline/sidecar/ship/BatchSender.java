@@ -171,6 +171,9 @@ final class BatchSender {
             metrics.recordsSent.labelValues(sink.name()).inc(accepted);
             metrics.lastSuccess.labelValues(sink.name()).set(epochMillis.getAsLong() / 1000.0);
         }
+        if (result.reshaped() > 0) {
+            metrics.mappingConflicts.labelValues(sink.name()).inc(result.reshaped());
+        }
         if (result.rejected() > 0) {
             drop(result.rejected(), SidecarMetrics.DROP_REJECTED);
             diagnostics.warn(

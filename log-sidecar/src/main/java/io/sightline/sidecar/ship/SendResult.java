@@ -16,6 +16,8 @@ import io.sightline.sidecar.parse.LogRecord;
  * @param message      the server's message for the retry (refusals, 413), logged once per change; may be null
  * @param rejected     how many records the server refused for good; counted as dropped
  * @param rejectReason the server's message for the refusal, logged once per batch; null when nothing was rejected
+ * @param reshaped     accepted records that the server refused in their own form and stored in a form that
+ *                     cannot conflict (OpenSearch mapping conflicts); counted apart
  */
 public record SendResult(
         List<LogRecord> retry,
@@ -24,7 +26,8 @@ public record SendResult(
         Duration retryAfter,
         String message,
         int rejected,
-        String rejectReason) {
+        String rejectReason,
+        int reshaped) {
 
     /** How records that come back are sent again. */
     public enum RetryKind {
@@ -43,7 +46,7 @@ public record SendResult(
         BROKEN
     }
 
-    private static final SendResult OK = new SendResult(List.of(), RetryKind.NONE, null, null, null, 0, null);
+    private static final SendResult OK = new SendResult(List.of(), RetryKind.NONE, null, null, null, 0, null, 0);
 
     public static SendResult ok() {
         return OK;
@@ -55,7 +58,7 @@ public record SendResult(
 
     public static SendResult retryAll(
             List<LogRecord> batch, RetryKind kind, String cause, Duration retryAfter, String message) {
-        return new SendResult(List.copyOf(batch), kind, cause, retryAfter, message, 0, null);
+        return new SendResult(List.copyOf(batch), kind, cause, retryAfter, message, 0, null, 0);
     }
 
     public static SendResult rejectAll(List<LogRecord> batch, String reason) {
@@ -64,7 +67,7 @@ public record SendResult(
 
     /** {@code count} records refused for good, the others accepted. */
     public static SendResult rejected(int count, String reason) {
-        return new SendResult(List.of(), RetryKind.NONE, null, null, null, count, reason);
+        return new SendResult(List.of(), RetryKind.NONE, null, null, null, count, reason, 0);
     }
 
     public boolean fullyAccepted() {

@@ -20,7 +20,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * Sends one POST for a sink: HTTP/1.1 (no h2c upgrade round trip), TLS trusting the configured CA
+ * Sends one request for a sink (a POST of a batch, mostly): HTTP/1.1 (no h2c upgrade round trip), TLS trusting the configured CA
  * file when there is one (host names are still verified), and the {@code Authorization} header
  * re-read from its file on every request. One attempt, no retries: that is the delivery stage's job.
  * <p>The timeout is a deadline for the whole exchange, from connecting to the last byte of the
@@ -62,10 +62,17 @@ public final class HttpSender {
      */
     public Response post(URI uri, String contentType, byte[] body, Map<String, String> headers, int maxResponseBytes)
             throws IOException {
+        return send("POST", uri, contentType, body, headers, maxResponseBytes);
+    }
+
+    /** As {@link #post}, with another method (e.g. {@code PUT}). */
+    public Response send(
+            String method, URI uri, String contentType, byte[] body, Map<String, String> headers, int maxResponseBytes)
+            throws IOException {
         HttpRequest.Builder request = HttpRequest.newBuilder(uri)
                 .timeout(settings.timeout())
                 .header("Content-Type", contentType)
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body));
+                .method(method, HttpRequest.BodyPublishers.ofByteArray(body));
         headers.forEach(request::header);
         String authorization = settings.auth().authorizationHeader();
         if (authorization != null) {
