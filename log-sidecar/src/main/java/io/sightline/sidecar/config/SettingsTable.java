@@ -193,6 +193,14 @@ public final class SettingsTable {
             "/readyz fails once the sink has been unreachable (connection errors, timeouts), or has refused"
                     + " our credentials or address (401, 403, 404, 407), for this long");
 
+    public static final Setting<String> NAMESPACE_FROM_FIELD = new Setting<>(
+            "SIGHTLINE_NAMESPACE_FROM_FIELD",
+            null,
+            Parser.text(),
+            "take each JSON record's namespace (Loki label namespace, OpenSearch field namespace) from this"
+                    + " top-level string field instead of POD_NAMESPACE (the event-collector: namespace);"
+                    + " records without it keep POD_NAMESPACE");
+
     // ---- identity (Downward API; contract section 1)
     public static final Setting<String> POD_NAMESPACE =
             new Setting<>("POD_NAMESPACE", null, Parser.text(), "the pod's namespace (Downward API)");
@@ -264,7 +272,7 @@ public final class SettingsTable {
             new Section("metrics and health", List.of(METRICS_ENABLED, METRICS_PORT, METRICS_ADDRESS, READY_WINDOW)),
             new Section(
                     "identity (Downward API; contract section 1)",
-                    List.of(POD_NAMESPACE, POD_NAME, NODE_NAME, CONTAINER_NAME, CLUSTER_NAME)),
+                    List.of(POD_NAMESPACE, POD_NAME, NODE_NAME, CONTAINER_NAME, CLUSTER_NAME, NAMESPACE_FROM_FIELD)),
             new Section(
                     "Loki sink (SIGHTLINE_SINK=loki)",
                     Stream.concat(LOKI_HTTP.all().stream(), Stream.of(LOKI_FORMAT, LOKI_TENANT_ID, SERVICE_NAME))

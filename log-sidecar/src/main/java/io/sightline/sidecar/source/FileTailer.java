@@ -385,7 +385,8 @@ public final class FileTailer implements Runnable {
                         metrics.linesRead.labelValues(glob),
                         metrics.linesTruncated.labelValues(glob),
                         metrics.linesUnparsed.labelValues(glob)));
-        LineFraming framing = new LineFraming(config.maxLineBytes(), config.multiline(), inputCounters, intake);
+        LineFraming framing = new LineFraming(
+                config.maxLineBytes(), config.multiline(), config.namespaceFromField(), inputCounters, intake);
         return new FileReader(
                 readerSettings,
                 input.glob(),

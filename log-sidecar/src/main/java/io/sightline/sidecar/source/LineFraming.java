@@ -39,16 +39,19 @@ final class LineFraming {
     private boolean force;
     private long reportedHeld;
 
-    LineFraming(int maxLineBytes, boolean multiline, Counters counters, RecordIntake intake) {
+    /** {@code namespaceField}: the JSON field naming a record's namespace, or null (see {@link RecordParser}). */
+    LineFraming(int maxLineBytes, boolean multiline, String namespaceField, Counters counters, RecordIntake intake) {
         this.maxLineBytes = maxLineBytes;
         this.multiline = multiline;
         this.counters = counters;
         this.intake = intake;
-        this.parser = new RecordParser(() -> {
-            if (countingThisLine) {
-                counters.linesUnparsed().inc();
-            }
-        });
+        this.parser = new RecordParser(
+                () -> {
+                    if (countingThisLine) {
+                        counters.linesUnparsed().inc();
+                    }
+                },
+                namespaceField);
     }
 
     /** Starts framing at {@code offset} of the generation {@code fileId}, dropping whatever was held. */

@@ -34,6 +34,25 @@ class RecordParserTest {
         assertThat(record.position()).isEqualTo(POSITION);
     }
 
+    /** {@code SIGHTLINE_NAMESPACE_FROM_FIELD}: only that top-level string field names the record's namespace. */
+    @Test
+    void theConfiguredNamespaceFieldIsTheRecordsNamespace() {
+        RecordParser named = new RecordParser(unparsed::incrementAndGet, "namespace");
+        String line = "{\"nested\":{\"namespace\":\"inner\"},\"namespace\":\"shop\",\"message\":\"x\"}";
+        byte[] bytes = line.getBytes(StandardCharsets.UTF_8);
+        assertThat(named.parseLine(bytes, 0, bytes.length, 1L, POSITION).namespace())
+                .isEqualTo("shop");
+        assertThat(parse(line, 1).namespace()).as("not configured").isNull();
+        byte[] notAString = "{\"namespace\":7}".getBytes(StandardCharsets.UTF_8);
+        assertThat(named.parseLine(notAString, 0, notAString.length, 1L, POSITION)
+                        .namespace())
+                .isNull();
+        byte[] nestedOnly = "{\"nested\":{\"namespace\":\"inner\"}}".getBytes(StandardCharsets.UTF_8);
+        assertThat(named.parseLine(nestedOnly, 0, nestedOnly.length, 1L, POSITION)
+                        .namespace())
+                .isNull();
+    }
+
     @Test
     void plainTextAndBrokenJsonGetTheReadTime() {
         assertThat(parse("GET /health 200", 42)).satisfies(r -> {

@@ -92,6 +92,7 @@ class FileReaderTest {
         LineFraming framing = new LineFraming(
                 1024,
                 true,
+                null,
                 new LineFraming.Counters(
                         metrics.linesRead.labelValues("in"),
                         metrics.linesTruncated.labelValues("in"),

@@ -148,7 +148,7 @@ final class BulkRequestWriter {
     }
 
     private void writeSidecarFields(LogRecord record, JsonGenerator json) throws IOException {
-        writeIfSet(json, "namespace", identity.namespace());
+        writeIfSet(json, "namespace", record.namespaceOr(identity.namespace()));
         writeIfSet(json, "pod", identity.pod());
         writeIfSet(json, "node", identity.node());
         writeIfSet(json, "container", identity.container());

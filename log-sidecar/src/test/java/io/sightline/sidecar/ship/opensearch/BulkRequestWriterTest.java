@@ -102,4 +102,25 @@ class BulkRequestWriterTest {
         }
         assertThat(ids).doesNotHaveDuplicates();
     }
+
+    /** A record naming its own namespace ({@code SIGHTLINE_NAMESPACE_FROM_FIELD}) is stored under it. */
+    @Test
+    void aRecordsOwnNamespaceIsTheDocumentsNamespace() throws IOException {
+        String line = "{\"namespace\":\"billing\",\"reason\":\"BackOff\"}";
+        LogRecord named = new LogRecord(
+                line,
+                1_795_000_000_000_000_000L,
+                null,
+                null,
+                null,
+                null,
+                null,
+                new SourcePosition("f", 0, 10),
+                "billing");
+        List<JsonNode[]> pairs = write(List.of(named, record(line, "f", 10)));
+        assertThat(pairs.get(0)[1].get("namespace").asText()).isEqualTo("billing");
+        assertThat(pairs.get(1)[1].get("namespace").asText())
+                .as("without one: the pod's")
+                .isEqualTo("shop");
+    }
 }
