@@ -6,7 +6,9 @@ import io.sightline.sidecar.source.SourcePosition;
  * One record to ship: the original line (a JSON record from telemetry-starter, or plain text,
  * possibly several joined lines of a stack trace) and what was recognised in it.
  * Fields that were not present are {@code null}. {@code timestampNanos} is epoch nanoseconds:
- * the record's {@code @timestamp} when it has one, else the time it was read.
+ * the record's {@code @timestamp} when it has one, else the time it was read. {@code namespace} is
+ * the namespace the record names itself (its {@code SIGHTLINE_NAMESPACE_FROM_FIELD} field), which
+ * sinks use instead of the sidecar's own; null when that is not configured or the record has none.
  */
 public record LogRecord(
         String line,
@@ -16,7 +18,32 @@ public record LogRecord(
         String serviceVersion,
         String traceId,
         String spanId,
-        SourcePosition position) {
+        SourcePosition position,
+        String namespace) {
+
+    /** A record that names no namespace of its own. */
+    public LogRecord(
+            String line,
+            long timestampNanos,
+            String level,
+            String serviceName,
+            String serviceVersion,
+            String traceId,
+            String spanId,
+            SourcePosition position) {
+        this(line, timestampNanos, level, serviceName, serviceVersion, traceId, spanId, position, null);
+    }
+
+    /** The same record with another line (e.g. truncated to the sink's limit). */
+    public LogRecord withLine(String newLine) {
+        return new LogRecord(
+                newLine, timestampNanos, level, serviceName, serviceVersion, traceId, spanId, position, namespace);
+    }
+
+    /** The namespace sinks ship this record under: its own when it names one, else {@code fallback}. */
+    public String namespaceOr(String fallback) {
+        return namespace == null || namespace.isEmpty() ? fallback : namespace;
+    }
 
     /** Size used for batching and the in-flight memory bound (UTF-16 chars ~ bytes for ASCII logs). */
     public int approximateBytes() {

@@ -10,7 +10,6 @@ import java.time.OffsetDateTime;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
-import com.fasterxml.jackson.core.exc.StreamReadException;
 import io.sightline.sidecar.source.SourcePosition;
 
 /**
@@ -19,14 +18,33 @@ import io.sightline.sidecar.source.SourcePosition;
  * {@code service_version}, {@code trace_id} and {@code span_id}; anything else is plain text
  * stamped with the time it was read. Jackson's streaming parser reads the bytes once without
  * building a tree, so recognising a record costs little more than scanning it.
+ * <p>When a namespace field is configured ({@code SIGHTLINE_NAMESPACE_FROM_FIELD}), its top-level string
+ * value is the record's {@link LogRecord#namespace()}.
+ * <p>Any content is a record, never an exception: a line that starts like a JSON object but cannot be
+ * read as one (broken, truncated, nested deeper than the parser allows, a number or name too long,
+ * invalid UTF-8) is plain text, and {@code unparsed} is told, once per such line.
  */
 public final class RecordParser {
 
     private final JsonFactory json = JsonFactory.builder().build();
+    private final Runnable unparsed;
+    private final String namespaceField;
     // level, service name and version repeat on nearly every line: reuse the previous String when equal
     private String lastLevel = "";
     private String lastService = "";
     private String lastVersion = "";
+    private String lastNamespace = "";
+
+    /** {@code unparsed} runs for each line that looked like a JSON object but was not one. */
+    public RecordParser(Runnable unparsed) {
+        this(unparsed, null);
+    }
+
+    /** {@code namespaceField}: the top-level field naming a record's namespace, or null for none. */
+    public RecordParser(Runnable unparsed, String namespaceField) {
+        this.unparsed = unparsed;
+        this.namespaceField = namespaceField;
+    }
 
     /** A complete line as read ({@code bytes[offset, offset+length)}, UTF-8, without its line break). */
     public LogRecord parseLine(byte[] bytes, int offset, int length, long readTimeNanos, SourcePosition position) {
@@ -36,6 +54,7 @@ public final class RecordParser {
             if (record != null) {
                 return record;
             }
+            unparsed.run();
         }
         return plain(line, readTimeNanos, position);
     }
@@ -61,6 +80,7 @@ public final class RecordParser {
         String version = null;
         String traceId = null;
         String spanId = null;
+        String namespace = null;
         try (JsonParser parser = json.createParser(bytes, offset, length)) {
             if (parser.nextToken() != JsonToken.START_OBJECT) {
                 return null;
@@ -71,6 +91,10 @@ public final class RecordParser {
                 JsonToken value = parser.nextToken();
                 if (value != JsonToken.VALUE_STRING) {
                     parser.skipChildren();
+                    continue;
+                }
+                if (name.equals(namespaceField)) {
+                    namespace = lastNamespace = reuse(parser, lastNamespace);
                     continue;
                 }
                 switch (name) {
@@ -88,13 +112,13 @@ public final class RecordParser {
             if (token != JsonToken.END_OBJECT) {
                 return null;
             }
-        } catch (StreamReadException e) {
-            return null; // not JSON after all (or truncated): shipped as plain text
-        } catch (IOException e) {
-            throw new IllegalStateException("reading from a byte array cannot fail", e);
+        } catch (IOException | RuntimeException e) {
+            // from a byte array, only the content fails: not JSON after all, truncated, or beyond the
+            // parser's limits (nesting, number and name lengths); shipped as plain text
+            return null;
         }
         long nanos = timestamp == null ? readTimeNanos : parseTimestamp(timestamp, readTimeNanos);
-        return new LogRecord(line, nanos, level, service, version, traceId, spanId, position);
+        return new LogRecord(line, nanos, level, service, version, traceId, spanId, position, namespace);
     }
 
     private static String reuse(JsonParser parser, String previous) throws IOException {
@@ -138,19 +162,19 @@ public final class RecordParser {
                         nanos *= 10;
                     }
                 }
-                return seconds * 1_000_000_000L + nanos;
+                return Math.addExact(Math.multiplyExact(seconds, 1_000_000_000L), nanos);
             }
             return slowParse(text, fallback);
-        } catch (DateTimeException | NumberFormatException e) {
-            return fallback;
+        } catch (DateTimeException | NumberFormatException | ArithmeticException e) {
+            return fallback; // not a timestamp, or outside what epoch nanoseconds hold (1677 to 2262)
         }
     }
 
     private static long slowParse(String text, long fallback) {
         try {
             Instant instant = OffsetDateTime.parse(text).toInstant();
-            return instant.getEpochSecond() * 1_000_000_000L + instant.getNano();
-        } catch (DateTimeException e) {
+            return Math.addExact(Math.multiplyExact(instant.getEpochSecond(), 1_000_000_000L), instant.getNano());
+        } catch (DateTimeException | ArithmeticException e) {
             return fallback;
         }
     }

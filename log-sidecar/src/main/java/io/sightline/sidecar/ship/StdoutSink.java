@@ -48,7 +48,7 @@ public final class StdoutSink implements Sink {
             json.writeStringField(
                     "@timestamp",
                     Instant.ofEpochSecond(0, record.timestampNanos()).toString());
-            field("namespace", identity.namespace());
+            field("namespace", record.namespaceOr(identity.namespace()));
             field("service_name", record.serviceName());
             field("container", identity.container());
             field("cluster", identity.cluster());

@@ -15,7 +15,8 @@ import io.sightline.sidecar.parse.LogRecord;
  * {@code cluster} (when set), {@code container}, {@code namespace} and {@code service_name};
  * {@code pod}, {@code node}, {@code level}, {@code trace_id}, {@code span_id} and
  * {@code service_version} travel as structured metadata, each when present.
- * Within a batch only {@code service_name} varies, so streams are keyed by it.
+ * Within a batch only {@code service_name} varies, and {@code namespace} when records name their own
+ * ({@code SIGHTLINE_NAMESPACE_FROM_FIELD}); streams are keyed by the two.
  */
 final class LokiStreams {
 
@@ -26,11 +27,13 @@ final class LokiStreams {
 
     private final Identity identity;
     private final String defaultServiceName;
-    /** A pod runs a handful of services; the bound only guards memory against lines with made-up names. */
+    /** A pod runs a handful of services (and the event-collector a namespace per event namespace); the bound only guards memory against lines with made-up names. */
     private static final int MAX_CACHED_LABEL_SETS = 256;
 
-    /** Built once per service name: label rendering is not per-batch work. */
-    private final Map<String, StreamLabels> labelsByService = new ConcurrentHashMap<>();
+    /** Built once per namespace and service name: label rendering is not per-batch work. */
+    private final Map<StreamKey, StreamLabels> labelsByStream = new ConcurrentHashMap<>();
+
+    private record StreamKey(String namespace, String serviceName) {}
 
     LokiStreams(Identity identity, String defaultServiceName) {
         this.identity = identity;
@@ -39,16 +42,18 @@ final class LokiStreams {
 
     /** The batch as streams, entries of each stream sorted by timestamp (stable: equal timestamps keep read order). */
     List<LokiStream> group(List<LogRecord> batch) {
-        Map<String, List<LogRecord>> byService = new LinkedHashMap<>();
+        Map<StreamKey, List<LogRecord>> byStream = new LinkedHashMap<>();
         for (LogRecord record : batch) {
             String service =
                     record.serviceName() == null || record.serviceName().isEmpty()
                             ? defaultServiceName
                             : record.serviceName();
-            byService.computeIfAbsent(service, s -> new ArrayList<>()).add(record);
+            byStream.computeIfAbsent(
+                            new StreamKey(record.namespaceOr(identity.namespace()), service), s -> new ArrayList<>())
+                    .add(record);
         }
-        List<LokiStream> streams = new ArrayList<>(byService.size());
-        for (Map.Entry<String, List<LogRecord>> entry : byService.entrySet()) {
+        List<LokiStream> streams = new ArrayList<>(byStream.size());
+        for (Map.Entry<StreamKey, List<LogRecord>> entry : byStream.entrySet()) {
             List<LogRecord> entries = entry.getValue();
             entries.sort(BY_TIMESTAMP);
             streams.add(new LokiStream(labelsFor(entry.getKey()), entries));
@@ -71,23 +76,23 @@ final class LokiStreams {
         return value == null || value.isEmpty() ? null : value;
     }
 
-    private StreamLabels labelsFor(String serviceName) {
-        StreamLabels labels = labelsByService.get(serviceName);
+    private StreamLabels labelsFor(StreamKey key) {
+        StreamLabels labels = labelsByStream.get(key);
         if (labels == null) {
-            labels = render(serviceName);
-            if (labelsByService.size() < MAX_CACHED_LABEL_SETS) {
-                labelsByService.put(serviceName, labels);
+            labels = render(key.namespace(), key.serviceName());
+            if (labelsByStream.size() < MAX_CACHED_LABEL_SETS) {
+                labelsByStream.put(key, labels);
             }
         }
         return labels;
     }
 
-    private StreamLabels render(String serviceName) {
+    private StreamLabels render(String namespace, String serviceName) {
         List<String> names = new ArrayList<>(4);
         List<String> values = new ArrayList<>(4);
         addLabel(names, values, "cluster", identity.cluster());
         addLabel(names, values, "container", identity.container());
-        addLabel(names, values, "namespace", identity.namespace());
+        addLabel(names, values, "namespace", namespace);
         addLabel(names, values, "service_name", serviceName);
         StringBuilder selector = new StringBuilder("{");
         for (int i = 0; i < names.size(); i++) {
