@@ -204,7 +204,8 @@ class KustomizeRenderTest {
         assertThat(base.ofKind("ClusterRole").stream().flatMap(role -> Yaml.maps(role, "rules").stream()))
                 .noneSatisfy(rule -> assertThat(Yaml.list(rule, "resources")).contains("nodes/proxy"));
         assertThat(Yaml.maps(base.get("ClusterRoleBinding", "sightline-prometheus-kubelet"), "subjects"))
-                .containsExactly(Map.of("kind", "ServiceAccount", "name", "prometheus", "namespace", "monitoring"));
+                .containsExactly(
+                        Map.of("kind", "ServiceAccount", "name", "prometheus", "namespace", NamespaceTest.DEFAULT));
         Map<String, Object> statefulSet = base.get("StatefulSet", "prometheus");
         assertThat(Yaml.maps(podTemplate(statefulSet), "spec", "volumes"))
                 .anySatisfy(v -> assertThat(Yaml.text(v, "configMap", "name"))
