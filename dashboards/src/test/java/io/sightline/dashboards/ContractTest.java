@@ -5,11 +5,11 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashSet;
-import java.util.List;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import io.sightline.testsupport.contract.TelemetryContractDoc;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -59,22 +59,22 @@ class ContractTest {
             "inf",
             "nan");
 
-    private static String contract;
+    private static TelemetryContractDoc contract;
 
     @BeforeAll
-    static void readContract() throws IOException {
-        Path file = Dashboard.moduleDirectory().resolveSibling("docs").resolve("telemetry-contract.md");
-        contract = Files.readString(file);
+    static void readContract() {
+        contract = TelemetryContractDoc.read(
+                Dashboard.moduleDirectory().resolveSibling("docs").resolve("telemetry-contract.md"));
     }
 
     @Test
     void dashboardUidsAreTheContracts() {
-        assertThat(backticked(bullet("- Dashboard uids:"))).containsExactlyInAnyOrderElementsOf(DashboardLintTest.UIDS);
+        assertThat(bullet("- Dashboard uids:")).containsExactlyInAnyOrderElementsOf(DashboardLintTest.UIDS);
     }
 
     @Test
     void datasourceDefaultsAreTheContractsUids() {
-        Set<String> contractUids = backticked(bullet("- Datasource uids:"));
+        Set<String> contractUids = bullet("- Datasource uids:");
         for (Dashboard d : Dashboard.loadAll()) {
             for (String variable : new String[] {"datasource", "loki_datasource"}) {
                 assertThat(d.variable(variable)
@@ -90,7 +90,7 @@ class ContractTest {
 
     @Test
     void templateVariablesAreTheContracts() {
-        Set<String> contractVariables = backticked(bullet("- Template variables:"));
+        Set<String> contractVariables = bullet("- Template variables:");
         assertThat(contractVariables).contains("datasource", "loki_datasource", "namespace", "application", "pod");
         for (Dashboard d : Dashboard.loadAll()) {
             Set<String> names = new HashSet<>();
@@ -107,6 +107,8 @@ class ContractTest {
                 .forEach(q -> used.addAll(metricNames(q.expression())));
         assertThat(used).as("metric names found").contains("sightline_build_info", "jvm_memory_used_bytes");
         Set<String> recorded = recordingRules();
+        Set<String> contractMetrics = TelemetryContractDoc.metricLabels(contract.section("## 4. Metrics"))
+                .keySet();
         for (String metric : used) {
             if (metric.contains(":")) {
                 assertThat(recorded)
@@ -114,9 +116,9 @@ class ContractTest {
                         .contains(metric);
             } else if (metric.startsWith("sightline_")) {
                 String family = metric.replaceFirst("_(bucket|count|sum)$", "");
-                assertThat(contract)
+                assertThat(contractMetrics)
                         .as("%s is not in docs/telemetry-contract.md", metric)
-                        .containsAnyOf("`" + metric + "`", "`" + family + "`");
+                        .containsAnyOf(metric, family);
             } else {
                 assertThat(MICROMETER_METRICS.contains(metric)
                                 || STORE_METRIC.matcher(metric).matches())
@@ -165,26 +167,11 @@ class ContractTest {
         return names;
     }
 
-    /** A bullet of the contract with its continuation lines (indented), e.g. "- Dashboard uids: ...". */
-    private static String bullet(String prefix) {
-        List<String> lines =
-                contract.lines().dropWhile(l -> !l.startsWith(prefix)).toList();
-        if (lines.isEmpty()) {
-            throw new AssertionError("docs/telemetry-contract.md has no line starting with '" + prefix + "'");
-        }
-        StringBuilder text = new StringBuilder(lines.get(0));
-        lines.stream().skip(1).takeWhile(l -> l.startsWith(" ")).forEach(l -> text.append(' ')
-                .append(l.strip()));
-        return text.toString();
-    }
-
-    private static Set<String> backticked(String text) {
-        Set<String> names = new HashSet<>();
-        Matcher m = Pattern.compile("`([^`]+)`").matcher(text);
-        while (m.find()) {
-            names.add(m.group(1));
-        }
-        assertThat(names).as("names in: %s", text).isNotEmpty();
+    /** The names in the contract's bullet that starts with {@code prefix}, e.g. "- Dashboard uids:". */
+    private static Set<String> bullet(String prefix) {
+        Set<String> names =
+                new HashSet<>(TelemetryContractDoc.codeSpans(contract.bullet(contract.section("## 5."), prefix)));
+        assertThat(names).as("names in the bullet %s", prefix).isNotEmpty();
         return names;
     }
 }

@@ -56,7 +56,7 @@ class BurstTest {
         // the same events again (a resync of the burst) are no new occurrences
         burst(replica);
         assertThat(replica.kubeEvents()).isEqualTo(BURST);
-        replica.collector().close();
+        replica.close();
         assertThat(replica.counter("sightline.event.collector.records.written")).isEqualTo(written);
         try (var lines = Files.lines(output)) {
             assertThat(lines.count()).isEqualTo((long) written);
@@ -72,6 +72,8 @@ class BurstTest {
                     .upsert(new KubeEvent(
                             "uid-" + i,
                             "ns-" + (i % 10),
+                            "pod-" + i + ".e",
+                            now,
                             "Pod",
                             "pod-" + i,
                             "BackOff",

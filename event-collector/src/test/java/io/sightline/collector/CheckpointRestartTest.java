@@ -46,9 +46,9 @@ class CheckpointRestartTest {
         MutableClock clock = new MutableClock();
         Replica first = cluster.start("first", cluster.newClient(), properties("first"), clock);
         await().untilAsserted(() -> assertThat(first.records()).hasSize(3));
-        first.collector().close(); // graceful: last checkpoint written, lease released
+        first.close(); // graceful: last checkpoint written, lease released
         assertThat(first.collector().lastSavedCheckpoint())
-                .hasValueSatisfying(c -> assertThat(c.emitted()).hasSize(3));
+                .hasValueSatisfying(c -> assertThat(c.uids()).hasSize(3));
 
         // while nobody runs: one event occurs again, one new event appears
         Event again = events.get(1);
@@ -80,7 +80,7 @@ class CheckpointRestartTest {
         MutableClock clock = new MutableClock();
         Replica first = cluster.start("first", cluster.newClient(), properties("first"), clock);
         await().untilAsserted(() -> assertThat(first.records()).hasSize(1));
-        first.collector().close();
+        first.close();
         Instant checkpointed =
                 first.collector().lastSavedCheckpoint().orElseThrow().savedAt();
 

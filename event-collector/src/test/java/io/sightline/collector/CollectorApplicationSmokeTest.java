@@ -8,8 +8,10 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.Set;
 
 import io.sightline.collector.pipeline.EventCollector;
+import io.sightline.testsupport.contract.TelemetryContractDoc;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -33,8 +35,8 @@ import static org.awaitility.Awaitility.await;
             "server.port=0",
             "management.server.port=0",
             "sightline.collector.self-namespace=sightline",
-            "sightline.collector.leader-election.lease-duration=2s",
-            "sightline.collector.leader-election.renew-deadline=1500ms",
+            "sightline.collector.leader-election.lease-duration=4s",
+            "sightline.collector.leader-election.renew-deadline=3s",
             "sightline.collector.leader-election.retry-period=250ms"
         })
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -94,8 +96,29 @@ class CollectorApplicationSmokeTest {
                 .contains("sightline_event_collector_records_written_total{")
                 .contains("sightline_event_collector_records_dropped_total{application=\"event-collector\","
                         + "reason=\"overflow\"} 0.0")
-                .contains("sightline_event_collector_last_event_timestamp_seconds{");
+                .contains("sightline_event_collector_last_event_timestamp_seconds{")
+                .contains("sightline_event_collector_checkpoint_age_seconds{")
+                .contains("sightline_event_collector_checkpoint_size_bytes{")
+                .contains("sightline_event_collector_checkpoint_failures_total{application=\"event-collector\","
+                        + "operation=\"read\"} 0.0")
+                .contains("sightline_event_collector_checkpoint_failures_total{application=\"event-collector\","
+                        + "operation=\"write\"} 0.0")
+                // case 7: the series the alert rules read exist at 0 as soon as the namespace has an event
+                .contains("sightline_kube_events_total{application=\"event-collector\",kind=\"Pod\","
+                        + "namespace=\"shop\",reason=\"Unhealthy\",type=\"Warning\"} 0.0");
         await().untilAsserted(() -> assertThat(Files.readAllLines(OUTPUT)).hasSize(1));
+    }
+
+    /** Every event-collector metric that docs/telemetry-contract.md section 4 names is served. */
+    @Test
+    void everyMetricOfTheContractIsServed() throws Exception {
+        Set<String> listed = TelemetryContractDoc.metricLabels(
+                        TelemetryContractDoc.read().subsection("### event-collector"))
+                .keySet();
+        assertThat(listed).contains("sightline_kube_events_total", "sightline_event_collector_leader");
+        await().until(collector::isLeading);
+        String metrics = get("/actuator/prometheus");
+        assertThat(listed).allSatisfy(name -> assertThat(metrics).contains(name + "{"));
     }
 
     private String get(String path) throws IOException, InterruptedException {

@@ -9,10 +9,9 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 
-import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.sightline.collector.MockCluster.Replica;
-import io.sightline.collector.checkpoint.Checkpoint;
+import io.sightline.collector.occurrence.Checkpoint;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -53,7 +52,7 @@ class LeaderFailoverTest {
         }
         await().untilAsserted(() -> assertThat(leader.records()).hasSize(5));
         await().untilAsserted(() -> assertThat(leader.collector().lastSavedCheckpoint())
-                .hasValueSatisfying(c -> assertThat(c.emitted()).hasSize(5)));
+                .hasValueSatisfying(c -> assertThat(c.uids()).hasSize(5)));
         for (int i = 0; i < 3; i++) {
             cluster.createCore(MockCluster.coreEvent("shop", "late-" + i + ".x", "BackOff", "Warning", 1, now, now));
         }
@@ -62,7 +61,7 @@ class LeaderFailoverTest {
 
         // the leader dies: its connection is gone, nothing is released, no last checkpoint
         (leader == a ? clientA : clientB).close();
-        leader.collector().close();
+        leader.close();
         Checkpoint lastCheckpoint = leader.collector().lastSavedCheckpoint().orElseThrow();
         List<String> leaderRecords = leader.occurrences();
         assertThat(leaderRecords).hasSize(8);
@@ -82,7 +81,7 @@ class LeaderFailoverTest {
         Set<String> emittedAfterCheckpoint = new HashSet<>();
         for (String occurrence : leaderRecords) {
             String uid = occurrence.substring(0, occurrence.indexOf(':'));
-            if (!lastCheckpoint.emitted().containsKey(uid)) {
+            if (!lastCheckpoint.uids().contains(uid)) {
                 emittedAfterCheckpoint.add(occurrence);
             }
         }
@@ -97,14 +96,7 @@ class LeaderFailoverTest {
         await().until(only.collector()::isLeading);
 
         // someone else takes the Lease (as after a long API hiccup); it never renews
-        Lease lease = cluster.client()
-                .leases()
-                .inNamespace(MockCluster.SELF_NAMESPACE)
-                .withName("sightline-event-collector")
-                .get();
-        lease.getSpec().setHolderIdentity("ghost");
-        lease.getSpec().setRenewTime(java.time.ZonedDateTime.now());
-        cluster.client().resource(lease).update();
+        cluster.takeLease("ghost");
         await().until(() -> !only.collector().isLeading());
         assertThat(only.gauge("sightline.event.collector.leader")).isZero();
 
@@ -114,6 +106,27 @@ class LeaderFailoverTest {
         cluster.createCore(MockCluster.coreEvent("shop", "back.x", "BackOff", "Warning", 1, now, now));
         await().until(() ->
                 only.records().stream().anyMatch(r -> r.get("name").asString().equals("back")));
+    }
+
+    /** Case 7: a follower exports the series the alerts read at 0, so increase() sees its first occurrence. */
+    @Test
+    void everyReplicaExportsTheSeriesTheAlertsReadAtZero() {
+        Instant now = Instant.now();
+        cluster.createCore(MockCluster.coreEvent("shop", "started.x", "Started", "Normal", 1, now, now));
+        Replica a = cluster.start("a", cluster.newClient(), properties("a"), Clock.systemUTC());
+        Replica b = cluster.start("b", cluster.newClient(), properties("b"), Clock.systemUTC());
+        await().until(() -> a.collector().isLeading() || b.collector().isLeading());
+        Replica follower = a.collector().isLeading() ? b : a;
+        await().until(follower.collector()::isSynced);
+        for (String reason : List.of("BackOff", "FailedScheduling", "Failed", "Unhealthy")) {
+            assertThat(follower.registry()
+                            .find("sightline.kube.events")
+                            .tags("namespace", "shop", "kind", "Pod", "reason", reason, "type", "Warning")
+                            .counter())
+                    .as(reason)
+                    .isNotNull()
+                    .satisfies(c -> assertThat(c.count()).isZero());
+        }
     }
 
     private io.sightline.collector.config.CollectorProperties properties(String replica) {

@@ -12,10 +12,16 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.EventBuilder;
+import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMixedDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
@@ -23,14 +29,19 @@ import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
 import io.fabric8.mockwebserver.ServerRequest;
 import io.fabric8.mockwebserver.ServerResponse;
+import io.fabric8.mockwebserver.http.MockResponse;
+import io.fabric8.mockwebserver.http.RecordedRequest;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.sightline.collector.config.CollectorProperties;
-import io.sightline.collector.metrics.CollectorMetrics;
+import io.sightline.collector.pipeline.CollectorConfiguration;
 import io.sightline.collector.pipeline.EventCollector;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.annotation.AnnotationConfigApplicationContext;
+import org.springframework.core.env.MapPropertySource;
 import org.springframework.util.unit.DataSize;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -54,6 +65,7 @@ public final class MockCluster implements AutoCloseable, AfterEachCallback {
     private final KubernetesMockServer server;
     private final KubernetesClient client;
     private final List<AutoCloseable> toClose = new ArrayList<>();
+    private SlowResponses slow;
 
     private MockCluster(KubernetesMockServer server) {
         this.server = server;
@@ -67,11 +79,46 @@ public final class MockCluster implements AutoCloseable, AfterEachCallback {
                 new Context(), new MockWebServer(), new HashMap<>(), new KubernetesCrudDispatcher(), false));
     }
 
-    /** Expectations first (e.g. a 410 watch), CRUD for everything not expected. */
+    /**
+     * Expectations first (e.g. a 410 watch), CRUD for everything not expected; requests matching {@link #slowDown}
+     * are carried out at once but answered late, as by a server that applied a change and then stalled.
+     */
     public static MockCluster mixed() {
         Map<ServerRequest, java.util.Queue<ServerResponse>> responses = new HashMap<>();
-        return new MockCluster(new KubernetesMockServer(
-                new Context(), new MockWebServer(), responses, new KubernetesMixedDispatcher(responses), false));
+        SlowResponses slow = new SlowResponses(responses);
+        MockCluster cluster =
+                new MockCluster(new KubernetesMockServer(new Context(), new MockWebServer(), responses, slow, false));
+        cluster.slow = slow;
+        return cluster;
+    }
+
+    /** From now on, requests matching {@code which} are answered {@code delay} late (mixed mode only). */
+    public void slowDown(Predicate<RecordedRequest> which, Duration delay) {
+        slow.which = which;
+        slow.delay = delay;
+    }
+
+    /** "holder" holds the collector's Lease from now on, renewing it as a live replica would. */
+    public void holdLease(String holder) {
+        takeLease(holder);
+        ScheduledExecutorService renewer = Executors.newSingleThreadScheduledExecutor();
+        renewer.scheduleWithFixedDelay(() -> takeLease(holder), 300, 300, TimeUnit.MILLISECONDS);
+        toClose.add(renewer::shutdownNow);
+    }
+
+    private static final class SlowResponses extends KubernetesMixedDispatcher {
+        private volatile Predicate<RecordedRequest> which = r -> false;
+        private volatile Duration delay = Duration.ZERO;
+
+        SlowResponses(Map<ServerRequest, java.util.Queue<ServerResponse>> responses) {
+            super(responses);
+        }
+
+        @Override
+        public MockResponse dispatch(RecordedRequest request) {
+            MockResponse response = super.dispatch(request);
+            return which.test(request) ? response.setBodyDelay(delay) : response;
+        }
     }
 
     public KubernetesMockServer server() {
@@ -100,24 +147,46 @@ public final class MockCluster implements AutoCloseable, AfterEachCallback {
                 api,
                 Duration.ofHours(1),
                 SELF_NAMESPACE,
+                500,
                 new CollectorProperties.Output(output, queueCapacity, DataSize.ofMegabytes(50), 2),
                 new CollectorProperties.Checkpoint(true, "sightline-event-collector-checkpoint", checkpointInterval),
                 new CollectorProperties.LeaderElection(
                         leaderElection,
                         "sightline-event-collector",
-                        Duration.ofMillis(2000),
-                        Duration.ofMillis(1500),
-                        Duration.ofMillis(250)));
+                        // short enough for quick failovers, long enough for renewals on a busy machine
+                        Duration.ofMillis(4000),
+                        Duration.ofMillis(3000),
+                        Duration.ofMillis(250)),
+                DEFAULT_METRICS);
     }
 
-    /** A started collector; closed with the cluster. */
+    /** The defaults of {@code sightline.collector.metrics}, as Spring binds them. */
+    public static final CollectorProperties.Metrics DEFAULT_METRICS =
+            new org.springframework.boot.context.properties.bind.Binder()
+                    .bindOrCreate("sightline.collector.metrics", CollectorProperties.Metrics.class);
+
+    /**
+     * A started collector, wired by the application's own {@link CollectorConfiguration} with this test's client,
+     * clock and properties, and {@code identity} as {@code POD_NAME}; closed with the cluster.
+     */
     public Replica start(String identity, KubernetesClient c, CollectorProperties properties, Clock clock) {
-        MeterRegistry registry = new SimpleMeterRegistry();
-        EventCollector collector =
-                new EventCollector(c, properties, SELF_NAMESPACE, identity, new CollectorMetrics(registry), clock);
-        toClose.add(collector);
-        collector.start();
-        return new Replica(collector, registry, properties.output().path());
+        AnnotationConfigApplicationContext context = new AnnotationConfigApplicationContext();
+        context.getEnvironment()
+                .getPropertySources()
+                .addFirst(new MapPropertySource("replica", Map.of("POD_NAME", identity)));
+        context.registerBean(CollectorProperties.class, () -> properties);
+        // the test owns the client (a replica "dies" when the test closes it): the context must not close it
+        context.registerBean(KubernetesClient.class, () -> c, d -> d.setDestroyMethodName(""));
+        context.registerBean(MeterRegistry.class, SimpleMeterRegistry::new);
+        context.registerBean(Clock.class, () -> clock);
+        context.register(CollectorConfiguration.class);
+        context.refresh();
+        toClose.add(context);
+        return new Replica(
+                context,
+                context.getBean(EventCollector.class),
+                context.getBean(MeterRegistry.class),
+                properties.output().path());
     }
 
     /** A core/v1 event as kubelet would report it. */
@@ -144,12 +213,33 @@ public final class MockCluster implements AutoCloseable, AfterEachCallback {
                 .build();
     }
 
+    /** Another holder takes the collector's Lease now (retrying while a replica's renewal conflicts). */
+    public void takeLease(String holder) {
+        Awaitility.await().ignoreException(KubernetesClientException.class).untilAsserted(() -> {
+            Lease lease = client.leases()
+                    .inNamespace(SELF_NAMESPACE)
+                    .withName("sightline-event-collector")
+                    .get();
+            lease.getSpec().setHolderIdentity(holder);
+            lease.getSpec().setRenewTime(java.time.ZonedDateTime.now());
+            client.resource(lease).update();
+        });
+    }
+
     public Event createCore(Event event) {
         return client.resource(event).create();
     }
 
     /** The collector's view of one replica. */
-    public record Replica(EventCollector collector, MeterRegistry registry, Path output) {
+    public record Replica(
+            ConfigurableApplicationContext context, EventCollector collector, MeterRegistry registry, Path output)
+            implements AutoCloseable {
+
+        /** Graceful stop, as when Kubernetes stops the pod: the application context closes. */
+        @Override
+        public void close() {
+            context.close();
+        }
 
         public List<JsonNode> records() {
             if (!Files.exists(output)) {

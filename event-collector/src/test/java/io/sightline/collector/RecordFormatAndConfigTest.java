@@ -29,6 +29,8 @@ class RecordFormatAndConfigTest {
         KubeEvent event = new KubeEvent(
                 "u-1",
                 "shop",
+                "web-1.e",
+                NOW,
                 "Pod",
                 "web-1",
                 "Failed",
@@ -96,6 +98,32 @@ class RecordFormatAndConfigTest {
         assertThat(withSeries.count()).isEqualTo(9);
     }
 
+    /** The record's namespace is the Loki stream's namespace: an event object without one goes to "default". */
+    @Test
+    void everyRecordHasTheEventsNamespaceDefaultForEventsWithoutOne() {
+        var withoutNamespace = new EventBuilder()
+                .withNewMetadata()
+                .withUid("u")
+                .withName("node-1.17a")
+                .endMetadata()
+                .withNewInvolvedObject()
+                .withKind("Node")
+                .withName("node-1")
+                .endInvolvedObject()
+                .withType("Warning")
+                .withReason("OOMKilling")
+                .build();
+        KubeEvent event = EventNormalizer.fromCoreV1(withoutNamespace, NOW);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        new EventRecordFormatter().format(event, out);
+        assertThat(JsonMapper.builder()
+                        .build()
+                        .readTree(out.toString(StandardCharsets.UTF_8))
+                        .get("namespace")
+                        .asString())
+                .isEqualTo("default");
+    }
+
     @Test
     void eventWithoutUidIsRejectedWithAReason() {
         var noUid = new EventBuilder()
@@ -122,9 +150,11 @@ class RecordFormatAndConfigTest {
                         "auto",
                         Duration.ofHours(1),
                         "",
+                        0,
                         valid.output(),
                         valid.checkpoint(),
-                        valid.leaderElection()))
+                        valid.leaderElection(),
+                        valid.metrics()))
                 .hasMessageContaining("sightline.collector.namespaces and excluded-namespaces both list [a]");
         assertThatThrownBy(() -> new CollectorProperties(
                         true,
@@ -135,9 +165,11 @@ class RecordFormatAndConfigTest {
                         "auto",
                         Duration.ofHours(1),
                         "",
+                        0,
                         valid.output(),
                         valid.checkpoint(),
-                        valid.leaderElection()))
+                        valid.leaderElection(),
+                        valid.metrics()))
                 .hasMessageContaining("sightline.collector.minimum-type");
         assertThatThrownBy(() -> new CollectorProperties(
                         true,
@@ -148,9 +180,11 @@ class RecordFormatAndConfigTest {
                         "auto",
                         Duration.ofHours(1),
                         "",
+                        0,
                         valid.output(),
                         valid.checkpoint(),
-                        valid.leaderElection()))
+                        valid.leaderElection(),
+                        valid.metrics()))
                 .hasMessageContaining("sightline.collector.drop-reasons is not a valid regular expression");
         assertThatThrownBy(() -> new CollectorProperties.LeaderElection(
                         true, "l", Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofSeconds(2)))

@@ -21,6 +21,7 @@ import io.sightline.dashboards.Dashboard;
 import io.sightline.dashboards.DashboardQueries;
 import io.sightline.dashboards.DashboardQuery;
 import io.sightline.dashboards.QueryLanguage;
+import io.sightline.local.parts.Topology;
 import io.sightline.local.process.Executables;
 import io.sightline.testsupport.prometheus.PrometheusApi;
 import io.sightline.testsupport.tool.Tool;

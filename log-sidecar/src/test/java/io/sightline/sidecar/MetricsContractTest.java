@@ -20,6 +20,7 @@ import io.sightline.sidecar.parse.LogRecord;
 import io.sightline.sidecar.ship.SendResult;
 import io.sightline.sidecar.ship.Sink;
 import io.sightline.sidecar.source.FileOpener;
+import io.sightline.testsupport.contract.TelemetryContractDoc;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -160,22 +161,8 @@ class MetricsContractTest {
     }
 
     /** Metric name (as exposed, counters with _total) to label names, from the log-sidecar table of the contract. */
-    private static Map<String, Set<String>> contractMetrics() throws Exception {
-        String contract = Files.readString(Path.of("../docs/telemetry-contract.md"));
-        String section =
-                contract.substring(contract.indexOf("### log-sidecar"), contract.indexOf("### event-collector"));
-        Map<String, Set<String>> metrics = new TreeMap<>();
-        Matcher row = Pattern.compile("(?m)^\\| `(sightline_sidecar_[a-z_]+)`[^|]*\\| (.*) \\|$")
-                .matcher(section);
-        while (row.find()) {
-            Set<String> labels = new TreeSet<>();
-            Matcher label = Pattern.compile("`([a-z_]+)`").matcher(row.group(2).replaceAll("= .*", ""));
-            while (label.find()) {
-                labels.add(label.group(1));
-            }
-            metrics.put(row.group(1), labels);
-        }
-        return metrics;
+    private static Map<String, Set<String>> contractMetrics() {
+        return TelemetryContractDoc.metricLabels(TelemetryContractDoc.read().subsection("### log-sidecar"));
     }
 
     private static Map<String, Set<String>> exposedMetrics(String body) {

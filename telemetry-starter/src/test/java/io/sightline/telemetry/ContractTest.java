@@ -2,14 +2,10 @@ package io.sightline.telemetry;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+import java.util.Set;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.LoggerContext;
@@ -21,7 +17,10 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.sightline.telemetry.logging.JsonLogEncoder;
 import io.sightline.telemetry.logging.LoggingAutoConfiguration;
 import io.sightline.telemetry.support.ServiceIdentity;
+import io.sightline.testsupport.contract.TelemetryContractDoc;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import tools.jackson.core.type.TypeReference;
@@ -31,16 +30,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Pins the names the starter emits against {@code docs/telemetry-contract.md}: the JSON log record's
- * fields (section 2) and the log-drop metric (section 4). The other metric names are pinned by
+ * fields (section 2) and the log writer's drop and truncation metrics (section 4). The other metric names are pinned by
  * {@code MetricsContractTest}.
  */
 class ContractTest {
 
-    private static final Path CONTRACT = Path.of("../docs/telemetry-contract.md");
+    private static final TelemetryContractDoc CONTRACT = TelemetryContractDoc.read();
 
     @Test
     void logRecordHasExactlyTheFieldsOfSection2() throws IOException {
-        List<String> contractFields = firstColumn(section("## 2. Log record"));
+        List<String> contractFields = TelemetryContractDoc.tableRows(CONTRACT.section("## 2. Log record")).stream()
+                .map(row -> TelemetryContractDoc.codeSpans(row.get(0)).get(0))
+                .toList();
         LoggerContext context = new LoggerContext();
         context.setMDCAdapter(new LogbackMDCAdapter());
         LoggingEvent event = new LoggingEvent(
@@ -59,14 +60,11 @@ class ContractTest {
         assertThat(JsonLogEncoder.FIELDS).containsExactlyInAnyOrderElementsOf(contractFields);
     }
 
-    @Test
-    void logDropMetricHasTheNameAndLabelsOfSection4() throws IOException {
-        List<String> row = section("## 4. Metrics")
-                .lines()
-                .filter(line -> line.startsWith("| `sightline_log_events_dropped_total`"))
-                .findFirst()
-                .map(ContractTest::cells)
-                .orElseThrow(() -> new AssertionError("contract has no row for sightline_log_events_dropped_total"));
+    @ParameterizedTest
+    @ValueSource(strings = {"sightline_log_events_dropped_total", "sightline_log_events_truncated_total"})
+    void logWriterMetricsHaveTheNameAndLabelsOfSection4(String metric) throws IOException {
+        Set<String> labels = TelemetryContractDoc.metricLabels(CONTRACT.section("## 4. Metrics"))
+                .get(metric);
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         // The metrics part of the starter sets the common tag; here it is set the same way.
         registry.config().commonTags("application", "contract-test");
@@ -75,10 +73,9 @@ class ContractTest {
                 .withConfiguration(AutoConfigurations.of(LoggingAutoConfiguration.class))
                 .run(context -> context.getBean(MeterBinder.class).bindTo(registry));
 
-        assertThat(row.get(1)).isEqualTo("`application`");
+        assertThat(labels).as("labels of %s in the contract", metric).containsExactly("application");
         assertThat(registry.scrape())
-                .containsPattern(
-                        "(?m)^sightline_log_events_dropped_total\\{application=\"contract-test\"} \\d+(\\.\\d+)?$");
+                .containsPattern("(?m)^" + metric + "\\{application=\"contract-test\"} \\d+(\\.\\d+)?$");
     }
 
     private static Map<String, Object> encode(LoggingEvent event) {
@@ -87,32 +84,5 @@ class ContractTest {
         encoder.start();
         String line = new String(encoder.encode(event), StandardCharsets.UTF_8);
         return JsonMapper.builder().build().readValue(line, new TypeReference<LinkedHashMap<String, Object>>() {});
-    }
-
-    /** The text of one {@code ## } section of the contract. */
-    private static String section(String heading) throws IOException {
-        String contract = Files.readString(CONTRACT, StandardCharsets.UTF_8);
-        int start = contract.indexOf(heading);
-        assertThat(start).as("section '%s' in %s", heading, CONTRACT).isNotNegative();
-        int end = contract.indexOf("\n## ", start + heading.length());
-        return contract.substring(start, (end < 0) ? contract.length() : end);
-    }
-
-    /** The back-quoted names in the first column of a section's table, header excluded. */
-    private static List<String> firstColumn(String section) {
-        List<String> names = new ArrayList<>();
-        Matcher row = Pattern.compile("(?m)^\\| `([^`]+)` \\|").matcher(section);
-        while (row.find()) {
-            names.add(row.group(1));
-        }
-        return names;
-    }
-
-    private static List<String> cells(String row) {
-        List<String> cells = new ArrayList<>();
-        for (String cell : row.substring(1, row.lastIndexOf('|')).split("\\|")) {
-            cells.add(cell.trim());
-        }
-        return cells;
     }
 }

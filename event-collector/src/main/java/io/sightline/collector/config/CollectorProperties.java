@@ -23,6 +23,7 @@ import org.springframework.util.unit.DataSize;
  * @param api                which Events API to read: {@code auto} (discovery), {@code events.k8s.io/v1} or {@code v1}
  * @param eventTtl           how long the API server keeps events (its {@code --event-ttl}); bounds checkpoint and gaps
  * @param selfNamespace      namespace holding the collector's Lease and checkpoint; empty means the pod's namespace
+ * @param listPageSize       events per page of the initial list and re-lists; 0 lists everything in one response
  */
 @ConfigurationProperties("sightline.collector")
 public record CollectorProperties(
@@ -34,9 +35,11 @@ public record CollectorProperties(
         @DefaultValue("auto") String api,
         @DefaultValue("1h") Duration eventTtl,
         @DefaultValue("") String selfNamespace,
+        @DefaultValue("500") int listPageSize,
         @DefaultValue Output output,
         @DefaultValue Checkpoint checkpoint,
-        @DefaultValue LeaderElection leaderElection) {
+        @DefaultValue LeaderElection leaderElection,
+        @DefaultValue Metrics metrics) {
 
     public CollectorProperties {
         namespaces = List.copyOf(namespaces);
@@ -63,6 +66,9 @@ public record CollectorProperties(
                 EventApiChoice.parse(api) != null,
                 "sightline.collector.api must be 'auto', 'events.k8s.io/v1' or 'v1', was '" + api + "'");
         requirePositive(eventTtl, "sightline.collector.event-ttl");
+        require(
+                listPageSize >= 0,
+                "sightline.collector.list-page-size must be 0 (no pages) or more, was " + listPageSize);
     }
 
     /** True when only {@code Warning} events are collected. */
@@ -140,6 +146,41 @@ public record CollectorProperties(
                     leaseDuration.compareTo(renewDeadline) > 0 && renewDeadline.compareTo(retryPeriod) > 0,
                     "sightline.collector.leader-election needs lease-duration > renew-deadline > retry-period, was "
                             + leaseDuration + " / " + renewDeadline + " / " + retryPeriod);
+        }
+    }
+
+    /**
+     * @param presetSeries {@code Kind/Reason/Type} of the {@code sightline_kube_events_total} series that exist at 0
+     *                     for every namespace with events (the ones alert rules read), on every replica
+     * @param maxReasons   distinct {@code reason} values with series of their own; further ones count as "other"
+     * @param maxKinds     distinct {@code kind} values with series of their own; further ones count as "other"
+     */
+    public record Metrics(
+            @DefaultValue({
+                "Pod/BackOff/Warning",
+                "Node/OOMKilling/Warning",
+                "Pod/FailedScheduling/Warning",
+                "Pod/Failed/Warning",
+                "Pod/ErrImagePull/Warning",
+                "Pod/ErrImageNeverPull/Warning",
+                "Pod/InspectFailed/Warning",
+                "Pod/Unhealthy/Warning"
+            })
+            List<String> presetSeries,
+
+            @DefaultValue("100") int maxReasons,
+            @DefaultValue("50") int maxKinds) {
+
+        public Metrics {
+            presetSeries = List.copyOf(presetSeries);
+            for (String preset : presetSeries) {
+                require(
+                        preset.split("/", -1).length == 3,
+                        "sightline.collector.metrics.preset-series entries are Kind/Reason/Type, e.g. "
+                                + "Pod/BackOff/Warning, was '" + preset + "'");
+            }
+            require(maxReasons >= 1, "sightline.collector.metrics.max-reasons must be at least 1, was " + maxReasons);
+            require(maxKinds >= 1, "sightline.collector.metrics.max-kinds must be at least 1, was " + maxKinds);
         }
     }
 

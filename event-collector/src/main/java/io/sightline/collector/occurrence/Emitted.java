@@ -1,7 +1,8 @@
 package io.sightline.collector.occurrence;
 
 /**
- * What has been emitted for one event uid: its count at the last record, and when that occurrence happened
- * (epoch milliseconds; used to prune the checkpoint to the event TTL).
+ * What a checkpoint says about one event uid: the count up to which records were written, when the collector saw
+ * that count (epoch ms, its own clock), and whether nothing newer was pending (only such entries may be left out
+ * when the checkpoint is too large; the horizon then covers them).
  */
-public record Emitted(long count, long occurredAtMillis) {}
+record Emitted(long count, long seenAtMillis, boolean complete) {}

@@ -70,7 +70,7 @@ public final class EventInformers implements AutoCloseable {
     private final KubernetesClient client;
     private final EventApi api;
     private final List<String> namespaces;
-    private final EventSink sink;
+    private final int pageSize;
     private final CollectorMetrics metrics;
     private final Clock clock;
     private final List<Watched<?>> informers = new ArrayList<>();
@@ -79,19 +79,22 @@ public final class EventInformers implements AutoCloseable {
             KubernetesClient client,
             EventApi api,
             List<String> namespaces,
-            EventSink sink,
+            int pageSize,
             CollectorMetrics metrics,
             Clock clock) {
         this.client = client;
         this.api = api;
         this.namespaces = List.copyOf(namespaces);
-        this.sink = sink;
+        this.pageSize = pageSize;
         this.metrics = metrics;
         this.clock = clock;
     }
 
-    /** Starts listing and watching; the returned stage completes when every informer has synced. */
-    public synchronized CompletableFuture<Void> start() {
+    /**
+     * Starts listing and watching, telling {@code sink} what it sees; the returned stage completes when every
+     * informer has synced.
+     */
+    public synchronized CompletableFuture<Void> start(EventSink sink) {
         List<String> scopes = namespaces.isEmpty() ? Collections.singletonList(null) : namespaces;
         List<CompletableFuture<Void>> started = new ArrayList<>();
         for (String namespace : scopes) {
@@ -103,13 +106,15 @@ public final class EventInformers implements AutoCloseable {
                                     io.fabric8.kubernetes.api.model.events.v1.Event.class,
                                     namespace,
                                     EventNormalizer::fromEventsV1,
-                                    eventsV1Store(serialization));
+                                    eventsV1Store(serialization),
+                                    sink);
                         case CORE_V1 ->
                             watch(
                                     io.fabric8.kubernetes.api.model.Event.class,
                                     namespace,
                                     EventNormalizer::fromCoreV1,
-                                    coreV1Store(serialization));
+                                    coreV1Store(serialization),
+                                    sink);
                     };
             informers.add(watched);
             started.add(watched.informer.start().toCompletableFuture());
@@ -160,12 +165,15 @@ public final class EventInformers implements AutoCloseable {
             Class<T> type,
             String namespace,
             BiFunction<T, Instant, KubeEvent> normalizer,
-            ReducedStateItemStore<T> store) {
+            ReducedStateItemStore<T> store,
+            EventSink sink) {
         var resources = client.resources(type);
         FilterWatchListDeletable<T, ?, Resource<T>> scope =
                 namespace == null ? resources.inAnyNamespace() : resources.inNamespace(namespace);
-        SharedIndexInformer<T> informer = scope.runnableInformer(0);
-        Watched<T> watched = new Watched<>(informer, normalizer);
+        // pages keep a re-list of a large cluster from holding every event at once (served by etcd, not the cache)
+        SharedIndexInformer<T> informer =
+                pageSize > 0 ? scope.withLimit((long) pageSize).runnableInformer(0) : scope.runnableInformer(0);
+        Watched<T> watched = new Watched<>(informer, normalizer, sink);
         informer.itemStore(store);
         informer.addEventHandler(watched);
         informer.exceptionHandler((started, failure) -> {
@@ -185,11 +193,13 @@ public final class EventInformers implements AutoCloseable {
 
         private final SharedIndexInformer<T> informer;
         private final BiFunction<T, Instant, KubeEvent> normalizer;
+        private final EventSink sink;
         private final AtomicBoolean listedOnce = new AtomicBoolean();
 
-        Watched(SharedIndexInformer<T> informer, BiFunction<T, Instant, KubeEvent> normalizer) {
+        Watched(SharedIndexInformer<T> informer, BiFunction<T, Instant, KubeEvent> normalizer, EventSink sink) {
             this.informer = informer;
             this.normalizer = normalizer;
+            this.sink = sink;
         }
 
         @Override
@@ -207,14 +217,22 @@ public final class EventInformers implements AutoCloseable {
 
         @Override
         public void onUpdate(T oldObj, T newObj) {
+            // the same name with another uid (recreated while the watch was down): the old object is gone
+            if (!uid(oldObj).equals(uid(newObj))) {
+                normalize(oldObj, false).forEach(sink::deleted);
+            }
             normalize(newObj, true).forEach(sink::upsert);
         }
 
         @Override
         public void onDelete(T obj, boolean deletedFinalStateUnknown) {
-            if (obj.getMetadata() != null && obj.getMetadata().getUid() != null) {
-                sink.deleted(obj.getMetadata().getUid());
-            }
+            normalize(obj, false).forEach(sink::deleted);
+        }
+
+        private String uid(T obj) {
+            return obj.getMetadata() == null || obj.getMetadata().getUid() == null
+                    ? ""
+                    : obj.getMetadata().getUid();
         }
 
         Stream<KubeEvent> events() {

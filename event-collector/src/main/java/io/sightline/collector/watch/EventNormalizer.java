@@ -14,8 +14,13 @@ import io.fabric8.kubernetes.api.model.ObjectReference;
  * {@code events.k8s.io/v1} and {@code involvedObject}/{@code message}/{@code count} of {@code core/v1}.
  * The occurrence time is {@code series.lastObservedTime}, else {@code lastTimestamp}, else {@code eventTime},
  * else {@code creationTimestamp}; an object without any of them (only seen from fakes) gets the time it was seen.
+ * Kubernetes keeps events about cluster-scoped objects (nodes, volumes) in {@code default}; an event object
+ * without a namespace (only seen from fakes) is put there too, so every record has one.
  */
 public final class EventNormalizer {
+
+    /** Where Kubernetes records events about cluster-scoped objects. */
+    static final String CLUSTER_EVENTS_NAMESPACE = "default";
 
     private EventNormalizer() {}
 
@@ -29,7 +34,9 @@ public final class EventNormalizer {
         Instant eventTime = parse(e.getEventTime());
         return new KubeEvent(
                 meta.getUid(),
-                meta.getNamespace(),
+                namespace(meta),
+                meta.getName(),
+                created,
                 regarding.getKind(),
                 regarding.getName(),
                 e.getReason(),
@@ -56,7 +63,9 @@ public final class EventNormalizer {
         }
         return new KubeEvent(
                 meta.getUid(),
-                meta.getNamespace(),
+                namespace(meta),
+                meta.getName(),
+                created,
                 involved.getKind(),
                 involved.getName(),
                 e.getReason(),
@@ -75,6 +84,11 @@ public final class EventNormalizer {
             return seriesCount;
         }
         return plainCount != null && plainCount > 0 ? plainCount : 1;
+    }
+
+    private static String namespace(ObjectMeta meta) {
+        String namespace = meta.getNamespace();
+        return namespace == null || namespace.isEmpty() ? CLUSTER_EVENTS_NAMESPACE : namespace;
     }
 
     private static ObjectMeta requireMeta(ObjectMeta meta) {

@@ -6,6 +6,6 @@ public interface EventSink {
     /** The event was added, updated, re-listed or resynced; whether that is an occurrence is decided later. */
     void upsert(KubeEvent event);
 
-    /** The event is gone (expired or deleted). */
-    void deleted(String uid);
+    /** The event is gone (expired or deleted, or replaced by a new object of the same name). */
+    void deleted(KubeEvent event);
 }

@@ -7,7 +7,9 @@ import java.time.Instant;
  * ({@code events.k8s.io/v1} or {@code core/v1}).
  *
  * @param uid                 the event object's uid: the identity used for de-duplication
- * @param namespace           the event's namespace
+ * @param namespace           the event object's namespace ({@code default} for events about cluster-scoped objects)
+ * @param eventName           the event object's name (a recreated event keeps it under a new uid)
+ * @param created             when the API server created the event object (its clock, not the reporter's)
  * @param kind                kind of the involved object
  * @param name                name of the involved object
  * @param reason              machine-readable reason, e.g. {@code BackOff}
@@ -22,6 +24,8 @@ import java.time.Instant;
 public record KubeEvent(
         String uid,
         String namespace,
+        String eventName,
+        Instant created,
         String kind,
         String name,
         String reason,

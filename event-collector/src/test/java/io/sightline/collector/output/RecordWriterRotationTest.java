@@ -3,11 +3,13 @@ package io.sightline.collector.output;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.sightline.collector.MockCluster;
 import io.sightline.collector.metrics.CollectorMetrics;
 import io.sightline.collector.watch.KubeEvent;
 import org.junit.jupiter.api.Test;
@@ -27,12 +29,22 @@ class RecordWriterRotationTest {
     void rotatesBySizeKeepingWholeLinesAndMaxFiles() throws IOException {
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
         Path path = dir.resolve("events.log");
-        RecordWriter writer = new RecordWriter(path, 100, 2048, 2, new CollectorMetrics(registry));
+        RecordWriter writer = new RecordWriter(
+                path, 100, 2048, 2, new CollectorMetrics(registry, MockCluster.DEFAULT_METRICS, Clock.systemUTC()));
+        writer.start(new WriteListener() {
+            @Override
+            public void written(KubeEvent event) {}
+
+            @Override
+            public void notWritten(KubeEvent event) {}
+        });
         Instant now = Instant.parse("2026-11-27T12:00:00Z");
         for (int i = 0; i < 60; i++) {
             writer.submit(new KubeEvent(
                     "uid-" + i,
                     "shop",
+                    "web-" + i + ".e",
+                    now,
                     "Pod",
                     "web-" + i,
                     "BackOff",

@@ -2,12 +2,13 @@ package io.sightline.k8s.rules;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import io.sightline.k8s.support.ModuleFiles;
+import io.sightline.testsupport.contract.TelemetryContractDoc;
 
 /**
  * What docs/telemetry-contract.md section 4 defines: metric names (histograms with their series suffixes),
@@ -16,7 +17,6 @@ import io.sightline.k8s.support.ModuleFiles;
  */
 final class TelemetryContract {
 
-    private static final Pattern CODE = Pattern.compile("`([^`]+)`");
     private static final Pattern NAME = Pattern.compile("[a-z_:][a-z0-9_:]*");
 
     final Set<String> metrics = new TreeSet<>();
@@ -25,65 +25,36 @@ final class TelemetryContract {
     final List<String> standardFamilies = new ArrayList<>();
 
     static TelemetryContract read() {
-        String text = ModuleFiles.read(ModuleFiles.CONTRACT);
-        int start = text.indexOf("\n## 4. Metrics");
-        int end = text.indexOf("\n## 5.", start);
-        if (start < 0 || end < 0) {
-            throw new IllegalStateException(ModuleFiles.CONTRACT + " has no section '## 4. Metrics' followed by"
-                    + " '## 5.': the rule check reads the metric names from there");
-        }
+        String section = TelemetryContractDoc.read(ModuleFiles.CONTRACT).section("## 4. Metrics");
         TelemetryContract contract = new TelemetryContract();
-        contract.parse(text.substring(start, end));
+        for (Map.Entry<String, Set<String>> metric :
+                TelemetryContractDoc.metricLabels(section).entrySet()) {
+            contract.metrics.add(metric.getKey());
+            contract.labels.addAll(metric.getValue());
+        }
+        for (List<String> row : TelemetryContractDoc.tableRows(section)) {
+            if (row.get(0).contains("(histogram)")) {
+                String histogram = TelemetryContractDoc.codeSpans(row.get(0)).get(0);
+                List.of("_bucket", "_sum", "_count").forEach(suffix -> contract.metrics.add(histogram + suffix));
+            }
+        }
+        contract.parseProse(section);
         return contract;
     }
 
-    private void parse(String section) {
+    /** Target labels and the common tag are named in the prose; wildcard families anywhere in the section. */
+    private void parseProse(String section) {
         for (String line : section.split("\n")) {
-            if (line.startsWith("|")) {
-                parseTableRow(line);
-            } else if (line.contains("Relabeling keeps")
+            List<String> spans = TelemetryContractDoc.codeSpans(line);
+            if (line.contains("Relabeling keeps")
                     || line.contains("`prometheus.io/path`")
                     || line.contains("and sets `job`")
                     || line.contains("common tag")) {
-                codeSpans(line).stream().filter(s -> NAME.matcher(s).matches()).forEach(labels::add);
+                spans.stream().filter(s -> NAME.matcher(s).matches()).forEach(labels::add);
             }
-            for (String span : codeSpans(line)) {
-                if (span.endsWith("_*")) {
-                    standardFamilies.add(span.substring(0, span.length() - 1));
-                }
-            }
+            spans.stream()
+                    .filter(span -> span.endsWith("_*"))
+                    .forEach(span -> standardFamilies.add(span.substring(0, span.length() - 1)));
         }
-    }
-
-    private void parseTableRow(String row) {
-        String[] cells = row.split("(?<!\\\\)\\|");
-        if (cells.length < 3) {
-            return;
-        }
-        List<String> names = codeSpans(cells[1]);
-        if (names.size() != 1 || !NAME.matcher(names.get(0)).matches()) {
-            return; // header, separator or prose rows
-        }
-        String metric = names.get(0);
-        metrics.add(metric);
-        if (cells[1].contains("(histogram)")) {
-            List.of("_bucket", "_sum", "_count").forEach(suffix -> metrics.add(metric + suffix));
-        }
-        // "`sink`, `reason` = `rejected` \| ..." : each comma-separated part starts with the label name
-        for (String part : cells[2].split(",")) {
-            List<String> spans = codeSpans(part);
-            if (!spans.isEmpty() && NAME.matcher(spans.get(0)).matches()) {
-                labels.add(spans.get(0));
-            }
-        }
-    }
-
-    private static List<String> codeSpans(String text) {
-        List<String> spans = new ArrayList<>();
-        Matcher m = CODE.matcher(text);
-        while (m.find()) {
-            spans.add(m.group(1));
-        }
-        return spans;
     }
 }

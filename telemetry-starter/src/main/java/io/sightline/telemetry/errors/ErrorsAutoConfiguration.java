@@ -19,10 +19,14 @@ import org.springframework.core.io.ResourceLoader;
 
 /**
  * Sentry, only when a DSN is configured (see {@link ErrorsEnvironmentPostProcessor}): events are
- * tagged and masked before they leave, and Sentry is closed with the application context, so its
- * bounded shutdown timeout applies to every way the application stops.
+ * tagged, and events, breadcrumbs and Sentry Logs masked, after the application's own Sentry callbacks
+ * ({@link SentryMasking}); Sentry is closed with the application context, so its bounded shutdown
+ * timeout applies to every way the application stops.
+ * <p>
+ * After Sentry's auto-configuration: its options configuration sets the application's callbacks, and
+ * this one, listed after it, wraps them.
  */
-@AutoConfiguration(beforeName = "io.sentry.spring.boot4.SentryAutoConfiguration")
+@AutoConfiguration(afterName = "io.sentry.spring.boot4.SentryAutoConfiguration")
 @ConditionalOnClass(Sentry.class)
 @ConditionalOnBooleanProperty(name = "sightline.errors.enabled", matchIfMissing = true)
 @ConditionalOnProperty("sentry.dsn")
@@ -30,16 +34,16 @@ import org.springframework.core.io.ResourceLoader;
 public class ErrorsAutoConfiguration {
 
     @Bean
-    SentryOptions.BeforeSendCallback sightlineSentryEventPreparer(
+    Sentry.OptionsConfiguration<SentryOptions> sightlineSentryMasking(
             Environment environment,
             ResourceLoader resourceLoader,
             ObjectProvider<Tracer> tracer,
-            ObjectProvider<Masker> masker) {
-        // The logging configuration's masker (with its extra keys) when there is one: events and logs mask alike.
-        return new SentryEventPreparer(
-                ServiceIdentity.from(environment, resourceLoader).name(),
-                () -> currentTraceId(tracer),
-                masker.getIfAvailable(Masker::defaults));
+            ObjectProvider<Masker> maskers) {
+        // The context's Masker (the starter's, with its extra keys, or the application's): events and logs mask alike.
+        Masker masker = maskers.getIfAvailable(Masker::defaults);
+        SentryEventPreparer events = new SentryEventPreparer(
+                ServiceIdentity.from(environment, resourceLoader).name(), () -> currentTraceId(tracer), masker);
+        return new SentryMasking(events, masker);
     }
 
     @Bean

@@ -18,7 +18,8 @@ import io.sightline.telemetry.masking.Masker;
  * Last step before an event is queued for Sentry (it runs on the thread that reported the
  * error, so the active span is still current): tags the event with {@code trace_id} and
  * {@code service_name}, the same names the JSON logs use, and masks every free-text part the
- * way the logs are masked (telemetry contract section 6).
+ * way the logs are masked (telemetry contract section 6). {@link SentryMasking} runs it after the
+ * application's own {@code BeforeSendCallback}.
  */
 class SentryEventPreparer implements SentryOptions.BeforeSendCallback {
 
@@ -71,6 +72,8 @@ class SentryEventPreparer implements SentryOptions.BeforeSendCallback {
         if (message != null) {
             message.setMessage(mask(message.getMessage()));
             message.setFormatted(mask(message.getFormatted()));
+            // The raw arguments: the masked formatted message already shows them, a secret among them would not be.
+            message.setParams(null);
         }
     }
 
@@ -101,10 +104,12 @@ class SentryEventPreparer implements SentryOptions.BeforeSendCallback {
         if (breadcrumbs == null) {
             return;
         }
-        for (Breadcrumb breadcrumb : breadcrumbs) {
-            breadcrumb.setMessage(mask(breadcrumb.getMessage()));
-            maskValues(breadcrumb.getData());
-        }
+        breadcrumbs.forEach(this::maskBreadcrumb);
+    }
+
+    void maskBreadcrumb(Breadcrumb breadcrumb) {
+        breadcrumb.setMessage(mask(breadcrumb.getMessage()));
+        maskValues(breadcrumb.getData());
     }
 
     private <V> void maskValues(Map<String, V> values) {

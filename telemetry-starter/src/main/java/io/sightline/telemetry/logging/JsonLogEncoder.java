@@ -9,7 +9,6 @@ import net.logstash.logback.composite.JsonProviders;
 import net.logstash.logback.composite.loggingevent.KeyValuePairsJsonProvider;
 import net.logstash.logback.composite.loggingevent.LogLevelJsonProvider;
 import net.logstash.logback.composite.loggingevent.LoggerNameJsonProvider;
-import net.logstash.logback.composite.loggingevent.LoggingEventFormattedTimestampJsonProvider;
 import net.logstash.logback.composite.loggingevent.LoggingEventThreadNameJsonProvider;
 import net.logstash.logback.composite.loggingevent.MdcJsonProvider;
 import net.logstash.logback.composite.loggingevent.MessageJsonProvider;
@@ -62,10 +61,8 @@ public class JsonLogEncoder extends LoggingEventCompositeJsonEncoder {
         setLineSeparator("\n");
         JsonProviders<ILoggingEvent> providers = getProviders();
 
-        LoggingEventFormattedTimestampJsonProvider timestamp = new LoggingEventFormattedTimestampJsonProvider();
+        UtcTimestampJsonProvider timestamp = new UtcTimestampJsonProvider();
         timestamp.setFieldName("@timestamp");
-        timestamp.setPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'");
-        timestamp.setTimeZone("UTC");
         providers.addProvider(timestamp);
 
         LogLevelJsonProvider level = new LogLevelJsonProvider();

@@ -3,6 +3,7 @@ package io.sightline.telemetry.logging;
 import java.util.List;
 import java.util.function.Function;
 
+import io.sightline.telemetry.masking.Masker;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.util.StringUtils;
@@ -18,6 +19,9 @@ import org.springframework.util.unit.DataSize;
  * @param file Optional JSON file output for the log sidecar.
  * @param async The bounded queue every log event goes through.
  * @param masking Masking of secrets before a line is written.
+ * @param maxFieldLength Longest message, exception message and MDC or key/value value kept, in
+ * characters; longer ones are cut when logged, end with "…[truncated]" and are counted in
+ * {@code sightline_log_events_truncated_total}. At least 256.
  */
 @ConfigurationProperties("sightline.logging")
 public record LoggingProperties(
@@ -25,7 +29,19 @@ public record LoggingProperties(
         @DefaultValue("auto") Format format,
         @DefaultValue File file,
         @DefaultValue Async async,
-        @DefaultValue Masking masking) {
+        @DefaultValue Masking masking,
+        @DefaultValue("16384") int maxFieldLength) {
+
+    /** Below this a cut would hide what a line is about. */
+    static final int MIN_FIELD_LENGTH = 256;
+
+    public LoggingProperties {
+        require(
+                maxFieldLength >= MIN_FIELD_LENGTH,
+                "sightline.logging.max-field-length",
+                maxFieldLength,
+                "a number of characters of at least " + MIN_FIELD_LENGTH + ", such as 16384");
+    }
 
     /** Environment variable Kubernetes sets in every container; its presence selects JSON in {@code auto}. */
     public static final String KUBERNETES_ENV = "KUBERNETES_SERVICE_HOST";
@@ -93,11 +109,20 @@ public record LoggingProperties(
      * ({@code sightline_log_events_dropped_total}) rather than blocking the logging thread.
      *
      * @param queueSize Events that may wait to be written before new ones are dropped and counted; must be positive.
+     * @param maxQueuedSize Heap the waiting events may hold (estimated from their texts) before new ones
+     * are dropped and counted; must be positive.
      */
-    public record Async(@DefaultValue("8192") int queueSize) {
+    public record Async(
+            @DefaultValue("8192") int queueSize,
+            @DefaultValue("16MB") DataSize maxQueuedSize) {
 
         public Async {
             require(queueSize > 0, "sightline.logging.async.queue-size", queueSize, "a positive number such as 8192");
+            require(
+                    maxQueuedSize != null && maxQueuedSize.toBytes() > 0,
+                    "sightline.logging.async.max-queued-size",
+                    maxQueuedSize,
+                    "a positive size such as 16MB");
         }
     }
 
@@ -115,6 +140,11 @@ public record LoggingProperties(
 
         public Masking {
             extraKeys = (extraKeys != null) ? List.copyOf(extraKeys) : List.of();
+        }
+
+        /** The masking rules these settings describe: the one place the starter's {@code Masker} is built. */
+        public Masker masker() {
+            return Masker.withExtraKeys(this.extraKeys);
         }
     }
 

@@ -31,6 +31,7 @@ public class MetricsAutoConfiguration {
     }
 
     @Bean
+    @ConditionalOnMissingBean
     ExceptionMetrics sightlineExceptionMetrics(
             ObjectProvider<MeterRegistry> registry, SightlineMetricsProperties properties) {
         return new ExceptionMetrics(registry, properties.maxExceptionClasses());

@@ -36,11 +36,14 @@ public class MetricsEnvironmentPostProcessor implements EnvironmentPostProcessor
         SightlineMetricsProperties properties =
                 Binder.get(environment).bindOrCreate("sightline.metrics", SightlineMetricsProperties.class);
         ServiceIdentity identity = ServiceIdentity.from(environment, application.getClassLoader());
-        defaults.put("management.server.port", StarterDefaults.MANAGEMENT_PORT);
+        StarterDefaults.addManagementServer(environment, defaults);
         defaults.put("management.endpoints.web.exposure.include", "health,info,prometheus");
         defaults.put("management.metrics.tags.application", identity.name());
         defaults.put("management.metrics.distribution.percentiles-histogram.http.server.requests", "false");
         defaults.put("management.metrics.distribution.slo.http.server.requests", HTTP_SERVER_SLO);
+        // A long-task timer started and stopped for every request (http_server_requests_active_seconds):
+        // no dashboard or alert reads it, and it was a measurable share of the per-request cost.
+        defaults.put("management.metrics.observations.ignored-meters", "long-task-timer");
         // Boot's own cap (a MeterFilter on http.server.requests for MVC and WebFlux) does the work.
         defaults.put("management.metrics.web.server.max-uri-tags", properties.maxUriTags());
         if (!otlpMetricsEndpointConfigured(environment)) {

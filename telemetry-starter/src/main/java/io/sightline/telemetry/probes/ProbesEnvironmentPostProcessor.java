@@ -24,7 +24,7 @@ public class ProbesEnvironmentPostProcessor implements EnvironmentPostProcessor,
         }
         ProbesProperties properties = Binder.get(environment).bindOrCreate("sightline.probes", ProbesProperties.class);
         Map<String, Object> defaults = new LinkedHashMap<>();
-        defaults.put("management.server.port", StarterDefaults.MANAGEMENT_PORT);
+        StarterDefaults.addManagementServer(environment, defaults);
         defaults.put("management.endpoint.health.probes.enabled", "true");
         defaults.put("management.endpoint.health.probes.add-additional-paths", "false");
         defaults.put("server.shutdown", "graceful");

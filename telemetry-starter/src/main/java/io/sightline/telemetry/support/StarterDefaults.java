@@ -6,6 +6,7 @@ import java.util.Map;
 import org.springframework.boot.env.DefaultPropertiesPropertySource;
 import org.springframework.core.env.ConfigurableEnvironment;
 import org.springframework.core.env.PropertySource;
+import org.springframework.util.StringUtils;
 
 /**
  * The starter's defaults live in Spring Boot's lowest-precedence {@code defaultProperties}
@@ -30,6 +31,19 @@ public final class StarterDefaults {
             missing.keySet().removeIf(existing::containsProperty);
         }
         DefaultPropertiesPropertySource.addOrMerge(missing, environment.getPropertySources());
+    }
+
+    /**
+     * The management server's own port, bound where the application is: a service bound to
+     * {@code server.address} (127.0.0.1, say) keeps its actuator there too unless
+     * {@code management.server.address} says otherwise (Boot would bind every interface).
+     */
+    public static void addManagementServer(ConfigurableEnvironment environment, Map<String, Object> defaults) {
+        defaults.put("management.server.port", MANAGEMENT_PORT);
+        String address = environment.getProperty("server.address");
+        if (StringUtils.hasText(address) && !environment.containsProperty("management.server.address")) {
+            defaults.put("management.server.address", address.trim());
+        }
     }
 
     /** Whether the feature under {@code prefix} is on ({@code <prefix>.enabled}, default true). */

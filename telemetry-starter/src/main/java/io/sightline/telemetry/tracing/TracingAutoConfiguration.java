@@ -38,8 +38,9 @@ public class TracingAutoConfiguration {
     static final Map<String, String> KUBERNETES_ATTRIBUTES =
             Map.of("POD_NAMESPACE", "k8s.namespace.name", "POD_NAME", "k8s.pod.name", "NODE_NAME", "k8s.node.name");
 
+    /** Boot composes every {@link TaskDecorator} bean, so the application's own decorators keep working beside it. */
     @Bean
-    @ConditionalOnMissingBean(TaskDecorator.class)
+    @ConditionalOnMissingBean(ContextPropagatingTaskDecorator.class)
     ContextPropagatingTaskDecorator sightlineContextPropagatingTaskDecorator() {
         return new ContextPropagatingTaskDecorator();
     }

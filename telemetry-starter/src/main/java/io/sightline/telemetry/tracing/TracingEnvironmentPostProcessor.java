@@ -6,6 +6,7 @@ import java.util.Map;
 import io.sightline.telemetry.support.StarterDefaults;
 import org.springframework.boot.EnvironmentPostProcessor;
 import org.springframework.boot.SpringApplication;
+import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.core.Ordered;
 import org.springframework.core.env.ConfigurableEnvironment;
@@ -14,7 +15,8 @@ import org.springframework.util.StringUtils;
 /**
  * Tracing defaults expressed as Boot 4 properties: sampling probability, the OTLP endpoint (only
  * when one is configured, so nothing is exported by default), short exporter timeouts (an
- * unreachable collector must not stall shutdown) and automatic Reactor context propagation.
+ * unreachable collector must not stall shutdown) and, in reactive web applications only, automatic
+ * Reactor context propagation.
  */
 public class TracingEnvironmentPostProcessor implements EnvironmentPostProcessor, Ordered {
 
@@ -39,7 +41,11 @@ public class TracingEnvironmentPostProcessor implements EnvironmentPostProcessor
         defaults.put("management.opentelemetry.tracing.export.otlp.connect-timeout", "2s");
         defaults.put("management.opentelemetry.tracing.export.otlp.timeout", "5s");
         defaults.put("management.opentelemetry.tracing.export.timeout", "5s");
-        defaults.put("spring.reactor.context-propagation", "auto");
+        if (application.getWebApplicationType() == WebApplicationType.REACTIVE) {
+            // The MDC (trace_id in log lines) must follow a request across publishOn, delay and other thread
+            // hops. Other applications keep Boot's "limited": automatic propagation costs every operator.
+            defaults.put("spring.reactor.context-propagation", "auto");
+        }
         StarterDefaults.add(environment, defaults);
     }
 

@@ -149,6 +149,51 @@ class JsonLogEncoderTest {
         assertThat(record.get("stack_hash")).isEqualTo(stackHash(event.getThrowableProxy()));
     }
 
+    /**
+     * An object whose {@code toString()} leaves a secret out but whose getters expose it: written as its
+     * (masked) text, never serialised field by field.
+     */
+    @Test
+    void objectKeyValuesAreWrittenAsTheirMaskedTextNotThroughTheirGetters() {
+        LoggingEvent event = event(Level.INFO, "connected", null);
+        event.addKeyValuePair(new KeyValuePair("datasource", new DataSourceSettings("db.internal", "hunter2")));
+        event.addKeyValuePair(new KeyValuePair("target", new DataSourceSettings("token=abc123", "hunter2")));
+        event.prepareForDeferredProcessing();
+
+        Map<String, Object> record = encode(MaskedLoggingEvent.of(event, Masker.defaults()));
+
+        assertThat(record)
+                .containsEntry("datasource", "DataSource[host=db.internal]")
+                .containsEntry("target", "DataSource[host=token=****]");
+        assertThat(record.toString()).doesNotContain("hunter2").doesNotContain("abc123");
+    }
+
+    /** Hides its password from {@code toString()}, but a JSON serialiser reading getters finds it. */
+    public static final class DataSourceSettings {
+
+        private final String host;
+
+        private final String password;
+
+        DataSourceSettings(String host, String password) {
+            this.host = host;
+            this.password = password;
+        }
+
+        public String getHost() {
+            return this.host;
+        }
+
+        public String getPassword() {
+            return this.password;
+        }
+
+        @Override
+        public String toString() {
+            return "DataSource[host=" + this.host + "]";
+        }
+    }
+
     private static String stackHash(Throwable error) {
         return stackHash(new ThrowableProxy(error));
     }

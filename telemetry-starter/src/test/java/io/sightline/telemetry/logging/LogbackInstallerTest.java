@@ -15,6 +15,7 @@ import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.Appender;
+import ch.qos.logback.core.AppenderBase;
 import ch.qos.logback.core.ConsoleAppender;
 import io.sightline.telemetry.logging.LoggingProperties.Format;
 import org.junit.jupiter.api.AfterEach;
@@ -22,6 +23,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.spi.MDCAdapter;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 
@@ -44,16 +46,35 @@ class LogbackInstallerTest {
     @BeforeEach
     void bootLikeConsole() {
         // What Spring Boot's default configuration leaves on the root logger.
+        this.root.addAppender(patternConsole(LogbackInstaller.BOOT_CONSOLE_APPENDER, "BOOT %level %msg%n"));
+    }
+
+    private ConsoleAppender<ILoggingEvent> patternConsole(String name, String pattern) {
         PatternLayoutEncoder encoder = new PatternLayoutEncoder();
         encoder.setContext(this.context);
-        encoder.setPattern("BOOT %level %msg%n");
+        encoder.setPattern(pattern);
         encoder.start();
         ConsoleAppender<ILoggingEvent> console = new ConsoleAppender<>();
-        console.setName(LogbackInstaller.BOOT_CONSOLE_APPENDER);
+        console.setName(name);
         console.setContext(this.context);
         console.setEncoder(encoder);
         console.start();
-        this.root.addAppender(console);
+        return console;
+    }
+
+    /** Keeps the formatted messages it receives, like an application's own audit appender. */
+    static final class CollectingAppender extends AppenderBase<ILoggingEvent> {
+
+        final List<String> messages = new CopyOnWriteArrayList<>();
+
+        CollectingAppender(String name) {
+            setName(name);
+        }
+
+        @Override
+        protected void append(ILoggingEvent event) {
+            this.messages.add(event.getFormattedMessage());
+        }
     }
 
     @AfterEach
@@ -84,6 +105,65 @@ class LogbackInstallerTest {
         assertThat(lineContaining(output.getOut(), "connecting")).isEqualTo("BOOT INFO connecting with token=****");
         assertThat(this.root.getAppender(LogbackInstaller.BOOT_CONSOLE_APPENDER))
                 .isNull();
+    }
+
+    /** A logback-spring.xml whose console is not named CONSOLE: before, every line came twice, once unmasked. */
+    @Test
+    void aConsoleAppenderWithAnotherNameIsReplacedNotDoubled(CapturedOutput output) {
+        this.root.addAppender(patternConsole("STDOUT", "STDOUT %msg%n"));
+        LogbackInstaller.Installation installation = installation(Format.JSON);
+        this.logger.info("user alice logged in with password={}", "hunter2");
+
+        await().until(() -> output.getOut().contains("logged in"));
+        installation.appender().stop();
+        assertThat(output.getOut().lines().filter(line -> line.contains("logged in")))
+                .singleElement()
+                .satisfies(line -> assertThat(LogEvents.parse(line))
+                        .containsEntry("message", "user alice logged in with password=****"));
+        assertThat(output.getOut()).doesNotContain("hunter2").doesNotContain("STDOUT ");
+        assertThat(installation.changes()).singleElement().asString().contains("'STDOUT'");
+    }
+
+    /** Any other appender on the root logger (a file, an audit sink) sees only masked events. */
+    @Test
+    void everyOtherRootAppenderReceivesMaskedEvents() {
+        CollectingAppender audit = new CollectingAppender("AUDIT");
+        audit.setContext(this.context);
+        audit.start();
+        this.root.addAppender(audit);
+        LogbackInstaller.Installation installation = installation(Format.JSON);
+
+        this.logger.info("connecting with token={}", "abc123");
+        await().until(() -> !audit.messages.isEmpty());
+        assertThat(audit.messages).containsExactly("connecting with token=****");
+        assertThat(rootAppenders()).containsExactly(installation.appender());
+        assertThat(installation.changes()).singleElement().asString().contains("'AUDIT'");
+
+        new LogbackInstaller(this.context).uninstall();
+        assertThat(rootAppenders())
+                .extracting(Appender::getName)
+                .containsExactlyInAnyOrder(LogbackInstaller.BOOT_CONSOLE_APPENDER, "AUDIT");
+    }
+
+    @Test
+    void textModeShowsMdcEntriesAndKeyValuePairs(CapturedOutput output) {
+        install(Format.TEXT);
+        MDCAdapter mdc = this.context.getMDCAdapter();
+        mdc.put("user_id", "alice");
+        mdc.put("traceId", "4bf92f3577b34da6a3ce929d0e0e4736");
+        try {
+            this.logger
+                    .atInfo()
+                    .addKeyValue("link_id", 7)
+                    .addKeyValue("api_key", "k-1")
+                    .log("link added");
+        } finally {
+            mdc.clear();
+        }
+
+        await().until(() -> output.getOut().contains("link added"));
+        assertThat(lineContaining(output.getOut(), "link added"))
+                .isEqualTo("BOOT INFO link added {user_id=alice, link_id=7, api_key=****}");
     }
 
     @Test
@@ -178,7 +258,14 @@ class LogbackInstallerTest {
     }
 
     private BoundedAsyncAppender install(Format format, String... properties) {
-        return new LogbackInstaller(this.context).install(LogEvents.properties(properties), format, LogEvents.IDENTITY);
+        return installation(format, properties).appender();
+    }
+
+    private LogbackInstaller.Installation installation(Format format, String... properties) {
+        LoggingProperties settings = LogEvents.properties(properties);
+        return new LogbackInstaller(this.context)
+                .install(
+                        settings, format, LogEvents.IDENTITY, settings.masking().masker());
     }
 
     private List<Appender<ILoggingEvent>> rootAppenders() {

@@ -9,7 +9,7 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.Appender;
-import ch.qos.logback.core.ConsoleAppender;
+import ch.qos.logback.core.OutputStreamAppender;
 import io.sightline.telemetry.logging.LoggingProperties.Format;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -139,8 +139,8 @@ class SightlineLoggingListenerTest {
         List<Appender<ILoggingEvent>> children = new ArrayList<>();
         async.iteratorForAppenders().forEachRemaining(children::add);
         return children.stream()
-                .filter(ConsoleAppender.class::isInstance)
-                .map(a -> ((ConsoleAppender<ILoggingEvent>) a).getEncoder())
+                .filter(OutputStreamAppender.class::isInstance)
+                .map(a -> ((OutputStreamAppender<ILoggingEvent>) a).getEncoder())
                 .anyMatch(JsonLogEncoder.class::isInstance);
     }
 

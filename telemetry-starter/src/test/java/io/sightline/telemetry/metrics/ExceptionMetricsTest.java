@@ -8,6 +8,8 @@ import io.micrometer.observation.Observation;
 import io.micrometer.observation.transport.ReceiverContext;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.support.DefaultListableBeanFactory;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -67,6 +69,16 @@ class ExceptionMetricsTest {
 
         assertThat(count("IllegalStateException")).isEqualTo(1);
         assertThat(this.registry.find(ExceptionMetrics.METER_NAME).counters()).hasSize(1);
+    }
+
+    /** Before, the starter registered its own bean beside the application's: exceptions were counted twice. */
+    @Test
+    void theApplicationsOwnBeanReplacesTheStarters() {
+        new ApplicationContextRunner()
+                .withConfiguration(AutoConfigurations.of(MetricsAutoConfiguration.class))
+                .withBean("ownExceptionMetrics", ExceptionMetrics.class, () -> metrics(3))
+                .run(context -> assertThat(context.getBeansOfType(ExceptionMetrics.class))
+                        .containsOnlyKeys("ownExceptionMetrics"));
     }
 
     private double count(String exception) {

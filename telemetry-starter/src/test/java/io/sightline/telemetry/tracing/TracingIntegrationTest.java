@@ -22,8 +22,10 @@ import org.slf4j.MDC;
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
+import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
 import org.springframework.core.task.AsyncTaskExecutor;
+import org.springframework.core.task.TaskDecorator;
 import org.springframework.scheduling.annotation.Async;
 import org.springframework.scheduling.annotation.EnableAsync;
 import org.springframework.stereotype.Service;
@@ -72,14 +74,18 @@ class TracingIntegrationTest {
                 .isEqualTo(TRACE_ID + " " + TRACE_ID);
     }
 
+    /**
+     * The application has its own {@code TaskDecorator}: Boot composes it with the starter's, so tasks are
+     * decorated by both. Before, the starter stepped back for any decorator and the trace was lost.
+     */
     @Test
-    void asyncMethodsAndExecutorTasksCarryTheCallersTrace() {
+    void asyncMethodsAndExecutorTasksCarryTheCallersTraceBesideTheApplicationsDecorator() {
         assertThat(app.get("/async", "traceparent", RunningApp.traceparent(TRACE_ID))
                         .body())
-                .isEqualTo(TRACE_ID + " on another thread");
+                .isEqualTo(TRACE_ID + " on another thread, decorated by the application");
         assertThat(app.get("/executor", "traceparent", RunningApp.traceparent(TRACE_ID))
                         .body())
-                .isEqualTo(TRACE_ID + " on another thread");
+                .isEqualTo(TRACE_ID + " on another thread, decorated by the application");
     }
 
     @Test
@@ -131,7 +137,23 @@ class TracingIntegrationTest {
     @EnableAutoConfiguration
     @EnableAsync
     @Import({Endpoints.class, AsyncWork.class})
-    static class App {}
+    static class App {
+
+        /** The application's own decorator, as a service that copies a tenant id onto worker threads would have. */
+        @Bean
+        TaskDecorator applicationDecorator() {
+            return task -> () -> {
+                DECORATED_BY.set("the application");
+                try {
+                    task.run();
+                } finally {
+                    DECORATED_BY.remove();
+                }
+            };
+        }
+    }
+
+    static final ThreadLocal<String> DECORATED_BY = new ThreadLocal<>();
 
     @Service
     static class AsyncWork {
@@ -143,7 +165,9 @@ class TracingIntegrationTest {
     }
 
     static String traceIdOn(Thread caller) {
-        return MDC.get("traceId") + ((Thread.currentThread() != caller) ? " on another thread" : " on the caller");
+        return MDC.get("traceId")
+                + ((Thread.currentThread() != caller) ? " on another thread" : " on the caller")
+                + ((DECORATED_BY.get() != null) ? ", decorated by " + DECORATED_BY.get() : "");
     }
 
     @RestController

@@ -1,4 +1,4 @@
-package io.sightline.collector.filter;
+package io.sightline.collector.occurrence;
 
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -10,21 +10,21 @@ import io.sightline.collector.watch.KubeEvent;
  * The configured scope: excluded namespaces, minimum type and reasons to drop. Events outside it are neither
  * written nor counted, and never tracked, so they cost no memory beyond the informer's reduced store.
  */
-public final class EventFilter {
+final class EventFilter {
 
     private final Set<String> included;
     private final Set<String> excluded;
     private final boolean warningsOnly;
     private final Pattern dropReasons;
 
-    public EventFilter(CollectorProperties properties) {
+    EventFilter(CollectorProperties properties) {
         this.included = Set.copyOf(properties.namespaces());
         this.excluded = Set.copyOf(properties.excludedNamespaces());
         this.warningsOnly = properties.warningsOnly();
         this.dropReasons = properties.dropReasons().isEmpty() ? null : Pattern.compile(properties.dropReasons());
     }
 
-    public boolean accepts(KubeEvent event) {
+    boolean accepts(KubeEvent event) {
         if (excluded.contains(event.namespace()) || (!included.isEmpty() && !included.contains(event.namespace()))) {
             return false;
         }

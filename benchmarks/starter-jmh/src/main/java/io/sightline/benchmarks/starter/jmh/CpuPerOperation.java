@@ -1,0 +1,90 @@
+package io.sightline.benchmarks.starter.jmh;
+
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.util.Locale;
+import java.util.TreeMap;
+
+/**
+ * The JMH benchmarks' operations timed by the CPU time of the thread that runs them instead of the wall
+ * clock: on a machine shared with other work (the project's 2-core machines usually are) wall-clock
+ * throughput mostly measures how much of a core the benchmark got, CPU time per operation what it costs.
+ * <p>
+ * {@code java -cp … io.sightline.benchmarks.starter.jmh.CpuPerOperation [writer|hostile] [seconds] [shape]} prints
+ * one line per case: CPU ns per operation and operations per CPU-second (records per second on one core
+ * for the writer; for hostile lines also CPU ns per KB). Each case is warmed up for the same time first.
+ */
+public final class CpuPerOperation {
+
+    private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
+
+    private CpuPerOperation() {}
+
+    public static void main(String[] args) throws Exception {
+        String what = (args.length > 0) ? args[0] : "writer";
+        long seconds = (args.length > 1) ? Long.parseLong(args[1]) : 10;
+        if (what.equals("writer")) {
+            for (String record : new String[] {"typical", "error"}) {
+                LogWriterThroughput writer = new LogWriterThroughput();
+                writer.record = record;
+                writer.prepare();
+                double ns = cpuNanosPerOp(writer::maskEncodeWrite, seconds);
+                writer.close();
+                System.out.printf(
+                        Locale.ROOT,
+                        "writer record=%s cpu_ns_per_record=%.0f records_per_cpu_second=%.0f%n",
+                        record,
+                        ns,
+                        1e9 / ns);
+            }
+        } else {
+            TreeMap<String, String> lines = new TreeMap<>();
+            for (String shape : io.sightline.telemetry.masking.HostileLines.SHAPES.keySet()) {
+                if (args.length > 2 && !args[2].equals(shape)) {
+                    continue;
+                }
+                for (int length : new int[] {1024, 16384, 262144}) {
+                    HostileMasking masking = new HostileMasking();
+                    masking.shape = shape;
+                    masking.length = length;
+                    masking.buildLine();
+                    double ns = cpuNanosPerOp(masking::mask, seconds);
+                    lines.put(
+                            shape + String.format(Locale.ROOT, "%07d", length),
+                            String.format(
+                                    Locale.ROOT,
+                                    "hostile shape=%s bytes=%d cpu_us_per_line=%.1f cpu_ns_per_kb=%.0f",
+                                    shape,
+                                    length,
+                                    ns / 1000,
+                                    ns / (length / 1024.0)));
+                }
+            }
+            lines.values().forEach(System.out::println);
+        }
+    }
+
+    /** Runs {@code operation} for {@code seconds} of warm-up, then for {@code seconds} measured. */
+    private static double cpuNanosPerOp(ThrowingRunnable operation, long seconds) throws Exception {
+        run(operation, seconds);
+        return run(operation, seconds);
+    }
+
+    private static double run(ThrowingRunnable operation, long seconds) throws Exception {
+        long deadline = System.nanoTime() + seconds * 1_000_000_000L;
+        long cpuStart = THREADS.getCurrentThreadCpuTime();
+        long operations = 0;
+        while (System.nanoTime() < deadline) {
+            for (int i = 0; i < 64; i++) {
+                operation.run();
+            }
+            operations += 64;
+        }
+        return (double) (THREADS.getCurrentThreadCpuTime() - cpuStart) / operations;
+    }
+
+    @FunctionalInterface
+    private interface ThrowingRunnable {
+        void run() throws Exception;
+    }
+}
