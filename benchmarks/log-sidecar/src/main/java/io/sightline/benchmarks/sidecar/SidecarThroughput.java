@@ -65,7 +65,7 @@ public final class SidecarThroughput {
                 System.out.println("""
                         usage: --jar log-sidecar/target/sightline-log-sidecar-<v>-all.jar [--lines 1000000] [--rounds 3]
                                [--format protobuf|json] [--syslog-ng] [--workdir /tmp/sightline-sidecar-bench]
-                               [--jvm-args "-XX:StartFlightRecording=..."]""");
+                               [--jvm-args "-XX:..."] [--jfr /tmp/sidecar]   (profile: /tmp/sidecar-<round>.jfr)""");
                 return;
             }
             if (args[i].equals("--syslog-ng")) {
@@ -151,6 +151,11 @@ public final class SidecarThroughput {
             if (options.containsKey("jvm-args")) {
                 command.addAll(List.of(options.get("jvm-args").split(" ")));
             }
+            Path profile = null;
+            if (options.containsKey("jfr")) {
+                profile = Path.of(options.get("jfr") + "-" + round + ".jfr").toAbsolutePath();
+                command.add("-XX:StartFlightRecording=name=bench,settings=profile");
+            }
             command.addAll(List.of("-jar", options.get("jar")));
             ProcessBuilder builder = new ProcessBuilder(command);
             Map<String, String> env = builder.environment();
@@ -166,7 +171,11 @@ public final class SidecarThroughput {
             HttpClient http = HttpClient.newHttpClient();
             URI metrics = URI.create("http://127.0.0.1:" + metricsPort + "/metrics");
             return measure(
-                    "sidecar (" + env.get("LOKI_FORMAT") + ")", builder, server, () -> sentRecords(http, metrics));
+                    "sidecar (" + env.get("LOKI_FORMAT") + ")",
+                    builder,
+                    server,
+                    () -> sentRecords(http, metrics),
+                    profile);
         }
     }
 
@@ -190,7 +199,7 @@ public final class SidecarThroughput {
                     dir.resolve("ctl").toString());
             builder.redirectOutput(ProcessBuilder.Redirect.DISCARD);
             builder.redirectError(work.resolve("syslog-ng-" + round + ".stderr").toFile());
-            return measure("syslog-ng http() json", builder, server, server::countedJsonEntries);
+            return measure("syslog-ng http() json", builder, server, server::countedJsonEntries, null);
         }
     }
 
@@ -212,7 +221,8 @@ public final class SidecarThroughput {
                 """.formatted(input, url);
     }
 
-    private Result measure(String variant, ProcessBuilder builder, FakeLoki server, LongSupplier shipped)
+    /** {@code profile}: where to dump the sidecar's flight recording once every line is shipped, or null. */
+    private Result measure(String variant, ProcessBuilder builder, FakeLoki server, LongSupplier shipped, Path profile)
             throws Exception {
         long start = System.nanoTime();
         Process process = builder.start();
@@ -230,6 +240,9 @@ public final class SidecarThroughput {
             long done = System.nanoTime();
             double cpuSeconds = cpuSeconds(process.pid());
             double rssMib = peakRssKib(process.pid()) / 1024.0;
+            if (profile != null) {
+                dumpFlightRecording(process.pid(), profile);
+            }
             double shippingSeconds = (done - server.firstRequestNanos()) / 1e9;
             return new Result(
                     variant,
@@ -244,6 +257,19 @@ public final class SidecarThroughput {
                 process.destroyForcibly();
             }
         }
+    }
+
+    /** The sidecar halts in its shutdown hook, so JFR's own dump on exit never runs: dump it while it lives. */
+    private static void dumpFlightRecording(long pid, Path file) throws IOException, InterruptedException {
+        String jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd").toString();
+        Process dump = new ProcessBuilder(jcmd, Long.toString(pid), "JFR.dump", "name=bench", "filename=" + file)
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                .start();
+        if (!dump.waitFor(60, TimeUnit.SECONDS) || dump.exitValue() != 0) {
+            throw new IllegalStateException("jcmd JFR.dump failed for " + pid);
+        }
+        System.out.println("flight recording: " + file);
     }
 
     private static long sentRecords(HttpClient http, URI metrics) {
