@@ -51,6 +51,8 @@ public final class SidecarThroughput {
     private final Map<String, String> options;
     private final long lines;
     private final Path work;
+    /** JVM options added to every measured sidecar run (the AppCDS archive, when asked for). */
+    private final List<String> sharedArchive = new ArrayList<>();
 
     private SidecarThroughput(Map<String, String> options) {
         this.options = options;
@@ -65,11 +67,12 @@ public final class SidecarThroughput {
                 System.out.println("""
                         usage: --jar log-sidecar/target/sightline-log-sidecar-<v>-all.jar [--lines 1000000] [--rounds 3]
                                [--format protobuf|json] [--syslog-ng] [--workdir /tmp/sightline-sidecar-bench]
-                               [--jvm-args "-XX:..."] [--jfr /tmp/sidecar]   (profile: /tmp/sidecar-<round>.jfr)""");
+                               [--jvm-args "-XX:..."] [--jfr /tmp/sidecar]   (profile: /tmp/sidecar-<round>.jfr)
+                               [--appcds]   (a first, unmeasured run writes an AppCDS archive the measured runs use)""");
                 return;
             }
-            if (args[i].equals("--syslog-ng")) {
-                options.put("syslog-ng", "true");
+            if (args[i].equals("--syslog-ng") || args[i].equals("--appcds")) {
+                options.put(args[i].substring(2), "true");
             } else if (args[i].startsWith("--") && i + 1 < args.length) {
                 options.put(args[i].substring(2), args[++i]);
             } else {
@@ -87,6 +90,16 @@ public final class SidecarThroughput {
         int rounds = Integer.parseInt(options.getOrDefault("rounds", "3"));
         boolean syslogNg = options.containsKey("syslog-ng");
         List<Result> results = new ArrayList<>();
+        if (options.containsKey("appcds")) {
+            // the application's classes as this JVM loads them, dumped when the training run exits
+            Path archive = work.resolve("sidecar-" + System.nanoTime() + ".jsa");
+            sharedArchive.add("-XX:ArchiveClassesAtExit=" + archive);
+            runSidecar(input, 0);
+            sharedArchive.set(0, "-XX:SharedArchiveFile=" + archive);
+            if (!Files.exists(archive)) {
+                throw new IllegalStateException("the training run wrote no AppCDS archive " + archive);
+            }
+        }
         for (int round = 1; round <= rounds; round++) {
             results.add(runSidecar(input, round));
             print(results.get(results.size() - 1));
@@ -146,8 +159,9 @@ public final class SidecarThroughput {
             String java =
                     Path.of(System.getProperty("java.home"), "bin", "java").toString();
             // the JVM flags of the container image (log-sidecar/pom.xml, jib)
-            List<String> command = new ArrayList<>(
-                    List.of(java, "-Xmx64m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xss512k"));
+            List<String> command = new ArrayList<>(List.of(
+                    java, "-Xmx64m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xss512k", "-XX:-UsePerfData"));
+            command.addAll(sharedArchive);
             if (options.containsKey("jvm-args")) {
                 command.addAll(List.of(options.get("jvm-args").split(" ")));
             }
@@ -171,7 +185,7 @@ public final class SidecarThroughput {
             HttpClient http = HttpClient.newHttpClient();
             URI metrics = URI.create("http://127.0.0.1:" + metricsPort + "/metrics");
             return measure(
-                    "sidecar (" + env.get("LOKI_FORMAT") + ")",
+                    "sidecar (" + env.get("LOKI_FORMAT") + (sharedArchive.isEmpty() ? "" : ", AppCDS") + ")",
                     builder,
                     server,
                     () -> sentRecords(http, metrics),
