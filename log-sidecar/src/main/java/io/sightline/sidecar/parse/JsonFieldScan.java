@@ -31,6 +31,7 @@ final class JsonFieldScan {
     private byte[] bytes;
     private int end;
     private int pos;
+    private boolean ascii;
 
     /** {@code names}: the top-level fields whose string values are wanted (a null name is never matched). */
     JsonFieldScan(String... names) {
@@ -50,10 +51,23 @@ final class JsonFieldScan {
         Arrays.fill(starts, -1);
         try {
             skipWhitespace();
-            return object(0);
+            if (!object(0)) {
+                return false;
+            }
+            // everything up to the closing brace is ASCII, or the scan would have said no
+            ascii = true;
+            for (int i = pos; i < end && ascii; i++) {
+                ascii = bytes[i] >= 0;
+            }
+            return true;
         } finally {
             this.bytes = null;
         }
+    }
+
+    /** After a scan that said yes: whether the whole line is ASCII (then its text needs no UTF-8 decoding). */
+    boolean ascii() {
+        return ascii;
     }
 
     /** Whether field {@code slot} was found with a string value (the last one, when repeated). */

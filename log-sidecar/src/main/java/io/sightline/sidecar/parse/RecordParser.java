@@ -53,11 +53,15 @@ public final class RecordParser {
 
     /** A complete line as read ({@code bytes[offset, offset+length)}, UTF-8, without its line break). */
     public LogRecord parseLine(byte[] bytes, int offset, int length, long readTimeNanos, SourcePosition position) {
+        boolean object = looksLikeJsonObject(bytes, offset, length);
+        if (object && scan.scan(bytes, offset, length)) {
+            // an ASCII line is its own text: copied, not decoded
+            String line = new String(
+                    bytes, offset, length, scan.ascii() ? StandardCharsets.ISO_8859_1 : StandardCharsets.UTF_8);
+            return fromScan(bytes, line, readTimeNanos, position);
+        }
         String line = new String(bytes, offset, length, StandardCharsets.UTF_8);
-        if (looksLikeJsonObject(bytes, offset, length)) {
-            if (scan.scan(bytes, offset, length)) {
-                return fromScan(bytes, line, readTimeNanos, position);
-            }
+        if (object) {
             LogRecord record = parseJson(bytes, offset, length, line, readTimeNanos, position);
             if (record != null) {
                 return record;

@@ -26,7 +26,8 @@ class JsonFieldScanTest {
                 "{\"nested\":{\"level\":\"ignored\",\"a\":[1,{\"b\":[]},\"c\"]},\"level\":\"ERROR\",\"service_version\":\"1.2\"}",
                 "{\"namespace\":\"shop\",\"level\":\"INFO\",\"level\":\"DEBUG\",\"level\":7}",
                 "{}",
-                "{\"a\":1} trailing text after the object");
+                "{\"a\":1} trailing text after the object",
+                "{\"level\":\"INFO\"} trailing non-ASCII: gr\u00fc\u00dfe");
         for (String line : plain) {
             assertThat(scan(line)).as(line).isTrue();
             assertSameAsJackson(line);
