@@ -53,6 +53,8 @@ public final class SidecarThroughput {
     private final Path work;
     /** JVM options added to every measured sidecar run (the AppCDS archive, when asked for). */
     private final List<String> sharedArchive = new ArrayList<>();
+    /** Set with {@code --sink opensearch}: the node the sidecar ships to instead of the counting Loki. */
+    private OpenSearchNode openSearch;
 
     private SidecarThroughput(Map<String, String> options) {
         this.options = options;
@@ -66,7 +68,7 @@ public final class SidecarThroughput {
             if (args[i].equals("--help")) {
                 System.out.println("""
                         usage: --jar log-sidecar/target/sightline-log-sidecar-<v>-all.jar [--lines 1000000] [--rounds 3]
-                               [--format protobuf|json] [--syslog-ng] [--workdir /tmp/sightline-sidecar-bench]
+                               [--format protobuf|json] [--sink loki|opensearch] [--syslog-ng] [--workdir /tmp/sightline-sidecar-bench]
                                [--jvm-args "-XX:..."] [--jfr /tmp/sidecar]   (profile: /tmp/sidecar-<round>.jfr)
                                [--appcds]   (a first, unmeasured run writes an AppCDS archive the measured runs use)""");
                 return;
@@ -90,6 +92,18 @@ public final class SidecarThroughput {
         int rounds = Integer.parseInt(options.getOrDefault("rounds", "3"));
         boolean syslogNg = options.containsKey("syslog-ng");
         List<Result> results = new ArrayList<>();
+        if (options.getOrDefault("sink", "loki").equals("opensearch")) {
+            try (OpenSearchNode node = OpenSearchNode.start(work.resolve("opensearch-" + System.nanoTime()))) {
+                openSearch = node;
+                for (int round = 1; round <= rounds; round++) {
+                    results.add(runSidecar(input, round));
+                    print(results.get(results.size() - 1));
+                    node.deleteBenchmarkIndices();
+                }
+            }
+            summarize(results, false);
+            return;
+        }
         if (options.containsKey("appcds")) {
             // the application's classes as this JVM loads them, dumped when the training run exits
             Path archive = work.resolve("sidecar-" + System.nanoTime() + ".jsa");
@@ -173,9 +187,15 @@ public final class SidecarThroughput {
             command.addAll(List.of("-jar", options.get("jar")));
             ProcessBuilder builder = new ProcessBuilder(command);
             Map<String, String> env = builder.environment();
-            env.put("SIGHTLINE_SINK", "loki");
-            env.put("LOKI_URL", server.url().toString());
-            env.put("LOKI_FORMAT", options.getOrDefault("format", "protobuf"));
+            String sink = openSearch == null ? "loki" : "opensearch";
+            env.put("SIGHTLINE_SINK", sink);
+            if (openSearch == null) {
+                env.put("LOKI_URL", server.url().toString());
+                env.put("LOKI_FORMAT", options.getOrDefault("format", "protobuf"));
+            } else {
+                env.put("OPENSEARCH_URL", openSearch.url().toString());
+                env.put("OPENSEARCH_INDEX", OpenSearchNode.INDEX_PREFIX + "{yyyy.MM.dd}");
+            }
             env.put("SIGHTLINE_INPUT_GLOBS", input.getParent() + "/*.log");
             env.put("SIGHTLINE_CHECKPOINT_DIR", checkpoints.toString());
             env.put("SIGHTLINE_METRICS_PORT", Integer.toString(metricsPort));
@@ -185,10 +205,11 @@ public final class SidecarThroughput {
             HttpClient http = HttpClient.newHttpClient();
             URI metrics = URI.create("http://127.0.0.1:" + metricsPort + "/metrics");
             return measure(
-                    "sidecar (" + env.get("LOKI_FORMAT") + (sharedArchive.isEmpty() ? "" : ", AppCDS") + ")",
+                    "sidecar (" + (openSearch == null ? env.get("LOKI_FORMAT") : "opensearch")
+                            + (sharedArchive.isEmpty() ? "" : ", AppCDS") + ")",
                     builder,
                     server,
-                    () -> sentRecords(http, metrics),
+                    () -> sentRecords(http, metrics, sink),
                     profile);
         }
     }
@@ -243,7 +264,12 @@ public final class SidecarThroughput {
         try {
             long deadline =
                     start + TimeUnit.SECONDS.toNanos(Long.parseLong(options.getOrDefault("timeout-seconds", "300")));
-            while (shipped.getAsLong() < lines) {
+            long firstShipped = 0; // for sinks other than the counting server: the first poll that saw a record sent
+            long sent;
+            while ((sent = shipped.getAsLong()) < lines) {
+                if (sent > 0 && firstShipped == 0) {
+                    firstShipped = System.nanoTime();
+                }
                 if (!process.isAlive() || System.nanoTime() > deadline) {
                     throw new IllegalStateException(variant + " stopped or timed out after "
                             + shipped.getAsLong() + " of " + lines + " lines (" + server.requestCount() + " requests, "
@@ -257,14 +283,15 @@ public final class SidecarThroughput {
             if (profile != null) {
                 dumpFlightRecording(process.pid(), profile);
             }
-            double shippingSeconds = (done - server.firstRequestNanos()) / 1e9;
+            long first = server.requestCount() > 0 ? server.firstRequestNanos() : firstShipped;
+            double shippingSeconds = (done - first) / 1e9;
             return new Result(
                     variant,
                     lines / shippingSeconds,
                     lines * LINE_BYTES / MIB / shippingSeconds,
                     cpuSeconds / (lines / 1e6),
                     rssMib,
-                    (server.firstRequestNanos() - start) / 1e6);
+                    (first - start) / 1e6);
         } finally {
             process.destroy();
             if (!process.waitFor(30, TimeUnit.SECONDS)) {
@@ -286,7 +313,7 @@ public final class SidecarThroughput {
         System.out.println("flight recording: " + file);
     }
 
-    private static long sentRecords(HttpClient http, URI metrics) {
+    private static long sentRecords(HttpClient http, URI metrics, String sink) {
         try {
             String body = http.send(
                             HttpRequest.newBuilder(metrics)
@@ -294,7 +321,7 @@ public final class SidecarThroughput {
                                     .build(),
                             HttpResponse.BodyHandlers.ofString())
                     .body();
-            Matcher m = Pattern.compile("(?m)^sightline_sidecar_records_sent_total\\{sink=\"loki\"} ([0-9.E]+)")
+            Matcher m = Pattern.compile("(?m)^sightline_sidecar_records_sent_total\\{sink=\"" + sink + "\"} ([0-9.E]+)")
                     .matcher(body);
             return m.find() ? (long) Double.parseDouble(m.group(1)) : 0;
         } catch (IOException e) {
