@@ -5,11 +5,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 
-import io.sightline.sidecar.parse.LogRecord;
-import io.sightline.sidecar.ship.SendResult;
 import io.sightline.sidecar.ship.Sink;
 import io.sightline.sidecar.source.FileOpener;
 import org.junit.jupiter.api.Test;
@@ -34,17 +31,7 @@ class BackpressureTest {
         Path logs = Files.createDirectories(dir.resolve("logs"));
         Files.writeString(logs.resolve("a.log"), lines("a", 20_000));
         Files.writeString(logs.resolve("c.log"), lines("c", 1_000));
-        Sink down = new Sink() {
-            @Override
-            public String name() {
-                return "loki";
-            }
-
-            @Override
-            public SendResult send(List<LogRecord> batch) {
-                return SendResult.retryAll(batch, "http_503", null);
-            }
-        };
+        Sink down = new TestSupport.DownSink();
         TestSupport.CapturedDiagnostics diagnostics = new TestSupport.CapturedDiagnostics();
         Map<String, String> settings = TestSupport.settings(logs, dir.resolve("checkpoints"));
         settings.put("SIGHTLINE_BATCH_MAX_BYTES", "16KiB");

@@ -6,12 +6,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashSet;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-import io.sightline.sidecar.parse.LogRecord;
-import io.sightline.sidecar.ship.SendResult;
 import io.sightline.sidecar.ship.Sink;
 import io.sightline.sidecar.source.FileOpener;
 import org.junit.jupiter.api.Test;
@@ -75,17 +72,7 @@ class ManyFilesTest {
         for (int i = 0; i < 100; i++) {
             Files.writeString(logs.resolve(String.format("partial-%03d.log", i)), unfinished);
         }
-        Sink down = new Sink() {
-            @Override
-            public String name() {
-                return "loki";
-            }
-
-            @Override
-            public SendResult send(List<LogRecord> batch) {
-                return SendResult.retryAll(batch, "http_503", null);
-            }
-        };
+        Sink down = new TestSupport.DownSink();
         TestSupport.CapturedDiagnostics diagnostics = new TestSupport.CapturedDiagnostics();
         Map<String, String> settings = TestSupport.settings(logs, dir.resolve("checkpoints"));
         settings.put("SIGHTLINE_BATCH_MAX_BYTES", "64KiB");

@@ -100,4 +100,17 @@ final class TestSupport {
             return records.size();
         }
     }
+
+    /** A Loki that is down: every batch is answered 503 and kept for a retry. */
+    static final class DownSink implements Sink {
+        @Override
+        public String name() {
+            return "loki";
+        }
+
+        @Override
+        public SendResult send(List<LogRecord> batch) {
+            return SendResult.retryAll(batch, "http_503", null);
+        }
+    }
 }

@@ -26,6 +26,8 @@ public final class Checkpoints {
     private final Map<String, FileProgress> files = new ConcurrentHashMap<>();
     private final Map<String, CheckpointStore.Entry> recovered = new ConcurrentHashMap<>();
     private boolean failing;
+    /** A file was tracked since the last save: its entry is not on disk yet. */
+    private volatile boolean trackedSinceSave;
 
     /** {@code store} is null when checkpoints are switched off: progress is then kept in memory only. */
     public Checkpoints(CheckpointStore store, Diagnostics diagnostics) throws IOException {
@@ -51,6 +53,7 @@ public final class Checkpoints {
     public FileProgress track(String fileId, String input, Path path, long startOffset) {
         FileProgress progress = new FileProgress(fileId, input, path, startOffset);
         files.put(fileId, progress);
+        trackedSinceSave = true;
         return progress;
     }
 
@@ -83,8 +86,14 @@ public final class Checkpoints {
         }
     }
 
+    /** Whether a file was tracked since the last {@link #save}: the checkpoint on disk does not know it yet. */
+    public boolean trackedSinceSave() {
+        return trackedSinceSave;
+    }
+
     /** Writes the checkpoint; a file the reader closed and whose records were all acknowledged is dropped from it. */
     public synchronized void save() {
+        trackedSinceSave = false;
         List<CheckpointStore.Entry> entries = new ArrayList<>();
         List<String> finished = new ArrayList<>();
         for (FileProgress progress : files.values()) {

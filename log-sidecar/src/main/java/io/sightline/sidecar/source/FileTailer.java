@@ -57,7 +57,6 @@ public final class FileTailer implements Runnable {
     private volatile boolean stopping;
     private volatile Thread thread;
     private long nextDiscoveryNanos;
-    private boolean trackedUnsaved;
     private long lastTrackSaveNanos;
 
     public FileTailer(
@@ -156,9 +155,8 @@ public final class FileTailer implements Runnable {
      */
     public boolean pollOnce() {
         long now = nanoTime.getAsLong();
-        boolean tracked = false;
         if (now - nextDiscoveryNanos >= 0) {
-            tracked = discover(now);
+            discover(now);
             // from the end of the listing: when listing takes longer than the interval (10,000 files on a
             // loaded node), the rounds in between still read
             nextDiscoveryNanos = nanoTime.getAsLong() + config.pollInterval().toNanos();
@@ -170,13 +168,14 @@ public final class FileTailer implements Runnable {
             }
             progressed |= pollSafely(reader, now);
         }
-        trackedUnsaved |= tracked | startWaiting(now);
+        startWaiting(now);
         known.trim(config.maxOpenFiles());
-        if (trackedUnsaved && now - lastTrackSaveNanos >= config.pollInterval().toNanos()) {
-            // a file is in the checkpoint from (at most a poll interval after) its first read on, so a rotation
-            // while the sidecar is down finds it; at most once per poll interval while thousands of files start
+        if (checkpoints.trackedSinceSave()
+                && now - lastTrackSaveNanos >= config.pollInterval().toNanos()) {
+            // a file (and each new generation of a truncated one) is in the checkpoint from at most a poll
+            // interval after its first read on, so a rotation while the sidecar is down finds it; at most once
+            // per poll interval while thousands of files start
             checkpoints.save();
-            trackedUnsaved = false;
             lastTrackSaveNanos = now;
         }
         return progressed;
@@ -184,8 +183,8 @@ public final class FileTailer implements Runnable {
 
     // ---- discovery ---------------------------------------------------------------------------
 
-    /** Lists the files, follows renames, queues new files; true when files were tracked from the checkpoint. */
-    private boolean discover(long now) {
+    /** Lists the files, follows renames, queues new files, recovers files rotated while the sidecar was down. */
+    private void discover(long now) {
         Map<String, Discovery.Found> byPath = new HashMap<>();
         Map<String, Discovery.Found> byInode = new HashMap<>();
         for (Discovery.Found found : discovery.list()) {
@@ -210,7 +209,7 @@ public final class FileTailer implements Runnable {
             }
         }
         known.retainWaiting(byPath);
-        return recoverUnclaimed(now);
+        recoverUnclaimed(now);
     }
 
     /** The reader's file is no longer at its path: renamed away (read on for the rotate-wait) or deleted. */
@@ -244,11 +243,10 @@ public final class FileTailer implements Runnable {
      * or copied and truncated) while the sidecar was down. Its rest is read from where it went, from the
      * checkpoint's offset. Entries naming a file outside the inputs' directories are ignored.
      */
-    private boolean recoverUnclaimed(long now) {
-        boolean tracked = false;
+    private void recoverUnclaimed(long now) {
         List<CheckpointStore.Entry> unclaimed = checkpoints.unclaimed();
         if (unclaimed.isEmpty()) {
-            return false;
+            return;
         }
         Set<String> waiting = known.waitingInodes();
         for (CheckpointStore.Entry entry : unclaimed) {
@@ -282,7 +280,6 @@ public final class FileTailer implements Runnable {
                 reader.sizeListed(found.key().size());
                 reader.rotated(now);
                 known.add(reader);
-                tracked = true;
                 diagnostics.info(
                         "resuming a file rotated while the sidecar was stopped, from its checkpoint",
                         "path",
@@ -293,14 +290,12 @@ public final class FileTailer implements Runnable {
                 lost(entry.path(), entry.size() - entry.offset());
             }
         }
-        return tracked;
     }
 
     // ---- starting files ------------------------------------------------------------------------
 
-    /** Starts waiting files while there is a place among the open files; true when any was tracked. */
-    private boolean startWaiting(long now) {
-        boolean tracked = false;
+    /** Starts waiting files while there is a place among the open files. */
+    private void startWaiting(long now) {
         for (Discovery.Found found : known.waiting()) {
             if (stopping) {
                 break;
@@ -308,19 +303,18 @@ public final class FileTailer implements Runnable {
             if (!known.roomToOpen(config.maxOpenFiles())) {
                 break; // the next round, when readers went idle
             }
-            tracked |= start(found, now);
+            start(found, now);
         }
-        return tracked;
     }
 
-    private boolean start(Discovery.Found found, long now) {
+    private void start(Discovery.Found found, long now) {
         Path path = found.path();
         FileChannel channel;
         try {
             channel = opener.open(path, config.followSymlinks());
         } catch (NoSuchFileException e) {
             known.started(found);
-            return false;
+            return;
         } catch (AccessDeniedException e) {
             reports.warn(
                     path.toString(),
@@ -331,7 +325,7 @@ public final class FileTailer implements Runnable {
                     path,
                     "error",
                     e);
-            return false;
+            return;
         } catch (IOException e) {
             reports.warn(
                     path.toString(),
@@ -341,7 +335,7 @@ public final class FileTailer implements Runnable {
                     path,
                     "error",
                     e);
-            return false;
+            return;
         }
         reports.gone(path.toString(), "open");
         try {
@@ -349,7 +343,7 @@ public final class FileTailer implements Runnable {
             known.started(found);
             if (start.isEmpty()) {
                 close(channel);
-                return false;
+                return;
             }
             FileReader reader = reader(found.input(), path, found.key(), channel, now);
             reader.begin(start.get().identity(), start.get().offset());
@@ -363,7 +357,6 @@ public final class FileTailer implements Runnable {
                     start.get().identity().id(),
                     "offset",
                     start.get().offset());
-            return true;
         } catch (IOException e) {
             close(channel);
             reports.warn(
@@ -374,7 +367,6 @@ public final class FileTailer implements Runnable {
                     path,
                     "error",
                     e);
-            return false;
         }
     }
 

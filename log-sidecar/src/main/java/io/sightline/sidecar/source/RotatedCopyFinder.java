@@ -45,7 +45,9 @@ final class RotatedCopyFinder {
         }
         List<Continuation> candidates = new ArrayList<>();
         try (Stream<Path> siblings = Files.list(dir)) {
-            for (Path sibling : siblings.filter(p -> !p.equals(original)).toList()) {
+            // the original path too: a file recorded under a rotated name (resumed after an earlier restart)
+            // is still there; a file being read there is excluded by beingRead, other content by its identity
+            for (Path sibling : siblings.toList()) {
                 Continuation candidate = candidate(sibling, identity, offset, beingRead);
                 if (candidate != null) {
                     candidates.add(candidate);
