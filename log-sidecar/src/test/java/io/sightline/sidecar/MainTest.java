@@ -39,7 +39,7 @@ class MainTest {
                         .map(Setting::name)
                         .filter(name -> name.matches("(SIGHTLINE|LOKI|OPENSEARCH)_.*"))
                         .toList());
-        assertThat(result.stdout()).contains("SIGHTLINE_MAX_IN_FLIGHT_BYTES    8MiB");
+        assertThat(result.stdout()).contains("SIGHTLINE_MAX_IN_FLIGHT_BYTES    4MiB");
     }
 
     @Test

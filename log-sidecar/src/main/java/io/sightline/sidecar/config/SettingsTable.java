@@ -141,7 +141,7 @@ public final class SettingsTable {
             "SIGHTLINE_BATCH_MAX_WAIT", "1s", Parser.duration(), "... or when its oldest record waited this long");
     public static final Setting<Long> MAX_IN_FLIGHT_BYTES = new Setting<>(
             "SIGHTLINE_MAX_IN_FLIGHT_BYTES",
-            "8MiB",
+            "4MiB",
             Parser.size(2 << 10, 1L << 34),
             "records read but not yet acknowledged, and unfinished lines held by readers (approximate size);"
                     + " reading pauses at the bound (at least 2 x batch size)");

@@ -16,7 +16,8 @@ import io.sightline.sidecar.source.SourcePosition;
  * Turns lines into {@link LogRecord}s. A line that is a JSON object (telemetry-starter's format,
  * contract section 2) gives its {@code @timestamp}, {@code level}, {@code service_name},
  * {@code service_version}, {@code trace_id} and {@code span_id}; anything else is plain text
- * stamped with the time it was read. Jackson's streaming parser reads the bytes once without
+ * stamped with the time it was read. A one-pass scan of the bytes ({@link JsonFieldScan}) reads the
+ * plain records telemetry-starter writes; any other line goes to Jackson's streaming parser, which reads the bytes once without
  * building a tree, so recognising a record costs little more than scanning it.
  * <p>When a namespace field is configured ({@code SIGHTLINE_NAMESPACE_FROM_FIELD}), its top-level string
  * value is the record's {@link LogRecord#namespace()}.
@@ -27,6 +28,7 @@ import io.sightline.sidecar.source.SourcePosition;
 public final class RecordParser {
 
     private final JsonFactory json = JsonFactory.builder().build();
+    private final JsonFieldScan scan;
     private final Runnable unparsed;
     private final String namespaceField;
     // level, service name and version repeat on nearly every line: reuse the previous String when equal
@@ -44,12 +46,22 @@ public final class RecordParser {
     public RecordParser(Runnable unparsed, String namespaceField) {
         this.unparsed = unparsed;
         this.namespaceField = namespaceField;
+        // the namespace first: a field named both ways is the namespace, as on the Jackson path
+        this.scan = new JsonFieldScan(
+                namespaceField, "@timestamp", "level", "service_name", "service_version", "trace_id", "span_id");
     }
 
     /** A complete line as read ({@code bytes[offset, offset+length)}, UTF-8, without its line break). */
     public LogRecord parseLine(byte[] bytes, int offset, int length, long readTimeNanos, SourcePosition position) {
+        boolean object = looksLikeJsonObject(bytes, offset, length);
+        if (object && scan.scan(bytes, offset, length)) {
+            // an ASCII line is its own text: copied, not decoded
+            String line = new String(
+                    bytes, offset, length, scan.ascii() ? StandardCharsets.ISO_8859_1 : StandardCharsets.UTF_8);
+            return fromScan(bytes, line, readTimeNanos, position);
+        }
         String line = new String(bytes, offset, length, StandardCharsets.UTF_8);
-        if (looksLikeJsonObject(bytes, offset, length)) {
+        if (object) {
             LogRecord record = parseJson(bytes, offset, length, line, readTimeNanos, position);
             if (record != null) {
                 return record;
@@ -72,7 +84,8 @@ public final class RecordParser {
         return i < end && bytes[i] == '{';
     }
 
-    private LogRecord parseJson(
+    /** The Jackson path alone (null: not a JSON object); tests hold the fast scan to it. */
+    LogRecord parseJson(
             byte[] bytes, int offset, int length, String line, long readTimeNanos, SourcePosition position) {
         String timestamp = null;
         String level = null;
@@ -119,6 +132,46 @@ public final class RecordParser {
         }
         long nanos = timestamp == null ? readTimeNanos : parseTimestamp(timestamp, readTimeNanos);
         return new LogRecord(line, nanos, level, service, version, traceId, spanId, position, namespace);
+    }
+
+    /** The record of a line {@link JsonFieldScan} accepted: its wanted values are ASCII without escapes. */
+    private LogRecord fromScan(byte[] bytes, String line, long readTimeNanos, SourcePosition position) {
+        String namespace = null;
+        if (scan.found(0)) {
+            namespace = lastNamespace = reuse(bytes, scan.start(0), scan.end(0), lastNamespace);
+        }
+        long nanos = scan.found(1) ? parseTimestamp(ascii(bytes, 1), readTimeNanos) : readTimeNanos;
+        String level = scan.found(2) ? (lastLevel = reuse(bytes, scan.start(2), scan.end(2), lastLevel)) : null;
+        String service = scan.found(3) ? (lastService = reuse(bytes, scan.start(3), scan.end(3), lastService)) : null;
+        String version = scan.found(4) ? (lastVersion = reuse(bytes, scan.start(4), scan.end(4), lastVersion)) : null;
+        return new LogRecord(
+                line,
+                nanos,
+                level,
+                service,
+                version,
+                scan.found(5) ? ascii(bytes, 5) : null,
+                scan.found(6) ? ascii(bytes, 6) : null,
+                position,
+                namespace);
+    }
+
+    private String ascii(byte[] bytes, int slot) {
+        return new String(bytes, scan.start(slot), scan.end(slot) - scan.start(slot), StandardCharsets.ISO_8859_1);
+    }
+
+    private static String reuse(byte[] bytes, int start, int end, String previous) {
+        int length = end - start;
+        if (length == previous.length()) {
+            boolean same = true;
+            for (int i = 0; i < length && same; i++) {
+                same = bytes[start + i] == previous.charAt(i);
+            }
+            if (same) {
+                return previous;
+            }
+        }
+        return new String(bytes, start, length, StandardCharsets.ISO_8859_1);
     }
 
     private static String reuse(JsonParser parser, String previous) throws IOException {

@@ -28,7 +28,7 @@ class SettingsTest {
         assertThat(config.inputGlobs()).containsExactly("/var/log/app/*.log");
         assertThat(config.batchMaxBytes()).isEqualTo(1 << 20);
         assertThat(config.batchMaxWait()).isEqualTo(Duration.ofSeconds(1));
-        assertThat(config.maxInFlightBytes()).isEqualTo(8 << 20);
+        assertThat(config.maxInFlightBytes()).isEqualTo(4 << 20);
         assertThat(config.maxLineBytes()).isEqualTo(256 << 10);
         assertThat(config.checkpointDir()).isEqualTo(Path.of("/var/log/app/.sightline"));
         assertThat(config.metricsPort()).isEqualTo(9095);

@@ -51,6 +51,10 @@ public final class SidecarThroughput {
     private final Map<String, String> options;
     private final long lines;
     private final Path work;
+    /** JVM options added to every measured sidecar run (the AppCDS archive, when asked for). */
+    private final List<String> sharedArchive = new ArrayList<>();
+    /** Set with {@code --sink opensearch}: the node the sidecar ships to instead of the counting Loki. */
+    private OpenSearchNode openSearch;
 
     private SidecarThroughput(Map<String, String> options) {
         this.options = options;
@@ -64,12 +68,13 @@ public final class SidecarThroughput {
             if (args[i].equals("--help")) {
                 System.out.println("""
                         usage: --jar log-sidecar/target/sightline-log-sidecar-<v>-all.jar [--lines 1000000] [--rounds 3]
-                               [--format protobuf|json] [--syslog-ng] [--workdir /tmp/sightline-sidecar-bench]
-                               [--jvm-args "-XX:StartFlightRecording=..."]""");
+                               [--format protobuf|json] [--sink loki|opensearch] [--syslog-ng] [--workdir /tmp/sightline-sidecar-bench]
+                               [--jvm-args "-XX:..."] [--jfr /tmp/sidecar]   (profile: /tmp/sidecar-<round>.jfr)
+                               [--appcds]   (a first, unmeasured run writes an AppCDS archive the measured runs use)""");
                 return;
             }
-            if (args[i].equals("--syslog-ng")) {
-                options.put("syslog-ng", "true");
+            if (args[i].equals("--syslog-ng") || args[i].equals("--appcds")) {
+                options.put(args[i].substring(2), "true");
             } else if (args[i].startsWith("--") && i + 1 < args.length) {
                 options.put(args[i].substring(2), args[++i]);
             } else {
@@ -87,6 +92,28 @@ public final class SidecarThroughput {
         int rounds = Integer.parseInt(options.getOrDefault("rounds", "3"));
         boolean syslogNg = options.containsKey("syslog-ng");
         List<Result> results = new ArrayList<>();
+        if (options.getOrDefault("sink", "loki").equals("opensearch")) {
+            try (OpenSearchNode node = OpenSearchNode.start(work.resolve("opensearch-" + System.nanoTime()))) {
+                openSearch = node;
+                for (int round = 1; round <= rounds; round++) {
+                    results.add(runSidecar(input, round));
+                    print(results.get(results.size() - 1));
+                    node.deleteBenchmarkIndices();
+                }
+            }
+            summarize(results, false);
+            return;
+        }
+        if (options.containsKey("appcds")) {
+            // the application's classes as this JVM loads them, dumped when the training run exits
+            Path archive = work.resolve("sidecar-" + System.nanoTime() + ".jsa");
+            sharedArchive.add("-XX:ArchiveClassesAtExit=" + archive);
+            runSidecar(input, 0);
+            sharedArchive.set(0, "-XX:SharedArchiveFile=" + archive);
+            if (!Files.exists(archive)) {
+                throw new IllegalStateException("the training run wrote no AppCDS archive " + archive);
+            }
+        }
         for (int round = 1; round <= rounds; round++) {
             results.add(runSidecar(input, round));
             print(results.get(results.size() - 1));
@@ -146,17 +173,29 @@ public final class SidecarThroughput {
             String java =
                     Path.of(System.getProperty("java.home"), "bin", "java").toString();
             // the JVM flags of the container image (log-sidecar/pom.xml, jib)
-            List<String> command = new ArrayList<>(
-                    List.of(java, "-Xmx64m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xss512k"));
+            List<String> command = new ArrayList<>(List.of(
+                    java, "-Xmx64m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xss512k", "-XX:-UsePerfData"));
+            command.addAll(sharedArchive);
             if (options.containsKey("jvm-args")) {
                 command.addAll(List.of(options.get("jvm-args").split(" ")));
+            }
+            Path profile = null;
+            if (options.containsKey("jfr")) {
+                profile = Path.of(options.get("jfr") + "-" + round + ".jfr").toAbsolutePath();
+                command.add("-XX:StartFlightRecording=name=bench,settings=profile");
             }
             command.addAll(List.of("-jar", options.get("jar")));
             ProcessBuilder builder = new ProcessBuilder(command);
             Map<String, String> env = builder.environment();
-            env.put("SIGHTLINE_SINK", "loki");
-            env.put("LOKI_URL", server.url().toString());
-            env.put("LOKI_FORMAT", options.getOrDefault("format", "protobuf"));
+            String sink = openSearch == null ? "loki" : "opensearch";
+            env.put("SIGHTLINE_SINK", sink);
+            if (openSearch == null) {
+                env.put("LOKI_URL", server.url().toString());
+                env.put("LOKI_FORMAT", options.getOrDefault("format", "protobuf"));
+            } else {
+                env.put("OPENSEARCH_URL", openSearch.url().toString());
+                env.put("OPENSEARCH_INDEX", OpenSearchNode.INDEX_PREFIX + "{yyyy.MM.dd}");
+            }
             env.put("SIGHTLINE_INPUT_GLOBS", input.getParent() + "/*.log");
             env.put("SIGHTLINE_CHECKPOINT_DIR", checkpoints.toString());
             env.put("SIGHTLINE_METRICS_PORT", Integer.toString(metricsPort));
@@ -166,7 +205,12 @@ public final class SidecarThroughput {
             HttpClient http = HttpClient.newHttpClient();
             URI metrics = URI.create("http://127.0.0.1:" + metricsPort + "/metrics");
             return measure(
-                    "sidecar (" + env.get("LOKI_FORMAT") + ")", builder, server, () -> sentRecords(http, metrics));
+                    "sidecar (" + (openSearch == null ? env.get("LOKI_FORMAT") : "opensearch")
+                            + (sharedArchive.isEmpty() ? "" : ", AppCDS") + ")",
+                    builder,
+                    server,
+                    () -> sentRecords(http, metrics, sink),
+                    profile);
         }
     }
 
@@ -190,7 +234,7 @@ public final class SidecarThroughput {
                     dir.resolve("ctl").toString());
             builder.redirectOutput(ProcessBuilder.Redirect.DISCARD);
             builder.redirectError(work.resolve("syslog-ng-" + round + ".stderr").toFile());
-            return measure("syslog-ng http() json", builder, server, server::countedJsonEntries);
+            return measure("syslog-ng http() json", builder, server, server::countedJsonEntries, null);
         }
     }
 
@@ -212,14 +256,20 @@ public final class SidecarThroughput {
                 """.formatted(input, url);
     }
 
-    private Result measure(String variant, ProcessBuilder builder, FakeLoki server, LongSupplier shipped)
+    /** {@code profile}: where to dump the sidecar's flight recording once every line is shipped, or null. */
+    private Result measure(String variant, ProcessBuilder builder, FakeLoki server, LongSupplier shipped, Path profile)
             throws Exception {
         long start = System.nanoTime();
         Process process = builder.start();
         try {
             long deadline =
                     start + TimeUnit.SECONDS.toNanos(Long.parseLong(options.getOrDefault("timeout-seconds", "300")));
-            while (shipped.getAsLong() < lines) {
+            long firstShipped = 0; // for sinks other than the counting server: the first poll that saw a record sent
+            long sent;
+            while ((sent = shipped.getAsLong()) < lines) {
+                if (sent > 0 && firstShipped == 0) {
+                    firstShipped = System.nanoTime();
+                }
                 if (!process.isAlive() || System.nanoTime() > deadline) {
                     throw new IllegalStateException(variant + " stopped or timed out after "
                             + shipped.getAsLong() + " of " + lines + " lines (" + server.requestCount() + " requests, "
@@ -230,14 +280,18 @@ public final class SidecarThroughput {
             long done = System.nanoTime();
             double cpuSeconds = cpuSeconds(process.pid());
             double rssMib = peakRssKib(process.pid()) / 1024.0;
-            double shippingSeconds = (done - server.firstRequestNanos()) / 1e9;
+            if (profile != null) {
+                dumpFlightRecording(process.pid(), profile);
+            }
+            long first = server.requestCount() > 0 ? server.firstRequestNanos() : firstShipped;
+            double shippingSeconds = (done - first) / 1e9;
             return new Result(
                     variant,
                     lines / shippingSeconds,
                     lines * LINE_BYTES / MIB / shippingSeconds,
                     cpuSeconds / (lines / 1e6),
                     rssMib,
-                    (server.firstRequestNanos() - start) / 1e6);
+                    (first - start) / 1e6);
         } finally {
             process.destroy();
             if (!process.waitFor(30, TimeUnit.SECONDS)) {
@@ -246,7 +300,20 @@ public final class SidecarThroughput {
         }
     }
 
-    private static long sentRecords(HttpClient http, URI metrics) {
+    /** The sidecar halts in its shutdown hook, so JFR's own dump on exit never runs: dump it while it lives. */
+    private static void dumpFlightRecording(long pid, Path file) throws IOException, InterruptedException {
+        String jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd").toString();
+        Process dump = new ProcessBuilder(jcmd, Long.toString(pid), "JFR.dump", "name=bench", "filename=" + file)
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                .start();
+        if (!dump.waitFor(60, TimeUnit.SECONDS) || dump.exitValue() != 0) {
+            throw new IllegalStateException("jcmd JFR.dump failed for " + pid);
+        }
+        System.out.println("flight recording: " + file);
+    }
+
+    private static long sentRecords(HttpClient http, URI metrics, String sink) {
         try {
             String body = http.send(
                             HttpRequest.newBuilder(metrics)
@@ -254,7 +321,7 @@ public final class SidecarThroughput {
                                     .build(),
                             HttpResponse.BodyHandlers.ofString())
                     .body();
-            Matcher m = Pattern.compile("(?m)^sightline_sidecar_records_sent_total\\{sink=\"loki\"} ([0-9.E]+)")
+            Matcher m = Pattern.compile("(?m)^sightline_sidecar_records_sent_total\\{sink=\"" + sink + "\"} ([0-9.E]+)")
                     .matcher(body);
             return m.find() ? (long) Double.parseDouble(m.group(1)) : 0;
         } catch (IOException e) {

@@ -1,9 +1,10 @@
 package io.sightline.sidecar.ship.loki;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.List;
 
-import com.google.protobuf.CodedOutputStream;
 import com.google.protobuf.Timestamp;
 import com.google.protobuf.WireFormat;
 import io.sightline.sidecar.parse.LogRecord;
@@ -18,16 +19,28 @@ import org.xerial.snappy.Snappy;
  * compressed as one raw snappy block, {@code Content-Type: application/x-protobuf} and no
  * {@code Content-Encoding} (Loki rejects {@code Content-Encoding: snappy}).
  *
- * <p>The message is written field by field, with the field numbers of the generated classes, straight
- * into one exactly sized array: building generated message objects would allocate several objects per
- * log line on the sidecar's hot path. Tests decode the output with the generated parser.
+ * <p>The message is written field by field, with the field numbers of the generated classes, in one
+ * pass into a buffer reused from push to push ({@link ProtoWriter}), and compressed into another:
+ * per line the only work is copying its UTF-8 bytes. Structured metadata that repeats from entry to
+ * entry (pod, node, level, version) is encoded once and copied. Tests decode the output with the
+ * generated parser. One sender thread uses an encoder.
  */
 final class ProtobufPushEncoder implements LokiEncoder {
 
     private final LokiStreams streams;
+    private final ProtoWriter message = new ProtoWriter();
+    private byte[] compressed = new byte[0];
+    /** Per structured metadata name: the last value seen and its encoded field. */
+    private final String[] lastValues = new String[LokiStreams.METADATA_NAMES.length];
+
+    private final byte[][] lastFields = new byte[LokiStreams.METADATA_NAMES.length][];
+    private final byte[][] names = new byte[LokiStreams.METADATA_NAMES.length][];
 
     ProtobufPushEncoder(LokiStreams streams) {
         this.streams = streams;
+        for (int i = 0; i < names.length; i++) {
+            names[i] = LokiStreams.METADATA_NAMES[i].getBytes(StandardCharsets.UTF_8);
+        }
     }
 
     @Override
@@ -37,110 +50,72 @@ final class ProtobufPushEncoder implements LokiEncoder {
 
     @Override
     public byte[] encode(List<LokiStream> push) throws IOException {
-        int entryCount = 0;
+        message.reset();
         for (LokiStream stream : push) {
-            entryCount += stream.entries().size();
-        }
-        int[] entrySizes = new int[entryCount];
-        int[] streamSizes = new int[push.size()];
-        int total = 0;
-        int e = 0;
-        for (int s = 0; s < push.size(); s++) {
-            LokiStream stream = push.get(s);
-            int size = CodedOutputStream.computeStringSize(
-                    StreamAdapter.LABELS_FIELD_NUMBER, stream.labels().selector());
+            int streamMark = message.beginMessage(PushRequest.STREAMS_FIELD_NUMBER);
+            message.bytesField(
+                    StreamAdapter.LABELS_FIELD_NUMBER,
+                    stream.labels().selector().getBytes(StandardCharsets.UTF_8));
             for (LogRecord record : stream.entries()) {
-                int entrySize = entrySize(record);
-                entrySizes[e++] = entrySize;
-                size += CodedOutputStream.computeTagSize(StreamAdapter.ENTRIES_FIELD_NUMBER)
-                        + CodedOutputStream.computeUInt32SizeNoTag(entrySize)
-                        + entrySize;
+                int entryMark = message.beginMessage(StreamAdapter.ENTRIES_FIELD_NUMBER);
+                writeEntry(record);
+                message.endMessage(entryMark);
             }
-            streamSizes[s] = size;
-            total += CodedOutputStream.computeTagSize(PushRequest.STREAMS_FIELD_NUMBER)
-                    + CodedOutputStream.computeUInt32SizeNoTag(size)
-                    + size;
+            message.endMessage(streamMark);
         }
-
-        byte[] message = new byte[total];
-        CodedOutputStream out = CodedOutputStream.newInstance(message);
-        e = 0;
-        for (int s = 0; s < push.size(); s++) {
-            LokiStream stream = push.get(s);
-            out.writeTag(PushRequest.STREAMS_FIELD_NUMBER, WireFormat.WIRETYPE_LENGTH_DELIMITED);
-            out.writeUInt32NoTag(streamSizes[s]);
-            out.writeString(StreamAdapter.LABELS_FIELD_NUMBER, stream.labels().selector());
-            for (LogRecord record : stream.entries()) {
-                out.writeTag(StreamAdapter.ENTRIES_FIELD_NUMBER, WireFormat.WIRETYPE_LENGTH_DELIMITED);
-                out.writeUInt32NoTag(entrySizes[e++]);
-                writeEntry(out, record);
-            }
+        int maxCompressed = Snappy.maxCompressedLength(message.length());
+        if (compressed.length < maxCompressed || compressed.length > 2 * maxCompressed + (64 << 10)) {
+            compressed = new byte[maxCompressed];
         }
-        out.checkNoSpaceLeft();
-        return Snappy.compress(message);
+        int length = Snappy.compress(message.array(), 0, message.length(), compressed, 0);
+        return Arrays.copyOf(compressed, length);
     }
 
-    private int entrySize(LogRecord record) {
-        int timestamp = timestampSize(record.timestampNanos());
-        int size = CodedOutputStream.computeTagSize(EntryAdapter.TIMESTAMP_FIELD_NUMBER)
-                + CodedOutputStream.computeUInt32SizeNoTag(timestamp)
-                + timestamp
-                + CodedOutputStream.computeStringSize(EntryAdapter.LINE_FIELD_NUMBER, record.line());
-        for (int i = 0; i < LokiStreams.METADATA_NAMES.length; i++) {
-            String value = streams.metadataValue(i, record);
-            if (value != null) {
-                int pair = pairSize(LokiStreams.METADATA_NAMES[i], value);
-                size += CodedOutputStream.computeTagSize(EntryAdapter.STRUCTUREDMETADATA_FIELD_NUMBER)
-                        + CodedOutputStream.computeUInt32SizeNoTag(pair)
-                        + pair;
-            }
-        }
-        return size;
-    }
-
-    private void writeEntry(CodedOutputStream out, LogRecord record) throws IOException {
+    private void writeEntry(LogRecord record) {
         long nanos = record.timestampNanos();
-        out.writeTag(EntryAdapter.TIMESTAMP_FIELD_NUMBER, WireFormat.WIRETYPE_LENGTH_DELIMITED);
-        out.writeUInt32NoTag(timestampSize(nanos));
-        if (seconds(nanos) != 0) {
-            out.writeInt64(Timestamp.SECONDS_FIELD_NUMBER, seconds(nanos));
+        long seconds = Math.floorDiv(nanos, 1_000_000_000L);
+        int nanosOfSecond = (int) Math.floorMod(nanos, 1_000_000_000L);
+        // proto3 leaves zero fields out, as the generated code would
+        int timestampSize = (seconds == 0 ? 0 : 1 + ProtoWriter.varintSize(seconds))
+                + (nanosOfSecond == 0 ? 0 : 1 + ProtoWriter.varintSize(nanosOfSecond));
+        message.tag(EntryAdapter.TIMESTAMP_FIELD_NUMBER, WireFormat.WIRETYPE_LENGTH_DELIMITED);
+        message.varint(timestampSize);
+        if (seconds != 0) {
+            message.tag(Timestamp.SECONDS_FIELD_NUMBER, WireFormat.WIRETYPE_VARINT);
+            message.varint(seconds);
         }
-        if (nanosOfSecond(nanos) != 0) {
-            out.writeInt32(Timestamp.NANOS_FIELD_NUMBER, nanosOfSecond(nanos));
+        if (nanosOfSecond != 0) {
+            message.tag(Timestamp.NANOS_FIELD_NUMBER, WireFormat.WIRETYPE_VARINT);
+            message.varint(nanosOfSecond);
         }
-        out.writeString(EntryAdapter.LINE_FIELD_NUMBER, record.line());
-        for (int i = 0; i < LokiStreams.METADATA_NAMES.length; i++) {
+        message.bytesField(EntryAdapter.LINE_FIELD_NUMBER, record.line().getBytes(StandardCharsets.UTF_8));
+        for (int i = 0; i < names.length; i++) {
             String value = streams.metadataValue(i, record);
             if (value != null) {
-                String name = LokiStreams.METADATA_NAMES[i];
-                out.writeTag(EntryAdapter.STRUCTUREDMETADATA_FIELD_NUMBER, WireFormat.WIRETYPE_LENGTH_DELIMITED);
-                out.writeUInt32NoTag(pairSize(name, value));
-                out.writeString(LabelPairAdapter.NAME_FIELD_NUMBER, name);
-                out.writeString(LabelPairAdapter.VALUE_FIELD_NUMBER, value);
+                writeMetadata(i, value);
             }
         }
     }
 
-    private static int pairSize(String name, String value) {
-        return CodedOutputStream.computeStringSize(LabelPairAdapter.NAME_FIELD_NUMBER, name)
-                + CodedOutputStream.computeStringSize(LabelPairAdapter.VALUE_FIELD_NUMBER, value);
-    }
-
-    /** proto3 leaves zero fields out, as the generated code would. */
-    private static int timestampSize(long nanos) {
-        long seconds = seconds(nanos);
-        int nanosOfSecond = nanosOfSecond(nanos);
-        return (seconds == 0 ? 0 : CodedOutputStream.computeInt64Size(Timestamp.SECONDS_FIELD_NUMBER, seconds))
-                + (nanosOfSecond == 0
-                        ? 0
-                        : CodedOutputStream.computeInt32Size(Timestamp.NANOS_FIELD_NUMBER, nanosOfSecond));
-    }
-
-    private static long seconds(long epochNanos) {
-        return Math.floorDiv(epochNanos, 1_000_000_000L);
-    }
-
-    private static int nanosOfSecond(long epochNanos) {
-        return (int) Math.floorMod(epochNanos, 1_000_000_000L);
+    /** The structured metadata field {@code METADATA_NAMES[index]} = {@code value}; copied while the value repeats. */
+    private void writeMetadata(int index, String value) {
+        if (value.equals(lastValues[index])) {
+            message.raw(lastFields[index]);
+            return;
+        }
+        byte[] name = names[index];
+        byte[] text = value.getBytes(StandardCharsets.UTF_8);
+        int start = message.length();
+        message.tag(EntryAdapter.STRUCTUREDMETADATA_FIELD_NUMBER, WireFormat.WIRETYPE_LENGTH_DELIMITED);
+        message.varint(1
+                + ProtoWriter.varintSize(name.length)
+                + name.length
+                + 1
+                + ProtoWriter.varintSize(text.length)
+                + text.length);
+        message.bytesField(LabelPairAdapter.NAME_FIELD_NUMBER, name);
+        message.bytesField(LabelPairAdapter.VALUE_FIELD_NUMBER, text);
+        lastValues[index] = value;
+        lastFields[index] = Arrays.copyOfRange(message.array(), start, message.length());
     }
 }
