@@ -2,6 +2,7 @@ package io.sightline.sidecar;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -91,7 +92,8 @@ class SymlinkTest {
         Sidecar sidecar = start(TestSupport.settings(logs, checkpoints), sink, diagnostics);
         try {
             await().atMost(Duration.ofSeconds(10)).until(() -> lines(sink).contains("mine"));
-            Files.writeString(logs.resolve("app.log"), "mine\nstill mine\n");
+            // appended as an application writes; rewriting the file would truncate it, a copytruncate to the reader
+            Files.writeString(logs.resolve("app.log"), "still mine\n", StandardOpenOption.APPEND);
             await().atMost(Duration.ofSeconds(10)).until(() -> lines(sink).contains("still mine"));
         } finally {
             sidecar.shutdown(Duration.ofSeconds(5));
