@@ -65,6 +65,16 @@ public final class PodMetadataCache {
         return entry == null ? Optional.empty() : Optional.of(entry.pod);
     }
 
+    /**
+     * Whether the API server reported the pod deleted (and it is still within its grace period): its containers
+     * will write nothing more, so their files can be drained, flushed and closed.
+     */
+    public synchronized boolean isDeleted(String logUid) {
+        expire();
+        Entry entry = pods.get(logUid);
+        return entry != null && entry.deletedAt != LIVE;
+    }
+
     public synchronized int size() {
         expire();
         return pods.size();

@@ -16,10 +16,12 @@ class PodMetadataCacheTest {
     @Test
     void aDeletedPodIsFoundForTheGracePeriodThenForgotten() {
         cache.upsert(pod("a"));
+        assertThat(cache.isDeleted("a")).isFalse();
         cache.deleted("a");
 
         now.addAndGet(Duration.ofMinutes(5).minusNanos(1).toNanos());
         assertThat(cache.find("a")).isPresent();
+        assertThat(cache.isDeleted("a")).isTrue();
 
         now.addAndGet(1);
         assertThat(cache.find("a")).isEmpty();
