@@ -1,17 +1,15 @@
 package io.sightline.dashboards;
 
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
+import io.sightline.testsupport.tool.Tool;
+import io.sightline.testsupport.yaml.Yaml;
 import org.junit.jupiter.api.Test;
-import org.snakeyaml.engine.v2.api.Load;
-import org.snakeyaml.engine.v2.api.LoadSettings;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -35,13 +33,9 @@ class KustomizationTest {
     @Test
     @SuppressWarnings("unchecked")
     void rendersOneLabelledConfigMapPerDashboard() throws Exception {
-        Path kubectl =
-                ExternalTool.require("kubectl", "https://kubernetes.io/docs/tasks/tools/ (or apt-get install kubectl)");
         Path module = Dashboard.moduleDirectory();
-        List<Map<String, Object>> objects = new ArrayList<>();
-        new Load(LoadSettings.builder().build())
-                .loadAllFromString(render(kubectl, module))
-                .forEach(o -> objects.add((Map<String, Object>) o));
+        List<Map<String, Object>> objects =
+                Yaml.loadAll(Tool.KUBECTL.run(module, "kustomize", ".").assertSuccess());
 
         assertThat(objects).hasSize(CONFIG_MAP_BY_FILE.size());
         List<String> files = new ArrayList<>();
@@ -66,24 +60,5 @@ class KustomizationTest {
                 .containsExactlyInAnyOrderElementsOf(Dashboard.loadAll().stream()
                         .map(d -> d.file().getFileName().toString())
                         .toList());
-    }
-
-    private static String render(Path kubectl, Path module) throws IOException, InterruptedException {
-        Path errors = Files.createTempFile("kustomize", ".err");
-        try {
-            Process process = new ProcessBuilder(kubectl.toString(), "kustomize", module.toString())
-                    .redirectError(errors.toFile())
-                    .start();
-            String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            assertThat(process.waitFor(60, TimeUnit.SECONDS))
-                    .as("kubectl kustomize finished")
-                    .isTrue();
-            assertThat(process.exitValue())
-                    .as("kubectl kustomize failed: %s", Files.readString(errors))
-                    .isZero();
-            return output;
-        } finally {
-            Files.deleteIfExists(errors);
-        }
     }
 }

@@ -1,13 +1,16 @@
 package io.sightline.dashboards;
 
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 
-import io.sightline.dashboards.PrometheusApi.QueryResult;
+import io.sightline.testsupport.prometheus.PrometheusApi.QueryResult;
+import io.sightline.testsupport.prometheus.PrometheusServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -21,11 +24,14 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class PromqlExpressionsTest {
 
+    @TempDir
+    static Path dir;
+
     private static PrometheusServer prometheus;
 
     @BeforeAll
-    static void startPrometheus() throws Exception {
-        prometheus = PrometheusServer.start(ExternalTool.require("prometheus", PrometheusServer.INSTALL_HINT));
+    static void startPrometheus() {
+        prometheus = PrometheusServer.start(dir, "global:\n  scrape_interval: 15s\n");
     }
 
     @AfterAll
@@ -47,7 +53,7 @@ class PromqlExpressionsTest {
         for (Map<String, String> values :
                 List.of(DashboardQueries.exampleValues(), DashboardQueries.allSelected(dashboard))) {
             String expression = query.substituted(values);
-            QueryResult result = prometheus.api().query(expression);
+            QueryResult result = prometheus.api().evaluate(expression);
             assertThat(result.status())
                     .as("%s: Prometheus answered %s %s for %s", query, result.errorType(), result.error(), expression)
                     .isEqualTo("success");
@@ -57,7 +63,7 @@ class PromqlExpressionsTest {
     /** Proves the check above can fail: a real parse error is reported as bad_data. */
     @Test
     void prometheusRejectsAMalformedExpression() throws Exception {
-        QueryResult result = prometheus.api().query("sum(rate(http_server_requests_seconds_count[1m])");
+        QueryResult result = prometheus.api().evaluate("sum(rate(http_server_requests_seconds_count[1m])");
         assertThat(result.status()).isEqualTo("error");
         assertThat(result.errorType()).isEqualTo("bad_data");
         assertThat(result.httpStatus()).isEqualTo(400);

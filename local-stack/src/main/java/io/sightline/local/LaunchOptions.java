@@ -54,6 +54,11 @@ public record LaunchOptions(
               --help              this text
             """;
 
+    /** Whether the traffic has a failure burst, and so a canary instance that fails during it. */
+    public boolean hasBurst() {
+        return requestsPerSecond > 0 && !burstLength.isZero();
+    }
+
     public static LaunchOptions defaults() {
         return new Draft().build();
     }

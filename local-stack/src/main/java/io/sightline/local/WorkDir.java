@@ -17,13 +17,10 @@ final class WorkDir {
 
     static final String MARKER = ".sightline-local-workdir";
 
-    private final Path root;
+    private WorkDir() {}
 
-    private WorkDir(Path root) {
-        this.root = root;
-    }
-
-    static WorkDir prepare(Path root) throws IOException {
+    /** Makes {@code root} an empty work dir of the local stack; returns it as an absolute path. */
+    static Path prepare(Path root) throws IOException {
         Path absolute = root.toAbsolutePath().normalize();
         if (Files.isDirectory(absolute) && !isEmpty(absolute)) {
             if (!Files.exists(absolute.resolve(MARKER))) {
@@ -35,16 +32,7 @@ final class WorkDir {
         }
         Files.createDirectories(absolute);
         Files.writeString(absolute.resolve(MARKER), "made by ./sightline local; emptied at every start\n");
-        return new WorkDir(absolute);
-    }
-
-    Path root() {
-        return root;
-    }
-
-    /** A subdirectory, created if needed. */
-    Path dir(String first, String... more) throws IOException {
-        return Files.createDirectories(root.resolve(Path.of(first, more)));
+        return absolute;
     }
 
     private static boolean isEmpty(Path dir) throws IOException {

@@ -27,6 +27,14 @@ class LaunchOptionsTest {
     }
 
     @Test
+    void aBurstNeedsTrafficAndALength() {
+        assertThat(LaunchOptions.parse(List.of()).hasBurst()).isTrue();
+        assertThat(LaunchOptions.parse(List.of("--rate", "0")).hasBurst()).isFalse();
+        assertThat(LaunchOptions.parse(List.of("--burst-length", "0")).hasBurst())
+                .isFalse();
+    }
+
+    @Test
     void parsesEveryOption() {
         LaunchOptions options = LaunchOptions.parse(List.of(
                 "--duration",

@@ -20,9 +20,11 @@ import java.util.regex.Pattern;
 import io.sightline.dashboards.Dashboard;
 import io.sightline.dashboards.DashboardQueries;
 import io.sightline.dashboards.DashboardQuery;
-import io.sightline.dashboards.PrometheusApi;
 import io.sightline.dashboards.QueryLanguage;
+import io.sightline.local.parts.Topology;
 import io.sightline.local.process.Executables;
+import io.sightline.testsupport.prometheus.PrometheusApi;
+import io.sightline.testsupport.tool.Tool;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -58,8 +60,8 @@ class LocalStackEndToEndIT {
 
     @Test
     void wholePipelineWorksAndStopsCleanly() throws Exception {
-        RequiredTool.require("prometheus");
-        RequiredTool.require("prometheus-alertmanager", "alertmanager");
+        Tool.PROMETHEUS.require();
+        Tool.ALERTMANAGER.require();
         String classpath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
         Path demoJar = Arrays.stream(classpath.split(File.pathSeparator))
                 .map(Path::of)
@@ -187,12 +189,9 @@ class LocalStackEndToEndIT {
 
     private static PrometheusApi.QueryResult query(PrometheusApi prometheus, String expression) {
         try {
-            return prometheus.query(expression);
+            return prometheus.evaluate(expression);
         } catch (IOException e) {
             throw new AssertionError("Prometheus did not answer " + expression, e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError("interrupted", e);
         }
     }
 }

@@ -17,13 +17,17 @@ class WorkDirTest {
     @Test
     void emptiesItsOwnDirectoryFromThePreviousRun() throws Exception {
         Path root = dir.resolve("run");
-        WorkDir first = WorkDir.prepare(root);
-        Files.writeString(first.dir("logs", "demo-service-0").resolve("app.log"), "{}\n");
+        Path first = WorkDir.prepare(root);
+        Files.writeString(
+                Files.createDirectories(first.resolve("logs").resolve("demo-service-0"))
+                        .resolve("app.log"),
+                "{}\n");
 
-        WorkDir second = WorkDir.prepare(root);
+        Path second = WorkDir.prepare(root);
 
-        assertThat(second.root().resolve("logs")).doesNotExist();
-        assertThat(second.root().resolve(WorkDir.MARKER)).exists();
+        assertThat(second).isEqualTo(first);
+        assertThat(second.resolve("logs")).doesNotExist();
+        assertThat(second.resolve(WorkDir.MARKER)).exists();
     }
 
     @Test

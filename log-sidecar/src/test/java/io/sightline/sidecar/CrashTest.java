@@ -11,8 +11,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
+import io.sightline.testsupport.loki.FakeLoki;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -21,7 +21,7 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * The real sidecar ({@link Main}, a separate JVM on this module's classpath) ships a file to a
- * counting Loki stand-in on 127.0.0.1 ({@link CountingLoki}, Loki's JSON push format) and is killed
+ * fake Loki on 127.0.0.1 ({@link FakeLoki}: no Loki binary runs here; Loki's JSON push format) and is killed
  * with SIGKILL at random moments while shipping, then restarted, ten times; a last run ships the rest
  * and stops on SIGTERM with exit code 0. Nothing may be lost, and duplicates may only come from the
  * batch that was in flight at each kill (sent, but its checkpoint not yet written).
@@ -49,21 +49,21 @@ class CrashTest {
         }
         long seed = System.nanoTime();
         Random random = new Random(seed);
-        try (CountingLoki loki = new CountingLoki().start()) {
+        try (FakeLoki loki = FakeLoki.start()) {
             Map<String, String> env = TestSupport.settings(logs, dir.resolve("checkpoints"));
             env.put("SIGHTLINE_SINK", "loki");
-            env.put("LOKI_URL", loki.url());
+            env.put("LOKI_URL", loki.url().toString());
             env.put("LOKI_FORMAT", "json");
             env.put("SIGHTLINE_BATCH_MAX_BYTES", BATCH_BYTES + "");
             env.put("SIGHTLINE_METRICS_ENABLED", "false");
             List<Integer> exitCodes = new ArrayList<>();
             for (int kill = 0; kill < KILLS; kill++) {
                 Process sidecar = start(env, kill);
-                int before = loki.entries();
-                await().atMost(Duration.ofSeconds(60)).until(() -> loki.entries() > before || !sidecar.isAlive());
+                int before = loki.entryCount();
+                await().atMost(Duration.ofSeconds(60)).until(() -> loki.entryCount() > before || !sidecar.isAlive());
                 // a random moment while shipping: after a random number of further entries arrived
-                int target = loki.entries() + random.nextInt(LINES / (2 * KILLS));
-                await().atMost(Duration.ofSeconds(60)).until(() -> loki.entries() >= target || !sidecar.isAlive());
+                int target = loki.entryCount() + random.nextInt(LINES / (2 * KILLS));
+                await().atMost(Duration.ofSeconds(60)).until(() -> loki.entryCount() >= target || !sidecar.isAlive());
                 assertThat(sidecar.isAlive())
                         .as("sidecar run %d still running (stderr: %s)", kill, stderr(kill))
                         .isTrue();
@@ -72,24 +72,27 @@ class CrashTest {
                 exitCodes.add(sidecar.exitValue());
             }
             assertThat(exitCodes).as("killed by SIGKILL").containsOnly(137);
-            assertThat(loki.lines())
+            assertThat(loki.lineCounts())
                     .as("the kills happened while shipping, not after")
                     .hasSizeLessThan(LINES);
 
             Process last = start(env, KILLS);
-            await().atMost(Duration.ofSeconds(120)).until(() -> loki.lines().size() >= LINES || !last.isAlive());
+            await().atMost(Duration.ofSeconds(120))
+                    .until(() -> loki.lineCounts().size() >= LINES || !last.isAlive());
             last.destroy(); // SIGTERM: orderly stop
             assertThat(last.waitFor(30, TimeUnit.SECONDS)).isTrue();
             assertThat(last.exitValue())
                     .as("exit code after SIGTERM (stderr: %s)", stderr(KILLS))
                     .isZero();
 
+            Map<String, Integer> delivered = loki.lineCounts();
             for (int i = 0; i < LINES; i++) {
-                AtomicInteger count = loki.lines().get(line(i));
-                assertThat(count).as("line %d delivered (seed %d)", i, seed).isNotNull();
+                assertThat(delivered.get(line(i)))
+                        .as("line %d delivered (seed %d)", i, seed)
+                        .isNotNull();
             }
-            assertThat(loki.lines()).hasSize(LINES);
-            int duplicates = loki.entries() - LINES;
+            assertThat(delivered).hasSize(LINES);
+            int duplicates = loki.entryCount() - LINES;
             int maxRecordsPerBatch = BATCH_BYTES / (shortestLine + 64);
             System.out.printf(
                     "crash test: %d kills, %d duplicate entries (bound %d), seed %d%n",

@@ -17,6 +17,9 @@ import io.sightline.sidecar.parse.Identity;
 import io.sightline.sidecar.ship.loki.LokiSettings;
 import io.sightline.sidecar.ship.loki.LokiSink;
 import io.sightline.sidecar.source.FileOpener;
+import io.sightline.testsupport.loki.FakeLoki;
+import io.sightline.testsupport.loki.Request;
+import io.sightline.testsupport.loki.Response;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -24,8 +27,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The sink (the real Loki sink, JSON format, against {@link CountingLoki} on 127.0.0.1) answers
- * 503, then 429 with {@code Retry-After}, then refuses connections, then recovers. Nothing may be
+ * The sink (the real Loki sink, JSON format, against {@link FakeLoki} on 127.0.0.1, a fake because no Loki binary
+ * runs here) answers 503, then 429 with {@code Retry-After}, then refuses connections, then recovers. Nothing may be
  * lost or duplicated, the in-flight bytes must never exceed their bound (reading pauses; the file
  * is the buffer), the retries must show in {@code /metrics}, and {@code /readyz} must fail while the
  * sink is unreachable and pass again after.
@@ -49,11 +52,11 @@ class OutageTest {
             }
         }
         HttpClient http = HttpClient.newHttpClient();
-        try (CountingLoki loki = new CountingLoki().start()) {
-            loki.answer(new CountingLoki.Answer(503, null));
+        try (FakeLoki loki = FakeLoki.start()) {
+            loki.answerEveryRequest(Response.status(503));
             Map<String, String> settings = TestSupport.settings(logs, dir.resolve("checkpoints"));
             settings.put("SIGHTLINE_SINK", "loki");
-            settings.put("LOKI_URL", loki.url());
+            settings.put("LOKI_URL", loki.url().toString());
             settings.put("LOKI_FORMAT", "json");
             settings.put("LOKI_TIMEOUT", "2s");
             settings.put("SIGHTLINE_BATCH_MAX_BYTES", "64KiB");
@@ -74,14 +77,14 @@ class OutageTest {
             await().atMost(Duration.ofSeconds(30)).until(() -> retries(sidecar, "http_503") >= 5);
             await().atMost(Duration.ofSeconds(30))
                     .until(() -> sidecar.delivery().inFlightBytes() >= IN_FLIGHT_LIMIT / 2);
-            assertThat(loki.entries()).isZero();
+            assertThat(loki.entryCount()).isZero();
 
             // 429 with Retry-After: 1 (second): the sidecar waits at least that long between attempts
-            loki.answer(new CountingLoki.Answer(429, "1"));
+            loki.answerEveryRequest(Response.status(429).withHeader("Retry-After", "1"));
             await().atMost(Duration.ofSeconds(30)).until(() -> retries(sidecar, "http_429") >= 3);
-            List<Long> answered429 = loki.errorAnswers().stream()
-                    .filter(a -> a.status() == 429)
-                    .map(CountingLoki.ErrorAnswer::nanos)
+            List<Long> answered429 = loki.requests().stream()
+                    .filter(r -> r.status() == 429)
+                    .map(Request::answeredNanos)
                     .toList();
             for (int i = 1; i < answered429.size(); i++) {
                 assertThat(answered429.get(i) - answered429.get(i - 1))
@@ -96,15 +99,15 @@ class OutageTest {
             assertThat(sidecar.delivery().peakInFlightBytes()).isLessThanOrEqualTo(IN_FLIGHT_LIMIT);
 
             // recovery: everything arrives exactly once
-            loki.answer(CountingLoki.Answer.OK);
-            loki.startOn(loki.port());
-            await().atMost(Duration.ofSeconds(60)).until(() -> loki.entries() >= LINES);
+            loki.answerLikeLoki();
+            loki.restart();
+            await().atMost(Duration.ofSeconds(60)).until(() -> loki.entryCount() >= LINES);
             await().atMost(Duration.ofSeconds(10)).until(() -> status(http, readyz) == 200);
             String text = body(http, metrics);
             assertThat(sidecar.shutdown(Duration.ofSeconds(5))).isTrue();
 
-            assertThat(loki.entries()).isEqualTo(LINES);
-            assertThat(loki.lines()).hasSize(LINES);
+            assertThat(loki.entryCount()).isEqualTo(LINES);
+            assertThat(loki.lineCounts()).hasSize(LINES);
             assertThat(sidecar.delivery().peakInFlightBytes()).isLessThanOrEqualTo(IN_FLIGHT_LIMIT);
             assertThat(text)
                     .containsPattern("sightline_sidecar_send_retries_total\\{cause=\"http_503\",sink=\"loki\"} [1-9]")

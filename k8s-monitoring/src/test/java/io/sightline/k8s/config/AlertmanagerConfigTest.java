@@ -11,8 +11,8 @@ import java.util.regex.Pattern;
 
 import io.sightline.k8s.support.Manifests;
 import io.sightline.k8s.support.ModuleFiles;
-import io.sightline.k8s.support.Tool;
-import io.sightline.k8s.support.Yaml;
+import io.sightline.testsupport.tool.Tool;
+import io.sightline.testsupport.yaml.Yaml;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

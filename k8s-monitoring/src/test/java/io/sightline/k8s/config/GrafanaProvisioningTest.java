@@ -6,7 +6,7 @@ import java.util.Map;
 
 import io.sightline.k8s.support.Manifests;
 import io.sightline.k8s.support.ModuleFiles;
-import io.sightline.k8s.support.Yaml;
+import io.sightline.testsupport.yaml.Yaml;
 import org.junit.jupiter.api.Test;
 
 import static io.sightline.k8s.support.Manifests.configData;

@@ -1,12 +1,6 @@
 package io.sightline.k8s.config;
 
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -18,8 +12,8 @@ import java.util.TreeMap;
 
 import io.sightline.k8s.support.Manifests;
 import io.sightline.k8s.support.ModuleFiles;
-import io.sightline.k8s.support.Tool;
-import io.sightline.k8s.support.Yaml;
+import io.sightline.testsupport.prometheus.PrometheusServer;
+import io.sightline.testsupport.yaml.Yaml;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -43,12 +37,10 @@ class PrometheusRelabelingTest {
     @TempDir
     static Path dir;
 
-    static Process prometheus;
-    static URI targetsApi;
+    static PrometheusServer prometheus;
 
     @BeforeAll
     static void startPrometheusWithTheRenderedJobs() throws IOException {
-        Tool.PROMETHEUS.require();
         Map<String, Object> rendered = Yaml.load(configData(
                 Manifests.render(ModuleFiles.BASE).generatedConfigMap("prometheus-config"), "prometheus.yml"));
         Path pods = dir.resolve("pods.yaml");
@@ -64,23 +56,13 @@ class PrometheusRelabelingTest {
             copy.put("scrape_timeout", "1s");
             jobs.add(copy);
         }
-        Path config = dir.resolve("prometheus.yml");
-        Files.writeString(config, Yaml.dump(Map.of("scrape_configs", jobs)));
-
-        int port = freePort();
-        targetsApi = URI.create("http://127.0.0.1:" + port + "/api/v1/targets?state=active");
-        prometheus = Tool.PROMETHEUS.start(
-                dir,
-                dir.resolve("prometheus.log"),
-                "--config.file=" + config,
-                "--storage.tsdb.path=" + dir.resolve("data"),
-                "--web.listen-address=127.0.0.1:" + port);
+        prometheus = PrometheusServer.start(dir, Yaml.dump(Map.of("scrape_configs", jobs)));
     }
 
     @AfterAll
     static void stopPrometheus() {
         if (prometheus != null) {
-            Tool.stop(prometheus);
+            prometheus.close();
         }
     }
 
@@ -107,20 +89,10 @@ class PrometheusRelabelingTest {
     }
 
     /** "scrapePool scrapeUrl {labels}" of every active target, sorted labels. */
-    private static List<String> activeTargets() throws IOException, InterruptedException {
-        HttpResponse<String> response = HttpClient.newHttpClient()
-                .send(
-                        HttpRequest.newBuilder(targetsApi)
-                                .timeout(Duration.ofSeconds(5))
-                                .build(),
-                        HttpResponse.BodyHandlers.ofString());
-        assertThat(response.statusCode()).isEqualTo(200);
-        List<String> targets = new ArrayList<>();
-        for (Map<String, Object> target : Yaml.maps(Yaml.load(response.body()), "data", "activeTargets")) {
-            targets.add(Yaml.text(target, "scrapePool") + " " + Yaml.text(target, "scrapeUrl") + " "
-                    + new TreeMap<>(Yaml.map(target, "labels")));
-        }
-        return targets;
+    private static List<String> activeTargets() throws IOException {
+        return prometheus.api().activeTargets().stream()
+                .map(target -> target.scrapePool() + " " + target.scrapeUrl() + " " + new TreeMap<>(target.labels()))
+                .toList();
     }
 
     /**
@@ -228,11 +200,5 @@ class PrometheusRelabelingTest {
         labels.put("__meta_kubernetes_pod_container_port_number", String.valueOf(port));
         labels.put("__meta_kubernetes_pod_container_port_protocol", "TCP");
         return Map.of("targets", List.of(pod.get("__meta_kubernetes_pod_ip") + ":" + port), "labels", labels);
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        }
     }
 }

@@ -9,7 +9,7 @@ import java.util.Objects;
 import java.util.Set;
 
 import io.sightline.k8s.support.Manifests;
-import io.sightline.k8s.support.Yaml;
+import io.sightline.testsupport.yaml.Yaml;
 
 import static io.sightline.k8s.support.Manifests.allContainers;
 import static io.sightline.k8s.support.Manifests.id;

@@ -8,7 +8,7 @@ import java.util.stream.Stream;
 
 import io.sightline.k8s.support.Manifests;
 import io.sightline.k8s.support.ModuleFiles;
-import io.sightline.k8s.support.Yaml;
+import io.sightline.testsupport.yaml.Yaml;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;

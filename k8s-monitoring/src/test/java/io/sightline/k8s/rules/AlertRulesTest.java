@@ -1,21 +1,20 @@
 package io.sightline.k8s.rules;
 
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
-import io.sightline.k8s.rules.RuleFiles.Rule;
 import io.sightline.k8s.support.Markdown;
 import io.sightline.k8s.support.ModuleFiles;
-import io.sightline.k8s.support.Tool;
-import io.sightline.k8s.support.Yaml;
+import io.sightline.testsupport.prometheus.PromDuration;
+import io.sightline.testsupport.rules.Rule;
+import io.sightline.testsupport.rules.RuleFiles;
+import io.sightline.testsupport.tool.Tool;
+import io.sightline.testsupport.yaml.Yaml;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -72,7 +71,7 @@ class AlertRulesTest {
 
     @Test
     void everyAlertCarriesForSeverityAndAnnotations() {
-        List<Rule> alerts = RuleFiles.alerts();
+        List<Rule> alerts = RuleFiles.alerts(ModuleFiles.RULES);
 
         assertThat(alerts).isNotEmpty().allSatisfy(alert -> {
             assertThat(Yaml.text(alert.body(), "for")).as("%s: for", alert).isNotBlank();
@@ -89,7 +88,7 @@ class AlertRulesTest {
     void everyRunbookUrlPointsAtAnExistingSection() {
         Set<String> anchors = Markdown.headingAnchors(ModuleFiles.read(ModuleFiles.RUNBOOKS));
 
-        assertThat(RuleFiles.alerts()).allSatisfy(alert -> {
+        assertThat(RuleFiles.alerts(ModuleFiles.RULES)).allSatisfy(alert -> {
             String url = Yaml.text(alert.annotations(), "runbook_url");
             assertThat(url).as("%s", alert).startsWith(RUNBOOKS_URL);
             assertThat(anchors)
@@ -113,8 +112,8 @@ class AlertRulesTest {
                         boolean silentBefore = checks.stream()
                                 .anyMatch(quiet -> Yaml.text(quiet, "alertname").equals(Yaml.text(firing, "alertname"))
                                         && Yaml.list(quiet, "exp_alerts").isEmpty()
-                                        && duration(Yaml.text(quiet, "eval_time"))
-                                                        .compareTo(duration(Yaml.text(firing, "eval_time")))
+                                        && PromDuration.parse(Yaml.text(quiet, "eval_time"))
+                                                        .compareTo(PromDuration.parse(Yaml.text(firing, "eval_time")))
                                                 < 0);
                         if (silentBefore) {
                             covered.add(Yaml.text(firing, "alertname") + "/"
@@ -126,7 +125,7 @@ class AlertRulesTest {
         }
 
         List<String> untested = new ArrayList<>();
-        for (Rule alert : RuleFiles.alerts()) {
+        for (Rule alert : RuleFiles.alerts(ModuleFiles.RULES)) {
             if (!covered.contains(alert.alert() + "/" + alert.severity())) {
                 untested.add(alert.toString());
             }
@@ -149,21 +148,5 @@ class AlertRulesTest {
                 .containsAll(ModuleFiles.ruleFiles().stream()
                         .map(p -> p.getFileName().toString())
                         .toList());
-    }
-
-    private static Duration duration(String promDuration) {
-        Matcher m = Pattern.compile("(\\d+)([smhd])").matcher(promDuration);
-        Duration total = Duration.ZERO;
-        while (m.find()) {
-            long amount = Long.parseLong(m.group(1));
-            total = total.plus(
-                    switch (m.group(2)) {
-                        case "s" -> Duration.ofSeconds(amount);
-                        case "m" -> Duration.ofMinutes(amount);
-                        case "h" -> Duration.ofHours(amount);
-                        default -> Duration.ofDays(amount);
-                    });
-        }
-        return total;
     }
 }

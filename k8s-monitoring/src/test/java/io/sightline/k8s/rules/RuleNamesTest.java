@@ -8,7 +8,9 @@ import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import io.sightline.k8s.rules.RuleFiles.Rule;
+import io.sightline.k8s.support.ModuleFiles;
+import io.sightline.testsupport.rules.Rule;
+import io.sightline.testsupport.rules.RuleFiles;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -55,10 +57,10 @@ class RuleNamesTest {
     void rulesUseOnlyDefinedMetrics() {
         TelemetryContract contract = TelemetryContract.read();
         Set<String> recorded = new TreeSet<>();
-        RuleFiles.all().stream().filter(r -> !r.isAlert()).forEach(r -> recorded.add(r.record()));
+        RuleFiles.rules(ModuleFiles.RULES).stream().filter(r -> !r.isAlert()).forEach(r -> recorded.add(r.record()));
 
         List<String> unknown = new ArrayList<>();
-        for (Rule rule : RuleFiles.all()) {
+        for (Rule rule : RuleFiles.rules(ModuleFiles.RULES)) {
             for (String metric : PromQlNames.of(rule.expr()).metrics) {
                 if (!contract.metrics.contains(metric)
                         && !STANDARD_METRICS.containsKey(metric)
@@ -75,7 +77,7 @@ class RuleNamesTest {
         TelemetryContract contract = TelemetryContract.read();
 
         List<String> unknown = new ArrayList<>();
-        for (Rule rule : RuleFiles.all()) {
+        for (Rule rule : RuleFiles.rules(ModuleFiles.RULES)) {
             Set<String> used = new TreeSet<>(PromQlNames.of(rule.expr()).labels);
             rule.annotations().values().forEach(text -> {
                 Matcher m = TEMPLATE_LABEL.matcher(String.valueOf(text));

@@ -9,6 +9,9 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 
+import io.sightline.testsupport.tool.Tool;
+import io.sightline.testsupport.yaml.Yaml;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The objects a kustomization renders to ({@code kubectl kustomize}), with lookups the tests share. */

@@ -7,7 +7,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 
-import io.sightline.local.monitoring.PrometheusApi;
+import io.sightline.testsupport.prometheus.PrometheusApi;
 
 /**
  * The alerts already firing when the failure burst begins (Prometheus' {@code ALERTS} series), so the check does

@@ -22,6 +22,23 @@ public final class LogDeliveryCheck {
     /** The log directory of one service instance and the pod name its records carry. */
     public record Source(String pod, Path logDir) {}
 
+    /**
+     * What every stored record must carry: the log record's fields that are always there (contract section 2) and
+     * the metadata the sidecar always adds (section 1; {@code cluster} only when configured). Pinned by
+     * {@code ContractTest}.
+     */
+    public static final List<String> CONTRACT_FIELDS = List.of(
+            "@timestamp",
+            "level",
+            "logger",
+            "thread",
+            "message",
+            "service_name",
+            "namespace",
+            "pod",
+            "container",
+            "node");
+
     private static final Duration POLL_INTERVAL = Duration.ofSeconds(1);
 
     private final LogStore store;

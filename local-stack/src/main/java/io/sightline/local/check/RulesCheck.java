@@ -6,8 +6,8 @@ import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.locks.LockSupport;
 
-import io.sightline.local.monitoring.PrometheusApi;
-import io.sightline.local.monitoring.PrometheusApi.Rule;
+import io.sightline.testsupport.prometheus.PrometheusApi;
+import io.sightline.testsupport.prometheus.PrometheusApi.Rule;
 
 /**
  * Every copied rule was loaded and its expression evaluated against the live data without an error

@@ -9,8 +9,8 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.locks.LockSupport;
 
-import io.sightline.local.monitoring.PrometheusApi;
 import io.sightline.local.monitoring.ScrapeTarget;
+import io.sightline.testsupport.prometheus.PrometheusApi;
 
 /**
  * Prometheus scraped every target ({@code up == 1}) and stored it under the labels the Kubernetes relabeling

@@ -16,14 +16,18 @@ import io.sightline.local.http.JsonHttp;
 
 /**
  * A Loki the user runs ({@code --loki-url}). Records are counted with LogQL instant queries over the run so far;
- * where each name lives follows contract section 3: {@code namespace} and {@code container} are stream labels,
- * {@code pod} and {@code node} structured metadata, everything else a field of the JSON log line.
+ * where each name lives follows contract section 3: {@code namespace}, {@code service_name} and {@code container}
+ * are stream labels, {@code pod}, {@code node} and {@code level} structured metadata, everything else a field of
+ * the JSON log line.
  */
 public final class ExternalLoki implements LogStore {
 
-    private static final Set<String> STREAM_LABELS = Set.of("namespace", "container", "service_name", "cluster");
-    private static final Set<String> STRUCTURED_METADATA =
-            Set.of("pod", "node", "trace_id", "span_id", "service_version");
+    /** Contract section 3; pinned by {@code ContractTest}. */
+    public static final Set<String> STREAM_LABELS = Set.of("namespace", "container", "service_name", "cluster");
+
+    /** Contract section 3; pinned by {@code ContractTest}. */
+    public static final Set<String> STRUCTURED_METADATA =
+            Set.of("pod", "node", "level", "trace_id", "span_id", "service_version");
 
     private final JsonHttp http;
     private final URI url;

@@ -8,6 +8,7 @@ import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.sightline.local.http.JsonHttp;
+import io.sightline.testsupport.prometheus.PrometheusApi;
 
 /** Reads the alerts Alertmanager holds (API v2). */
 public final class AlertmanagerApi {

@@ -6,6 +6,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import io.sightline.testsupport.prometheus.PromDuration;
+import io.sightline.testsupport.yaml.Yaml;
+
 /**
  * The local Alertmanager's configuration: every alert goes to one webhook served by the launcher, with short
  * grouping delays so an alert that fires during a short run is delivered during that run.

@@ -9,6 +9,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import io.sightline.testsupport.yaml.Yaml;
+
 /**
  * Grafana's configuration for the local stack, used only when a {@code grafana-server} binary is on PATH: the
  * contract's datasource uids ({@code prometheus}, {@code alertmanager}, and {@code loki} when the user runs one)

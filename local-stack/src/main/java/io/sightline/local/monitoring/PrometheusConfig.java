@@ -6,6 +6,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import io.sightline.testsupport.prometheus.PromDuration;
+import io.sightline.testsupport.yaml.Yaml;
+
 /**
  * The local Prometheus' {@code prometheus.yml}: one scrape job fed by file-based service discovery (targets carry
  * the Kubernetes labels themselves, see {@link ScrapeTarget}), the copied alert rules, and the local Alertmanager.

@@ -16,9 +16,23 @@ import java.util.Set;
 public final class Ports {
 
     private final Set<Integer> handedOut = new HashSet<>();
+    private final boolean wellKnownFirst;
+
+    public Ports() {
+        this(true);
+    }
+
+    private Ports(boolean wellKnownFirst) {
+        this.wellKnownFirst = wellKnownFirst;
+    }
+
+    /** Ports that never try the well-known one: for tests, which run next to each other. */
+    public static Ports anyFree() {
+        return new Ports(false);
+    }
 
     public synchronized int preferred(int port) {
-        if (!handedOut.contains(port) && isFree(port)) {
+        if (wellKnownFirst && !handedOut.contains(port) && isFree(port)) {
             handedOut.add(port);
             return port;
         }

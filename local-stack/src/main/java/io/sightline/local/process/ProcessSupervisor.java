@@ -53,6 +53,13 @@ public final class ProcessSupervisor implements AutoCloseable {
         return process.stop(STOP_GRACE);
     }
 
+    /** Stops the given processes now, the last started first (e.g. the ones a part of the stack started). */
+    public void stopNewestFirst(List<ManagedProcess> processes) {
+        for (int i = processes.size() - 1; i >= 0; i--) {
+            stop(processes.get(i));
+        }
+    }
+
     /** The processes that have ended although nobody asked them to. */
     public synchronized List<ManagedProcess> unexpectedlyEnded() {
         return running.stream().filter(p -> !p.isAlive()).toList();

@@ -98,15 +98,19 @@ public final class TrafficGenerator implements AutoCloseable {
             burstSent.incrementAndGet();
         }
         http.sendAsync(request, HttpResponse.BodyHandlers.discarding()).whenComplete((response, error) -> {
-            inFlight.release();
-            if (Duration.ofNanos(System.nanoTime() - startNanos).compareTo(SLOW_THRESHOLD) > 0) {
-                slow.incrementAndGet();
-            }
-            if (error != null || response.statusCode() >= 500) {
-                failed.incrementAndGet();
-                if (toCanary) {
-                    burstFailed.incrementAndGet();
+            try {
+                if (Duration.ofNanos(System.nanoTime() - startNanos).compareTo(SLOW_THRESHOLD) > 0) {
+                    slow.incrementAndGet();
                 }
+                if (error != null || response.statusCode() >= 500) {
+                    failed.incrementAndGet();
+                    if (toCanary) {
+                        burstFailed.incrementAndGet();
+                    }
+                }
+            } finally {
+                // last, so the totals are final once close() has every permit back
+                inFlight.release();
             }
         });
     }

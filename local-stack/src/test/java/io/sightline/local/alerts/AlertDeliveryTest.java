@@ -9,17 +9,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
-import java.util.Map;
 
-import io.sightline.local.RequiredTool;
 import io.sightline.local.http.JsonHttp;
 import io.sightline.local.monitoring.AlertmanagerApi;
 import io.sightline.local.monitoring.AlertmanagerConfig;
-import io.sightline.local.process.ManagedProcess;
-import io.sightline.local.process.Ports;
-import io.sightline.local.process.ProcessSupervisor;
-import io.sightline.local.process.Readiness;
+import io.sightline.testsupport.prometheus.AlertmanagerServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -34,12 +28,12 @@ class AlertDeliveryTest {
     Path dir;
 
     private AlertWebhookReceiver webhook;
-    private ProcessSupervisor supervisor;
+    private AlertmanagerServer alertmanager;
 
     @AfterEach
     void stop() {
-        if (supervisor != null) {
-            supervisor.close();
+        if (alertmanager != null) {
+            alertmanager.close();
         }
         if (webhook != null) {
             webhook.close();
@@ -48,25 +42,13 @@ class AlertDeliveryTest {
 
     @Test
     void alertPostedToAlertmanagerReachesTheWebhook() throws Exception {
-        Path binary = RequiredTool.require("prometheus-alertmanager", "alertmanager");
         webhook = new AlertWebhookReceiver();
         Path config = dir.resolve("alertmanager.yml");
         Files.writeString(
                 config, new AlertmanagerConfig(webhook.url(), Duration.ofSeconds(1), Duration.ofSeconds(5)).toYaml());
-        int port = new Ports().any();
-        supervisor = new ProcessSupervisor(dir.resolve("out"));
-        ManagedProcess alertmanager = supervisor.start(
-                "alertmanager",
-                List.of(
-                        binary.toString(),
-                        "--config.file=" + config,
-                        "--storage.path=" + dir.resolve("data"),
-                        "--web.listen-address=127.0.0.1:" + port,
-                        "--cluster.listen-address="),
-                Map.of());
+        alertmanager = AlertmanagerServer.start(dir, config);
         HttpClient client = HttpClient.newHttpClient();
-        URI base = URI.create("http://127.0.0.1:" + port);
-        new Readiness(client).await(alertmanager, base.resolve("/-/ready"), Duration.ofSeconds(60));
+        URI base = alertmanager.url();
 
         String alert =
                 "[{\"labels\":{\"alertname\":\"ServiceAvailabilityBudgetBurn\",\"namespace\":\"demo\",\"severity\":\"critical\"},"

@@ -11,7 +11,7 @@ import java.util.Map;
 import java.util.Set;
 
 import io.sightline.local.alerts.AlertWebhookReceiver;
-import io.sightline.local.monitoring.PrometheusApi;
+import io.sightline.testsupport.prometheus.PrometheusApi;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

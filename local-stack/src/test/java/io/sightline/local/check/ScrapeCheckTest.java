@@ -3,8 +3,8 @@ package io.sightline.local.check;
 import java.util.List;
 import java.util.Map;
 
-import io.sightline.local.monitoring.PrometheusApi;
 import io.sightline.local.monitoring.ScrapeTarget;
+import io.sightline.testsupport.prometheus.PrometheusApi;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;

@@ -90,13 +90,18 @@ class ExternalLokiTest {
         ExternalLoki store = ExternalLoki.connect(new JsonHttp(HttpClient.newHttpClient()), startFakeLoki(true));
         answer = "0";
 
-        Map<String, Long> missing = store.recordsMissing("demo", List.of("container", "pod", "@timestamp"));
+        Map<String, Long> missing = store.recordsMissing("demo", List.of("container", "pod", "level", "@timestamp"));
 
         assertThat(missing)
-                .containsExactly(Map.entry("container", 0L), Map.entry("pod", 0L), Map.entry("@timestamp", 0L));
+                .containsExactly(
+                        Map.entry("container", 0L),
+                        Map.entry("pod", 0L),
+                        Map.entry("level", 0L),
+                        Map.entry("@timestamp", 0L));
         assertThat(queries.get(0)).contains("{namespace=\"demo\", container=\"\"}");
         assertThat(queries.get(1)).contains("{namespace=\"demo\"} | pod=\"\"");
-        assertThat(queries.get(2)).contains("| json sightline_field=\"[\\\"@timestamp\\\"]\" | sightline_field=\"\"");
+        assertThat(queries.get(2)).contains("{namespace=\"demo\"} | level=\"\"");
+        assertThat(queries.get(3)).contains("| json sightline_field=\"[\\\"@timestamp\\\"]\" | sightline_field=\"\"");
     }
 
     @Test

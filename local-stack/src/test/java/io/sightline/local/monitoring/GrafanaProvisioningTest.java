@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 
+import io.sightline.testsupport.yaml.Yaml;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -30,7 +31,7 @@ class GrafanaProvisioningTest {
                 URI.create("http://127.0.0.1:3100"),
                 Path.of("dashboards"));
 
-        Map<?, ?> file = (Map<?, ?>) Yaml.loadAll(grafana.datasourcesYaml()).get(0);
+        Map<String, Object> file = Yaml.load(grafana.datasourcesYaml());
 
         assertThat(file.get("apiVersion")).isEqualTo(1);
         List<?> datasources = (List<?>) file.get("datasources");
@@ -45,8 +46,7 @@ class GrafanaProvisioningTest {
         GrafanaProvisioning grafana =
                 new GrafanaProvisioning(3000, URI.create("http://127.0.0.1:9090"), null, null, Path.of("dashboards"));
 
-        List<?> datasources =
-                (List<?>) ((Map<?, ?>) Yaml.loadAll(grafana.datasourcesYaml()).get(0)).get("datasources");
+        List<?> datasources = Yaml.list(Yaml.load(grafana.datasourcesYaml()), "datasources");
 
         assertThat(field(datasources, "uid")).isEqualTo(List.of("prometheus"));
     }
@@ -58,11 +58,8 @@ class GrafanaProvisioningTest {
 
         Path ini = grafana.write(dir);
 
-        Map<?, ?> provider = (Map<?, ?>) ((List<?>) ((Map<?, ?>)
-                                Yaml.loadAll(Files.readString(dir.resolve("provisioning/dashboards/sightline.yaml")))
-                                        .get(0))
-                        .get("providers"))
-                .get(0);
+        Map<String, Object> provider = Yaml.map(
+                Yaml.load(Files.readString(dir.resolve("provisioning/dashboards/sightline.yaml"))), "providers", "0");
         assertThat(provider.get("type")).isEqualTo("file");
         assertThat(provider.get("allowUiUpdates")).isEqualTo(false);
         assertThat(((Map<?, ?>) provider.get("options")).get("path"))

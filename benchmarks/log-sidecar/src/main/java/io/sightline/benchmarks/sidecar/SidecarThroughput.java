@@ -24,9 +24,11 @@ import java.util.function.LongSupplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import io.sightline.testsupport.loki.FakeLoki;
+
 /**
  * End-to-end throughput: a pre-written, page-cached file of 250-byte JSON lines is shipped by a fresh
- * sidecar process ({@code -Xmx64m}) to {@link CountingServer} on 127.0.0.1. Per run: lines/s and MiB/s
+ * sidecar process ({@code -Xmx64m}) to a counting {@link FakeLoki} on 127.0.0.1. Per run: lines/s and MiB/s
  * while shipping (first request to last record), CPU seconds of the process per million lines,
  * peak RSS (VmHWM), and start-up to the first shipped batch. With {@code --syslog-ng} the same file
  * goes through syslog-ng's {@code http()} destination in Loki JSON format, alternating fresh
@@ -140,7 +142,7 @@ public final class SidecarThroughput {
         try (ServerSocket free = new ServerSocket(0)) {
             metricsPort = free.getLocalPort();
         }
-        try (CountingServer server = new CountingServer()) {
+        try (FakeLoki server = FakeLoki.startCounting()) {
             String java =
                     Path.of(System.getProperty("java.home"), "bin", "java").toString();
             // the JVM flags of the container image (log-sidecar/pom.xml, jib)
@@ -153,7 +155,7 @@ public final class SidecarThroughput {
             ProcessBuilder builder = new ProcessBuilder(command);
             Map<String, String> env = builder.environment();
             env.put("SIGHTLINE_SINK", "loki");
-            env.put("LOKI_URL", server.url());
+            env.put("LOKI_URL", server.url().toString());
             env.put("LOKI_FORMAT", options.getOrDefault("format", "protobuf"));
             env.put("SIGHTLINE_INPUT_GLOBS", input.getParent() + "/*.log");
             env.put("SIGHTLINE_CHECKPOINT_DIR", checkpoints.toString());
@@ -169,10 +171,10 @@ public final class SidecarThroughput {
     }
 
     private Result runSyslogNg(Path input, int round) throws Exception {
-        try (CountingServer server = new CountingServer()) {
+        try (FakeLoki server = FakeLoki.startCounting()) {
             Path dir = Files.createDirectories(work.resolve("syslog-ng-" + System.nanoTime()));
             Path config = dir.resolve("syslog-ng.conf");
-            Files.writeString(config, syslogNgConfig(input, server.url()));
+            Files.writeString(config, syslogNgConfig(input, server.url().toString()));
             ProcessBuilder builder = new ProcessBuilder(
                     "syslog-ng",
                     "-F",
@@ -188,7 +190,7 @@ public final class SidecarThroughput {
                     dir.resolve("ctl").toString());
             builder.redirectOutput(ProcessBuilder.Redirect.DISCARD);
             builder.redirectError(work.resolve("syslog-ng-" + round + ".stderr").toFile());
-            return measure("syslog-ng http() json", builder, server, server::jsonEntries);
+            return measure("syslog-ng http() json", builder, server, server::countedJsonEntries);
         }
     }
 
@@ -210,7 +212,7 @@ public final class SidecarThroughput {
                 """.formatted(input, url);
     }
 
-    private Result measure(String variant, ProcessBuilder builder, CountingServer server, LongSupplier shipped)
+    private Result measure(String variant, ProcessBuilder builder, FakeLoki server, LongSupplier shipped)
             throws Exception {
         long start = System.nanoTime();
         Process process = builder.start();
@@ -220,8 +222,8 @@ public final class SidecarThroughput {
             while (shipped.getAsLong() < lines) {
                 if (!process.isAlive() || System.nanoTime() > deadline) {
                     throw new IllegalStateException(variant + " stopped or timed out after "
-                            + shipped.getAsLong() + " of " + lines + " lines (" + server.requests() + " requests, "
-                            + server.bytes() + " bytes received); see its stderr in " + work);
+                            + shipped.getAsLong() + " of " + lines + " lines (" + server.requestCount() + " requests, "
+                            + server.bodyBytes() + " bytes received); see its stderr in " + work);
                 }
                 TimeUnit.MILLISECONDS.sleep(20); // polling interval of the measurement, not synchronisation
             }

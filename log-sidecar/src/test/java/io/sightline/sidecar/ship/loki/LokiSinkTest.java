@@ -22,6 +22,11 @@ import io.sightline.sidecar.parse.LogRecord;
 import io.sightline.sidecar.ship.SendResult;
 import io.sightline.sidecar.ship.http.SelfSignedCertificate;
 import io.sightline.sidecar.source.SourcePosition;
+import io.sightline.testsupport.loki.Entry;
+import io.sightline.testsupport.loki.FakeLoki;
+import io.sightline.testsupport.loki.LokiLimits;
+import io.sightline.testsupport.loki.Request;
+import io.sightline.testsupport.loki.Response;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -33,9 +38,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
- * The Loki sink against {@link FakeLoki}, a protocol-exact fake of Loki's push endpoint on 127.0.0.1
- * (there is no Loki binary on these machines): the fake decodes what Loki decodes and enforces Loki's
- * documented limits, so what passes here is what Loki accepts.
+ * The Loki sink against {@link FakeLoki} (test-support), a protocol-exact fake of Loki's push endpoint on
+ * 127.0.0.1 (there is no Loki binary on these machines): the fake decodes what Loki decodes, with its own reading
+ * of Loki's wire format rather than this module's generated classes, and enforces Loki's documented limits, so
+ * what passes here is what Loki accepts.
  */
 class LokiSinkTest {
 
@@ -90,9 +96,9 @@ class LokiSinkTest {
                 .send(List.of(record(json, T0, "checkout", 0), record(awkward, T0 + 1, "checkout", 100), plain));
 
         assertThat(result.fullyAccepted()).isTrue();
-        List<FakeLoki.Entry> entries = loki.entries();
-        assertThat(entries).extracting(FakeLoki.Entry::line).containsExactlyInAnyOrder(json, awkward, plain.line());
-        FakeLoki.Entry first =
+        List<Entry> entries = loki.entries();
+        assertThat(entries).extracting(Entry::line).containsExactlyInAnyOrder(json, awkward, plain.line());
+        Entry first =
                 entries.stream().filter(e -> e.line().equals(json)).findFirst().orElseThrow();
         assertThat(first.labels())
                 .containsExactlyInAnyOrderEntriesOf(Map.of(
@@ -112,7 +118,7 @@ class LokiSinkTest {
                         "service_version",
                         "1.4.2"));
         assertThat(first.timestampNanos()).isEqualTo(T0);
-        FakeLoki.Entry unnamed = entries.stream()
+        Entry unnamed = entries.stream()
                 .filter(e -> e.line().equals(plain.line()))
                 .findFirst()
                 .orElseThrow();
@@ -153,7 +159,7 @@ class LokiSinkTest {
                 .isTrue();
         assertThat(loki.entries())
                 .filteredOn(e -> e.labels().get("service_name").equals("a"))
-                .extracting(FakeLoki.Entry::line)
+                .extracting(Entry::line)
                 .containsExactly("a", "b1", "b2", "c");
     }
 
@@ -162,7 +168,7 @@ class LokiSinkTest {
         Path password = Files.writeString(dir.resolve("password"), "pa:ss\n");
         sink(Map.of("LOKI_TENANT_ID", "team-a", "LOKI_USERNAME", "shipper", "LOKI_PASSWORD_FILE", password.toString()))
                 .send(List.of(record("x", T0, "s", 0)));
-        FakeLoki.Request request = loki.requests().get(0);
+        Request request = loki.requests().get(0);
         assertThat(request.header("X-Scope-OrgID")).isEqualTo("team-a");
         assertThat(request.header("Authorization"))
                 .isEqualTo("Basic " + Base64.getEncoder().encodeToString("shipper:pa:ss".getBytes()));
@@ -191,7 +197,7 @@ class LokiSinkTest {
                     IDENTITY);
             assertThat(trusting.send(List.of(record("over tls", T0, "s", 0))).fullyAccepted())
                     .isTrue();
-            assertThat(tlsLoki.entries()).extracting(FakeLoki.Entry::line).containsExactly("over tls");
+            assertThat(tlsLoki.entries()).extracting(Entry::line).containsExactly("over tls");
 
             LokiSink withoutCa = new LokiSink(LokiSettings.from(new MapSettings(Map.of("LOKI_URL", url))), IDENTITY);
             assertThatThrownBy(() -> withoutCa.send(List.of(record("refused", T0, "s", 0))))
@@ -201,7 +207,7 @@ class LokiSinkTest {
 
     @Test
     void lineOverLokisLimitIsRejectedWithLokisMessage() throws IOException {
-        String tooLong = "x".repeat(FakeLoki.MAX_LINE_BYTES + 1);
+        String tooLong = "x".repeat(LokiLimits.DEFAULTS.maxLineBytes() + 1);
         List<LogRecord> batch = List.of(record("fine", T0, "s", 0), record(tooLong, T0 + 1, "s", 5));
         SendResult result = sink(Map.of()).send(batch);
         assertThat(result.retry()).isEmpty();
@@ -243,13 +249,15 @@ class LokiSinkTest {
     void serviceUnavailableWithRetryAfterSecondsOrDate() throws IOException {
         LokiSink sink = sink(Map.of());
         List<LogRecord> batch = List.of(record("a", T0, "s", 0), record("b", T0, "s", 2));
-        loki.answerNext(503, Map.of("Retry-After", "7"), "upstream connect error");
+        loki.answerNext(Response.status(503).withHeader("Retry-After", "7").withBody("upstream connect error"));
         SendResult seconds = sink.send(batch);
         assertThat(seconds.retry()).containsExactlyElementsOf(batch);
         assertThat(seconds.retryCause()).isEqualTo("http_503");
         assertThat(seconds.retryAfter()).isEqualTo(Duration.ofSeconds(7));
 
-        loki.answerNext(429, Map.of("Retry-After", "Fri, 27 Nov 2026 12:01:30 GMT"), "slow down");
+        loki.answerNext(Response.status(429)
+                .withHeader("Retry-After", "Fri, 27 Nov 2026 12:01:30 GMT")
+                .withBody("slow down"));
         SendResult date = sink.send(batch);
         assertThat(date.retryCause()).isEqualTo("http_429");
         assertThat(date.retryAfter()).isEqualTo(Duration.ofSeconds(90));
