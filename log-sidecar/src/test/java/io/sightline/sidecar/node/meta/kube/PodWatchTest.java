@@ -105,6 +105,7 @@ class PodWatchTest {
         Pod pod = create("shop", "checkout-1", "node-1", Map.of("app", "v1"), Map.of());
         source = watch("node-1", 100);
         await().until(() -> source.find(uid(pod)).isPresent());
+        await().until(source::ready); // the mock replays no events to a watch opened later
 
         admin.pods().inNamespace("shop").withName("checkout-1").edit(p -> new PodBuilder(p)
                 .editMetadata()
@@ -137,6 +138,9 @@ class PodWatchTest {
         PodMetadataCache cache = new PodMetadataCache(100, GRACE, now::get);
         source = KubePodMetadata.connect(admin.getConfiguration(), "node-1", cache, diagnostics);
         await().until(() -> source.find(uid(gone)).isPresent());
+        // the mock sends events only to watches open at the time (the API server would replay them from the
+        // listed resourceVersion): change nothing before the watch is open
+        await().until(source::ready);
 
         admin.pods().inNamespace("shop").withName("gone-1").delete();
 
