@@ -22,6 +22,8 @@ public final class FramedMessage {
     private boolean truncated;
     private boolean unterminated;
 
+    FramedMessage() {} // made and refilled by the framer only
+
     void set(
             byte[] bytes,
             int offset,
