@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.sightline.sidecar.node.KubernetesApiTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -18,6 +19,7 @@ import static org.awaitility.Awaitility.await;
  * The agent's stderr holds its diagnostics as JSON lines; fabric8 (through SLF4J) must add no plain-text
  * notices to it. Runs in a JVM of its own, where nothing else has set SLF4J up before the node mode does.
  */
+@KubernetesApiTest
 class KubeDiagnosticsTest {
 
     @TempDir

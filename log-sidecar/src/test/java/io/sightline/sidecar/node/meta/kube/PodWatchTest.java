@@ -21,6 +21,7 @@ import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
 import io.fabric8.mockwebserver.http.RecordedRequest;
 import io.sightline.sidecar.metrics.Diagnostics;
+import io.sightline.sidecar.node.KubernetesApiTest;
 import io.sightline.sidecar.node.identity.ContainerIdentities;
 import io.sightline.sidecar.node.identity.ContainerIdentities.SkipReason;
 import io.sightline.sidecar.node.identity.ContainerIdentity;
@@ -42,6 +43,7 @@ import static org.awaitility.Awaitility.await;
  * list and watch with field selectors like the API server; there is no real one on these machines). The
  * watch uses the shipper's own client (JDK HTTP), not the mock's.
  */
+@KubernetesApiTest
 class PodWatchTest {
 
     private static final Duration GRACE = Duration.ofMinutes(5);
