@@ -24,6 +24,7 @@ import io.sightline.local.parts.Monitoring;
 import io.sightline.local.parts.StackContext;
 import io.sightline.local.parts.StackPart;
 import io.sightline.local.parts.StackParts;
+import io.sightline.local.parts.ThirdPartyLogs;
 import io.sightline.local.parts.Traffic;
 import io.sightline.local.process.ManagedProcess;
 import io.sightline.local.process.Ports;
@@ -81,6 +82,7 @@ public final class LocalStack implements AutoCloseable {
         DemoServices services = add(all, new DemoServices(context));
         logStore = add(all, new LogStorePart(context));
         sidecars = add(all, new LogSidecars(context, services, logStore));
+        add(all, new ThirdPartyLogs(context));
         monitoring = add(all, new Monitoring(context, services, all));
         add(all, new Grafana(context, monitoring));
         traffic = add(all, new Traffic(context, services, monitoring));
