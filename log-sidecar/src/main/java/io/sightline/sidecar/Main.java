@@ -1,15 +1,14 @@
 package io.sightline.sidecar;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
 
 import io.sightline.sidecar.config.ConfigException;
 import io.sightline.sidecar.config.MapSettings;
+import io.sightline.sidecar.config.SettingsTable;
 import io.sightline.sidecar.config.SidecarConfig;
 import io.sightline.sidecar.metrics.Diagnostics;
 import io.sightline.sidecar.parse.Identities;
@@ -57,8 +56,8 @@ public final class Main {
             MapSettings settings = MapSettings.load(env, configFile);
             config = SidecarConfig.from(settings);
             diagnostics = Diagnostics.stderr(config.logLevel());
-            Identity identity = Identities.fromEnvironment(env);
-            sink = SinkFactory.create(config.sink(), settings, identity);
+            Identity identity = Identities.from(settings);
+            sink = SinkFactory.create(config.sink(), settings, identity, diagnostics);
         } catch (ConfigException e) {
             System.err.println("sightline-log-sidecar: configuration error: " + e.getMessage()
                     + " (run with --help for the reference)");
@@ -112,14 +111,7 @@ public final class Main {
     }
 
     static void printReference(PrintStream out) {
-        try (InputStream in = Main.class.getResourceAsStream("config/reference.txt")) {
-            if (in == null) {
-                throw new IllegalStateException("reference.txt missing from the jar");
-            }
-            out.print(new String(in.readAllBytes(), StandardCharsets.UTF_8));
-            out.flush();
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot read the bundled reference", e);
-        }
+        out.print(SettingsTable.reference());
+        out.flush();
     }
 }

@@ -60,12 +60,13 @@ public final class Sidecar {
         this.tailer = new FileTailer(config, checkpoints, delivery, metrics, sink.name(), diagnostics, opener);
         metrics.registerLag(checkpoints::lagByInput);
         // every drop reason shows as 0 from the start, so alerts on increase() see the first drop
-        for (String reason : new String[] {
-            SidecarMetrics.DROP_REJECTED, SidecarMetrics.DROP_RETRIES_EXHAUSTED, SidecarMetrics.DROP_LOST_BEFORE_READ
-        }) {
+        for (String reason : SidecarMetrics.DROP_REASONS) {
             metrics.recordsDropped.labelValues(sink.name(), reason);
         }
         metrics.recordsSent.labelValues(sink.name());
+        metrics.mappingConflicts.labelValues(sink.name());
+        // 0 until the sink accepts something: "nothing shipped lately" fires also for a sidecar that never shipped
+        metrics.lastSuccess.labelValues(sink.name()).set(0);
         this.readerThread = new Thread(tailer, "sidecar-reader");
         this.senderThread = new Thread(delivery, "sidecar-sender");
         Thread.UncaughtExceptionHandler fatal = (thread, error) -> {
@@ -80,7 +81,7 @@ public final class Sidecar {
     public void start() throws IOException {
         if (config.metricsEnabled()) {
             management = new ManagementServer(
-                    config.metricsAddress(), config.metricsPort(), metrics.registry(), delivery::ready);
+                    config.metricsAddress(), config.metricsPort(), metrics.registry(), delivery::notReadyReason);
         }
         senderThread.start();
         readerThread.start();

@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.atomic.AtomicReference;
 
 import io.sightline.sidecar.parse.LogRecord;
 import io.sightline.sidecar.source.FileOpener;
@@ -104,6 +105,87 @@ class BadInputTest {
                 .contains(unreadable.toString())
                 .contains("not a regular file")
                 .contains(logs.resolve("a-directory.log").toString());
+    }
+
+    /**
+     * A JSON line nested deeper than any parser allows is a record like any other: shipped as plain
+     * text and counted, and the lines after it follow. Before, the reader thread died on it, the
+     * process exited 70 and, restarted from the checkpoint, died on it again.
+     */
+    @Test
+    void aLineTheParserCannotReadIsShippedAsTextAndTheLinesAfterItFollow() throws Exception {
+        Path logs = Files.createDirectories(dir.resolve("logs"));
+        String nested = "{\"a\":" + "[".repeat(5_000) + "]".repeat(5_000) + "}";
+        Files.writeString(logs.resolve("app.log"), nested + "\n{\"level\":\"INFO\",\"message\":\"after it\"}\n");
+        TestSupport.CollectingSink sink = new TestSupport.CollectingSink();
+        TestSupport.CapturedDiagnostics diagnostics = new TestSupport.CapturedDiagnostics();
+        Map<String, String> settings = TestSupport.settings(logs, dir.resolve("checkpoints"));
+        settings.put("SIGHTLINE_METRICS_ENABLED", "false");
+        AtomicReference<String> fatal = new AtomicReference<>();
+        Sidecar sidecar = new Sidecar(
+                TestSupport.config(settings),
+                sink,
+                diagnostics.diagnostics,
+                FileOpener.DEFAULT,
+                () -> fatal.set(diagnostics.text()));
+        sidecar.start();
+        try {
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() -> fatal.get() != null || lines(sink).size() == 2);
+            assertThat(fatal.get()).as("a pipeline thread died").isNull();
+            assertThat(lines(sink)).containsExactly(nested, "{\"level\":\"INFO\",\"message\":\"after it\"}");
+            assertThat(sink.records().get(0).level()).isNull();
+            assertThat(TestSupport.metric(
+                            sidecar, "sightline_sidecar_lines_unparsed_total{input=\"" + logs + "/*.log\"}"))
+                    .isEqualTo(1.0);
+        } finally {
+            sidecar.shutdown(Duration.ofSeconds(5));
+        }
+    }
+
+    /**
+     * The line limit is what the sink sees: UTF-8 bytes of the shipped text. Invalid bytes become
+     * U+FFFD (three bytes each), so a 200,000-byte binary line is 600,000 bytes once decoded, far over
+     * Loki's line limit; and a joined stack trace of multi-byte text must be measured in bytes too.
+     */
+    @Test
+    void everyShippedLineFitsTheLineLimitInUtf8Bytes() throws Exception {
+        Path logs = Files.createDirectories(dir.resolve("logs"));
+        ByteArrayOutputStream content = new ByteArrayOutputStream();
+        byte[] invalid = new byte[200_000];
+        java.util.Arrays.fill(invalid, (byte) 0xff);
+        content.write(invalid);
+        content.write('\n');
+        content.write("java.lang.IllegalStateException: ünïcödé\n".getBytes(StandardCharsets.UTF_8));
+        String frame = "\tat shop.Ärger.ölen(Ärger.java:1) " + "€".repeat(60) + "\n";
+        for (int i = 0; i < 2_000; i++) {
+            content.write(frame.getBytes(StandardCharsets.UTF_8));
+        }
+        content.write("done\n".getBytes(StandardCharsets.UTF_8));
+        Files.write(logs.resolve("app.log"), content.toByteArray());
+        TestSupport.CollectingSink sink = new TestSupport.CollectingSink();
+        TestSupport.CapturedDiagnostics diagnostics = new TestSupport.CapturedDiagnostics();
+        Map<String, String> settings = TestSupport.settings(logs, dir.resolve("checkpoints"));
+        settings.put("SIGHTLINE_METRICS_ENABLED", "false");
+        Sidecar sidecar =
+                new Sidecar(TestSupport.config(settings), sink, diagnostics.diagnostics, FileOpener.DEFAULT, () -> {
+                    throw new AssertionError("pipeline thread died: " + diagnostics.text());
+                });
+        sidecar.start();
+        try {
+            await().atMost(Duration.ofSeconds(30)).until(() -> lines(sink).contains("done"));
+        } finally {
+            sidecar.shutdown(Duration.ofSeconds(5));
+        }
+        int limit = TestSupport.config(settings).maxLineBytes();
+        assertThat(lines(sink)).allSatisfy(line -> assertThat(line.getBytes(StandardCharsets.UTF_8).length)
+                .isLessThanOrEqualTo(limit));
+        assertThat(lines(sink).get(0)).startsWith("\uFFFD\uFFFD\uFFFD");
+        assertThat(lines(sink).stream()
+                        .mapToInt(line -> line.split("\tat shop.Ärger", -1).length - 1)
+                        .sum())
+                .as("every frame shipped")
+                .isEqualTo(2_000);
     }
 
     private static List<String> lines(TestSupport.CollectingSink sink) {

@@ -39,7 +39,7 @@ class MetricsContractTest {
     @Test
     void metricsEndpointServesExactlyTheContractsSidecarMetrics() throws Exception {
         Map<String, Set<String>> contract = contractMetrics();
-        assertThat(contract).hasSize(9);
+        assertThat(contract).hasSize(11);
 
         Path logs = Files.createDirectories(dir.resolve("logs"));
         Files.writeString(logs.resolve("app.log"), "{\"level\":\"INFO\",\"message\":\"one\"}\nplain two\n");
@@ -59,8 +59,7 @@ class MetricsContractTest {
                 int refused = (int) batch.stream()
                         .filter(record -> record.line().startsWith("{"))
                         .count();
-                return new SendResult(
-                        List.of(), null, null, refused, refused == 0 ? null : "HTTP 400: entry too far behind");
+                return SendResult.rejected(refused, refused == 0 ? null : "HTTP 400: entry too far behind");
             }
         };
         TestSupport.CapturedDiagnostics diagnostics = new TestSupport.CapturedDiagnostics();
@@ -107,6 +106,54 @@ class MetricsContractTest {
                                     HttpResponse.BodyHandlers.ofString())
                             .statusCode())
                     .isEqualTo(200);
+        } finally {
+            sidecar.shutdown(Duration.ofSeconds(5));
+        }
+    }
+
+    /**
+     * {@code last_success} is there from start-up (0: nothing accepted yet), so "nothing shipped lately"
+     * also fires for a sidecar that never delivered anything; and a batch the sink refused entirely
+     * is no success.
+     */
+    @Test
+    void lastSuccessExistsFromStartUpAndMovesOnlyWhenRecordsAreAccepted() throws Exception {
+        Path logs = Files.createDirectories(dir.resolve("logs"));
+        Sink refusing = new Sink() {
+            @Override
+            public String name() {
+                return "loki";
+            }
+
+            @Override
+            public SendResult send(List<LogRecord> batch) {
+                return SendResult.rejectAll(batch, "HTTP 400: entry too far behind");
+            }
+        };
+        TestSupport.CapturedDiagnostics diagnostics = new TestSupport.CapturedDiagnostics();
+        Sidecar sidecar = new Sidecar(
+                TestSupport.config(TestSupport.settings(logs, dir.resolve("cp"))),
+                refusing,
+                diagnostics.diagnostics,
+                FileOpener.DEFAULT,
+                () -> {
+                    throw new AssertionError(diagnostics.text());
+                });
+        String lastSuccess = "sightline_sidecar_last_success_timestamp_seconds{sink=\"loki\"}";
+        try {
+            sidecar.start();
+            assertThat(TestSupport.metric(sidecar, lastSuccess))
+                    .as("before anything was sent")
+                    .isZero();
+            Files.writeString(logs.resolve("app.log"), "refused\n");
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> TestSupport.metric(
+                                    sidecar,
+                                    "sightline_sidecar_records_dropped_total{reason=\"rejected\",sink=\"loki\"}")
+                            == 1.0);
+            assertThat(TestSupport.metric(sidecar, lastSuccess))
+                    .as("after a batch the sink refused")
+                    .isZero();
         } finally {
             sidecar.shutdown(Duration.ofSeconds(5));
         }

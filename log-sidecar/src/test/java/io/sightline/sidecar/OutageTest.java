@@ -58,10 +58,14 @@ class OutageTest {
             settings.put("SIGHTLINE_SINK", "loki");
             settings.put("LOKI_URL", loki.url().toString());
             settings.put("LOKI_FORMAT", "json");
-            settings.put("LOKI_TIMEOUT", "2s");
+            // the default 10 s: the fake's first decoding push (after its restart below) loads Jackson's databind,
+            // which on these loaded machines can take longer than 2 s; a timeout after the push was stored repeats it
+            settings.put("LOKI_TIMEOUT", "10s");
             settings.put("SIGHTLINE_BATCH_MAX_BYTES", "64KiB");
             settings.put("SIGHTLINE_MAX_IN_FLIGHT_BYTES", IN_FLIGHT_LIMIT + "");
             settings.put("SIGHTLINE_READY_WINDOW", "300ms");
+            // Retry-After is honoured up to the maximum back-off: room for the 1 s asked for below
+            settings.put("SIGHTLINE_RETRY_MAX_BACKOFF", "2s");
             LokiSink sink = new LokiSink(
                     LokiSettings.from(new MapSettings(settings)), new Identity("shop", "pod-1", "node-1", "app", null));
             TestSupport.CapturedDiagnostics diagnostics = new TestSupport.CapturedDiagnostics();

@@ -1,7 +1,9 @@
 package io.sightline.sidecar;
 
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -9,6 +11,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
+import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
 import io.sightline.sidecar.config.MapSettings;
 import io.sightline.sidecar.config.SidecarConfig;
 import io.sightline.sidecar.metrics.Diagnostics;
@@ -34,6 +37,27 @@ final class TestSupport {
         values.put("SIGHTLINE_RETRY_INITIAL_BACKOFF", "20ms");
         values.put("SIGHTLINE_RETRY_MAX_BACKOFF", "200ms");
         return values;
+    }
+
+    /**
+     * The value of one sample of the sidecar's registry as {@code /metrics} shows it, e.g.
+     * {@code metric(sidecar, "sightline_sidecar_records_dropped_total{reason=\"rejected\",sink=\"loki\"}")};
+     * NaN when the series does not exist (yet).
+     */
+    static double metric(Sidecar sidecar, String series) {
+        ByteArrayOutputStream text = new ByteArrayOutputStream();
+        try {
+            PrometheusTextFormatWriter.create()
+                    .write(text, sidecar.metrics().registry().scrape());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        for (String line : text.toString(StandardCharsets.UTF_8).split("\n")) {
+            if (line.startsWith(series + " ")) {
+                return Double.parseDouble(line.substring(series.length() + 1).strip());
+            }
+        }
+        return Double.NaN;
     }
 
     static SidecarConfig config(Map<String, String> values) {

@@ -6,7 +6,7 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.Executors;
-import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
@@ -15,14 +15,14 @@ import io.prometheus.metrics.model.registry.PrometheusRegistry;
 
 /**
  * {@code /metrics}, {@code /healthz} (the process serves requests) and {@code /readyz} (the sink
- * was reached recently) on the management port (9095), apart from any application port.
+ * can be used: not unreachable, and not refusing our credentials or address, for the ready window) on the management port (9095), apart from any application port.
  * The JDK's own HTTP server: one small thread, no extra dependency.
  */
 public final class ManagementServer implements AutoCloseable {
 
     private final HttpServer server;
 
-    public ManagementServer(String address, int port, PrometheusRegistry registry, BooleanSupplier ready)
+    public ManagementServer(String address, int port, PrometheusRegistry registry, Supplier<String> notReadyReason)
             throws IOException {
         PrometheusTextFormatWriter writer = PrometheusTextFormatWriter.create();
         server = HttpServer.create(new InetSocketAddress(address, port), 16);
@@ -33,8 +33,8 @@ public final class ManagementServer implements AutoCloseable {
         });
         server.createContext("/healthz", exchange -> respondText(exchange, 200, "ok\n"));
         server.createContext("/readyz", exchange -> {
-            boolean isReady = ready.getAsBoolean();
-            respondText(exchange, isReady ? 200 : 503, isReady ? "ready\n" : "sink not reached recently\n");
+            String reason = notReadyReason.get();
+            respondText(exchange, reason == null ? 200 : 503, reason == null ? "ready\n" : reason + "\n");
         });
         server.setExecutor(Executors.newSingleThreadExecutor(runnable -> {
             Thread thread = new Thread(runnable, "sidecar-management");

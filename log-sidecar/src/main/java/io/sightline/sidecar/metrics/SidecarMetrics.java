@@ -1,5 +1,6 @@
 package io.sightline.sidecar.metrics;
 
+import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
 
@@ -19,6 +20,11 @@ public final class SidecarMetrics {
     public static final String DROP_REJECTED = "rejected";
     public static final String DROP_RETRIES_EXHAUSTED = "retries_exhausted";
     public static final String DROP_LOST_BEFORE_READ = "lost_before_read";
+    /** A single record the sink fails on (a bug): split out of its batch so nothing else is held up. */
+    public static final String DROP_UNSENDABLE = "unsendable";
+
+    public static final List<String> DROP_REASONS =
+            List.of(DROP_REJECTED, DROP_RETRIES_EXHAUSTED, DROP_LOST_BEFORE_READ, DROP_UNSENDABLE);
 
     private final PrometheusRegistry registry = new PrometheusRegistry();
 
@@ -47,6 +53,17 @@ public final class SidecarMetrics {
             .help("Lines longer than SIGHTLINE_MAX_LINE_BYTES, shipped truncated")
             .labelNames("input")
             .register(registry);
+    public final Counter linesUnparsed = Counter.builder()
+            .name("sightline_sidecar_lines_unparsed")
+            .help("Lines that looked like a JSON record but could not be read as one, shipped as plain text")
+            .labelNames("input")
+            .register(registry);
+    public final Counter mappingConflicts = Counter.builder()
+            .name("sightline_sidecar_mapping_conflicts")
+            .help("Records the sink refused for a field type conflict and stored as the original line with the"
+                    + " contract's fields (OpenSearch)")
+            .labelNames("sink")
+            .register(registry);
     public final Counter sendRetries = Counter.builder()
             .name("sightline_sidecar_send_retries")
             .help("Send attempts that will be repeated, by cause")
@@ -61,7 +78,7 @@ public final class SidecarMetrics {
             .register(registry);
     public final Gauge lastSuccess = Gauge.builder()
             .name("sightline_sidecar_last_success_timestamp_seconds")
-            .help("Unix time of the last batch the sink accepted")
+            .help("Unix time the sink last accepted records; 0 until it has accepted any")
             .labelNames("sink")
             .register(registry);
 

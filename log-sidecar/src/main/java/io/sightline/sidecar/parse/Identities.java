@@ -1,23 +1,19 @@
 package io.sightline.sidecar.parse;
 
-import java.util.Map;
+import io.sightline.sidecar.config.Settings;
+import io.sightline.sidecar.config.SettingsTable;
 
-/** Reads the {@link Identity} from the Downward API environment variables named in contract section 1. */
+/** Reads the {@link Identity} from the Downward API variables named in contract section 1. */
 public final class Identities {
 
     private Identities() {}
 
-    public static Identity fromEnvironment(Map<String, String> env) {
+    public static Identity from(Settings settings) {
         return new Identity(
-                value(env, "POD_NAMESPACE"),
-                value(env, "POD_NAME"),
-                value(env, "NODE_NAME"),
-                value(env, "CONTAINER_NAME"),
-                value(env, "CLUSTER_NAME"));
-    }
-
-    private static String value(Map<String, String> env, String key) {
-        String value = env.get(key);
-        return value == null || value.isBlank() ? null : value.strip();
+                SettingsTable.POD_NAMESPACE.find(settings).orElse(null),
+                SettingsTable.POD_NAME.find(settings).orElse(null),
+                SettingsTable.NODE_NAME.find(settings).orElse(null),
+                SettingsTable.CONTAINER_NAME.find(settings).orElse(null),
+                SettingsTable.CLUSTER_NAME.find(settings).orElse(null));
     }
 }

@@ -18,6 +18,11 @@ public record LogRecord(
         String spanId,
         SourcePosition position) {
 
+    /** The same record with another line (e.g. truncated to the sink's limit). */
+    public LogRecord withLine(String newLine) {
+        return new LogRecord(newLine, timestampNanos, level, serviceName, serviceVersion, traceId, spanId, position);
+    }
+
     /** Size used for batching and the in-flight memory bound (UTF-16 chars ~ bytes for ASCII logs). */
     public int approximateBytes() {
         return line.length() + 64;

@@ -10,7 +10,6 @@ import java.time.OffsetDateTime;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
-import com.fasterxml.jackson.core.exc.StreamReadException;
 import io.sightline.sidecar.source.SourcePosition;
 
 /**
@@ -19,14 +18,23 @@ import io.sightline.sidecar.source.SourcePosition;
  * {@code service_version}, {@code trace_id} and {@code span_id}; anything else is plain text
  * stamped with the time it was read. Jackson's streaming parser reads the bytes once without
  * building a tree, so recognising a record costs little more than scanning it.
+ * <p>Any content is a record, never an exception: a line that starts like a JSON object but cannot be
+ * read as one (broken, truncated, nested deeper than the parser allows, a number or name too long,
+ * invalid UTF-8) is plain text, and {@code unparsed} is told, once per such line.
  */
 public final class RecordParser {
 
     private final JsonFactory json = JsonFactory.builder().build();
+    private final Runnable unparsed;
     // level, service name and version repeat on nearly every line: reuse the previous String when equal
     private String lastLevel = "";
     private String lastService = "";
     private String lastVersion = "";
+
+    /** {@code unparsed} runs for each line that looked like a JSON object but was not one. */
+    public RecordParser(Runnable unparsed) {
+        this.unparsed = unparsed;
+    }
 
     /** A complete line as read ({@code bytes[offset, offset+length)}, UTF-8, without its line break). */
     public LogRecord parseLine(byte[] bytes, int offset, int length, long readTimeNanos, SourcePosition position) {
@@ -36,6 +44,7 @@ public final class RecordParser {
             if (record != null) {
                 return record;
             }
+            unparsed.run();
         }
         return plain(line, readTimeNanos, position);
     }
@@ -88,10 +97,10 @@ public final class RecordParser {
             if (token != JsonToken.END_OBJECT) {
                 return null;
             }
-        } catch (StreamReadException e) {
-            return null; // not JSON after all (or truncated): shipped as plain text
-        } catch (IOException e) {
-            throw new IllegalStateException("reading from a byte array cannot fail", e);
+        } catch (IOException | RuntimeException e) {
+            // from a byte array, only the content fails: not JSON after all, truncated, or beyond the
+            // parser's limits (nesting, number and name lengths); shipped as plain text
+            return null;
         }
         long nanos = timestamp == null ? readTimeNanos : parseTimestamp(timestamp, readTimeNanos);
         return new LogRecord(line, nanos, level, service, version, traceId, spanId, position);
@@ -138,19 +147,19 @@ public final class RecordParser {
                         nanos *= 10;
                     }
                 }
-                return seconds * 1_000_000_000L + nanos;
+                return Math.addExact(Math.multiplyExact(seconds, 1_000_000_000L), nanos);
             }
             return slowParse(text, fallback);
-        } catch (DateTimeException | NumberFormatException e) {
-            return fallback;
+        } catch (DateTimeException | NumberFormatException | ArithmeticException e) {
+            return fallback; // not a timestamp, or outside what epoch nanoseconds hold (1677 to 2262)
         }
     }
 
     private static long slowParse(String text, long fallback) {
         try {
             Instant instant = OffsetDateTime.parse(text).toInstant();
-            return instant.getEpochSecond() * 1_000_000_000L + instant.getNano();
-        } catch (DateTimeException e) {
+            return Math.addExact(Math.multiplyExact(instant.getEpochSecond(), 1_000_000_000L), instant.getNano());
+        } catch (DateTimeException | ArithmeticException e) {
             return fallback;
         }
     }

@@ -1,12 +1,10 @@
 package io.sightline.sidecar.ship;
 
-import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -19,23 +17,18 @@ import io.sightline.sidecar.parse.LogRecord;
 import io.sightline.sidecar.source.RecordHandoff;
 
 /**
- * The delivery stage, the same for every sink: batches records by size and time, sends one batch
- * at a time, retries with exponential back-off and jitter (honouring {@code Retry-After}), counts
- * what the sink accepted, rejected or never got, and moves the checkpoint only after a whole batch
- * is dealt with. Records are accounted in flight from {@link #put} until their batch is done; when
+ * The delivery stage, the same for every sink: batches records by size and time, hands one batch at
+ * a time to the {@link BatchSender}, and moves the checkpoint only after a whole batch is dealt with.
+ * Records are accounted in flight from {@link #put} until their batch is done; when
  * {@code SIGHTLINE_MAX_IN_FLIGHT_BYTES} is reached {@link #put} blocks, which pauses reading: during
  * an outage the log file on disk is the buffer and the heap stays flat.
  */
 public final class Delivery implements RecordHandoff, Runnable {
 
-    static final String CAUSE_IO = "io_error";
-    static final String CAUSE_ERROR = "sink_error";
-
     private final SidecarConfig config;
-    private final Sink sink;
     private final Checkpoints checkpoints;
-    private final SidecarMetrics metrics;
-    private final Diagnostics diagnostics;
+    private final BatchSender sender;
+    private final SinkHealth health;
 
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition notFull = lock.newCondition();
@@ -49,16 +42,20 @@ public final class Delivery implements RecordHandoff, Runnable {
 
     private final CountDownLatch abandon = new CountDownLatch(1);
     private final CountDownLatch done = new CountDownLatch(1);
-    private volatile long unreachableSinceNanos;
-    private volatile boolean lastAttemptFailed;
 
     public Delivery(
             SidecarConfig config, Sink sink, Checkpoints checkpoints, SidecarMetrics metrics, Diagnostics diagnostics) {
         this.config = config;
-        this.sink = sink;
         this.checkpoints = checkpoints;
-        this.metrics = metrics;
-        this.diagnostics = diagnostics;
+        this.health = new SinkHealth(config.readyWindow(), System::nanoTime);
+        this.sender = new BatchSender(
+                config,
+                sink,
+                metrics,
+                diagnostics,
+                health,
+                wait -> !abandon.await(wait.toNanos(), TimeUnit.NANOSECONDS),
+                System::currentTimeMillis);
     }
 
     @Override
@@ -97,9 +94,12 @@ public final class Delivery implements RecordHandoff, Runnable {
         try {
             List<LogRecord> batch;
             while ((batch = nextBatch()) != null) {
-                if (!deliver(batch)) {
+                if (!sender.send(batch)) {
                     return; // shutdown grace is over: this batch stays unacknowledged and is read again
                 }
+                checkpoints.acknowledge(batch);
+                checkpoints.save();
+                release(batch);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -143,113 +143,9 @@ public final class Delivery implements RecordHandoff, Runnable {
         }
     }
 
-    /** Sends until every record is accepted, rejected or out of retries; false if abandoned at shutdown. */
-    private boolean deliver(List<LogRecord> batch) throws InterruptedException {
-        List<LogRecord> pending = batch;
-        int attempt = 0;
-        while (true) {
-            if (abandon.getCount() == 0) {
-                return false;
-            }
-            SendResult result = attempt(pending);
-            int retry = result.retry().size();
-            int accepted = pending.size() - retry - result.rejected();
-            if (accepted > 0) {
-                metrics.recordsSent.labelValues(sink.name()).inc(accepted);
-            }
-            if (result.rejected() > 0) {
-                metrics.recordsDropped
-                        .labelValues(sink.name(), SidecarMetrics.DROP_REJECTED)
-                        .inc(result.rejected());
-                diagnostics.warn(
-                        "the sink rejected records; they are dropped",
-                        "sink",
-                        sink.name(),
-                        "records",
-                        result.rejected(),
-                        "reason",
-                        result.rejectReason());
-            }
-            if (retry == 0) {
-                metrics.lastSuccess.labelValues(sink.name()).set(System.currentTimeMillis() / 1000.0);
-                break;
-            }
-            String cause = result.retryCause() == null ? CAUSE_ERROR : result.retryCause();
-            metrics.sendRetries.labelValues(sink.name(), cause).inc();
-            attempt++;
-            if (config.retryMaxAttempts() > 0 && attempt >= config.retryMaxAttempts()) {
-                metrics.recordsDropped
-                        .labelValues(sink.name(), SidecarMetrics.DROP_RETRIES_EXHAUSTED)
-                        .inc(retry);
-                diagnostics.error(
-                        "giving up on records after SIGHTLINE_RETRY_MAX_ATTEMPTS attempts",
-                        "sink",
-                        sink.name(),
-                        "records",
-                        retry,
-                        "cause",
-                        cause,
-                        "attempts",
-                        attempt);
-                break;
-            }
-            Duration wait = backoff(attempt, result.retryAfter());
-            if (attempt == 1 || attempt % 10 == 0) {
-                diagnostics.warn(
-                        "sending failed; retrying",
-                        "sink",
-                        sink.name(),
-                        "cause",
-                        cause,
-                        "attempt",
-                        attempt,
-                        "records",
-                        retry,
-                        "wait_ms",
-                        wait.toMillis());
-            }
-            if (abandon.await(wait.toNanos(), TimeUnit.NANOSECONDS)) {
-                return false;
-            }
-            pending = result.retry();
-        }
-        checkpoints.acknowledge(batch);
-        checkpoints.save();
-        release(batch);
-        return true;
-    }
-
-    private SendResult attempt(List<LogRecord> records) {
-        long start = System.nanoTime();
-        try {
-            SendResult result = sink.send(records);
-            unreachableSinceNanos = 0;
-            lastAttemptFailed = false;
-            return result;
-        } catch (IOException e) {
-            if (!lastAttemptFailed) {
-                unreachableSinceNanos = System.nanoTime();
-                lastAttemptFailed = true;
-            }
-            diagnostics.debug("sink not reachable", "sink", sink.name(), "error", e);
-            return SendResult.retryAll(records, CAUSE_IO, null);
-        } catch (RuntimeException e) {
-            // a sink bug must not stop shipping; it is reported and the batch retried like a server error
-            diagnostics.error("the sink failed unexpectedly; retrying", "sink", sink.name(), "error", e);
-            return SendResult.retryAll(records, CAUSE_ERROR, null);
-        } finally {
-            metrics.sendDuration.labelValues(sink.name()).observe((System.nanoTime() - start) / 1e9);
-        }
-    }
-
-    /** Exponential back-off with "equal jitter" (half fixed, half random); never shorter than the server's Retry-After. */
+    /** Exposed for tests: the wait before attempt {@code attempt} (1-based) given the server's {@code Retry-After}. */
     Duration backoff(int attempt, Duration retryAfter) {
-        long initial = config.retryInitialBackoff().toMillis();
-        long max = config.retryMaxBackoff().toMillis();
-        long exponential = Math.min(max, initial << Math.min(attempt - 1, 30));
-        long jittered = exponential / 2 + ThreadLocalRandom.current().nextLong(exponential / 2 + 1);
-        long millis = retryAfter == null ? jittered : Math.max(retryAfter.toMillis(), jittered);
-        return Duration.ofMillis(millis);
+        return sender.backoff(attempt, retryAfter);
     }
 
     private void release(List<LogRecord> batch) {
@@ -287,11 +183,9 @@ public final class Delivery implements RecordHandoff, Runnable {
         return false;
     }
 
-    /** Ready unless the sink has been unreachable for longer than {@code SIGHTLINE_READY_WINDOW}. */
-    public boolean ready() {
-        long since = unreachableSinceNanos;
-        return !lastAttemptFailed
-                || System.nanoTime() - since < config.readyWindow().toNanos();
+    /** Null when ready; otherwise why not: the sink has been unreachable or refusing us for the ready window. */
+    public String notReadyReason() {
+        return health.notReadyReason();
     }
 
     public long inFlightBytes() {

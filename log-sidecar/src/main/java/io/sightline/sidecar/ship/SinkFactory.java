@@ -3,6 +3,7 @@ package io.sightline.sidecar.ship;
 import java.io.IOException;
 
 import io.sightline.sidecar.config.Settings;
+import io.sightline.sidecar.metrics.Diagnostics;
 import io.sightline.sidecar.parse.Identity;
 import io.sightline.sidecar.ship.loki.LokiSettings;
 import io.sightline.sidecar.ship.loki.LokiSink;
@@ -14,10 +15,11 @@ public final class SinkFactory {
 
     private SinkFactory() {}
 
-    public static Sink create(String name, Settings settings, Identity identity) throws IOException {
+    public static Sink create(String name, Settings settings, Identity identity, Diagnostics diagnostics)
+            throws IOException {
         return switch (name) {
             case "loki" -> new LokiSink(LokiSettings.from(settings), identity);
-            case "opensearch" -> new OpenSearchSink(OpenSearchSettings.from(settings), identity);
+            case "opensearch" -> new OpenSearchSink(OpenSearchSettings.from(settings), identity, diagnostics);
             case "stdout" -> new StdoutSink(identity);
             default -> throw new IllegalArgumentException("unknown sink " + name + " (SidecarConfig validates it)");
         };

@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -29,6 +30,7 @@ import io.sightline.sidecar.metrics.Diagnostics;
 import io.sightline.sidecar.metrics.SidecarMetrics;
 import io.sightline.sidecar.parse.LogRecord;
 import io.sightline.sidecar.parse.RecordParser;
+import io.sightline.sidecar.parse.Utf8;
 
 /**
  * The source stage, on one thread: finds files by glob, reads each from its checkpoint (or per
@@ -56,7 +58,7 @@ public final class FileTailer implements Runnable {
     private final String sinkName;
     private final Diagnostics diagnostics;
     private final FileOpener opener;
-    private final RecordParser parser = new RecordParser();
+    private final Map<String, RecordParser> parsers = new HashMap<>();
     private final byte[] buffer = new byte[CHUNK_BYTES];
     private final Map<String, TrackedFile> open = new LinkedHashMap<>();
     private final Map<String, Finished> finished = new LinkedHashMap<>(16, 0.75f, true) {
@@ -604,6 +606,7 @@ public final class FileTailer implements Runnable {
         final CounterDataPoint linesRead;
         final CounterDataPoint bytesRead;
         final CounterDataPoint linesTruncated;
+        final RecordParser parser;
         FileIdentity identity;
         FileProgress progress;
         LineSplitter splitter;
@@ -625,6 +628,8 @@ public final class FileTailer implements Runnable {
             this.linesRead = metrics.linesRead.labelValues(input.glob());
             this.bytesRead = metrics.bytesRead.labelValues(input.glob());
             this.linesTruncated = metrics.linesTruncated.labelValues(input.glob());
+            CounterDataPoint unparsed = metrics.linesUnparsed.labelValues(input.glob());
+            this.parser = parsers.computeIfAbsent(input.glob(), glob -> new RecordParser(unparsed::inc));
         }
 
         /** Starts reading {@code id} at {@code offset}; null while a truncated file has no new content yet. */
@@ -659,22 +664,33 @@ public final class FileTailer implements Runnable {
 
         void line(byte[] bytes, int offset, int length, long start, long end, boolean truncated) {
             linesRead.inc();
-            if (truncated) {
-                linesTruncated.inc();
-            }
             if (length == 0) {
+                if (truncated) {
+                    linesTruncated.inc();
+                }
                 joiner.flush();
                 progress.skipped(end);
                 return;
             }
+            int limit = config.maxLineBytes();
             if (bytes[offset] == '{') {
                 joiner.flush();
-                emit(
-                        this,
-                        parser.parseLine(
-                                bytes, offset, length, chunkReadTimeNanos, new SourcePosition(fileId, start, end)));
+                LogRecord record = parser.parseLine(
+                        bytes, offset, length, chunkReadTimeNanos, new SourcePosition(fileId, start, end));
+                // invalid bytes decode to U+FFFD, three bytes each: the shipped text is what must fit
+                boolean cut = truncated || !Utf8.fits(record.line(), limit);
+                if (cut) {
+                    linesTruncated.inc();
+                    record = record.withLine(Utf8.truncate(record.line(), limit));
+                }
+                emit(this, record);
             } else {
-                joiner.line(new String(bytes, offset, length, StandardCharsets.UTF_8), start, end, chunkReadTimeNanos);
+                String text = new String(bytes, offset, length, StandardCharsets.UTF_8);
+                if (truncated || !Utf8.fits(text, limit)) {
+                    linesTruncated.inc();
+                    text = Utf8.truncate(text, limit);
+                }
+                joiner.line(text, start, end, chunkReadTimeNanos);
             }
         }
     }

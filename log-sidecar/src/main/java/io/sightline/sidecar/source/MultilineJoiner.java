@@ -3,11 +3,14 @@ package io.sightline.sidecar.source;
 import java.util.function.Consumer;
 import java.util.regex.Pattern;
 
+import io.sightline.sidecar.parse.Utf8;
+
 /**
  * Joins a plain-text Java stack trace into one record: a line continues the previous one when it
  * is indented, or starts with {@code at }, {@code Caused by:}, {@code Suppressed:} or
  * {@code ... N more}. JSON records never reach this class (they carry their stack trace inside).
- * A joined record is never longer than the line limit; the next part starts a new record.
+ * A joined record is never longer than the line limit in UTF-8 bytes (as sinks count it); the next
+ * part starts a new record.
  */
 final class MultilineJoiner {
 
@@ -17,16 +20,17 @@ final class MultilineJoiner {
     private static final Pattern MORE = Pattern.compile("\\.\\.\\. \\d+ (more|common frames omitted)");
 
     private final boolean enabled;
-    private final int maxChars;
+    private final int maxBytes;
     private final Consumer<Joined> downstream;
     private StringBuilder pending;
+    private int pendingBytes;
     private long pendingStart;
     private long pendingEnd;
     private long pendingReadTime;
 
-    MultilineJoiner(boolean enabled, int maxChars, Consumer<Joined> downstream) {
+    MultilineJoiner(boolean enabled, int maxBytes, Consumer<Joined> downstream) {
         this.enabled = enabled;
-        this.maxChars = maxChars;
+        this.maxBytes = maxBytes;
         this.downstream = downstream;
     }
 
@@ -48,13 +52,16 @@ final class MultilineJoiner {
             downstream.accept(new Joined(text, startOffset, endOffset, readTimeNanos));
             return;
         }
-        if (pending != null && isContinuation(text) && pending.length() + 1 + text.length() <= maxChars) {
+        int bytes = Utf8.length(text);
+        if (pending != null && isContinuation(text) && pendingBytes + 1 + bytes <= maxBytes) {
             pending.append('\n').append(text);
+            pendingBytes += 1 + bytes;
             pendingEnd = endOffset;
             return;
         }
         flush();
         pending = new StringBuilder(text);
+        pendingBytes = bytes;
         pendingStart = startOffset;
         pendingEnd = endOffset;
         pendingReadTime = readTimeNanos;

@@ -3,8 +3,12 @@ package io.sightline.sidecar.config;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -68,13 +72,57 @@ class SettingsTest {
 
     @Test
     void sizesAndDurationsAcceptTheDocumentedUnits() {
-        MapSettings settings = new MapSettings(Map.of("A", "512", "B", "256KiB", "C", "2MiB", "D", "500ms", "E", "2m"));
-        assertThat(settings.getBytes("A", 0)).isEqualTo(512);
-        assertThat(settings.getBytes("B", 0)).isEqualTo(256 * 1024);
-        assertThat(settings.getBytes("C", 0)).isEqualTo(2 * 1024 * 1024);
-        assertThat(settings.getDuration("D", Duration.ZERO)).isEqualTo(Duration.ofMillis(500));
-        assertThat(settings.getDuration("E", Duration.ZERO)).isEqualTo(Duration.ofMinutes(2));
-        assertThat(settings.getBytes("MISSING", 7)).isEqualTo(7);
+        Parser<Long> size = Parser.size(0, 1L << 40);
+        assertThat(size.parse("512")).isEqualTo(512);
+        assertThat(size.parse("256KiB")).isEqualTo(256 * 1024);
+        assertThat(size.parse("2MiB")).isEqualTo(2 * 1024 * 1024);
+        assertThat(size.parse("1gib")).isEqualTo(1L << 30);
+        Parser<Duration> duration = Parser.duration();
+        assertThat(duration.parse("500ms")).isEqualTo(Duration.ofMillis(500));
+        assertThat(duration.parse("2m")).isEqualTo(Duration.ofMinutes(2));
+        assertThat(duration.parse("1h")).isEqualTo(Duration.ofHours(1));
+        for (String tooLarge : List.of("1025", "2KiB", "99999999999999999999GiB")) {
+            assertThatThrownBy(() -> Parser.size(0, 1024).parse(tooLarge))
+                    .as(tooLarge)
+                    .isInstanceOf(IllegalArgumentException.class);
+        }
+        assertThatThrownBy(() -> duration.parse("999999999h")).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    /**
+     * The guide's tables (docs/log-sidecar.md) list exactly the settings of {@link SettingsTable}, each
+     * with the same default; and every setting's default is a value its own parser accepts.
+     */
+    @Test
+    void theGuidesTablesListEverySettingWithItsDefault() throws Exception {
+        Map<String, String> documented = new TreeMap<>();
+        Matcher row = Pattern.compile("(?m)^\\| ((?:`[A-Z_]+`(?:, )?)+) \\| ([^|]+) \\|")
+                .matcher(Files.readString(Path.of("../docs/log-sidecar.md")));
+        while (row.find()) {
+            Matcher name = Pattern.compile("`([A-Z_]+)`").matcher(row.group(1));
+            while (name.find()) {
+                assertThat(documented.put(name.group(1), row.group(2).strip().replace("`", "")))
+                        .as("%s documented twice", name.group(1))
+                        .isNull();
+            }
+        }
+        Map<String, String> defined = new TreeMap<>();
+        SettingsTable.all().forEach(setting -> defined.put(setting.name(), setting.shownDefault()));
+        assertThat(documented).isEqualTo(defined);
+        SettingsTable.all().filter(setting -> setting.defaultText() != null).forEach(setting -> assertThat(
+                        setting.value(new MapSettings(Map.of())))
+                .as(setting.name())
+                .isNotNull());
+    }
+
+    @Test
+    void unknownKeysInTheFileAreErrorsNotSilentlyIgnored() throws Exception {
+        Path file = dir.resolve("sidecar.yaml");
+        Files.writeString(file, "SIGHTLINE_BATCH_MAX_BYTE: 2MiB\n");
+        assertThatThrownBy(() -> MapSettings.load(Map.of(), Optional.of(file)))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("SIGHTLINE_BATCH_MAX_BYTE")
+                .hasMessageContaining("--help");
     }
 
     @Test

@@ -2,6 +2,9 @@ package io.sightline.sidecar.parse;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import io.sightline.sidecar.source.SourcePosition;
 import org.junit.jupiter.api.Test;
@@ -11,7 +14,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 class RecordParserTest {
 
     private static final SourcePosition POSITION = new SourcePosition("f", 0, 10);
-    private final RecordParser parser = new RecordParser();
+    private final AtomicInteger unparsed = new AtomicInteger();
+    private final RecordParser parser = new RecordParser(unparsed::incrementAndGet);
 
     @Test
     void recognisesTheStartersJsonFields() {
@@ -51,6 +55,48 @@ class RecordParserTest {
         assertThat(RecordParser.parseTimestamp("2026-11-27T12:20:00.5+01:00", -1))
                 .isEqualTo(nanos("2026-11-27T11:20:00.5Z"));
         assertThat(RecordParser.parseTimestamp("yesterday", -1)).isEqualTo(-1);
+    }
+
+    /**
+     * Lines no JSON parser should be asked to hold in full: 100,000 levels of nesting, a number of
+     * 100,000 digits, a field name of 100,000 characters, invalid UTF-8 inside a string, binary after
+     * an opening brace. Each is one record with the read time (the line unchanged), never an exception.
+     */
+    @Test
+    void anyLineContentIsARecordNeverAnException() {
+        List<String> lines = List.of(
+                "{\"a\":" + "[".repeat(100_000) + "]".repeat(100_000) + "}",
+                "{\"a\":" + "{\"b\":".repeat(100_000) + "1" + "}".repeat(100_001),
+                "{\"n\":" + "9".repeat(100_000) + ",\"level\":\"INFO\"}",
+                "{\"n\":-0." + "1".repeat(100_000) + "e99999999999}",
+                "{\"" + "k".repeat(100_000) + "\":1,\"level\":\"WARN\"}",
+                "{\"level\":\"" + "v".repeat(30_000_000 / 1000) + "\"}");
+        for (String line : lines) {
+            LogRecord record = parse(line, 99);
+            assertThat(record.line()).isEqualTo(line);
+        }
+        byte[] invalid = {'{', '"', 'a', '"', ':', '"', (byte) 0xc3, (byte) 0x28, '"', '}'};
+        assertThat(parser.parseLine(invalid, 0, invalid.length, 5, POSITION).timestampNanos())
+                .isEqualTo(5);
+        byte[] binary = new byte[4096];
+        new Random(1).nextBytes(binary);
+        binary[0] = '{';
+        assertThat(parser.parseLine(binary, 0, binary.length, 6, POSITION).timestampNanos())
+                .isEqualTo(6);
+        assertThat(unparsed)
+                .as("lines that started like JSON but were not read as JSON")
+                .hasValue(7);
+    }
+
+    @Test
+    void timestampsBeyondWhatEpochNanosecondsHoldAreTheReadTime() {
+        assertThat(parse("{\"@timestamp\":\"9999-12-31T23:59:59.999Z\"}", 42).timestampNanos())
+                .isEqualTo(42);
+        assertThat(parse("{\"@timestamp\":\"+999999999-12-31T23:59:59Z\"}", 43).timestampNanos())
+                .isEqualTo(43);
+        assertThat(parse("{\"@timestamp\":\"1500-01-01T00:00:00+01:00\"}", 44).timestampNanos())
+                .isEqualTo(44);
+        assertThat(unparsed).hasValue(0);
     }
 
     private LogRecord parse(String line, long readTime) {

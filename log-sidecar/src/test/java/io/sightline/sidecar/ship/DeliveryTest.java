@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 import io.sightline.sidecar.checkpoint.Checkpoints;
 import io.sightline.sidecar.config.MapSettings;
@@ -36,7 +37,29 @@ class DeliveryTest {
             assertThat(delivery.backoff(1, null)).isBetween(Duration.ofMillis(50), Duration.ofMillis(100));
             assertThat(delivery.backoff(3, null)).isBetween(Duration.ofMillis(200), Duration.ofMillis(400));
             assertThat(delivery.backoff(20, null)).isBetween(Duration.ofMillis(500), Duration.ofSeconds(1));
-            assertThat(delivery.backoff(1, Duration.ofSeconds(5))).isEqualTo(Duration.ofSeconds(5));
+            assertThat(delivery.backoff(1, Duration.ofMillis(700))).isEqualTo(Duration.ofMillis(700));
+        }
+    }
+
+    /**
+     * Whatever a server sends as {@code Retry-After} (more seconds than a long holds in milliseconds,
+     * a date in the year 9999, a negative delay), the wait is never longer than the maximum back-off
+     * and computing it never throws.
+     */
+    @Test
+    void retryAfterOfAnyValueNeverWaitsLongerThanTheMaximumBackoff() throws Exception {
+        Delivery delivery = delivery(
+                Map.of("SIGHTLINE_RETRY_INITIAL_BACKOFF", "100ms", "SIGHTLINE_RETRY_MAX_BACKOFF", "1s"),
+                batch -> SendResult.ok());
+        for (Duration asked : List.of(
+                Duration.ofSeconds(Long.MAX_VALUE),
+                Duration.ofDays(365L * 8000),
+                Duration.ofSeconds(5),
+                Duration.ofSeconds(-5),
+                Duration.ofSeconds(Long.MIN_VALUE))) {
+            assertThat(delivery.backoff(1, asked))
+                    .as("Retry-After %s", asked)
+                    .isBetween(Duration.ZERO, Duration.ofSeconds(1));
         }
     }
 
@@ -59,6 +82,37 @@ class DeliveryTest {
         assertThat(delivery.drain(Duration.ofSeconds(5))).isTrue();
         assertThat(delivery.put(record())).as("no records after shutdown").isFalse();
         assertThat(log.toString(StandardCharsets.UTF_8)).contains("SIGHTLINE_RETRY_MAX_ATTEMPTS");
+    }
+
+    /**
+     * A sink that throws on one record (a bug in an encoder, say) must neither stop the sender nor
+     * hold every other record back: the batch is split until that record is alone, and only it is
+     * dropped, counted as {@code unsendable}.
+     */
+    @Test
+    void aSinkFailingOnOneRecordDropsOnlyThatRecord() throws Exception {
+        List<String> accepted = new CopyOnWriteArrayList<>();
+        Delivery delivery = delivery(Map.of(), batch -> {
+            if (batch.stream().anyMatch(record -> record.line().equals("poison"))) {
+                throw new IllegalStateException("cannot encode this one");
+            }
+            batch.forEach(record -> accepted.add(record.line()));
+            return SendResult.ok();
+        });
+        Thread sender = new Thread(delivery);
+        sender.start();
+        for (String line : List.of("a", "b", "poison", "c", "d")) {
+            assertThat(delivery.put(record(line))).isTrue();
+        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> accepted.size() == 4);
+        assertThat(accepted).containsExactly("a", "b", "c", "d");
+        assertThat(metrics.recordsDropped
+                        .labelValues("test", SidecarMetrics.DROP_UNSENDABLE)
+                        .get())
+                .isEqualTo(1);
+        delivery.closeIntake();
+        assertThat(delivery.drain(Duration.ofSeconds(5))).isTrue();
+        assertThat(log.toString(StandardCharsets.UTF_8)).contains("cannot encode this one");
     }
 
     private interface Behaviour {
@@ -86,6 +140,10 @@ class DeliveryTest {
     }
 
     private static LogRecord record() {
-        return new LogRecord("line", 1, null, null, null, null, null, new SourcePosition("f", 0, 5));
+        return record("line");
+    }
+
+    private static LogRecord record(String line) {
+        return new LogRecord(line, 1, null, null, null, null, null, new SourcePosition("f", 0, 5));
     }
 }

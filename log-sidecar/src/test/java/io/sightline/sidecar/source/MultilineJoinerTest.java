@@ -56,4 +56,14 @@ class MultilineJoinerTest {
         off.line("\tat a.B(C)", 10, 21, 1);
         assertThat(records).hasSize(2);
     }
+
+    /** The limit is UTF-8 bytes, as the sink counts: "€" is one character and three bytes. */
+    @Test
+    void theLimitCountsUtf8BytesNotCharacters() {
+        MultilineJoiner limited = new MultilineJoiner(true, 20, records::add);
+        limited.line("Exception €€", 0, 16, 1); // 16 bytes
+        limited.line("\tat €", 16, 22, 1); // 6 bytes: 16 + 1 + 6 = 23 > 20
+        limited.flush();
+        assertThat(records).extracting(MultilineJoiner.Joined::text).containsExactly("Exception €€", "\tat €");
+    }
 }

@@ -10,6 +10,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
@@ -32,12 +33,13 @@ import com.sun.net.httpserver.HttpsServer;
  *       {@code logproto.PushRequest} ({@link ProtobufPush}); {@code Content-Encoding: snappy} is refused like Loki
  *       does;</li>
  *   <li>JSON bodies: {@code {"streams":[{"stream":{..},"values":[["<ns>","<line>",{metadata}]]}]}};</li>
- *   <li>204 on success; 400 naming each refused entry while the valid entries of the same push are stored, as
- *       Loki does; 400 for an undecodable body; 415 for another content type; 429 (without {@code Retry-After},
+ *   <li>204 on success; 400 naming the refused entries (grouped by message, as Loki's distributor does) while
+ *       the valid entries of the same push are stored, as Loki does; 400 for an undecodable body; 415 for another content type; 429 (without {@code Retry-After},
  *       as Loki) when the ingestion rate set by {@link #ingestionRateLimit} is exceeded.</li>
  * </ul>
- * Failures of what stands between a client and Loki (a gateway's 503 with {@code Retry-After}, a proxy's 413) are
- * scripted: {@link #answerNext} queues one-off answers, {@link #script} decides for every request, and
+ * Failures of what stands between a client and Loki (a gateway's 503 with {@code Retry-After}, a proxy's 413 over
+ * its body limit ({@link Script#bodyLimit}), an authenticating proxy's 401/407, a response body that trickles in
+ * ({@link Response#trickle})) are scripted: {@link #answerNext} queues one-off answers, {@link #script} decides for every request, and
  * {@link #stop}/{@link #restart} make connections fail and recover on the same port. {@link #startCounting()}
  * skips decoding altogether and only counts, for benchmarks that must not be slowed down by their receiver.
  */
@@ -324,9 +326,27 @@ public final class FakeLoki implements AutoCloseable {
         if (refusals.isEmpty()) {
             return Response.status(204);
         }
-        // Loki lists the first ten problems of a push
-        return Response.status(400)
-                .withBody(String.join("\n", refusals.subList(0, Math.min(refusals.size(), 10)))
-                        + (refusals.size() > 10 ? "\n... and " + (refusals.size() - 10) + " more errors" : ""));
+        return Response.status(400).withBody(groupedLikeLoki(refusals));
+    }
+
+    /**
+     * Loki's distributor collects one error per refused entry and answers them grouped by message
+     * ({@code GroupedErrors} in Loki's pkg/util/errors): the message alone when it is the only one,
+     * otherwise {@code N errors like: <message>} per distinct message, joined by {@code "; "}.
+     */
+    static String groupedLikeLoki(List<String> refusals) {
+        Map<String, Integer> counts = new LinkedHashMap<>();
+        refusals.forEach(refusal -> counts.merge(refusal, 1, Integer::sum));
+        StringBuilder text = new StringBuilder();
+        counts.forEach((message, count) -> {
+            if (text.length() > 0) {
+                text.append("; ");
+            }
+            if (counts.size() > 1 || count > 1) {
+                text.append(count).append(" errors like: ");
+            }
+            text.append(message);
+        });
+        return text.toString();
     }
 }

@@ -1,6 +1,7 @@
 package io.sightline.testsupport.loki;
 
 import java.io.IOException;
+import java.time.Duration;
 import java.util.Map;
 
 import com.sun.net.httpserver.HttpExchange;
@@ -20,5 +21,13 @@ public interface Response {
     /** A status with no headers and no body, e.g. {@code Response.status(503).withHeader("Retry-After", "7")}. */
     static CannedResponse status(int status) {
         return new CannedResponse(status, Map.of(), "");
+    }
+
+    /**
+     * Headers at once, then a body announced as {@code length} bytes that arrives one byte per
+     * {@code interval}: a slow or stuck server (or a proxy between) that a client must not wait for forever.
+     */
+    static Response trickle(int status, long length, Duration interval) {
+        return new TricklingResponse(status, length, interval);
     }
 }

@@ -1,11 +1,13 @@
 package io.sightline.testsupport.loki;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.ConnectException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.util.Map;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
@@ -116,6 +118,59 @@ class FakeLokiTest {
                 .isEqualTo("Max entry size '262144' bytes exceeded for stream '{app=a}' while adding an entry with"
                         + " length '262145' bytes");
         assertThat(loki.entries()).extracting(Entry::line).containsExactly("fine", "also fine");
+    }
+
+    /** Loki's distributor groups the errors of a push by message: "N errors like: ...", joined by "; ". */
+    @Test
+    void groupsTheRefusalsOfAPushByMessageAsLokiDoes() throws Exception {
+        loki = FakeLoki.start();
+        String tooLong = "x".repeat(LokiLimits.DEFAULTS.maxLineBytes() + 1);
+        HttpResponse<String> response = json(jsonPush(
+                "{\"app\":\"a\"}",
+                "[\"1795000000000000001\",\"" + tooLong + "\"]",
+                "[\"1795000000000000002\",\"fine\"]",
+                "[\"1795000000000000003\",\"" + tooLong + "\"]",
+                "[\"1795000000000000004\",\"" + tooLong + "x\"]"));
+        assertThat(response.statusCode()).isEqualTo(400);
+        assertThat(response.body())
+                .isEqualTo("2 errors like: Max entry size '262144' bytes exceeded for stream '{app=a}' while adding an"
+                        + " entry with length '262145' bytes; 1 errors like: Max entry size '262144' bytes exceeded for"
+                        + " stream '{app=a}' while adding an entry with length '262146' bytes");
+        assertThat(loki.entries()).extracting(Entry::line).containsExactly("fine");
+    }
+
+    @Test
+    void aBodyLimitAnswers413LikeAProxyAndLetsSmallerPushesThrough() throws Exception {
+        loki = FakeLoki.start();
+        loki.script(Script.bodyLimit(200));
+        HttpResponse<String> large =
+                json(jsonPush("{\"app\":\"a\"}", "[\"1795000000000000001\",\"" + "y".repeat(300) + "\"]"));
+        assertThat(large.statusCode()).isEqualTo(413);
+        assertThat(large.body()).contains("413 Request Entity Too Large").contains("nginx");
+        assertThat(json(jsonPush("{\"app\":\"a\"}", "[\"1795000000000000002\",\"small\"]"))
+                        .statusCode())
+                .isEqualTo(204);
+        assertThat(loki.entries()).extracting(Entry::line).containsExactly("small");
+    }
+
+    @Test
+    void aTricklingBodyArrivesOneByteAtATime() throws Exception {
+        loki = FakeLoki.start();
+        loki.answerNext(Response.trickle(400, 1_000_000, Duration.ofMillis(50)));
+        long start = System.nanoTime();
+        HttpResponse<InputStream> response = http.send(
+                HttpRequest.newBuilder(loki.url().resolve(FakeLoki.PUSH_PATH))
+                        .POST(HttpRequest.BodyPublishers.ofString("{}"))
+                        .build(),
+                HttpResponse.BodyHandlers.ofInputStream());
+        assertThat(response.statusCode()).isEqualTo(400);
+        assertThat(response.headers().firstValueAsLong("Content-Length")).hasValue(1_000_000);
+        try (InputStream body = response.body()) {
+            assertThat(body.readNBytes(4)).hasSize(4);
+            assertThat(System.nanoTime() - start)
+                    .as("four bytes take at least three intervals")
+                    .isGreaterThanOrEqualTo(Duration.ofMillis(150).toNanos());
+        }
     }
 
     @Test

@@ -3,6 +3,7 @@ package io.sightline.sidecar.ship.loki;
 import java.util.Locale;
 
 import io.sightline.sidecar.config.Settings;
+import io.sightline.sidecar.config.SettingsTable;
 import io.sightline.sidecar.ship.http.HttpSettings;
 
 /**
@@ -13,25 +14,16 @@ import io.sightline.sidecar.ship.http.HttpSettings;
  */
 public record LokiSettings(HttpSettings http, Format format, String tenantId, String defaultServiceName) {
 
-    public static final String DEFAULT_URL = "http://loki:3100";
-
     public enum Format {
         PROTOBUF,
         JSON
     }
 
     public static LokiSettings from(Settings settings) {
-        HttpSettings http = HttpSettings.from(settings, "LOKI", DEFAULT_URL);
-        Format format = Format.valueOf(settings.getChoice("LOKI_FORMAT", "protobuf", "protobuf", "json")
-                .toUpperCase(Locale.ROOT));
-        String tenantId = settings.get("LOKI_TENANT_ID")
-                .map(String::strip)
-                .filter(s -> !s.isEmpty())
-                .orElse(null);
-        String serviceName = settings.get("SERVICE_NAME")
-                .map(String::strip)
-                .filter(s -> !s.isEmpty())
-                .orElse("unknown");
-        return new LokiSettings(http, format, tenantId, serviceName);
+        return new LokiSettings(
+                HttpSettings.from(settings, SettingsTable.LOKI_HTTP),
+                Format.valueOf(SettingsTable.LOKI_FORMAT.value(settings).toUpperCase(Locale.ROOT)),
+                SettingsTable.LOKI_TENANT_ID.find(settings).orElse(null),
+                SettingsTable.SERVICE_NAME.value(settings));
     }
 }

@@ -27,6 +27,11 @@ import io.sightline.sidecar.parse.LogRecord;
  */
 final class BulkRequestWriter {
 
+    /** The original line, in the conflict-free form of a document whose own fields were refused. */
+    static final String ORIGINAL_FIELD = "sightline_original";
+    /** Why the document's own form was refused (the server's error), in the conflict-free form. */
+    static final String CONFLICT_FIELD = "sightline_conflict";
+
     /** Lines with duplicate keys become {@code {"message": line}} instead of being refused by OpenSearch. */
     private static final JsonFactory JSON = JsonFactory.builder()
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
@@ -46,22 +51,56 @@ final class BulkRequestWriter {
     }
 
     byte[] write(List<LogRecord> batch) throws IOException {
-        int estimate = 0;
-        for (LogRecord record : batch) {
-            estimate += record.approximateBytes() + 256;
-        }
-        ByteArrayOutputStream body = new ByteArrayOutputStream(estimate);
-        ByteArrayOutputStream document = new ByteArrayOutputStream(1024);
-        DocumentIds ids = new DocumentIds();
-        for (LogRecord record : batch) {
-            String action = "{\"create\":{\"_index\":\"" + index.nameFor(record.timestampNanos()) + "\",\"_id\":\""
-                    + ids.idFor(record) + "\"}}\n";
-            body.writeBytes(action.getBytes(StandardCharsets.US_ASCII));
-            document.reset();
+        return write(batch, (record, i, document) -> {
             if (!copyJsonObject(record, document)) {
                 document.reset();
                 writePlainText(record, document);
             }
+        });
+    }
+
+    /**
+     * The documents of records that the index refused for their own fields (a field of another type
+     * in the same index), in a form that cannot conflict: the original line as text, the contract's
+     * fields the sidecar recognised, and why the own form was refused; same index and ids as before.
+     */
+    byte[] writeConflictFree(List<LogRecord> records, List<String> conflicts) throws IOException {
+        return write(records, (record, i, document) -> {
+            try (JsonGenerator json = JSON.createGenerator(document, JsonEncoding.UTF8)) {
+                json.writeStartObject();
+                json.writeStringField(ORIGINAL_FIELD, record.line());
+                json.writeStringField(CONFLICT_FIELD, conflicts.get(i));
+                writeIfSet(json, "level", record.level());
+                writeIfSet(json, "service_name", record.serviceName());
+                writeIfSet(json, "service_version", record.serviceVersion());
+                writeIfSet(json, "trace_id", record.traceId());
+                writeIfSet(json, "span_id", record.spanId());
+                writeSidecarFields(record, json);
+                json.writeEndObject();
+            }
+        });
+    }
+
+    @FunctionalInterface
+    private interface DocumentWriter {
+        void write(LogRecord record, int index, ByteArrayOutputStream document) throws IOException;
+    }
+
+    private byte[] write(List<LogRecord> records, DocumentWriter documents) throws IOException {
+        int estimate = 0;
+        for (LogRecord record : records) {
+            estimate += record.approximateBytes() + 256;
+        }
+        ByteArrayOutputStream body = new ByteArrayOutputStream(estimate);
+        ByteArrayOutputStream document = new ByteArrayOutputStream(1024);
+        DocumentIds ids = new DocumentIds(identity);
+        for (int i = 0; i < records.size(); i++) {
+            LogRecord record = records.get(i);
+            String action = "{\"create\":{\"_index\":\"" + index.nameFor(record.timestampNanos()) + "\",\"_id\":\""
+                    + ids.idFor(record) + "\"}}\n";
+            body.writeBytes(action.getBytes(StandardCharsets.US_ASCII));
+            document.reset();
+            documents.write(record, i, document);
             document.writeTo(body);
             body.write('\n');
         }

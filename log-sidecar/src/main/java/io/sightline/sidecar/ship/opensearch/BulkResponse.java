@@ -3,6 +3,7 @@ package io.sightline.sidecar.ship.opensearch;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
@@ -14,8 +15,9 @@ import io.sightline.sidecar.ship.http.ResponseMapping;
 /**
  * Reads a {@code _bulk} response (trimmed by {@link #FILTER_PATH}) item by item; items answer in
  * request order. 2xx is stored, 409 is "this id is already stored" (a resent batch) and so also
- * stored; 429 and 5xx items are returned for retry; anything else is rejected for good, reported
- * with the first such item's error.
+ * stored; 429 and 5xx items are returned for retry; a 400 for the document's own fields (a type
+ * conflict with the index's mapping) is a {@link Conflict}, for the sink to send in a form that
+ * cannot conflict; anything else is rejected for good, reported with the first such item's error.
  */
 final class BulkResponse {
 
@@ -26,7 +28,26 @@ final class BulkResponse {
 
     private BulkResponse() {}
 
+    /** Errors OpenSearch (and Elasticsearch) give a document whose fields do not fit the index's mapping. */
+    private static final Set<String> MAPPING_ERRORS = Set.of(
+            "mapper_parsing_exception",
+            "document_parsing_exception",
+            "illegal_argument_exception",
+            "strict_dynamic_mapping_exception");
+
+    /** A record refused for its fields' types, with the server's error. */
+    record Conflict(LogRecord record, String error) {}
+
+    /** The result for the records that are dealt with, and the records refused for their fields. */
+    record Outcome(SendResult result, List<Conflict> conflicts) {}
+
     static SendResult toResult(byte[] body, List<LogRecord> batch) throws IOException {
+        return read(body, batch, false).result();
+    }
+
+    /** With {@code separateConflicts}, mapping conflicts are returned apart instead of being rejected. */
+    static Outcome read(byte[] body, List<LogRecord> batch, boolean separateConflicts) throws IOException {
+        List<Conflict> conflicts = new ArrayList<>();
         List<LogRecord> retry = new ArrayList<>();
         String retryCause = null;
         int rejected = 0;
@@ -38,7 +59,7 @@ final class BulkResponse {
                 String field = parser.currentName();
                 JsonToken value = parser.nextToken();
                 if ("errors".equals(field) && value == JsonToken.VALUE_FALSE) {
-                    return SendResult.ok();
+                    return new Outcome(SendResult.ok(), List.of());
                 }
                 if (!"items".equals(field)) {
                     parser.skipChildren();
@@ -50,6 +71,8 @@ final class BulkResponse {
                     Item item = readItem(parser);
                     if (item.status == 409 || ResponseMapping.isSuccess(item.status)) {
                         // stored now or by an earlier attempt
+                    } else if (separateConflicts && item.status == 400 && MAPPING_ERRORS.contains(item.type)) {
+                        conflicts.add(new Conflict(batch.get(items), item.error));
                     } else if (item.status == 429 || item.status >= 500) {
                         retry.add(batch.get(items));
                         if (retryCause == null) {
@@ -66,10 +89,20 @@ final class BulkResponse {
             }
         }
         expect(items == batch.size(), items + " items for " + batch.size() + " documents");
-        return new SendResult(List.copyOf(retry), retryCause, null, rejected, rejectReason);
+        return new Outcome(
+                new SendResult(
+                        List.copyOf(retry),
+                        retry.isEmpty() ? SendResult.RetryKind.NONE : SendResult.RetryKind.TRANSIENT,
+                        retryCause,
+                        null,
+                        null,
+                        rejected,
+                        rejectReason,
+                        0),
+                List.copyOf(conflicts));
     }
 
-    private record Item(int status, String error) {}
+    private record Item(int status, String type, String error) {}
 
     /** {@code {"create":{"status":400,"error":{"type":"...","reason":"..."}}}}, parser after its end. */
     private static Item readItem(JsonParser parser) throws IOException {
@@ -102,7 +135,7 @@ final class BulkResponse {
         }
         expect(parser.nextToken() == JsonToken.END_OBJECT, "item with more than one action");
         expect(status > 0, "item without a status");
-        return new Item(status, type == null && reason == null ? "no error details" : type + ": " + reason);
+        return new Item(status, type, type == null && reason == null ? "no error details" : type + ": " + reason);
     }
 
     /** A response that does not match the request: the caller treats the attempt as failed and resends. */

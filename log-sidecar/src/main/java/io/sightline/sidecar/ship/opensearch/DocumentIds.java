@@ -5,13 +5,17 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Base64;
 
+import io.sightline.sidecar.parse.Identity;
 import io.sightline.sidecar.parse.LogRecord;
 import io.sightline.sidecar.source.SourcePosition;
 
 /**
- * Document ids that are the same every time a record is read: a record is identified by its file
- * (device, inode, fingerprint) and start offset, so a batch resent after a crash or a lost
- * response hits the same ids and {@code op_type=create} refuses the copies (409).
+ * Document ids that are the same every time a record is read: a record is identified by the pod
+ * and container it comes from (namespace, pod, container), its file (device, inode, fingerprint) and
+ * its start offset, so a batch resent after a crash or a lost response hits the same ids and
+ * {@code op_type=create} refuses the copies (409). The pod is part of it because files of two pods
+ * can share an inode number and first bytes (an emptyDir on each of two nodes): without it the
+ * second pod's record would be refused as already stored.
  * 120 bits of SHA-256, base64url: 20 characters, collisions negligible.
  */
 final class DocumentIds {
@@ -20,17 +24,21 @@ final class DocumentIds {
     private static final int ID_BYTES = 15;
 
     private final MessageDigest sha256;
+    private final byte[] pod;
 
     /** One instance per send: {@link MessageDigest} is not thread-safe. */
-    DocumentIds() {
+    DocumentIds(Identity identity) {
         try {
             sha256 = MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("every Java runtime has SHA-256", e);
         }
+        pod = (identity.namespace() + '\u0000' + identity.pod() + '\u0000' + identity.container() + '\u0000')
+                .getBytes(StandardCharsets.UTF_8);
     }
 
     String idFor(LogRecord record) {
+        sha256.update(pod);
         SourcePosition position = record.position();
         if (position != null) {
             sha256.update(position.fileId().getBytes(StandardCharsets.UTF_8));

@@ -66,6 +66,11 @@ final class IndexPattern {
         return parsed;
     }
 
+    /** The pattern of every index name this produces, for an index template: {@code logs-*}. */
+    String wildcard() {
+        return date == null ? prefix : prefix + "*" + suffix;
+    }
+
     synchronized String nameFor(long epochNanos) {
         if (date == null) {
             return prefix;

@@ -7,6 +7,7 @@ import java.util.Map;
 
 import io.sightline.sidecar.config.ConfigException;
 import io.sightline.sidecar.config.MapSettings;
+import io.sightline.sidecar.config.SettingsTable;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -19,7 +20,7 @@ class HttpSettingsTest {
     Path dir;
 
     private static HttpSettings from(Map<String, String> values) {
-        return HttpSettings.from(new MapSettings(values), "LOKI", "http://loki:3100");
+        return HttpSettings.from(new MapSettings(values), SettingsTable.LOKI_HTTP);
     }
 
     @Test

@@ -30,6 +30,13 @@ class RetryAfterTest {
     }
 
     @Test
+    void farFutureDatesAndHugeDelaysAreReadWithoutOverflow() {
+        assertThat(RetryAfter.parse("Fri, 31 Dec 9999 23:59:59 GMT", clock))
+                .isGreaterThan(Duration.ofDays(365L * 7000));
+        assertThat(RetryAfter.parse("9223372036854775807", clock)).isEqualTo(Duration.ofSeconds(Long.MAX_VALUE));
+    }
+
+    @Test
     void absentOrUnreadableLeavesBackOffToTheDeliveryStage() {
         assertThat(RetryAfter.parse(null, clock)).isNull();
         assertThat(RetryAfter.parse("", clock)).isNull();

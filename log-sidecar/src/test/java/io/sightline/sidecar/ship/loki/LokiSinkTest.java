@@ -206,15 +206,57 @@ class LokiSinkTest {
     }
 
     @Test
-    void lineOverLokisLimitIsRejectedWithLokisMessage() throws IOException {
+    void lineOverLokisLimitIsTheOnlyRecordRejectedTheRestIsStored() throws IOException {
         String tooLong = "x".repeat(LokiLimits.DEFAULTS.maxLineBytes() + 1);
-        List<LogRecord> batch = List.of(record("fine", T0, "s", 0), record(tooLong, T0 + 1, "s", 5));
+        List<LogRecord> batch = List.of(
+                record("fine", T0, "s", 0), record(tooLong, T0 + 1, "s", 5), record("also fine", T0 + 2, "s", 7));
         SendResult result = sink(Map.of()).send(batch);
-        assertThat(result.retry()).isEmpty();
-        assertThat(result.rejected())
-                .as("a 400 counts the whole push as rejected")
-                .isEqualTo(2);
+        assertThat(result.retry())
+                .as("nothing resent: the valid entries are stored")
+                .isEmpty();
+        assertThat(result.rejected()).as("only the entry Loki names").isEqualTo(1);
         assertThat(result.rejectReason()).startsWith("HTTP 400: ").contains("Max entry size '262144' bytes exceeded");
+        assertThat(loki.entries()).extracting(Entry::line).containsExactly("fine", "also fine");
+    }
+
+    /** Loki's grouped errors: "N errors like: ..." per distinct message; one error alone; or the whole push. */
+    @Test
+    void countsTheEntriesLokisAnswerNames() {
+        String tooOld = "entry for stream '{app=\"a\"}' has timestamp too old: 2026-11-20T10:00:00Z,"
+                + " oldest acceptable timestamp is: 2026-11-23T10:00:00Z";
+        String tooLong = "Max entry size '262144' bytes exceeded for stream '{app=\"a\"}' while adding an entry with"
+                + " length '300000' bytes";
+        assertThat(LokiSink.refusedEntries(tooOld, 10)).isEqualTo(1);
+        assertThat(LokiSink.refusedEntries("3 errors like: " + tooOld, 10)).isEqualTo(3);
+        assertThat(LokiSink.refusedEntries("3 errors like: " + tooOld + "; 2 errors like: " + tooLong, 10))
+                .isEqualTo(5);
+        assertThat(LokiSink.refusedEntries("40 errors like: " + tooOld, 10)).isEqualTo(10);
+        assertThat(LokiSink.refusedEntries("loghttp.PushRequest could not be decoded: EOF", 10))
+                .as("not about entries: the whole push")
+                .isEqualTo(10);
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {401, 403, 404, 407})
+    void refusalsOfWhoWeAreOrWhereWeSendAreHeldForRetry(int status) throws IOException {
+        loki.answerNext(Response.status(status).withBody("no: " + status));
+        List<LogRecord> batch = List.of(record("a", T0, "s", 0));
+        SendResult result = sink(Map.of()).send(batch);
+        assertThat(result.rejected()).isZero();
+        assertThat(result.retry()).containsExactlyElementsOf(batch);
+        assertThat(result.retryKind()).isEqualTo(SendResult.RetryKind.REFUSED);
+        assertThat(result.retryCause()).isEqualTo("http_" + status);
+        assertThat(result.message()).isEqualTo("HTTP " + status + ": no: " + status);
+    }
+
+    @Test
+    void requestTooLargeAsksForSmallerRequests() throws IOException {
+        loki.answerNext(Response.status(413).withBody("request entity too large"));
+        List<LogRecord> batch = List.of(record("a", T0, "s", 0), record("b", T0, "s", 2));
+        SendResult result = sink(Map.of()).send(batch);
+        assertThat(result.retryKind()).isEqualTo(SendResult.RetryKind.TOO_LARGE);
+        assertThat(result.retry()).containsExactlyElementsOf(batch);
+        assertThat(result.rejected()).isZero();
     }
 
     @Test

@@ -80,4 +80,26 @@ class BulkRequestWriterTest {
         assertThat(ids.subList(1, 4)).doesNotHaveDuplicates();
         assertThat(pairs.get(0)[0].at("/create/_index").asText()).isEqualTo("logs-2026.11.18");
     }
+
+    /**
+     * Two pods whose log files share an inode number and first bytes (an emptyDir on each of two
+     * nodes, the same application writing the same first line) must not share document ids: with
+     * {@code create}, the second pod's record would be refused as already stored (409) and lost.
+     */
+    @Test
+    void idsIncludeThePodIdentity() throws IOException {
+        LogRecord record = record("{\"message\":\"started\"}", "fd01-2a-21-5f3c-0", 0);
+        IndexPattern index = IndexPattern.parse("OPENSEARCH_INDEX", "logs-{yyyy.MM.dd}");
+        List<String> ids = new ArrayList<>();
+        for (Identity identity : List.of(
+                new Identity("shop", "checkout-1", "node-a", "app", null),
+                new Identity("shop", "checkout-2", "node-b", "app", null),
+                new Identity("billing", "checkout-1", "node-a", "app", null),
+                new Identity("shop", "checkout-1", "node-a", "worker", null))) {
+            String body =
+                    new String(new BulkRequestWriter(identity, index).write(List.of(record)), StandardCharsets.UTF_8);
+            ids.add(JSON.readTree(body.split("\n")[0]).at("/create/_id").asText());
+        }
+        assertThat(ids).doesNotHaveDuplicates();
+    }
 }

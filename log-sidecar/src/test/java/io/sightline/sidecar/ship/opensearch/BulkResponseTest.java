@@ -51,6 +51,24 @@ class BulkResponseTest {
     }
 
     @Test
+    void mappingConflictsAreSetApartForTheConflictFreeForm() throws IOException {
+        BulkResponse.Outcome outcome = BulkResponse.read("""
+                {"errors":true,"items":[
+                  {"create":{"status":201}},
+                  {"create":{"status":400,"error":{"type":"mapper_parsing_exception","reason":"failed to parse field [x]"}}},
+                  {"create":{"status":400,"error":{"type":"illegal_argument_exception","reason":"can't merge a non object mapping [u] with an object mapping"}}},
+                  {"create":{"status":400,"error":{"type":"invalid_index_name_exception","reason":"bad name"}}},
+                  {"create":{"status":201}}
+                ]}""".getBytes(StandardCharsets.UTF_8), BATCH, true);
+        assertThat(outcome.conflicts())
+                .extracting(BulkResponse.Conflict::record)
+                .containsExactly(BATCH.get(1), BATCH.get(2));
+        assertThat(outcome.conflicts().get(0).error()).isEqualTo("mapper_parsing_exception: failed to parse field [x]");
+        assertThat(outcome.result().rejected()).isEqualTo(1);
+        assertThat(outcome.result().retry()).isEmpty();
+    }
+
+    @Test
     void aResponseThatDoesNotMatchTheRequestIsAFailedAttempt() {
         assertThatThrownBy(() -> read("{\"errors\":true,\"items\":[{\"create\":{\"status\":201}}]}"))
                 .isInstanceOf(IOException.class)

@@ -1,10 +1,13 @@
 package io.sightline.sidecar.ship.opensearch;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.PrintStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -15,6 +18,7 @@ import java.util.Map;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.sightline.sidecar.config.MapSettings;
+import io.sightline.sidecar.metrics.Diagnostics;
 import io.sightline.sidecar.parse.Identity;
 import io.sightline.sidecar.parse.LogRecord;
 import io.sightline.sidecar.ship.SendResult;
@@ -37,6 +41,9 @@ class OpenSearchSinkTest {
     private static final Identity IDENTITY = new Identity("shop", "checkout-7d9f-x2x", "node-a", "app", "prod-eu");
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final HttpClient HTTP = HttpClient.newHttpClient();
+    private static final ByteArrayOutputStream LOG = new ByteArrayOutputStream();
+    private static final Diagnostics DIAGNOSTICS =
+            new Diagnostics(new PrintStream(LOG, true, StandardCharsets.UTF_8), Diagnostics.Level.DEBUG);
 
     private static OpenSearchRunner runner;
     private static URI url;
@@ -81,7 +88,7 @@ class OpenSearchSinkTest {
     private static OpenSearchSink sink(Map<String, String> extra) {
         Map<String, String> values = new HashMap<>(Map.of("OPENSEARCH_URL", url.toString()));
         values.putAll(extra);
-        return new OpenSearchSink(OpenSearchSettings.from(new MapSettings(values)), IDENTITY);
+        return new OpenSearchSink(OpenSearchSettings.from(new MapSettings(values)), IDENTITY, DIAGNOSTICS);
     }
 
     private static LogRecord record(String line, String timestamp, long offset) {
@@ -155,7 +162,7 @@ class OpenSearchSinkTest {
     }
 
     @Test
-    void mappingConflictRejectsThatDocumentOnly() throws Exception {
+    void aMappingConflictKeepsTheDocumentAndStoresTheOthersAsTheyAre() throws Exception {
         OpenSearchSink sink = sink(Map.of());
         assertThat(sink.send(List.of(record("{\"duration_ms\":12}", "2026-11-03T08:00:00Z", 0)))
                         .fullyAccepted())
@@ -163,14 +170,85 @@ class OpenSearchSinkTest {
         SendResult result = sink.send(List.of(
                 record("{\"duration_ms\":\"not a number\"}", "2026-11-03T08:00:01Z", 20),
                 record("{\"duration_ms\":7}", "2026-11-03T08:00:02Z", 60)));
-        assertThat(result.retry()).isEmpty();
-        assertThat(result.rejected()).isEqualTo(1);
-        assertThat(result.rejectReason())
-                .startsWith("HTTP 400: mapper_parsing_exception")
-                .contains("duration_ms");
-        assertThat(search("logs-2026.11.03"))
+        assertThat(result.fullyAccepted()).isTrue();
+        assertThat(result.reshaped()).isEqualTo(1);
+        List<JsonNode> documents = search("logs-2026.11.03");
+        assertThat(documents)
+                .filteredOn(d -> d.has("duration_ms"))
                 .extracting(d -> d.get("duration_ms").asText())
                 .containsExactlyInAnyOrder("12", "7");
+        assertThat(documents)
+                .filteredOn(d -> d.has("sightline_original"))
+                .singleElement()
+                .satisfies(d -> {
+                    assertThat(d.get("sightline_original").asText()).isEqualTo("{\"duration_ms\":\"not a number\"}");
+                    assertThat(d.get("sightline_conflict").asText())
+                            .startsWith("mapper_parsing_exception")
+                            .contains("duration_ms");
+                });
+        assertThat(sink.send(List.of(record("{\"duration_ms\":\"not a number\"}", "2026-11-03T08:00:01Z", 20)))
+                        .fullyAccepted())
+                .as("sent again (after a crash, say): the conflict-free form has the same id, 409 means stored")
+                .isTrue();
+        assertThat(search("logs-2026.11.03")).hasSize(3);
+    }
+
+    /**
+     * The index template fixes the contract's fields' types for every daily index, so the first
+     * document of a day cannot make {@code level} a number; a template of that name is left alone.
+     */
+    @Test
+    void theIndexTemplateFixesTheContractFieldsTypes() throws Exception {
+        OpenSearchSink sink = sink(Map.of("OPENSEARCH_INDEX", "typed-{yyyy.MM.dd}"));
+        assertThat(sink.send(List.of(record("{\"level\":5}", "2026-11-07T08:00:00Z", 0)))
+                        .reshaped())
+                .as("a number where the contract has a keyword: the keyword takes it as text")
+                .isZero();
+        HttpResponse<String> mapping = HTTP.send(
+                HttpRequest.newBuilder(url.resolve("/typed-2026.11.07/_mapping"))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+        JsonNode properties = JSON.readTree(mapping.body()).at("/typed-2026.11.07/mappings/properties");
+        assertThat(properties.at("/level/type").asText()).isEqualTo("keyword");
+        assertThat(properties.at("/namespace/type").asText()).isEqualTo("keyword");
+        assertThat(properties.at("/@timestamp/type").asText()).isEqualTo("date");
+        assertThat(properties.at("/sightline_original/type").asText()).isEqualTo("text");
+
+        OpenSearchSink off =
+                sink(Map.of("OPENSEARCH_INDEX", "untyped-{yyyy.MM.dd}", "OPENSEARCH_INDEX_TEMPLATE", "false"));
+        assertThat(off.send(List.of(record("{\"message\":\"x\"}", "2026-11-07T08:00:00Z", 0)))
+                        .fullyAccepted())
+                .isTrue();
+        assertThat(HTTP.send(
+                                HttpRequest.newBuilder(url.resolve("/_index_template/sightline-untyped"))
+                                        .build(),
+                                HttpResponse.BodyHandlers.ofString())
+                        .statusCode())
+                .isEqualTo(404);
+    }
+
+    @Test
+    void aFieldTypeConflictKeepsTheLineInAFormThatCannotConflict() throws Exception {
+        OpenSearchSink sink = sink(Map.of());
+        String asText = "{\"level\":\"INFO\",\"service_name\":\"orders\",\"user\":\"bob\",\"message\":\"placed\"}";
+        String asObject =
+                "{\"level\":\"WARN\",\"service_name\":\"billing\",\"user\":{\"id\":7},\"message\":\"declined\"}";
+        assertThat(sink.send(List.of(record(asText, "2026-11-06T08:00:00Z", 0))).fullyAccepted())
+                .isTrue();
+        SendResult result = sink.send(List.of(record(asObject, "2026-11-06T08:00:01Z", 100)));
+        assertThat(result.rejected()).as("nothing dropped").isZero();
+        assertThat(result.retry()).isEmpty();
+        assertThat(result.reshaped()).as("counted").isEqualTo(1);
+        List<JsonNode> documents = search("logs-2026.11.06");
+        assertThat(documents).hasSize(2);
+        JsonNode kept = documents.stream()
+                .filter(d -> d.has("sightline_original"))
+                .findFirst()
+                .orElseThrow();
+        assertThat(kept.get("sightline_original").asText()).isEqualTo(asObject);
+        assertThat(kept.get("sightline_conflict").asText()).contains("user");
+        assertThat(kept.get("level").asText()).isEqualTo("INFO");
+        assertMetadata(kept);
     }
 
     @Test
