@@ -44,6 +44,7 @@ public final class StdoutSink implements Sink {
     @Override
     public synchronized SendResult send(List<LogRecord> batch) throws IOException {
         for (LogRecord record : batch) {
+            Identity identity = record.originOr(this.identity);
             json.writeStartObject();
             json.writeStringField(
                     "@timestamp",
@@ -54,6 +55,7 @@ public final class StdoutSink implements Sink {
             field("cluster", identity.cluster());
             field("pod", identity.pod());
             field("node", identity.node());
+            field("stream", record.stream());
             field("level", record.level());
             field("trace_id", record.traceId());
             field("span_id", record.spanId());

@@ -14,23 +14,30 @@ import io.sightline.sidecar.parse.LogRecord;
  * Maps records to Loki streams as the telemetry contract (section 3) says: labels are only
  * {@code cluster} (when set), {@code container}, {@code namespace} and {@code service_name};
  * {@code pod}, {@code node}, {@code level}, {@code trace_id}, {@code span_id} and
- * {@code service_version} travel as structured metadata, each when present.
- * Within a batch only {@code service_name} varies, so streams are keyed by it.
+ * {@code service_version} (and the node agent's {@code stream}) travel as structured metadata, each
+ * when present. A sidecar's batch varies only in {@code service_name}; a node agent's records come from
+ * many containers ({@link LogRecord#origin()}), so streams are keyed by container and service name.
  */
 final class LokiStreams {
 
     /** Structured metadata names, in the order the encoders write them; see {@link #metadataValue}. */
-    static final String[] METADATA_NAMES = {"pod", "node", "level", "trace_id", "span_id", "service_version"};
+    static final String[] METADATA_NAMES = {"pod", "node", "level", "trace_id", "span_id", "service_version", "stream"};
 
     private static final Comparator<LogRecord> BY_TIMESTAMP = Comparator.comparingLong(LogRecord::timestampNanos);
 
     private final Identity identity;
     private final String defaultServiceName;
-    /** A pod runs a handful of services; the bound only guards memory against lines with made-up names. */
-    private static final int MAX_CACHED_LABEL_SETS = 256;
+    /**
+     * A pod runs a handful of services, a node some hundred containers; the bound only guards memory against
+     * lines with made-up names.
+     */
+    private static final int MAX_CACHED_LABEL_SETS = 1024;
 
-    /** Built once per service name: label rendering is not per-batch work. */
-    private final Map<String, StreamLabels> labelsByService = new ConcurrentHashMap<>();
+    /** Built once per container and service name: label rendering is not per-batch work. */
+    private final Map<StreamKey, StreamLabels> labelsByStream = new ConcurrentHashMap<>();
+
+    /** What tells streams apart: the container (labels namespace, container, cluster) and the service. */
+    private record StreamKey(Identity origin, String serviceName) {}
 
     LokiStreams(Identity identity, String defaultServiceName) {
         this.identity = identity;
@@ -39,16 +46,17 @@ final class LokiStreams {
 
     /** The batch as streams, entries of each stream sorted by timestamp (stable: equal timestamps keep read order). */
     List<LokiStream> group(List<LogRecord> batch) {
-        Map<String, List<LogRecord>> byService = new LinkedHashMap<>();
+        Map<StreamKey, List<LogRecord>> byStream = new LinkedHashMap<>();
         for (LogRecord record : batch) {
             String service =
                     record.serviceName() == null || record.serviceName().isEmpty()
                             ? defaultServiceName
                             : record.serviceName();
-            byService.computeIfAbsent(service, s -> new ArrayList<>()).add(record);
+            byStream.computeIfAbsent(new StreamKey(record.originOr(identity), service), s -> new ArrayList<>())
+                    .add(record);
         }
-        List<LokiStream> streams = new ArrayList<>(byService.size());
-        for (Map.Entry<String, List<LogRecord>> entry : byService.entrySet()) {
+        List<LokiStream> streams = new ArrayList<>(byStream.size());
+        for (Map.Entry<StreamKey, List<LogRecord>> entry : byStream.entrySet()) {
             List<LogRecord> entries = entry.getValue();
             entries.sort(BY_TIMESTAMP);
             streams.add(new LokiStream(labelsFor(entry.getKey()), entries));
@@ -60,29 +68,30 @@ final class LokiStreams {
     String metadataValue(int index, LogRecord record) {
         String value =
                 switch (index) {
-                    case 0 -> identity.pod();
-                    case 1 -> identity.node();
+                    case 0 -> record.originOr(identity).pod();
+                    case 1 -> record.originOr(identity).node();
                     case 2 -> record.level();
                     case 3 -> record.traceId();
                     case 4 -> record.spanId();
                     case 5 -> record.serviceVersion();
+                    case 6 -> record.stream();
                     default -> throw new IndexOutOfBoundsException(index);
                 };
         return value == null || value.isEmpty() ? null : value;
     }
 
-    private StreamLabels labelsFor(String serviceName) {
-        StreamLabels labels = labelsByService.get(serviceName);
+    private StreamLabels labelsFor(StreamKey key) {
+        StreamLabels labels = labelsByStream.get(key);
         if (labels == null) {
-            labels = render(serviceName);
-            if (labelsByService.size() < MAX_CACHED_LABEL_SETS) {
-                labelsByService.put(serviceName, labels);
+            labels = render(key.origin(), key.serviceName());
+            if (labelsByStream.size() < MAX_CACHED_LABEL_SETS) {
+                labelsByStream.put(key, labels);
             }
         }
         return labels;
     }
 
-    private StreamLabels render(String serviceName) {
+    private static StreamLabels render(Identity identity, String serviceName) {
         List<String> names = new ArrayList<>(4);
         List<String> values = new ArrayList<>(4);
         addLabel(names, values, "cluster", identity.cluster());
