@@ -20,7 +20,7 @@ import io.sightline.sidecar.source.FileTailer;
 
 /**
  * The pipeline: one reader thread (source, parse) and one sender thread (delivery), connected by
- * the bounded in-flight queue; checkpoints and metrics alongside. {@link #shutdown} stops reading,
+ * the bounded in-flight queue (the reader never waits on it: it reads again what the queue refused); checkpoints and metrics alongside. {@link #shutdown} stops reading,
  * sends what is queued within the grace period, saves the checkpoint and closes the sink.
  */
 public final class Sidecar {
@@ -58,6 +58,7 @@ public final class Sidecar {
         this.checkpoints = new Checkpoints(store, diagnostics);
         this.delivery = new Delivery(config, sink, checkpoints, metrics, diagnostics);
         this.tailer = new FileTailer(config, checkpoints, delivery, metrics, sink.name(), diagnostics, opener);
+        delivery.onRoom(tailer::wake);
         metrics.registerLag(checkpoints::lagByInput);
         // every drop reason shows as 0 from the start, so alerts on increase() see the first drop
         for (String reason : SidecarMetrics.DROP_REASONS) {

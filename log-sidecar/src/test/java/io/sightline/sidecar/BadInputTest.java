@@ -41,11 +41,11 @@ class BadInputTest {
         boolean root = "root".equals(System.getProperty("user.name"));
         FileOpener opener = FileOpener.DEFAULT;
         if (root) {
-            opener = path -> {
+            opener = (path, followLinks) -> {
                 if (path.equals(unreadable)) {
                     throw new AccessDeniedException(path.toString());
                 }
-                return FileOpener.DEFAULT.open(path);
+                return FileOpener.DEFAULT.open(path, followLinks);
             };
         } else {
             Files.setPosixFilePermissions(unreadable, PosixFilePermissions.fromString("---------"));

@@ -2,6 +2,8 @@ package io.sightline.sidecar;
 
 import java.io.IOException;
 import java.io.Writer;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -103,7 +105,58 @@ class CrashTest {
         }
     }
 
+    /**
+     * A sidecar killed while its sink was unreachable has acknowledged nothing; the application's log
+     * is then rotated by rename before the sidecar runs again. The file it had started to read must be
+     * found under its new name and read from the start: the checkpoint knows a file from the moment
+     * it is first read, not only from its first acknowledgement.
+     */
+    @Test
+    void aFileRotatedWhileTheSidecarWasDownIsFoundAfterAKill() throws Exception {
+        Path logs = Files.createDirectories(dir.resolve("logs"));
+        Path app = logs.resolve("app.log");
+        Files.writeString(app, "written before the kill\n");
+        Map<String, String> env = TestSupport.settings(logs, dir.resolve("checkpoints"));
+        env.put("SIGHTLINE_SINK", "loki");
+        env.put("LOKI_URL", "http://127.0.0.1:" + closedPort());
+        env.put("SIGHTLINE_METRICS_ENABLED", "false");
+        env.put("SIGHTLINE_LOG_LEVEL", "debug");
+        Process unreachable = start(env, 0);
+        await().atMost(Duration.ofSeconds(60))
+                .until(() -> stderr(0).contains("sink not reachable") || !unreachable.isAlive());
+        assertThat(unreachable.isAlive()).as("stderr: %s", stderr(0)).isTrue();
+        unreachable.destroyForcibly();
+        assertThat(unreachable.waitFor(30, TimeUnit.SECONDS)).isTrue();
+
+        Files.move(app, logs.resolve("app.log.1"));
+        Files.writeString(app, "written after the rotation\n");
+        env.put("SIGHTLINE_SINK", "stdout");
+        env.put("SIGHTLINE_LOG_LEVEL", "info");
+        Path out = dir.resolve("stdout.txt");
+        Process shipping = start(env, 1, out);
+        try {
+            await().atMost(Duration.ofSeconds(60))
+                    .until(() -> Files.exists(out) && Files.readString(out).contains("written after the rotation"));
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(Files.readString(out))
+                    .as("stderr: %s", stderr(1))
+                    .contains("written before the kill"));
+        } finally {
+            shipping.destroy();
+            shipping.waitFor(30, TimeUnit.SECONDS);
+        }
+    }
+
+    private static int closedPort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        }
+    }
+
     private Process start(Map<String, String> env, int run) throws IOException {
+        return start(env, run, null);
+    }
+
+    private Process start(Map<String, String> env, int run, Path stdout) throws IOException {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         ProcessBuilder builder = new ProcessBuilder(
                 java,
@@ -114,7 +167,8 @@ class CrashTest {
                 System.getProperty("java.class.path"),
                 Main.class.getName());
         builder.environment().putAll(env);
-        builder.redirectOutput(ProcessBuilder.Redirect.DISCARD);
+        builder.redirectOutput(
+                stdout == null ? ProcessBuilder.Redirect.DISCARD : ProcessBuilder.Redirect.to(stdout.toFile()));
         builder.redirectError(dir.resolve("stderr-" + run + ".txt").toFile());
         return builder.start();
     }

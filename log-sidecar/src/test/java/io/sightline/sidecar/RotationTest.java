@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -102,6 +103,112 @@ class RotationTest {
         assertThat(seen).hasSize(LINES);
         assertThat(seen.values()).containsOnly(1);
         assertThat(diagnostics.text()).contains("copytruncate");
+    }
+
+    /**
+     * An application that still writes through its old handle a moment after the rename (logback
+     * flushing its buffer, a slow thread) loses nothing: the renamed file is read until the
+     * rotate-wait has passed without growth. Before, it was closed two poll intervals after its last
+     * growth (40 ms here), and the late line was lost.
+     */
+    @Test
+    void lateWritesThroughTheOldHandleAfterARenameAreRead() throws Exception {
+        Path logs = Files.createDirectories(dir.resolve("logs"));
+        Path app = logs.resolve("app.log");
+        TestSupport.CollectingSink sink = new TestSupport.CollectingSink();
+        TestSupport.CapturedDiagnostics diagnostics = new TestSupport.CapturedDiagnostics();
+        Map<String, String> settings = TestSupport.settings(logs, dir.resolve("checkpoints"));
+        settings.put("SIGHTLINE_METRICS_ENABLED", "false");
+        settings.put("SIGHTLINE_ROTATE_WAIT", "60s");
+        Sidecar sidecar = start(settings, sink, diagnostics);
+        try (OutputStream old = open(app)) {
+            old.write("before the rename\n".getBytes(StandardCharsets.UTF_8));
+            old.flush();
+            awaitLine(sink, "before the rename");
+            Files.move(app, logs.resolve("app.log.1"));
+            // several batches through the new file: far more than two poll intervals pass
+            for (int i = 0; i < 5; i++) {
+                Files.writeString(app, "new file " + i + "\n", StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+                awaitLine(sink, "new file " + i);
+            }
+            old.write("late, through the old handle\n".getBytes(StandardCharsets.UTF_8));
+            old.flush();
+            awaitLine(sink, "late, through the old handle");
+        } finally {
+            sidecar.shutdown(Duration.ofSeconds(5));
+        }
+    }
+
+    /**
+     * Rotations while the sidecar was stopped, by rename and by copytruncate: the rotated file is
+     * found next to the old path and read on from the checkpoint's offset; nothing is read twice.
+     */
+    @Test
+    void aFileRotatedWhileTheSidecarWasStoppedIsReadOnFromItsCheckpoint() throws Exception {
+        Path logs = Files.createDirectories(dir.resolve("logs"));
+        Path app = logs.resolve("app.log");
+        Path other = logs.resolve("other.log");
+        Files.writeString(app, lines("renamed-before", 100));
+        Files.writeString(other, lines("truncated-before", 100));
+        TestSupport.CollectingSink sink = new TestSupport.CollectingSink();
+        TestSupport.CapturedDiagnostics diagnostics = new TestSupport.CapturedDiagnostics();
+        Map<String, String> settings = TestSupport.settings(logs, dir.resolve("checkpoints"));
+        settings.put("SIGHTLINE_METRICS_ENABLED", "false");
+        Sidecar first = start(settings, sink, diagnostics);
+        await().atMost(Duration.ofSeconds(30)).until(() -> sink.count() >= 200);
+        assertThat(first.shutdown(Duration.ofSeconds(5))).isTrue();
+
+        // while stopped: more lines, then rotation; then the new files get lines of their own
+        Files.writeString(app, lines("renamed-while-stopped", 100), StandardOpenOption.APPEND);
+        Files.move(app, logs.resolve("app.log.1"));
+        Files.writeString(app, lines("renamed-new-file", 50));
+        Files.writeString(other, lines("truncated-while-stopped", 100), StandardOpenOption.APPEND);
+        Files.copy(other, logs.resolve("other.log.1"));
+        try (FileChannel truncate = FileChannel.open(other, StandardOpenOption.WRITE)) {
+            truncate.truncate(0);
+        }
+        Files.writeString(other, lines("truncated-new-content", 20), StandardOpenOption.APPEND);
+
+        Sidecar second = start(settings, sink, diagnostics);
+        try {
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(sink.count())
+                    .as("diagnostics:%n%s", diagnostics.text())
+                    .isGreaterThanOrEqualTo(470));
+        } finally {
+            second.shutdown(Duration.ofSeconds(5));
+        }
+        List<String> shipped = sink.records().stream().map(LogRecord::line).toList();
+        assertThat(shipped).doesNotHaveDuplicates().hasSize(470);
+        assertThat(shipped)
+                .filteredOn(line -> line.startsWith("renamed-while-stopped"))
+                .hasSize(100);
+        assertThat(shipped)
+                .filteredOn(line -> line.startsWith("truncated-while-stopped"))
+                .hasSize(100);
+    }
+
+    private static String lines(String prefix, int count) {
+        StringBuilder text = new StringBuilder();
+        for (int i = 0; i < count; i++) {
+            text.append(prefix).append(' ').append(i).append(" with some payload\n");
+        }
+        return text.toString();
+    }
+
+    private static Sidecar start(
+            Map<String, String> settings, TestSupport.CollectingSink sink, TestSupport.CapturedDiagnostics diagnostics)
+            throws IOException {
+        Sidecar sidecar =
+                new Sidecar(TestSupport.config(settings), sink, diagnostics.diagnostics, FileOpener.DEFAULT, () -> {
+                    throw new AssertionError("pipeline thread died: " + diagnostics.text());
+                });
+        sidecar.start();
+        return sidecar;
+    }
+
+    private static void awaitLine(TestSupport.CollectingSink sink, String line) {
+        await().atMost(Duration.ofSeconds(20)).until(() -> sink.records().stream()
+                .anyMatch(record -> record.line().equals(line)));
     }
 
     private static double linesRead(Sidecar sidecar) {

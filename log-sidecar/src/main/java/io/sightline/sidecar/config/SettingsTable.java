@@ -91,6 +91,23 @@ public final class SettingsTable {
             "250ms",
             Parser.duration(),
             "how often the globs are listed and idle files checked for new data");
+    public static final Setting<Duration> ROTATE_WAIT = new Setting<>(
+            "SIGHTLINE_ROTATE_WAIT",
+            "5s",
+            Parser.duration(),
+            "a file renamed away (rotated) is read until it has not grown for this long, so late writes"
+                    + " through the application's old handle arrive");
+    public static final Setting<Boolean> FOLLOW_SYMLINKS = new Setting<>(
+            "SIGHTLINE_FOLLOW_SYMLINKS",
+            "false",
+            Parser.bool(),
+            "read files that a matching symbolic link points to, wherever they are (nodes need it for"
+                    + " /var/log/containers): true | false; off: links are reported and skipped");
+    public static final Setting<Integer> MAX_OPEN_FILES = new Setting<>(
+            "SIGHTLINE_MAX_OPEN_FILES",
+            "1024",
+            Parser.integer(8, 1_000_000),
+            "files kept open at once; idle ones are closed and reopened (by identity) when they grow");
     public static final Setting<Long> MAX_LINE_BYTES = new Setting<>(
             "SIGHTLINE_MAX_LINE_BYTES",
             "256KiB",
@@ -126,8 +143,8 @@ public final class SettingsTable {
             "SIGHTLINE_MAX_IN_FLIGHT_BYTES",
             "8MiB",
             Parser.size(2 << 10, 1L << 34),
-            "records read but not yet acknowledged (approximate size); reading pauses at the bound"
-                    + " (at least 2 x batch size)");
+            "records read but not yet acknowledged, and unfinished lines held by readers (approximate size);"
+                    + " reading pauses at the bound (at least 2 x batch size)");
     public static final Setting<Duration> RETRY_INITIAL_BACKOFF = new Setting<>(
             "SIGHTLINE_RETRY_INITIAL_BACKOFF",
             "500ms",
@@ -226,6 +243,9 @@ public final class SettingsTable {
                             INPUT_GLOBS,
                             READ_FROM,
                             POLL_INTERVAL,
+                            ROTATE_WAIT,
+                            FOLLOW_SYMLINKS,
+                            MAX_OPEN_FILES,
                             MAX_LINE_BYTES,
                             PARTIAL_LINE_TIMEOUT,
                             MULTILINE,

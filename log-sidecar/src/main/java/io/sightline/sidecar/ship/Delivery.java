@@ -14,16 +14,17 @@ import io.sightline.sidecar.config.SidecarConfig;
 import io.sightline.sidecar.metrics.Diagnostics;
 import io.sightline.sidecar.metrics.SidecarMetrics;
 import io.sightline.sidecar.parse.LogRecord;
-import io.sightline.sidecar.source.RecordHandoff;
+import io.sightline.sidecar.source.RecordIntake;
 
 /**
  * The delivery stage, the same for every sink: batches records by size and time, hands one batch at
  * a time to the {@link BatchSender}, and moves the checkpoint only after a whole batch is dealt with.
- * Records are accounted in flight from {@link #put} until their batch is done; when
- * {@code SIGHTLINE_MAX_IN_FLIGHT_BYTES} is reached {@link #put} blocks, which pauses reading: during
- * an outage the log file on disk is the buffer and the heap stays flat.
+ * Records are accounted in flight from {@link #offer} until their batch is done, together with the
+ * unfinished lines the readers hold ({@link #held}); at {@code SIGHTLINE_MAX_IN_FLIGHT_BYTES} a record
+ * is refused and the reader reads it again later, without blocking: during an outage the log file on
+ * disk is the buffer, the heap stays flat, and the reader goes on watching its files.
  */
-public final class Delivery implements RecordHandoff, Runnable {
+public final class Delivery implements RecordIntake, Runnable {
 
     private final SidecarConfig config;
     private final Checkpoints checkpoints;
@@ -31,12 +32,16 @@ public final class Delivery implements RecordHandoff, Runnable {
     private final SinkHealth health;
 
     private final ReentrantLock lock = new ReentrantLock();
-    private final Condition notFull = lock.newCondition();
     private final Condition notEmpty = lock.newCondition();
     private final ArrayDeque<LogRecord> queue = new ArrayDeque<>();
     private long queuedBytes;
-    private long inFlightBytes;
+    /** Records queued or being sent. */
+    private long recordBytes;
+    /** Unfinished lines and records being joined, held by readers. */
+    private long heldBytes;
+
     private long peakInFlightBytes;
+    private volatile Runnable roomListener = () -> {};
     private long queueSinceNanos;
     private boolean intakeClosed;
 
@@ -58,16 +63,30 @@ public final class Delivery implements RecordHandoff, Runnable {
                 System::currentTimeMillis);
     }
 
+    /** Called whenever room frees up in the bound: the reader, which never waits for it, is woken. */
+    public void onRoom(Runnable listener) {
+        this.roomListener = listener;
+    }
+
     @Override
-    public boolean put(LogRecord record) {
+    public boolean offer(LogRecord record) {
+        return take(record, false);
+    }
+
+    @Override
+    public boolean force(LogRecord record) {
+        return take(record, true);
+    }
+
+    private boolean take(LogRecord record, boolean force) {
         long size = record.approximateBytes();
         lock.lock();
         try {
-            // a record larger than the whole bound still goes alone, so nothing can wedge
-            while (!intakeClosed && inFlightBytes > 0 && inFlightBytes + size > config.maxInFlightBytes()) {
-                notFull.await();
-            }
             if (intakeClosed) {
+                return false;
+            }
+            // a record larger than the whole bound still goes when nothing else is in flight: nothing can wedge
+            if (!force && recordBytes > 0 && recordBytes + heldBytes + size > config.maxInFlightBytes()) {
                 return false;
             }
             if (queue.isEmpty()) {
@@ -75,15 +94,53 @@ public final class Delivery implements RecordHandoff, Runnable {
             }
             queue.addLast(record);
             queuedBytes += size;
-            inFlightBytes += size;
-            peakInFlightBytes = Math.max(peakInFlightBytes, inFlightBytes);
+            recordBytes += size;
+            peakInFlightBytes = Math.max(peakInFlightBytes, recordBytes + heldBytes);
             if (queue.size() == 1 || queuedBytes >= config.batchMaxBytes()) {
                 notEmpty.signal();
             }
             return true;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public long room() {
+        lock.lock();
+        try {
+            return config.maxInFlightBytes() - recordBytes - heldBytes;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public boolean idle() {
+        lock.lock();
+        try {
+            return recordBytes == 0;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public void held(long deltaBytes) {
+        lock.lock();
+        try {
+            heldBytes += deltaBytes;
+            peakInFlightBytes = Math.max(peakInFlightBytes, recordBytes + heldBytes);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public boolean closed() {
+        lock.lock();
+        try {
+            return intakeClosed;
         } finally {
             lock.unlock();
         }
@@ -155,11 +212,11 @@ public final class Delivery implements RecordHandoff, Runnable {
         }
         lock.lock();
         try {
-            inFlightBytes -= bytes;
-            notFull.signalAll();
+            recordBytes -= bytes;
         } finally {
             lock.unlock();
         }
+        roomListener.run();
     }
 
     /** No more records are taken; what is queued is still sent. */
@@ -167,7 +224,6 @@ public final class Delivery implements RecordHandoff, Runnable {
         lock.lock();
         try {
             intakeClosed = true;
-            notFull.signalAll();
             notEmpty.signalAll();
         } finally {
             lock.unlock();
@@ -188,10 +244,11 @@ public final class Delivery implements RecordHandoff, Runnable {
         return health.notReadyReason();
     }
 
+    /** Bytes in flight: records queued or being sent, and what readers hold. */
     public long inFlightBytes() {
         lock.lock();
         try {
-            return inFlightBytes;
+            return recordBytes + heldBytes;
         } finally {
             lock.unlock();
         }

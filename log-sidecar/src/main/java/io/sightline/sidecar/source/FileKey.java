@@ -6,26 +6,33 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.Map;
 
-/** Device and inode of a path, with what else one {@code stat} tells: size and whether it is a regular file. */
-record FileKey(long device, long inode, long size, boolean regularFile) {
+/**
+ * Device and inode of a path, with what else one {@code stat} tells: size, whether it is a regular
+ * file, and whether the path itself is a symbolic link. A link is followed only when asked to: then
+ * the key is its target's.
+ */
+record FileKey(long device, long inode, long size, boolean regularFile, boolean symbolicLink) {
 
-    static FileKey of(Path path) throws IOException {
+    static FileKey of(Path path, boolean followLinks) throws IOException {
         Map<String, Object> attributes =
-                Files.readAttributes(path, "unix:dev,ino,size,isRegularFile", LinkOption.NOFOLLOW_LINKS);
-        if (!(Boolean) attributes.get("isRegularFile") && Files.isSymbolicLink(path)) {
-            // a symlinked log file (e.g. Kubernetes' /var/log/containers) is identified by its target
+                Files.readAttributes(path, "unix:dev,ino,size,isRegularFile,isSymbolicLink", LinkOption.NOFOLLOW_LINKS);
+        boolean link = (Boolean) attributes.get("isSymbolicLink");
+        if (link && followLinks) {
             attributes = Files.readAttributes(path, "unix:dev,ino,size,isRegularFile");
         }
         return new FileKey(
-                (Long) attributes.get("dev"), (Long) attributes.get("ino"), (Long) attributes.get("size"), (Boolean)
-                        attributes.get("isRegularFile"));
+                (Long) attributes.get("dev"),
+                (Long) attributes.get("ino"),
+                (Long) attributes.get("size"),
+                (Boolean) attributes.get("isRegularFile"),
+                link);
     }
 
     boolean sameInode(FileKey other) {
         return device == other.device && inode == other.inode;
     }
 
-    /** Key for maps of open files: device and inode only. */
+    /** Key for maps of files: device and inode only. */
     String inodeKey() {
         return device + ":" + inode;
     }

@@ -47,7 +47,21 @@ final class GlobInput {
         return matcher.matches(path);
     }
 
-    /** Paths matching the glob (any file type: the caller reports what it cannot read). */
+    /** Whether {@code file} lies in one of the directories this glob lists (rotated names included). */
+    boolean covers(Path file) {
+        Path normal = file.normalize();
+        int below = normal.getNameCount() - base.getNameCount();
+        return normal.isAbsolute() && normal.startsWith(base) && below >= 1 && below <= depth;
+    }
+
+    /** Whether {@code dir} is one of the directories this glob lists. */
+    boolean coversDirectory(Path dir) {
+        Path normal = dir.normalize();
+        int below = normal.getNameCount() - base.getNameCount();
+        return normal.isAbsolute() && normal.startsWith(base) && below >= 0 && below < depth;
+    }
+
+    /** Paths matching the glob (any file type: the caller reports what it cannot read); links are not followed. */
     List<Path> list() throws IOException {
         try (Stream<Path> paths = Files.walk(base, depth)) {
             return paths.filter(p -> !p.equals(base) && matcher.matches(p))

@@ -4,13 +4,14 @@ package io.sightline.sidecar.source;
  * Cuts a file's bytes into lines. Handles LF and CRLF, holds an incomplete last line until its
  * newline arrives (or {@link #flushPartial} after a timeout), and keeps at most
  * {@code maxLineBytes} of a line: the rest of an over-long line is skipped, the line marked
- * truncated, so a 10 MiB line costs no more memory than a 256 KiB one.
+ * truncated, so a 10 MiB line costs no more memory than a 256 KiB one. A handler that refuses a
+ * line stops the feed there: the caller reads the file again from that line's start later.
  */
 final class LineSplitter {
 
-    /** Receives each line; the byte range is only valid during the call. */
+    /** Receives each line; the byte range is only valid during the call. False: stop here. */
     interface LineHandler {
-        void line(byte[] bytes, int offset, int length, long startOffset, long endOffset, boolean truncated);
+        boolean line(byte[] bytes, int offset, int length, long startOffset, long endOffset, boolean truncated);
     }
 
     private final int maxLineBytes;
@@ -24,8 +25,12 @@ final class LineSplitter {
         this.lineStart = startOffset;
     }
 
-    /** {@code bytes[offset, offset+length)} are the file's bytes starting at file offset {@code fileOffset}. */
-    void feed(byte[] bytes, int offset, int length, long fileOffset, LineHandler handler) {
+    /**
+     * {@code bytes[offset, offset+length)} are the file's bytes starting at file offset {@code fileOffset}.
+     * False when the handler refused a line: nothing after it was taken, and this splitter is then to
+     * be replaced by one starting at that line.
+     */
+    boolean feed(byte[] bytes, int offset, int length, long fileOffset, LineHandler handler) {
         int segment = offset;
         int end = offset + length;
         for (int i = offset; i < end; i++) {
@@ -33,17 +38,28 @@ final class LineSplitter {
                 continue;
             }
             long lineEnd = fileOffset + (i - offset) + 1;
+            boolean taken;
             if (partialLength == 0 && !overflowed) {
                 int lineLength = i - segment;
                 boolean truncated = lineLength > maxLineBytes;
-                emit(bytes, segment, truncated ? maxLineBytes : lineLength, !truncated, lineEnd, truncated, handler);
+                taken = emit(
+                        bytes, segment, truncated ? maxLineBytes : lineLength, !truncated, lineEnd, truncated, handler);
             } else {
                 append(bytes, segment, i - segment);
-                emit(partial, 0, partialLength, !overflowed, lineEnd, overflowed, handler);
+                taken = emit(partial, 0, partialLength, !overflowed, lineEnd, overflowed, handler);
+            }
+            if (!taken) {
+                return false;
             }
             segment = i + 1;
         }
         append(bytes, segment, end - segment);
+        return true;
+    }
+
+    /** Bytes of the incomplete last line held in memory. */
+    int partialBytes() {
+        return partialLength;
     }
 
     boolean hasPartial() {
@@ -51,13 +67,11 @@ final class LineSplitter {
     }
 
     /** Emits the incomplete last line as it is (the writer never finished it, or the file ended without a newline). */
-    void flushPartial(long endOffset, LineHandler handler) {
-        if (hasPartial()) {
-            emit(partial, 0, partialLength, false, endOffset, overflowed, handler);
-        }
+    boolean flushPartial(long endOffset, LineHandler handler) {
+        return !hasPartial() || emit(partial, 0, partialLength, false, endOffset, overflowed, handler);
     }
 
-    private void emit(
+    private boolean emit(
             byte[] bytes,
             int offset,
             int length,
@@ -69,13 +83,16 @@ final class LineSplitter {
         if (complete && usable > 0 && bytes[offset + usable - 1] == '\r') {
             usable--;
         }
-        handler.line(bytes, offset, usable, lineStart, endOffset, truncated);
+        if (!handler.line(bytes, offset, usable, lineStart, endOffset, truncated)) {
+            return false;
+        }
         lineStart = endOffset;
         partialLength = 0;
         overflowed = false;
         if (partial.length > 64 << 10) {
             partial = new byte[512]; // give back the memory of an unusually long line
         }
+        return true;
     }
 
     private void append(byte[] bytes, int offset, int length) {

@@ -69,8 +69,8 @@ class DeliveryTest {
                 Map.of("SIGHTLINE_RETRY_MAX_ATTEMPTS", "3"), batch -> SendResult.retryAll(batch, "http_500", null));
         Thread sender = new Thread(delivery);
         sender.start();
-        assertThat(delivery.put(record())).isTrue();
-        assertThat(delivery.put(record())).isTrue();
+        assertThat(delivery.offer(record())).isTrue();
+        assertThat(delivery.offer(record())).isTrue();
         await().atMost(Duration.ofSeconds(10))
                 .until(() -> metrics.recordsDropped
                                 .labelValues("test", SidecarMetrics.DROP_RETRIES_EXHAUSTED)
@@ -80,7 +80,7 @@ class DeliveryTest {
         assertThat(delivery.inFlightBytes()).isZero();
         delivery.closeIntake();
         assertThat(delivery.drain(Duration.ofSeconds(5))).isTrue();
-        assertThat(delivery.put(record())).as("no records after shutdown").isFalse();
+        assertThat(delivery.offer(record())).as("no records after shutdown").isFalse();
         assertThat(log.toString(StandardCharsets.UTF_8)).contains("SIGHTLINE_RETRY_MAX_ATTEMPTS");
     }
 
@@ -102,7 +102,7 @@ class DeliveryTest {
         Thread sender = new Thread(delivery);
         sender.start();
         for (String line : List.of("a", "b", "poison", "c", "d")) {
-            assertThat(delivery.put(record(line))).isTrue();
+            assertThat(delivery.offer(record(line))).isTrue();
         }
         await().atMost(Duration.ofSeconds(10)).until(() -> accepted.size() == 4);
         assertThat(accepted).containsExactly("a", "b", "c", "d");

@@ -1,0 +1,92 @@
+package io.sightline.sidecar.source;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Predicate;
+import java.util.stream.Stream;
+
+import io.sightline.sidecar.metrics.Diagnostics;
+
+/**
+ * Finds where the unread rest of a file went: next to its old path, the renamed file (same inode) or
+ * the copy made by copytruncate (same first bytes, at least as long as what was read). Only regular
+ * files in the inputs' directories are considered, never symbolic links, and never a file that is
+ * already being read.
+ */
+final class RotatedCopyFinder {
+
+    /** A file holding the content of a lost one, opened. */
+    record Continuation(Path path, FileKey key, FileChannel channel) {}
+
+    private final Inputs inputs;
+    private final FileOpener opener;
+    private final Diagnostics diagnostics;
+
+    RotatedCopyFinder(Inputs inputs, FileOpener opener, Diagnostics diagnostics) {
+        this.inputs = inputs;
+        this.opener = opener;
+        this.diagnostics = diagnostics;
+    }
+
+    /**
+     * The file next to {@code original} that continues {@code identity} at least up to {@code offset};
+     * {@code beingRead} tells which inodes are taken already.
+     */
+    Optional<Continuation> find(Path original, FileIdentity identity, long offset, Predicate<FileKey> beingRead) {
+        Path dir = original.getParent();
+        if (dir == null || !inputs.coverDirectory(dir) || !Files.isDirectory(dir)) {
+            return Optional.empty();
+        }
+        List<Continuation> candidates = new ArrayList<>();
+        try (Stream<Path> siblings = Files.list(dir)) {
+            for (Path sibling : siblings.filter(p -> !p.equals(original)).toList()) {
+                Continuation candidate = candidate(sibling, identity, offset, beingRead);
+                if (candidate != null) {
+                    candidates.add(candidate);
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            diagnostics.warn("cannot list the directory of a rotated file", "dir", dir, "error", e);
+        }
+        // the same inode (renamed) over a copy with equal first bytes
+        candidates.sort(Comparator.comparing(c -> !identity.sameInode(c.key())));
+        for (int i = 1; i < candidates.size(); i++) {
+            close(candidates.get(i).channel());
+        }
+        return candidates.stream().findFirst();
+    }
+
+    private Continuation candidate(Path sibling, FileIdentity identity, long offset, Predicate<FileKey> beingRead) {
+        FileChannel channel = null;
+        try {
+            FileKey key = FileKey.of(sibling, false);
+            if (!key.regularFile() || key.size() < offset || beingRead.test(key)) {
+                return null;
+            }
+            channel = opener.open(sibling, false);
+            if (identity.sameContent(channel)) {
+                return new Continuation(sibling, key, channel);
+            }
+        } catch (IOException e) {
+            diagnostics.debug("skipping a possible rotated copy", "path", sibling, "error", e);
+        }
+        close(channel);
+        return null;
+    }
+
+    private static void close(FileChannel channel) {
+        if (channel != null) {
+            try {
+                channel.close();
+            } catch (IOException ignored) {
+                // read-only
+            }
+        }
+    }
+}

@@ -1,0 +1,62 @@
+package io.sightline.sidecar.source;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.util.Optional;
+
+import io.sightline.sidecar.checkpoint.CheckpointStore;
+import io.sightline.sidecar.checkpoint.Checkpoints;
+
+/**
+ * Where reading a file seen for the first time (in this run, under this name) starts:
+ * <ol>
+ *   <li>a file this run drained already (a rotated name the globs also match): the same content goes
+ *       on from where it ended, and is skipped if it did not grow; new content in that inode is the
+ *       next generation, from 0;</li>
+ *   <li>a file of the previous run's checkpoint (same device, inode and first bytes): its offset;</li>
+ *   <li>otherwise a new file: from the start, except on the very first start ever (no checkpoint)
+ *       with {@code SIGHTLINE_READ_FROM=end}, where existing files are read from their end.</li>
+ * </ol>
+ */
+final class StartRule {
+
+    /** Where to start: the generation's identity and the offset. */
+    record Start(FileIdentity identity, long offset) {}
+
+    /** A file this run drained and closed, remembered by its inode. */
+    record Drained(FileIdentity identity, long offset) {}
+
+    private final Checkpoints checkpoints;
+    private final boolean readExistingFromEnd;
+
+    StartRule(Checkpoints checkpoints, boolean readFromStart, boolean firstStartEver) {
+        this.checkpoints = checkpoints;
+        this.readExistingFromEnd = firstStartEver && !readFromStart;
+    }
+
+    /** Empty when the file is one this run drained already and it has not grown. */
+    Optional<Start> decide(FileKey key, FileChannel channel, Drained before) throws IOException {
+        if (before != null) {
+            if (before.identity().sameContent(channel)) {
+                return key.size() > before.offset()
+                        ? Optional.of(new Start(before.identity(), before.offset()))
+                        : Optional.empty();
+            }
+            return Optional.of(new Start(
+                    FileIdentity.firstSight(
+                            key, channel, key.size(), before.identity().generation() + 1),
+                    0));
+        }
+        for (CheckpointStore.Entry entry : checkpoints.unclaimed()) {
+            Optional<FileIdentity> identity = FileIdentity.parse(entry.fileId());
+            if (identity.isPresent()
+                    && identity.get().sameInode(key)
+                    && identity.get().sameContent(channel)) {
+                checkpoints.claim(entry.fileId());
+                return Optional.of(new Start(identity.get(), entry.offset()));
+            }
+        }
+        return Optional.of(
+                new Start(FileIdentity.firstSight(key, channel, key.size(), 0), readExistingFromEnd ? key.size() : 0));
+    }
+}
