@@ -139,18 +139,16 @@ public final class ContainerLogFramer {
 
     private void emitPending(PendingMessage p, LogStream stream, boolean unterminated, FrameHandler handler) {
         // fragments may all have been empty: nothing was ever buffered
-        emit(
-                p.bytes == null ? NO_BYTES : p.bytes,
-                0,
-                p.length,
-                stream,
-                p.timeNanos,
-                p.startOffset,
-                p.endOffset,
-                p.truncated,
-                unterminated,
-                handler);
+        byte[] bytes = p.bytes == null ? NO_BYTES : p.bytes;
+        int length = p.length;
+        long timeNanos = p.timeNanos;
+        long startOffset = p.startOffset;
+        long endOffset = p.endOffset;
+        boolean truncated = p.truncated;
+        // cleared before the handler runs (the bytes stay until the next append): during the call,
+        // pendingStartOffset() names only lines still unfinished, so a checkpoint may pass this one
         p.clear();
+        emit(bytes, 0, length, stream, timeNanos, startOffset, endOffset, truncated, unterminated, handler);
     }
 
     private void emit(
