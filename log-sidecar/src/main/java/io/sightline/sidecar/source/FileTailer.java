@@ -230,6 +230,7 @@ public final class FileTailer implements Runnable {
             }
         }
         known.retainWaiting(byPath);
+        startRule.existingAtStart(byInode.keySet());
         return recoverUnclaimed(now);
     }
 
