@@ -21,6 +21,7 @@ import io.sightline.local.parts.Grafana;
 import io.sightline.local.parts.LogSidecars;
 import io.sightline.local.parts.LogStorePart;
 import io.sightline.local.parts.Monitoring;
+import io.sightline.local.parts.NodeAgent;
 import io.sightline.local.parts.StackContext;
 import io.sightline.local.parts.StackPart;
 import io.sightline.local.parts.StackParts;
@@ -82,7 +83,8 @@ public final class LocalStack implements AutoCloseable {
         DemoServices services = add(all, new DemoServices(context));
         logStore = add(all, new LogStorePart(context));
         sidecars = add(all, new LogSidecars(context, services, logStore));
-        add(all, new ThirdPartyLogs(context));
+        ThirdPartyLogs podLogs = add(all, new ThirdPartyLogs(context));
+        add(all, new NodeAgent(context, podLogs, logStore));
         monitoring = add(all, new Monitoring(context, services, all));
         add(all, new Grafana(context, monitoring));
         traffic = add(all, new Traffic(context, services, monitoring));

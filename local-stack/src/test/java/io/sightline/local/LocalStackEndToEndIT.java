@@ -111,8 +111,15 @@ class LocalStackEndToEndIT {
 
         assertThat(launcher.exitValue()).as(text).isZero();
         assertThat(text).contains("all stages worked", "sightline local: stopped");
-        for (String stage :
-                List.of("processes", "traffic", "prometheus scrape", "rules", "alerts", "log delivery", "log fields")) {
+        for (String stage : List.of(
+                "processes",
+                "traffic",
+                "prometheus scrape",
+                "rules",
+                "alerts",
+                "log delivery",
+                "log fields",
+                "third-party logs")) {
             assertThat(text).containsPattern("ok +" + stage + " ");
         }
         // every child carries the work dir on its command line (Java children as -Dsightline.local.work-dir)

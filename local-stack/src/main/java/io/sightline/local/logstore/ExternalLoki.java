@@ -86,6 +86,12 @@ public final class ExternalLoki implements LogStore {
     }
 
     @Override
+    public long count(String namespace, String pod, String container) throws IOException {
+        return countOverRun(
+                "{namespace=" + quote(namespace) + ", container=" + quote(container) + "} | pod=" + quote(pod));
+    }
+
+    @Override
     public Map<String, Long> recordsMissing(String namespace, List<String> fields) throws IOException {
         Map<String, Long> missing = new LinkedHashMap<>();
         for (String field : fields) {

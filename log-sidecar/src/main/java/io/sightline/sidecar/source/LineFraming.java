@@ -268,7 +268,9 @@ final class LineFraming {
     }
 
     private void reportHeld() {
-        long held = splitter.partialBytes() + joiner.pendingBytes();
+        long held = splitter.partialBytes()
+                + joiner.pendingBytes()
+                + (containerFramer == null ? 0 : containerFramer.pendingBytes());
         if (held != reportedHeld) {
             intake.held(held - reportedHeld);
             reportedHeld = held;

@@ -101,6 +101,17 @@ public final class ContainerLogFramer {
         }
     }
 
+    /** Bytes held in unfinished lines (they count against the in-flight bound). */
+    public int pendingBytes() {
+        int bytes = 0;
+        for (PendingMessage p : pending) {
+            if (p != null && !p.isEmpty()) {
+                bytes += p.length;
+            }
+        }
+        return bytes;
+    }
+
     public boolean hasPending() {
         return pendingStartOffset() >= 0;
     }

@@ -75,7 +75,15 @@ class PodWatchTest {
             source.close();
         }
         admin.close();
-        server.destroy();
+        try {
+            server.destroy();
+        } catch (IllegalStateException e) {
+            // the mock waits a fixed time for the server's connections to close, which a loaded build machine can
+            // exceed; the test's assertions have run, and the server's port is released with the JVM
+            if (!String.valueOf(e.getMessage()).contains("Unable to close MockWebServer")) {
+                throw e;
+            }
+        }
     }
 
     @Test
