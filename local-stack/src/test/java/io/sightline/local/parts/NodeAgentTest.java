@@ -61,8 +61,10 @@ class NodeAgentTest {
                     .containsEntry("NODE_NAME", "node-a")
                     .containsEntry("SIGHTLINE_SINK", "loki")
                     .containsEntry("LOKI_URL", lokiUrl);
-            assertThat(Path.of(agent.environment().get("SIGHTLINE_CHECKPOINT_DIR")))
-                    .doesNotStartWith(tree);
+            assertThat(Path.of(agent.environment().get("SIGHTLINE_CHECKPOINT_DIR"))
+                            .startsWith(tree))
+                    .as("checkpoint outside the pods tree")
+                    .isFalse();
             store.close();
         }
     }

@@ -22,6 +22,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /** Real child processes (sh) started by the launcher's supervisor, their output written as a node's runtime would. */
 class PodLogTreeTest {
@@ -83,7 +84,7 @@ class PodLogTreeTest {
         PodLogTree tree = tree(new PodLogTree.Rotation(1024 * 1024, 5));
 
         ManagedProcess process = supervisor.start("demo-service-0", List.of("sh", "-c", "echo ours"), Map.of());
-        assertThat(process.stop(Duration.ofSeconds(30))).isTrue();
+        await().atMost(Duration.ofSeconds(60)).until(() -> !process.isAlive());
 
         assertThat(Files.readString(process.outputFile())).isEqualTo("ours\n");
         assertThat(tree.written()).isEmpty();
