@@ -116,7 +116,7 @@ class ManyPodsTest {
                 () -> {
                     throw new AssertionError("pipeline thread died: " + diagnostics.text());
                 });
-        String bytesRead = "sightline_sidecar_bytes_read_total{input=\"" + pods().resolve("*/*/*.log") + "\"}";
+        String bytesRead = "sightline_sidecar_bytes_read_total{input=\"" + pods().resolve("*/*/*.log*") + "\"}";
         agent.start();
         try {
             await().atMost(Duration.ofSeconds(60)).until(() -> TestSupport.metric(agent, bytesRead) >= 256 * 1024);

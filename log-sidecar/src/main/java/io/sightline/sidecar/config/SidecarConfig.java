@@ -45,9 +45,13 @@ public record SidecarConfig(
      */
     public record NodeConfig(Path podsDir, boolean podMetadata, Duration deletedPodGrace, int maxPods) {}
 
-    /** The glob of the node mode's live container log files (rotated names do not match it). */
+    /**
+     * The glob of the node mode's container log files, rotated names included: a file the kubelet rotated before
+     * the agent first listed it (a burst beyond the rotation size within one poll) is still found and read from its
+     * start. Which matches are read (not {@code .gz}, {@code .tmp}) the node mode's file origins decide.
+     */
     static String podLogGlob(Path podsDir) {
-        return podsDir.resolve("*").resolve("*").resolve("*.log").toString();
+        return podsDir.resolve("*").resolve("*").resolve("*.log*").toString();
     }
 
     public static SidecarConfig from(Settings s) {

@@ -58,7 +58,10 @@ public final class ContainerLogFiles implements FileOrigins, AutoCloseable {
     @Override
     public Optional<Origin> of(Path file) {
         Optional<PodLogPath> path = paths.parse(file);
-        if (path.isEmpty() || path.get().kind() == PodLogFileKind.TEMPORARY) {
+        // plain files only: a .gz is a finished rotation read (if ever) from its checkpoint, a .tmp is being written
+        if (path.isEmpty()
+                || path.get().kind() == PodLogFileKind.TEMPORARY
+                || path.get().kind() == PodLogFileKind.COMPRESSED) {
             return Optional.empty();
         }
         ContainerIdentities.Resolution resolution = identities.resolve(path.get());
