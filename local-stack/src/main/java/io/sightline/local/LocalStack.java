@@ -23,9 +23,11 @@ import io.sightline.local.parts.KubeletStandIn;
 import io.sightline.local.parts.LogSidecars;
 import io.sightline.local.parts.LogStorePart;
 import io.sightline.local.parts.Monitoring;
+import io.sightline.local.parts.NodeAgent;
 import io.sightline.local.parts.StackContext;
 import io.sightline.local.parts.StackPart;
 import io.sightline.local.parts.StackParts;
+import io.sightline.local.parts.ThirdPartyLogs;
 import io.sightline.local.parts.Traffic;
 import io.sightline.local.process.ManagedProcess;
 import io.sightline.local.process.Ports;
@@ -86,6 +88,8 @@ public final class LocalStack implements AutoCloseable {
         sidecars = add(all, new LogSidecars(context, services, logStore));
         // reports the containers of every part, also of those added after it
         KubeletStandIn kubelet = add(all, new KubeletStandIn(context, all));
+        ThirdPartyLogs podLogs = add(all, new ThirdPartyLogs(context));
+        add(all, new NodeAgent(context, podLogs, logStore));
         monitoring = add(all, new Monitoring(context, services, all));
         add(all, new Grafana(context, monitoring));
         add(all, new ContainersDashboard(context, monitoring, kubelet));

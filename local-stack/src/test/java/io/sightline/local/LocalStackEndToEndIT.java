@@ -126,7 +126,8 @@ class LocalStackEndToEndIT {
                 "alerts",
                 "kubelet",
                 "log delivery",
-                "log fields")) {
+                "log fields",
+                "third-party logs")) {
             assertThat(text).containsPattern("ok +" + stage + " ");
         }
         // every child carries the work dir on its command line (Java children as -Dsightline.local.work-dir)

@@ -11,11 +11,13 @@ import io.sightline.sidecar.config.MapSettings;
 import io.sightline.sidecar.config.SettingsTable;
 import io.sightline.sidecar.config.SidecarConfig;
 import io.sightline.sidecar.metrics.Diagnostics;
+import io.sightline.sidecar.node.ContainerLogFiles;
 import io.sightline.sidecar.parse.Identities;
 import io.sightline.sidecar.parse.Identity;
 import io.sightline.sidecar.ship.Sink;
 import io.sightline.sidecar.ship.SinkFactory;
 import io.sightline.sidecar.source.FileOpener;
+import io.sightline.sidecar.source.FileOrigins;
 
 /**
  * Entry point. {@code --help} prints the configuration reference; {@code --config FILE} names the
@@ -52,11 +54,12 @@ public final class Main {
         SidecarConfig config;
         Sink sink;
         Diagnostics diagnostics;
+        Identity identity;
         try {
             MapSettings settings = MapSettings.load(env, configFile);
             config = SidecarConfig.from(settings);
             diagnostics = Diagnostics.stderr(config.logLevel());
-            Identity identity = Identities.from(settings);
+            identity = Identities.from(settings);
             sink = SinkFactory.create(config.sink(), settings, identity, diagnostics);
         } catch (ConfigException e) {
             System.err.println("sightline-log-sidecar: configuration error: " + e.getMessage()
@@ -68,10 +71,21 @@ public final class Main {
             System.exit(EXIT_STARTUP);
             return;
         }
+        FileOrigins origins = FileOrigins.OWN;
+        if (config.nodeMode()) {
+            try {
+                // loaded only here: the Kubernetes client's classes stay out of a sidecar's memory
+                origins = ContainerLogFiles.start(config.node(), identity, diagnostics);
+            } catch (IllegalArgumentException e) {
+                System.err.println("sightline-log-sidecar: configuration error: " + e.getMessage());
+                System.exit(EXIT_CONFIG);
+                return;
+            }
+        }
         Sidecar sidecar;
         try {
             // a dead pipeline thread is a bug: exit non-zero (without the orderly-stop hook) so the pod restarts
-            sidecar = new Sidecar(config, sink, diagnostics, FileOpener.DEFAULT, () -> Runtime.getRuntime()
+            sidecar = new Sidecar(config, sink, diagnostics, FileOpener.DEFAULT, origins, () -> Runtime.getRuntime()
                     .halt(EXIT_FATAL));
             sidecar.start();
         } catch (IOException e) {
@@ -91,6 +105,8 @@ public final class Main {
                         "sidecar-shutdown"));
         diagnostics.info(
                 "started",
+                "mode",
+                config.nodeMode() ? "node" : "sidecar",
                 "sink",
                 config.sink(),
                 "inputs",

@@ -16,6 +16,7 @@ import io.sightline.sidecar.metrics.SidecarMetrics;
 import io.sightline.sidecar.ship.Delivery;
 import io.sightline.sidecar.ship.Sink;
 import io.sightline.sidecar.source.FileOpener;
+import io.sightline.sidecar.source.FileOrigins;
 import io.sightline.sidecar.source.FileTailer;
 
 /**
@@ -43,6 +44,18 @@ public final class Sidecar {
      */
     public Sidecar(SidecarConfig config, Sink sink, Diagnostics diagnostics, FileOpener opener, Runnable onFatal)
             throws IOException {
+        this(config, sink, diagnostics, opener, FileOrigins.OWN, onFatal);
+    }
+
+    /** {@code origins}: who wrote the files and which are read (the node agent's container log files). */
+    public Sidecar(
+            SidecarConfig config,
+            Sink sink,
+            Diagnostics diagnostics,
+            FileOpener opener,
+            FileOrigins origins,
+            Runnable onFatal)
+            throws IOException {
         this.config = config;
         this.sink = sink;
         this.diagnostics = diagnostics;
@@ -57,7 +70,17 @@ public final class Sidecar {
         }
         this.checkpoints = new Checkpoints(store, diagnostics);
         this.delivery = new Delivery(config, sink, checkpoints, metrics, diagnostics);
-        this.tailer = new FileTailer(config, checkpoints, delivery, metrics, sink.name(), diagnostics, opener);
+        this.tailer = new FileTailer(
+                config,
+                checkpoints,
+                delivery,
+                metrics,
+                sink.name(),
+                diagnostics,
+                opener,
+                origins,
+                System::nanoTime,
+                () -> System.currentTimeMillis() * 1_000_000L);
         delivery.onRoom(tailer::wake);
         metrics.registerLag(checkpoints::lagByInput);
         // every drop reason shows as 0 from the start, so alerts on increase() see the first drop

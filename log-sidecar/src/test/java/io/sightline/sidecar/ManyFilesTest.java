@@ -105,7 +105,7 @@ class ManyFilesTest {
      * Opens files as the sidecar does and keeps the channels it opened: at each open, the ones still
      * open are counted (the most open at once is always reached at an open).
      */
-    private static final class CountingOpener implements FileOpener {
+    static final class CountingOpener implements FileOpener {
         private final Set<FileChannel> open = new HashSet<>();
         private int opened;
         private int mostOpen;

@@ -20,12 +20,12 @@ import io.sightline.sidecar.ship.SendResult;
 import io.sightline.sidecar.ship.Sink;
 
 /** Shared helpers of the end-to-end tests: fast test settings, a collecting sink, captured diagnostics. */
-final class TestSupport {
+public final class TestSupport {
 
     private TestSupport() {}
 
     /** Settings for a sidecar reading {@code logs/*.log}, with short intervals and an ephemeral metrics port. */
-    static Map<String, String> settings(Path logs, Path checkpoints) {
+    public static Map<String, String> settings(Path logs, Path checkpoints) {
         Map<String, String> values = new HashMap<>();
         values.put("SIGHTLINE_SINK", "stdout");
         values.put("SIGHTLINE_INPUT_GLOBS", logs + "/*.log");
@@ -44,7 +44,7 @@ final class TestSupport {
      * {@code metric(sidecar, "sightline_sidecar_records_dropped_total{reason=\"rejected\",sink=\"loki\"}")};
      * NaN when the series does not exist (yet).
      */
-    static double metric(Sidecar sidecar, String series) {
+    public static double metric(Sidecar sidecar, String series) {
         ByteArrayOutputStream text = new ByteArrayOutputStream();
         try {
             PrometheusTextFormatWriter.create()
@@ -60,17 +60,17 @@ final class TestSupport {
         return Double.NaN;
     }
 
-    static SidecarConfig config(Map<String, String> values) {
+    public static SidecarConfig config(Map<String, String> values) {
         return SidecarConfig.from(new MapSettings(values));
     }
 
     /** Diagnostics written to memory at debug level, so tests can check what was reported. */
-    static final class CapturedDiagnostics {
+    public static final class CapturedDiagnostics {
         private final ByteArrayOutputStream buffer = new ByteArrayOutputStream();
-        final Diagnostics diagnostics =
+        public final Diagnostics diagnostics =
                 new Diagnostics(new PrintStream(buffer, true, StandardCharsets.UTF_8), Diagnostics.Level.DEBUG);
 
-        String text() {
+        public String text() {
             synchronized (buffer) {
                 return buffer.toString(StandardCharsets.UTF_8);
             }
@@ -78,7 +78,7 @@ final class TestSupport {
     }
 
     /** Keeps every record it is sent, accepting all of them. */
-    static final class CollectingSink implements Sink {
+    public static final class CollectingSink implements Sink {
         private final List<LogRecord> records = new ArrayList<>();
 
         @Override
@@ -92,11 +92,11 @@ final class TestSupport {
             return SendResult.ok();
         }
 
-        synchronized List<LogRecord> records() {
+        public synchronized List<LogRecord> records() {
             return List.copyOf(records);
         }
 
-        synchronized int count() {
+        public synchronized int count() {
             return records.size();
         }
     }

@@ -81,6 +81,11 @@ public final class EmbeddedOpenSearch implements LogStore {
     }
 
     @Override
+    public long count(String namespace, String pod, String container) throws IOException {
+        return records.count(namespace, pod, container);
+    }
+
+    @Override
     public Map<String, Long> recordsMissing(String namespace, List<String> fields) throws IOException {
         return records.recordsMissing(namespace, fields);
     }

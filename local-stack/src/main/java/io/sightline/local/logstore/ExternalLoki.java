@@ -27,7 +27,7 @@ public final class ExternalLoki implements LogStore {
 
     /** Contract section 3; pinned by {@code ContractTest}. */
     public static final Set<String> STRUCTURED_METADATA =
-            Set.of("pod", "node", "level", "trace_id", "span_id", "service_version");
+            Set.of("pod", "node", "level", "trace_id", "span_id", "service_version", "stream");
 
     private final JsonHttp http;
     private final URI url;
@@ -83,6 +83,12 @@ public final class ExternalLoki implements LogStore {
     @Override
     public long count(String namespace, String pod) throws IOException {
         return countOverRun(selector(namespace) + " | pod=" + quote(pod));
+    }
+
+    @Override
+    public long count(String namespace, String pod, String container) throws IOException {
+        return countOverRun(
+                "{namespace=" + quote(namespace) + ", container=" + quote(container) + "} | pod=" + quote(pod));
     }
 
     @Override

@@ -20,6 +20,9 @@ public interface LogStore extends AutoCloseable {
     /** Records in the store whose metadata says they come from {@code pod} in {@code namespace}. */
     long count(String namespace, String pod) throws IOException;
 
+    /** Records in the store from {@code container} of {@code pod} in {@code namespace}. */
+    long count(String namespace, String pod, String container) throws IOException;
+
     /** For each of {@code fields}: how many records of {@code namespace} lack it (all zero when the contract holds). */
     Map<String, Long> recordsMissing(String namespace, List<String> fields) throws IOException;
 

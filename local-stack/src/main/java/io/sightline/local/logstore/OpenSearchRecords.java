@@ -29,6 +29,15 @@ final class OpenSearchRecords {
         return count(Map.of("bool", Map.of("filter", List.of(phrase("namespace", namespace), phrase("pod", pod)))));
     }
 
+    long count(String namespace, String pod, String container) throws IOException {
+        refresh();
+        return count(Map.of(
+                "bool",
+                Map.of(
+                        "filter",
+                        List.of(phrase("namespace", namespace), phrase("pod", pod), phrase("container", container)))));
+    }
+
     Map<String, Long> recordsMissing(String namespace, List<String> fields) throws IOException {
         refresh();
         Map<String, Long> missing = new LinkedHashMap<>();

@@ -20,26 +20,39 @@ public final class ProcessSupervisor implements AutoCloseable {
 
     private final Path outputDir;
     private final Deque<ManagedProcess> running = new ArrayDeque<>();
+    private ContainerRuntime containerRuntime;
 
     public ProcessSupervisor(Path outputDir) {
         this.outputDir = outputDir;
     }
 
+    /** Processes started from now on whose name {@code runtime} {@link ContainerRuntime#runs runs} give it their output. */
+    public synchronized void useContainerRuntime(ContainerRuntime runtime) {
+        this.containerRuntime = runtime;
+    }
+
     /**
      * Starts {@code command} with {@code environment} added to the launcher's own; stdout and stderr go to
-     * {@code <outputDir>/<name>.out}.
+     * {@code <outputDir>/<name>.out} (through the container runtime, if it runs this process).
      */
     public synchronized ManagedProcess start(String name, List<String> command, Map<String, String> environment) {
         Path output = outputDir.resolve(name + ".out");
         try {
             Files.createDirectories(outputDir);
-            ProcessBuilder builder =
-                    new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile());
+            boolean inContainer = containerRuntime != null && containerRuntime.runs(name);
+            ProcessBuilder builder = new ProcessBuilder(command);
+            if (!inContainer) {
+                builder.redirectErrorStream(true).redirectOutput(output.toFile());
+            }
             builder.environment().putAll(environment);
             Process started = builder.start();
             started.getOutputStream().close(); // no child reads stdin; EOF instead of a pipe that never fills
             ManagedProcess process = new ManagedProcess(name, started, output);
             running.push(process);
+            if (inContainer) {
+                // once it runs, so that closing the supervisor stops it if its output cannot be taken
+                containerRuntime.attach(name, started, output);
+            }
             return process;
         } catch (IOException e) {
             throw new UncheckedIOException(

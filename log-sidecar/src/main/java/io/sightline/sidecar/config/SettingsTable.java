@@ -243,6 +243,44 @@ public final class SettingsTable {
                     + " exists: true | false (needs the manage_index_templates privilege; without it a warning,"
                     + " and shipping goes on)");
 
+    // ---- node mode
+    public static final Setting<String> MODE = new Setting<>(
+            "SIGHTLINE_MODE",
+            "sidecar",
+            Parser.choice("sidecar", "node"),
+            "sidecar: tail SIGHTLINE_INPUT_GLOBS as this pod's own files | node: the node agent, reading every"
+                    + " container's log file under SIGHTLINE_NODE_PODS_DIR (SIGHTLINE_INPUT_GLOBS and"
+                    + " SIGHTLINE_READ_FROM are not used)");
+    public static final Setting<Path> NODE_PODS_DIR = new Setting<>(
+            "SIGHTLINE_NODE_PODS_DIR",
+            "/var/log/pods",
+            Parser.path(),
+            "node mode: the kubelet's pod log directory (<namespace>_<pod>_<uid>/<container>/<restart>.log),"
+                    + " mounted read-only; the checkpoint must be elsewhere");
+    public static final Setting<String> NODE_READ_FROM = new Setting<>(
+            "SIGHTLINE_NODE_READ_FROM",
+            "end",
+            Parser.choice("end", "beginning"),
+            "node mode, first start without a checkpoint: read the files that exist from their end | beginning"
+                    + " (containers started later are always read from the beginning)");
+    public static final Setting<Boolean> NODE_POD_METADATA = new Setting<>(
+            "SIGHTLINE_NODE_POD_METADATA",
+            "true",
+            Parser.bool(),
+            "node mode: watch this node's pods (API server, get/list/watch on pods) for service_name labels and"
+                    + " sightline.io/logs exclusions: true | false (off: service_name is the container's name,"
+                    + " nothing is excluded by annotation)");
+    public static final Setting<Duration> NODE_DELETED_POD_GRACE = new Setting<>(
+            "SIGHTLINE_NODE_DELETED_POD_GRACE",
+            "5m",
+            Parser.duration(),
+            "node mode: a deleted pod's labels are kept this long, so its last lines still get its service name");
+    public static final Setting<Integer> NODE_MAX_PODS = new Setting<>(
+            "SIGHTLINE_NODE_MAX_PODS",
+            "512",
+            Parser.integer(16, 100_000),
+            "node mode: pods whose metadata is cached (a node runs at most 110 by default; deleted ones go first)");
+
     public static final List<Section> SECTIONS = List.of(
             new Section("general", List.of(CONFIG_FILE, SINK, LOG_LEVEL)),
             new Section(
@@ -268,6 +306,15 @@ public final class SettingsTable {
                             RETRY_MAX_BACKOFF,
                             RETRY_MAX_ATTEMPTS,
                             SHUTDOWN_GRACE)),
+            new Section(
+                    "node mode (SIGHTLINE_MODE=node)",
+                    List.of(
+                            MODE,
+                            NODE_PODS_DIR,
+                            NODE_READ_FROM,
+                            NODE_POD_METADATA,
+                            NODE_DELETED_POD_GRACE,
+                            NODE_MAX_PODS)),
             new Section("checkpoint", List.of(CHECKPOINT_ENABLED, CHECKPOINT_DIR)),
             new Section("metrics and health", List.of(METRICS_ENABLED, METRICS_PORT, METRICS_ADDRESS, READY_WINDOW)),
             new Section(

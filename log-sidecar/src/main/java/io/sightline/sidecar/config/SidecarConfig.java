@@ -36,7 +36,24 @@ public record SidecarConfig(
         String metricsAddress,
         Duration readyWindow,
         Duration shutdownGrace,
-        String logLevel) {
+        String logLevel,
+        NodeConfig node) {
+
+    /**
+     * The node mode's settings; {@code null} in sidecar mode.
+     *
+     * @param podsDir the kubelet's pod log directory
+     */
+    public record NodeConfig(Path podsDir, boolean podMetadata, Duration deletedPodGrace, int maxPods) {}
+
+    /**
+     * The glob of the node mode's container log files, rotated names included: a file the kubelet rotated before
+     * the agent first listed it (a burst beyond the rotation size within one poll) is still found and read from its
+     * start. Which matches are read (not {@code .gz}, {@code .tmp}) the node mode's file origins decide.
+     */
+    static String podLogGlob(Path podsDir) {
+        return podsDir.resolve("*").resolve("*").resolve("*.log*").toString();
+    }
 
     public static SidecarConfig from(Settings s) {
         long batchBytes = BATCH_MAX_BYTES.value(s);
@@ -55,10 +72,11 @@ public record SidecarConfig(
                     s.get(RETRY_MAX_BACKOFF.name()).orElse(RETRY_MAX_BACKOFF.defaultText()),
                     "a duration at least SIGHTLINE_RETRY_INITIAL_BACKOFF (" + initialBackoff.toMillis() + "ms)");
         }
+        NodeConfig node = "node".equals(MODE.value(s)) ? node(s) : null;
         return new SidecarConfig(
                 SINK.value(s),
-                INPUT_GLOBS.value(s),
-                "beginning".equals(READ_FROM.value(s)),
+                node == null ? INPUT_GLOBS.value(s) : List.of(podLogGlob(node.podsDir())),
+                "beginning".equals(node == null ? READ_FROM.value(s) : NODE_READ_FROM.value(s)),
                 POLL_INTERVAL.value(s),
                 ROTATE_WAIT.value(s),
                 FOLLOW_SYMLINKS.value(s),
@@ -81,6 +99,26 @@ public record SidecarConfig(
                 METRICS_ADDRESS.value(s),
                 READY_WINDOW.value(s),
                 SHUTDOWN_GRACE.value(s),
-                LOG_LEVEL.value(s));
+                LOG_LEVEL.value(s),
+                node);
+    }
+
+    private static NodeConfig node(Settings s) {
+        Path podsDir = NODE_PODS_DIR.value(s).toAbsolutePath().normalize();
+        Path checkpointDir = CHECKPOINT_DIR.value(s).toAbsolutePath().normalize();
+        if (CHECKPOINT_ENABLED.value(s) && checkpointDir.startsWith(podsDir)) {
+            throw ConfigException.invalid(
+                    CHECKPOINT_DIR.name(),
+                    checkpointDir.toString(),
+                    "a directory outside SIGHTLINE_NODE_PODS_DIR (" + podsDir + "), on a hostPath of the agent's"
+                            + " own: the pod log directory is the kubelet's and mounted read-only");
+        }
+        return new NodeConfig(
+                podsDir, NODE_POD_METADATA.value(s), NODE_DELETED_POD_GRACE.value(s), NODE_MAX_PODS.value(s));
+    }
+
+    /** Whether this is the node agent. */
+    public boolean nodeMode() {
+        return node != null;
     }
 }

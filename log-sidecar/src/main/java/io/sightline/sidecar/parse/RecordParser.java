@@ -131,7 +131,7 @@ public final class RecordParser {
             return null;
         }
         long nanos = timestamp == null ? readTimeNanos : parseTimestamp(timestamp, readTimeNanos);
-        return new LogRecord(line, nanos, level, service, version, traceId, spanId, position, namespace);
+        return new LogRecord(line, nanos, level, service, version, traceId, spanId, position, namespace, null, null);
     }
 
     /** The record of a line {@link JsonFieldScan} accepted: its wanted values are ASCII without escapes. */
@@ -153,7 +153,9 @@ public final class RecordParser {
                 scan.found(5) ? ascii(bytes, 5) : null,
                 scan.found(6) ? ascii(bytes, 6) : null,
                 position,
-                namespace);
+                namespace,
+                null,
+                null);
     }
 
     private String ascii(byte[] bytes, int slot) {

@@ -44,16 +44,18 @@ public final class StdoutSink implements Sink {
     @Override
     public synchronized SendResult send(List<LogRecord> batch) throws IOException {
         for (LogRecord record : batch) {
+            Identity identity = record.shippedAs(this.identity);
             json.writeStartObject();
             json.writeStringField(
                     "@timestamp",
                     Instant.ofEpochSecond(0, record.timestampNanos()).toString());
-            field("namespace", record.namespaceOr(identity.namespace()));
+            field("namespace", identity.namespace());
             field("service_name", record.serviceName());
             field("container", identity.container());
             field("cluster", identity.cluster());
             field("pod", identity.pod());
             field("node", identity.node());
+            field("stream", record.stream());
             field("level", record.level());
             field("trace_id", record.traceId());
             field("span_id", record.spanId());

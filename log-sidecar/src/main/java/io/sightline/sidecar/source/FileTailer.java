@@ -43,6 +43,7 @@ public final class FileTailer implements Runnable {
     private final String sinkName;
     private final Diagnostics diagnostics;
     private final FileOpener opener;
+    private final FileOrigins origins;
     private final LongSupplier nanoTime;
     private final LongSupplier wallNanos;
     private final OnceReports reports;
@@ -90,6 +91,21 @@ public final class FileTailer implements Runnable {
             FileOpener opener,
             LongSupplier nanoTime,
             LongSupplier wallNanos) {
+        this(config, checkpoints, intake, metrics, sinkName, diagnostics, opener, FileOrigins.OWN, nanoTime, wallNanos);
+    }
+
+    /** {@code origins}: who wrote the files, and which ones are read (the node agent's container log files). */
+    public FileTailer(
+            SidecarConfig config,
+            Checkpoints checkpoints,
+            RecordIntake intake,
+            SidecarMetrics metrics,
+            String sinkName,
+            Diagnostics diagnostics,
+            FileOpener opener,
+            FileOrigins origins,
+            LongSupplier nanoTime,
+            LongSupplier wallNanos) {
         this.config = config;
         this.inputs = new Inputs(config.inputGlobs());
         this.checkpoints = checkpoints;
@@ -98,6 +114,7 @@ public final class FileTailer implements Runnable {
         this.sinkName = sinkName;
         this.diagnostics = diagnostics;
         this.opener = opener;
+        this.origins = origins;
         this.nanoTime = nanoTime;
         this.wallNanos = wallNanos;
         this.reports = new OnceReports(diagnostics);
@@ -188,6 +205,9 @@ public final class FileTailer implements Runnable {
         Map<String, Discovery.Found> byPath = new HashMap<>();
         Map<String, Discovery.Found> byInode = new HashMap<>();
         for (Discovery.Found found : discovery.list()) {
+            if (!known.beingRead(found.key()) && origins.of(found.path()).isEmpty()) {
+                continue; // not to be read (the node agent's own pod, an excluded container): as if not there
+            }
             byPath.put(found.path().toString(), found);
             byInode.put(found.key().inodeKey(), found);
         }
@@ -209,6 +229,7 @@ public final class FileTailer implements Runnable {
             }
         }
         known.retainWaiting(byPath);
+        startRule.existingAtStart(byInode.keySet());
         recoverUnclaimed(now);
     }
 
@@ -270,12 +291,21 @@ public final class FileTailer implements Runnable {
                 diagnostics.warn("ignoring a checkpoint entry with an unknown file id", "file_id", entry.fileId());
                 continue;
             }
+            Optional<FileOrigins.Origin> origin = origins.of(entry.path());
+            if (origin.isEmpty()) {
+                continue; // no longer to be read (e.g. its container is excluded now)
+            }
             Optional<RotatedCopyFinder.Continuation> rest =
                     finder.find(entry.path(), identity.get(), entry.offset(), known::beingRead);
             if (rest.isPresent()) {
                 RotatedCopyFinder.Continuation found = rest.get();
-                FileReader reader =
-                        reader(inputs.of(entry.path()).orElseThrow(), found.path(), found.key(), found.channel(), now);
+                FileReader reader = reader(
+                        inputs.of(entry.path()).orElseThrow(),
+                        found.path(),
+                        found.key(),
+                        found.channel(),
+                        origin.get(),
+                        now);
                 reader.begin(identity.get(), entry.offset());
                 reader.sizeListed(found.key().size());
                 reader.rotated(now);
@@ -345,7 +375,12 @@ public final class FileTailer implements Runnable {
                 close(channel);
                 return;
             }
-            FileReader reader = reader(found.input(), path, found.key(), channel, now);
+            Optional<FileOrigins.Origin> origin = origins.of(path);
+            if (origin.isEmpty()) {
+                close(channel);
+                return;
+            }
+            FileReader reader = reader(found.input(), path, found.key(), channel, origin.get(), now);
             reader.begin(start.get().identity(), start.get().offset());
             reader.sizeListed(found.key().size());
             known.add(reader);
@@ -370,7 +405,8 @@ public final class FileTailer implements Runnable {
         }
     }
 
-    private FileReader reader(GlobInput input, Path path, FileKey key, FileChannel channel, long now) {
+    private FileReader reader(
+            GlobInput input, Path path, FileKey key, FileChannel channel, FileOrigins.Origin origin, long now) {
         LineFraming.Counters inputCounters = counters.computeIfAbsent(
                 input.glob(),
                 glob -> new LineFraming.Counters(
@@ -378,7 +414,7 @@ public final class FileTailer implements Runnable {
                         metrics.linesTruncated.labelValues(glob),
                         metrics.linesUnparsed.labelValues(glob)));
         LineFraming framing = new LineFraming(
-                config.maxLineBytes(), config.multiline(), config.namespaceFromField(), inputCounters, intake);
+                config.maxLineBytes(), config.multiline(), config.namespaceFromField(), inputCounters, intake, origin);
         return new FileReader(
                 readerSettings,
                 input.glob(),

@@ -4,6 +4,8 @@ import java.nio.charset.StandardCharsets;
 
 import io.prometheus.metrics.core.datapoints.CounterDataPoint;
 import io.sightline.sidecar.checkpoint.FileProgress;
+import io.sightline.sidecar.node.frame.ContainerLogFramer;
+import io.sightline.sidecar.node.frame.FramedMessage;
 import io.sightline.sidecar.parse.LogRecord;
 import io.sightline.sidecar.parse.RecordParser;
 import io.sightline.sidecar.parse.Utf8;
@@ -13,6 +15,11 @@ import io.sightline.sidecar.parse.Utf8;
  * bytes as shipped), JSON records parsed, plain-text stack traces joined, empty lines skipped. It holds
  * the unfinished last line and the record being joined, and reports what it holds to the intake, so
  * they count against the in-flight bound.
+ * <p>A container's log file (the node agent's, {@link FileOrigins.Origin#isContainerLog()}) is framed
+ * first by its runtime's format ({@link ContainerLogFramer}: CRI or json-file, fragments merged per
+ * stream); each message is a record of that container, stamped with the runtime's time unless it is a
+ * JSON record with its own, and never joined with others (the two streams interleave). A checkpoint
+ * does not pass the start of a line still unfinished on the other stream.
  * <p>When the intake refuses a record, framing stops there and says where the refused record starts
  * ({@link #refusedAt()}): the reader reads the file again from that offset later, with a fresh framing
  * state. Counters only count bytes past the furthest offset already counted, so a line read twice is
@@ -28,6 +35,10 @@ final class LineFraming {
     private final RecordParser parser;
     private final Counters counters;
     private final RecordIntake intake;
+    private final FileOrigins.Origin origin;
+    private final LineSplitter.LineHandler lines;
+    private ContainerLogFramer containerFramer;
+    private boolean refused;
     private String fileId;
     private FileProgress progress;
     private LineSplitter splitter;
@@ -41,8 +52,21 @@ final class LineFraming {
 
     /** {@code namespaceField}: the JSON field naming a record's namespace, or null (see {@link RecordParser}). */
     LineFraming(int maxLineBytes, boolean multiline, String namespaceField, Counters counters, RecordIntake intake) {
+        this(maxLineBytes, multiline, namespaceField, counters, intake, FileOrigins.Origin.SIDECAR);
+    }
+
+    LineFraming(
+            int maxLineBytes,
+            boolean multiline,
+            String namespaceField,
+            Counters counters,
+            RecordIntake intake,
+            FileOrigins.Origin origin) {
         this.maxLineBytes = maxLineBytes;
-        this.multiline = multiline;
+        // lines of two output streams interleave in a container's file: no joining across them
+        this.multiline = multiline && !origin.isContainerLog();
+        this.origin = origin;
+        this.lines = origin.isContainerLog() ? this::containerLine : this::line;
         this.counters = counters;
         this.intake = intake;
         this.parser = new RecordParser(
@@ -64,6 +88,7 @@ final class LineFraming {
         release();
         splitter = new LineSplitter(maxLineBytes, offset);
         joiner = new MultilineJoiner(multiline, maxLineBytes, this::joined);
+        containerFramer = origin.isContainerLog() ? new ContainerLogFramer(maxLineBytes) : null;
         refusedAt = -1;
     }
 
@@ -73,7 +98,7 @@ final class LineFraming {
      */
     boolean feed(byte[] bytes, int offset, int length, long fileOffset, long readTimeNanos) {
         this.readTimeNanos = readTimeNanos;
-        boolean taken = splitter.feed(bytes, offset, length, fileOffset, this::line);
+        boolean taken = splitter.feed(bytes, offset, length, fileOffset, lines);
         reportHeld();
         return taken;
     }
@@ -83,7 +108,7 @@ final class LineFraming {
         this.readTimeNanos = readTimeNanos;
         this.force = force;
         try {
-            boolean taken = splitter.flushPartial(endOffset, this::line) && joiner.flush();
+            boolean taken = splitter.flushPartial(endOffset, lines) && joiner.flush();
             reportHeld();
             return taken;
         } finally {
@@ -95,7 +120,7 @@ final class LineFraming {
     boolean flushPending(boolean force) {
         this.force = force;
         try {
-            boolean taken = joiner.flush();
+            boolean taken = joiner.flush() && flushContainerLines();
             reportHeld();
             return taken;
         } finally {
@@ -108,12 +133,12 @@ final class LineFraming {
     }
 
     boolean hasPending() {
-        return joiner.hasPending();
+        return joiner.hasPending() || (containerFramer != null && containerFramer.hasPending());
     }
 
-    /** Whether anything is held (an unfinished line or a record being joined). */
+    /** Whether anything is held (an unfinished line, a record being joined, fragments of a container's line). */
     boolean holds() {
-        return splitter.hasPartial() || joiner.hasPending();
+        return splitter.hasPartial() || hasPending();
     }
 
     /** Where the refused record starts, after {@code feed} or a flush returned false. */
@@ -168,6 +193,59 @@ final class LineFraming {
         return true;
     }
 
+    /** A physical line of a container's log file, through the runtime's framing. */
+    private boolean containerLine(byte[] bytes, int offset, int length, long start, long end, boolean truncated) {
+        refused = false;
+        containerFramer.line(bytes, offset, length, start, end, truncated, this::containerMessage);
+        if (!refused && !containerFramer.hasPending()) {
+            // a line that completed nothing of an unfinished one (all fragments are in records now)
+            progress.skipped(Math.max(end, 0));
+        }
+        return !refused;
+    }
+
+    /** Ships the fragments of unfinished lines as they are (the file ends, or they waited their timeout). */
+    private boolean flushContainerLines() {
+        if (containerFramer == null) {
+            return true;
+        }
+        refused = false;
+        containerFramer.flush(this::containerMessage);
+        return !refused;
+    }
+
+    private void containerMessage(FramedMessage message) {
+        if (refused) {
+            return; // the reader reads again from the refused record
+        }
+        countingThisLine = message.endOffset() > countedUpTo;
+        long unfinished = containerFramer.pendingStartOffset();
+        // resuming at the end of this record must not skip the start of another stream's unfinished line
+        long safeEnd = unfinished >= 0 ? Math.min(message.endOffset(), unfinished) : message.endOffset();
+        long restart = unfinished >= 0 ? Math.min(message.startOffset(), unfinished) : message.startOffset();
+        if (message.length() == 0) {
+            counted(message.endOffset(), message.truncated());
+            return;
+        }
+        long time = message.runtimeTimeNanos() == FramedMessage.NO_TIME ? readTimeNanos : message.runtimeTimeNanos();
+        SourcePosition position = new SourcePosition(fileId, message.startOffset(), safeEnd);
+        LogRecord record = parser.parseLine(message.bytes(), message.offset(), message.length(), time, position);
+        boolean cut = message.truncated() || !Utf8.fits(record.line(), maxLineBytes);
+        if (cut) {
+            record = record.withLine(Utf8.truncate(record.line(), maxLineBytes));
+        }
+        record = record.from(
+                origin.container(),
+                message.stream() == null ? null : message.stream().label(),
+                origin.serviceName(),
+                position);
+        if (!deliver(record, restart, safeEnd)) {
+            refused = true;
+            return;
+        }
+        counted(message.endOffset(), cut);
+    }
+
     private boolean joined(MultilineJoiner.Joined joined) {
         return deliver(
                 RecordParser.plain(
@@ -198,7 +276,9 @@ final class LineFraming {
     }
 
     private void reportHeld() {
-        long held = splitter.partialBytes() + joiner.pendingBytes();
+        long held = splitter.partialBytes()
+                + joiner.pendingBytes()
+                + (containerFramer == null ? 0 : containerFramer.pendingBytes());
         if (held != reportedHeld) {
             intake.held(held - reportedHeld);
             reportedHeld = held;

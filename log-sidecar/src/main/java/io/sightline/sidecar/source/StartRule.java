@@ -3,6 +3,7 @@ package io.sightline.sidecar.source;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.util.Optional;
+import java.util.Set;
 
 import io.sightline.sidecar.checkpoint.CheckpointStore;
 import io.sightline.sidecar.checkpoint.Checkpoints;
@@ -28,10 +29,22 @@ final class StartRule {
 
     private final Checkpoints checkpoints;
     private final boolean readExistingFromEnd;
+    /** The files (by inode) of the first listing: the ones that existed when reading began. */
+    private Set<String> existing;
 
     StartRule(Checkpoints checkpoints, boolean readFromStart, boolean firstStartEver) {
         this.checkpoints = checkpoints;
         this.readExistingFromEnd = firstStartEver && !readFromStart;
+    }
+
+    /**
+     * The files the first listing found, by {@link FileKey#inodeKey()}; called once, before the first decision. Only
+     * these are read from their end; a file that appears later was written after reading began.
+     */
+    void existingAtStart(Set<String> inodeKeys) {
+        if (existing == null) {
+            existing = Set.copyOf(inodeKeys);
+        }
     }
 
     /** Empty when the file is one this run drained already and it has not grown. */
@@ -56,7 +69,8 @@ final class StartRule {
                 return Optional.of(new Start(identity.get(), entry.offset()));
             }
         }
-        return Optional.of(
-                new Start(FileIdentity.firstSight(key, channel, key.size(), 0), readExistingFromEnd ? key.size() : 0));
+        return Optional.of(new Start(
+                FileIdentity.firstSight(key, channel, key.size(), 0),
+                readExistingFromEnd && existing != null && existing.contains(key.inodeKey()) ? key.size() : 0));
     }
 }

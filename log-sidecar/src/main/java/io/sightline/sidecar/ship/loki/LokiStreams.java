@@ -14,26 +14,31 @@ import io.sightline.sidecar.parse.LogRecord;
  * Maps records to Loki streams as the telemetry contract (section 3) says: labels are only
  * {@code cluster} (when set), {@code container}, {@code namespace} and {@code service_name};
  * {@code pod}, {@code node}, {@code level}, {@code trace_id}, {@code span_id} and
- * {@code service_version} travel as structured metadata, each when present.
- * Within a batch only {@code service_name} varies, and {@code namespace} when records name their own
- * ({@code SIGHTLINE_NAMESPACE_FROM_FIELD}); streams are keyed by the two.
+ * {@code service_version} (and the node agent's {@code stream}) travel as structured metadata, each
+ * when present. A sidecar's batch varies only in {@code service_name}; a node agent's records come from
+ * many containers ({@link LogRecord#origin()}), so streams are keyed by container and service name. A record naming its own namespace
+ * ({@code SIGHTLINE_NAMESPACE_FROM_FIELD}) is shipped in that namespace.
  */
 final class LokiStreams {
 
     /** Structured metadata names, in the order the encoders write them; see {@link #metadataValue}. */
-    static final String[] METADATA_NAMES = {"pod", "node", "level", "trace_id", "span_id", "service_version"};
+    static final String[] METADATA_NAMES = {"pod", "node", "level", "trace_id", "span_id", "service_version", "stream"};
 
     private static final Comparator<LogRecord> BY_TIMESTAMP = Comparator.comparingLong(LogRecord::timestampNanos);
 
     private final Identity identity;
     private final String defaultServiceName;
-    /** A pod runs a handful of services (and the event-collector a namespace per event namespace); the bound only guards memory against lines with made-up names. */
-    private static final int MAX_CACHED_LABEL_SETS = 256;
+    /**
+     * A pod runs a handful of services, a node some hundred containers; the bound only guards memory against
+     * lines with made-up names.
+     */
+    private static final int MAX_CACHED_LABEL_SETS = 1024;
 
-    /** Built once per namespace and service name: label rendering is not per-batch work. */
+    /** Built once per container and service name: label rendering is not per-batch work. */
     private final Map<StreamKey, StreamLabels> labelsByStream = new ConcurrentHashMap<>();
 
-    private record StreamKey(String namespace, String serviceName) {}
+    /** What tells streams apart: the container (labels namespace, container, cluster) and the service. */
+    private record StreamKey(Identity origin, String serviceName) {}
 
     LokiStreams(Identity identity, String defaultServiceName) {
         this.identity = identity;
@@ -48,8 +53,7 @@ final class LokiStreams {
                     record.serviceName() == null || record.serviceName().isEmpty()
                             ? defaultServiceName
                             : record.serviceName();
-            byStream.computeIfAbsent(
-                            new StreamKey(record.namespaceOr(identity.namespace()), service), s -> new ArrayList<>())
+            byStream.computeIfAbsent(new StreamKey(record.shippedAs(identity), service), s -> new ArrayList<>())
                     .add(record);
         }
         List<LokiStream> streams = new ArrayList<>(byStream.size());
@@ -65,12 +69,13 @@ final class LokiStreams {
     String metadataValue(int index, LogRecord record) {
         String value =
                 switch (index) {
-                    case 0 -> identity.pod();
-                    case 1 -> identity.node();
+                    case 0 -> record.shippedAs(identity).pod();
+                    case 1 -> record.shippedAs(identity).node();
                     case 2 -> record.level();
                     case 3 -> record.traceId();
                     case 4 -> record.spanId();
                     case 5 -> record.serviceVersion();
+                    case 6 -> record.stream();
                     default -> throw new IndexOutOfBoundsException(index);
                 };
         return value == null || value.isEmpty() ? null : value;
@@ -79,7 +84,7 @@ final class LokiStreams {
     private StreamLabels labelsFor(StreamKey key) {
         StreamLabels labels = labelsByStream.get(key);
         if (labels == null) {
-            labels = render(key.namespace(), key.serviceName());
+            labels = render(key.origin(), key.serviceName());
             if (labelsByStream.size() < MAX_CACHED_LABEL_SETS) {
                 labelsByStream.put(key, labels);
             }
@@ -87,12 +92,12 @@ final class LokiStreams {
         return labels;
     }
 
-    private StreamLabels render(String namespace, String serviceName) {
+    private static StreamLabels render(Identity identity, String serviceName) {
         List<String> names = new ArrayList<>(4);
         List<String> values = new ArrayList<>(4);
         addLabel(names, values, "cluster", identity.cluster());
         addLabel(names, values, "container", identity.container());
-        addLabel(names, values, "namespace", namespace);
+        addLabel(names, values, "namespace", identity.namespace());
         addLabel(names, values, "service_name", serviceName);
         StringBuilder selector = new StringBuilder("{");
         for (int i = 0; i < names.size(); i++) {

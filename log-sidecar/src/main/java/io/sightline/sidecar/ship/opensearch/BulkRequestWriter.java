@@ -38,7 +38,7 @@ final class BulkRequestWriter {
             .build();
 
     private static final Set<String> SIDECAR_FIELDS =
-            Set.of("@timestamp", "namespace", "pod", "node", "container", "cluster");
+            Set.of("@timestamp", "namespace", "pod", "node", "container", "cluster", "stream");
     private static final DateTimeFormatter TIMESTAMP =
             DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSSX").withZone(ZoneOffset.UTC);
 
@@ -93,11 +93,11 @@ final class BulkRequestWriter {
         }
         ByteArrayOutputStream body = new ByteArrayOutputStream(estimate);
         ByteArrayOutputStream document = new ByteArrayOutputStream(1024);
-        DocumentIds ids = new DocumentIds(identity);
+        DocumentIds ids = new DocumentIds();
         for (int i = 0; i < records.size(); i++) {
             LogRecord record = records.get(i);
             String action = "{\"create\":{\"_index\":\"" + index.nameFor(record.timestampNanos()) + "\",\"_id\":\""
-                    + ids.idFor(record) + "\"}}\n";
+                    + ids.idFor(record.shippedAs(identity), record) + "\"}}\n";
             body.writeBytes(action.getBytes(StandardCharsets.US_ASCII));
             document.reset();
             documents.write(record, i, document);
@@ -148,11 +148,13 @@ final class BulkRequestWriter {
     }
 
     private void writeSidecarFields(LogRecord record, JsonGenerator json) throws IOException {
-        writeIfSet(json, "namespace", record.namespaceOr(identity.namespace()));
+        Identity identity = record.shippedAs(this.identity);
+        writeIfSet(json, "namespace", identity.namespace());
         writeIfSet(json, "pod", identity.pod());
         writeIfSet(json, "node", identity.node());
         writeIfSet(json, "container", identity.container());
         writeIfSet(json, "cluster", identity.cluster());
+        writeIfSet(json, "stream", record.stream());
         long nanos = record.timestampNanos();
         json.writeStringField(
                 "@timestamp",

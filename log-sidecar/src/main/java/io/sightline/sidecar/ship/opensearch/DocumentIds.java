@@ -24,21 +24,20 @@ final class DocumentIds {
     private static final int ID_BYTES = 15;
 
     private final MessageDigest sha256;
-    private final byte[] pod;
 
     /** One instance per send: {@link MessageDigest} is not thread-safe. */
-    DocumentIds(Identity identity) {
+    DocumentIds() {
         try {
             sha256 = MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("every Java runtime has SHA-256", e);
         }
-        pod = (identity.namespace() + '\u0000' + identity.pod() + '\u0000' + identity.container() + '\u0000')
-                .getBytes(StandardCharsets.UTF_8);
     }
 
-    String idFor(LogRecord record) {
-        sha256.update(pod);
+    /** The id of {@code record} of container {@code origin} (the sidecar's own, or the node agent's record's). */
+    String idFor(Identity origin, LogRecord record) {
+        sha256.update((origin.namespace() + '\u0000' + origin.pod() + '\u0000' + origin.container() + '\u0000')
+                .getBytes(StandardCharsets.UTF_8));
         SourcePosition position = record.position();
         if (position != null) {
             sha256.update(position.fileId().getBytes(StandardCharsets.UTF_8));

@@ -28,6 +28,7 @@ final class IndexTemplate {
             "node",
             "container",
             "cluster",
+            "stream",
             "service_name",
             "service_version",
             "level",

@@ -133,6 +133,41 @@ class LokiSinkTest {
         });
     }
 
+    /** The node agent's records each name their container: streams per container, its pod and node, the stream. */
+    @ParameterizedTest
+    @ValueSource(strings = {"protobuf", "json"})
+    void recordsOfOtherContainersGoToTheirOwnStreams(String format) throws IOException {
+        Identity nginx = new Identity("web", "nginx-5c7-abc", "node-b", "nginx", "prod-eu");
+        Identity redis = new Identity("cache", "redis-0", "node-b", "redis", "prod-eu");
+        SourcePosition at = new SourcePosition("f", 0, 10);
+        LogRecord fromNginx =
+                new LogRecord("GET /", T0, null, null, null, null, null, at).from(nginx, "stdout", "nginx", at);
+        LogRecord fromRedis = new LogRecord("Ready to accept connections", T0 + 1, null, null, null, null, null, at)
+                .from(redis, "stderr", "redis", at);
+
+        assertThat(sink(Map.of("LOKI_FORMAT", format))
+                        .send(List.of(fromNginx, fromRedis))
+                        .fullyAccepted())
+                .isTrue();
+
+        Entry first = loki.entries().stream()
+                .filter(e -> e.line().equals("GET /"))
+                .findFirst()
+                .orElseThrow();
+        assertThat(first.labels())
+                .containsExactlyInAnyOrderEntriesOf(Map.of(
+                        "namespace", "web", "service_name", "nginx", "container", "nginx", "cluster", "prod-eu"));
+        assertThat(first.metadata())
+                .containsExactlyInAnyOrderEntriesOf(
+                        Map.of("pod", "nginx-5c7-abc", "node", "node-b", "stream", "stdout"));
+        Entry second = loki.entries().stream()
+                .filter(e -> e.line().startsWith("Ready"))
+                .findFirst()
+                .orElseThrow();
+        assertThat(second.labels()).containsEntry("namespace", "cache").containsEntry("service_name", "redis");
+        assertThat(second.metadata()).containsEntry("pod", "redis-0").containsEntry("stream", "stderr");
+    }
+
     @Test
     void serviceNameFallsBackToTheEnvironmentAndClusterIsOnlyALabelWhenSet() throws IOException {
         Identity noCluster = new Identity("shop", "p", "n", "app", null);

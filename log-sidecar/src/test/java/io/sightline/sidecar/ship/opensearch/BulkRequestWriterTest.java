@@ -116,11 +116,36 @@ class BulkRequestWriterTest {
                 null,
                 null,
                 new SourcePosition("f", 0, 10),
-                "billing");
+                "billing",
+                null,
+                null);
         List<JsonNode[]> pairs = write(List.of(named, record(line, "f", 10)));
         assertThat(pairs.get(0)[1].get("namespace").asText()).isEqualTo("billing");
         assertThat(pairs.get(1)[1].get("namespace").asText())
                 .as("without one: the pod's")
                 .isEqualTo("shop");
+    }
+
+    /** The node agent's records name their container: its fields and the stream, and ids per container. */
+    @Test
+    void recordsOfOtherContainersCarryTheirOwnIdentityAndStream() throws IOException {
+        Identity nginx = new Identity("web", "nginx-5c7-abc", "node-b", "nginx", null);
+        SourcePosition at = new SourcePosition("f", 0, 10);
+        LogRecord own = record("same bytes", "f", 0);
+        LogRecord other = own.from(nginx, "stderr", "nginx", at);
+
+        List<JsonNode[]> pairs = write(List.of(own, other));
+
+        JsonNode document = pairs.get(1)[1];
+        assertThat(document.path("namespace").asText()).isEqualTo("web");
+        assertThat(document.path("pod").asText()).isEqualTo("nginx-5c7-abc");
+        assertThat(document.path("container").asText()).isEqualTo("nginx");
+        assertThat(document.path("node").asText()).isEqualTo("node-b");
+        assertThat(document.path("stream").asText()).isEqualTo("stderr");
+        assertThat(pairs.get(0)[1].has("stream")).isFalse();
+        assertThat(pairs.get(0)[1].path("pod").asText()).isEqualTo("pod-1");
+        // same file id and offset, other container: not the same document
+        assertThat(pairs.get(0)[0].path("create").path("_id").asText())
+                .isNotEqualTo(pairs.get(1)[0].path("create").path("_id").asText());
     }
 }

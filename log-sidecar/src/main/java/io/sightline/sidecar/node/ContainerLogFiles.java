@@ -1,0 +1,79 @@
+package io.sightline.sidecar.node;
+
+import java.nio.file.Path;
+import java.util.Optional;
+
+import io.sightline.sidecar.config.SidecarConfig.NodeConfig;
+import io.sightline.sidecar.metrics.Diagnostics;
+import io.sightline.sidecar.node.identity.ContainerIdentities;
+import io.sightline.sidecar.node.identity.ContainerIdentity;
+import io.sightline.sidecar.node.meta.PodMetadataSource;
+import io.sightline.sidecar.node.meta.kube.KubePodMetadata;
+import io.sightline.sidecar.node.path.OwnPod;
+import io.sightline.sidecar.node.path.PodLogFileKind;
+import io.sightline.sidecar.node.path.PodLogPath;
+import io.sightline.sidecar.node.path.PodLogPaths;
+import io.sightline.sidecar.parse.Identity;
+import io.sightline.sidecar.source.FileOrigins;
+
+/**
+ * The node agent's view of the files under the pod log directory: a file is read when its path is a container log
+ * file (never a {@code .tmp} the kubelet is compressing into), not of the agent's own pod and not excluded by
+ * annotation, and its records are that container's (namespace, pod, container from the path, node from the
+ * agent's Downward API, service name from the pod's labels when the API server told them).
+ */
+public final class ContainerLogFiles implements FileOrigins, AutoCloseable {
+
+    private final PodLogPaths paths;
+    private final ContainerIdentities identities;
+    private final PodMetadataSource metadata;
+    private final String cluster;
+
+    ContainerLogFiles(Path podsDir, Identity agent, PodMetadataSource metadata) {
+        this.paths = new PodLogPaths(podsDir);
+        this.identities = new ContainerIdentities(agent.node(), OwnPod.of(agent), metadata);
+        this.metadata = metadata;
+        this.cluster = agent.cluster();
+    }
+
+    /**
+     * The node agent's files, with the pod watch started when {@link NodeConfig#podMetadata()} (it does not wait
+     * for the API server: lines flow with the path's identity until it answers).
+     *
+     * @param agent the agent's own identity (Downward API): its pod is skipped, its node and cluster are the
+     *     records'
+     * @throws IllegalArgumentException when the node's name is unknown ({@code NODE_NAME})
+     */
+    public static ContainerLogFiles start(NodeConfig node, Identity agent, Diagnostics diagnostics) {
+        if (agent.node() == null || agent.node().isBlank()) {
+            throw new IllegalArgumentException(
+                    "NODE_NAME is not set: the node agent needs its node's name (Downward API fieldRef spec.nodeName)");
+        }
+        PodMetadataSource metadata = node.podMetadata()
+                ? KubePodMetadata.connect(agent.node(), node.maxPods(), node.deletedPodGrace(), diagnostics)
+                : PodMetadataSource.NONE;
+        return new ContainerLogFiles(node.podsDir(), agent, metadata);
+    }
+
+    @Override
+    public Optional<Origin> of(Path file) {
+        Optional<PodLogPath> path = paths.parse(file);
+        // plain files only: a .gz is a finished rotation read (if ever) from its checkpoint, a .tmp is being written
+        if (path.isEmpty()
+                || path.get().kind() == PodLogFileKind.TEMPORARY
+                || path.get().kind() == PodLogFileKind.COMPRESSED) {
+            return Optional.empty();
+        }
+        ContainerIdentities.Resolution resolution = identities.resolve(path.get());
+        if (!resolution.shipped()) {
+            return Optional.empty();
+        }
+        ContainerIdentity container = resolution.identity();
+        return Optional.of(new Origin(container.identity(cluster), container.serviceName()));
+    }
+
+    @Override
+    public void close() {
+        metadata.close();
+    }
+}

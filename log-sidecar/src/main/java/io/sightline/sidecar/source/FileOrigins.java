@@ -1,0 +1,40 @@
+package io.sightline.sidecar.source;
+
+import java.nio.file.Path;
+import java.util.Optional;
+
+import io.sightline.sidecar.parse.Identity;
+
+/**
+ * Who wrote the files the source finds, and so whether and how they are read. The sidecar reads every matching
+ * file as its own container's plain lines ({@link #OWN}); the node agent reads each container's log file as that
+ * container's CRI or json-file output, and skips some (its own pod, containers annotated to be excluded).
+ */
+@FunctionalInterface
+public interface FileOrigins {
+
+    /**
+     * The writer of a file.
+     *
+     * @param container the container whose output the file is (CRI or json-file lines), or null: the sidecar's
+     *     own container, plain lines
+     * @param serviceName the service name of its records that name none themselves (with a container)
+     */
+    record Origin(Identity container, String serviceName) {
+
+        static final Origin SIDECAR = new Origin(null, null);
+
+        boolean isContainerLog() {
+            return container != null;
+        }
+    }
+
+    /** Every file is the sidecar's own. */
+    FileOrigins OWN = file -> Optional.of(Origin.SIDECAR);
+
+    /**
+     * The writer of {@code file} (its live name, or a rotated name next to it), or empty when it is not to be read
+     * now. Asked for every new file, from memory (no I/O on the API server's behalf).
+     */
+    Optional<Origin> of(Path file);
+}

@@ -1,0 +1,406 @@
+package io.sightline.sidecar.node;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.IntStream;
+
+import io.sightline.sidecar.Sidecar;
+import io.sightline.sidecar.TestSupport;
+import io.sightline.sidecar.config.ConfigException;
+import io.sightline.sidecar.node.meta.PodMetadata;
+import io.sightline.sidecar.node.meta.PodMetadataSource;
+import io.sightline.sidecar.parse.Identity;
+import io.sightline.sidecar.parse.LogRecord;
+import io.sightline.sidecar.source.FileOpener;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The node mode end to end in one JVM: a {@code /var/log/pods} tree written as containerd (CRI) and Docker
+ * (json-file) write it, the kubelet's rotations by rename, the agent's own pod and excluded containers; the records
+ * reaching the sink whole, per stream, with the container's identity. No kubelet or runtime runs here: the files
+ * are written byte for byte in their documented formats.
+ */
+class NodeModeTest {
+
+    private static final String UID = "1f0a3c52-6b9e-4d7a-9c1e-0d2f3a4b5c6d";
+    private static final String OTHER_UID = "2e1b4d63-7cae-4e8b-ad2f-1e3a4b5c6d7e";
+    private static final String TIME = "2026-11-30T04:20:00.123456789Z";
+    private static final long TIME_NANOS = 1_796_012_400_123_456_789L;
+    private static final Identity AGENT = new Identity("sightline-node", "agent-x1", "node-a", "agent", "prod");
+
+    @TempDir
+    Path dir;
+
+    private final TestSupport.CollectingSink sink = new TestSupport.CollectingSink();
+    private final TestSupport.CapturedDiagnostics diagnostics = new TestSupport.CapturedDiagnostics();
+    private Sidecar agent;
+
+    private Path pods() {
+        return dir.resolve("pods");
+    }
+
+    private Path container(String namespace, String pod, String uid, String container) throws IOException {
+        return Files.createDirectories(
+                pods().resolve(namespace + "_" + pod + "_" + uid).resolve(container));
+    }
+
+    private Sidecar start(Map<String, String> extra, PodMetadataSource metadata) throws IOException {
+        Map<String, String> settings = TestSupport.settings(dir.resolve("unused"), dir.resolve("checkpoint"));
+        settings.remove("SIGHTLINE_INPUT_GLOBS");
+        settings.put("SIGHTLINE_MODE", "node");
+        settings.put("SIGHTLINE_NODE_PODS_DIR", pods().toString());
+        settings.put("SIGHTLINE_NODE_READ_FROM", "beginning");
+        settings.put("SIGHTLINE_METRICS_ENABLED", "false");
+        settings.put("SIGHTLINE_ROTATE_WAIT", "1s");
+        settings.putAll(extra);
+        agent = new Sidecar(
+                TestSupport.config(settings),
+                sink,
+                diagnostics.diagnostics,
+                FileOpener.DEFAULT,
+                new ContainerLogFiles(pods(), AGENT, metadata),
+                () -> {
+                    throw new AssertionError("pipeline thread died: " + diagnostics.text());
+                });
+        agent.start();
+        return agent;
+    }
+
+    private Sidecar start() throws IOException {
+        return start(Map.of(), PodMetadataSource.NONE);
+    }
+
+    @AfterEach
+    void stop() {
+        if (agent != null) {
+            agent.shutdown(Duration.ofSeconds(10));
+        }
+    }
+
+    private static String cri(String stream, String tag, String message) {
+        return TIME + " " + stream + " " + tag + " " + message + "\n";
+    }
+
+    private static void append(Path file, String text) throws IOException {
+        Files.writeString(file, text, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+    }
+
+    private List<LogRecord> awaitRecords(int count) {
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(sink.count())
+                .as("records; diagnostics:%n%s", diagnostics.text())
+                .isGreaterThanOrEqualTo(count));
+        return sink.records();
+    }
+
+    private List<String> lines(String stream) {
+        return sink.records().stream()
+                .filter(r -> stream.equals(r.stream()))
+                .map(LogRecord::line)
+                .toList();
+    }
+
+    private static String text(int length, char fill) {
+        StringBuilder text = new StringBuilder(length);
+        for (int i = 0; text.length() < length; i++) {
+            text.append(fill).append(i);
+        }
+        return text.substring(0, length);
+    }
+
+    /** Fragments as the runtime cuts them: every {@code size} bytes a P line, the rest an F line. */
+    private static String fragments(String stream, String message, int size) {
+        StringBuilder lines = new StringBuilder();
+        int at = 0;
+        while (message.length() - at > size) {
+            lines.append(cri(stream, "P", message.substring(at, at + size)));
+            at += size;
+        }
+        return lines.append(cri(stream, "F", message.substring(at))).toString();
+    }
+
+    @Test
+    void criLinesOf8KB16KiBAnd300KBArriveWholeWithTheirStreamTimeAndContainer() throws IOException {
+        Path log = container("shop", "checkout-7d9f-x2x", UID, "app").resolve("0.log");
+        String crio = text(8000 + 500, 'c'); // CRI-O cuts at 8 KB
+        String exact = text(16 * 1024, 'e');
+        String huge = text(300 * 1000, 'h');
+        append(
+                log,
+                fragments("stdout", crio, 8192)
+                        + fragments("stdout", exact, 16 * 1024)
+                        + fragments("stdout", huge, 16 * 1024));
+        // the merged line counts against the line limit (256 KiB by default: see the truncation test)
+        start(Map.of("SIGHTLINE_MAX_LINE_BYTES", "300000"), PodMetadataSource.NONE);
+
+        List<LogRecord> records = awaitRecords(3);
+
+        assertThat(records).extracting(LogRecord::line).containsExactly(crio, exact, huge);
+        LogRecord first = records.get(0);
+        assertThat(first.origin()).isEqualTo(new Identity("shop", "checkout-7d9f-x2x", "node-a", "app", "prod"));
+        assertThat(first.stream()).isEqualTo("stdout");
+        assertThat(first.serviceName())
+                .as("no pod metadata: the container's name")
+                .isEqualTo("app");
+        assertThat(first.timestampNanos()).isEqualTo(TIME_NANOS);
+    }
+
+    /** A merged line longer than SIGHTLINE_MAX_LINE_BYTES is cut to it and counted as truncated. */
+    @Test
+    void aMergedLineBeyondTheLimitIsTruncatedAndCounted() throws IOException {
+        Path log = container("shop", "checkout-7d9f-x2x", UID, "app").resolve("0.log");
+        String huge = text(300 * 1000, 'h');
+        append(log, fragments("stdout", huge, 16 * 1024) + cri("stdout", "F", "next"));
+        start();
+
+        List<LogRecord> records = awaitRecords(2);
+
+        assertThat(records).extracting(LogRecord::line).containsExactly(huge.substring(0, 256 * 1024), "next");
+        assertThat(TestSupport.metric(
+                        agent,
+                        "sightline_sidecar_lines_truncated_total{input=\"" + pods().resolve("*/*/*.log*") + "\"}"))
+                .isEqualTo(1.0);
+    }
+
+    /** stdout and stderr fragments interleave in one file: each stream's line is merged from its own fragments. */
+    @Test
+    void interleavedStreamsAreMergedPerStream() throws IOException {
+        Path log = container("shop", "checkout-7d9f-x2x", UID, "app").resolve("0.log");
+        String out = text(40_000, 'o');
+        String err = text(20_000, 'e');
+        StringBuilder file = new StringBuilder();
+        file.append(cri("stdout", "P", out.substring(0, 16384)));
+        file.append(cri("stderr", "P", err.substring(0, 16384)));
+        file.append(cri("stdout", "P", out.substring(16384, 32768)));
+        file.append(cri("stderr", "F", err.substring(16384)));
+        file.append(cri("stderr", "F", "a short error line"));
+        file.append(cri("stdout", "F", out.substring(32768)));
+        append(log, file.toString());
+        start();
+
+        awaitRecords(3);
+
+        assertThat(lines("stdout")).containsExactly(out);
+        assertThat(lines("stderr")).containsExactly(err, "a short error line");
+    }
+
+    @Test
+    void dockerJsonFileLinesWithPartialsAndTheirStream() throws IOException {
+        Path log = container("web", "nginx-5c7-abc", UID, "nginx").resolve("0.log");
+        append(
+                log,
+                "{\"log\":\"GET / 200\\n\",\"stream\":\"stdout\",\"time\":\"" + TIME + "\"}\n"
+                        + "{\"log\":\"first half \",\"stream\":\"stderr\",\"time\":\"" + TIME + "\"}\n"
+                        + "{\"log\":\"second half\\n\",\"stream\":\"stderr\",\"time\":\"" + TIME + "\"}\n");
+        start();
+
+        awaitRecords(2);
+
+        assertThat(lines("stdout")).containsExactly("GET / 200");
+        assertThat(lines("stderr")).containsExactly("first half second half");
+    }
+
+    /** A telemetry-starter record keeps its own time; plain text gets the runtime's. */
+    @Test
+    void aJsonRecordKeepsItsOwnTimestampAndServiceName() throws IOException {
+        Path log = container("shop", "checkout-7d9f-x2x", UID, "app").resolve("0.log");
+        append(
+                log,
+                cri(
+                        "stdout",
+                        "F",
+                        "{\"@timestamp\":\"2026-11-30T04:00:00.000Z\",\"level\":\"INFO\",\"service_name\":\"checkout\","
+                                + "\"message\":\"paid\"}"));
+        start();
+
+        LogRecord record = awaitRecords(1).get(0);
+
+        assertThat(record.serviceName()).isEqualTo("checkout");
+        assertThat(record.level()).isEqualTo("INFO");
+        assertThat(record.timestampNanos()).isEqualTo(1_796_011_200_000_000_000L);
+    }
+
+    @Test
+    void theAgentsOwnPodTemporaryFilesAndOtherPathsAreNeverRead() throws IOException {
+        append(container("sightline-node", "agent-x1", UID, "agent").resolve("0.log"), cri("stdout", "F", "own"));
+        Path shipped = container("shop", "checkout-7d9f-x2x", OTHER_UID, "app");
+        append(shipped.resolve("0.log.20261130-041500.tmp"), cri("stdout", "F", "being compressed"));
+        append(
+                Files.createDirectories(pods().resolve("not-a-pod-dir").resolve("x"))
+                        .resolve("0.log"),
+                "stray\n");
+        append(shipped.resolve("0.log"), cri("stdout", "F", "shipped"));
+        start();
+
+        awaitRecords(1);
+        // a few more polls: nothing else arrives
+        await().pollDelay(Duration.ofMillis(500)).atMost(Duration.ofSeconds(5)).until(() -> true);
+
+        assertThat(sink.records()).extracting(LogRecord::line).containsExactly("shipped");
+    }
+
+    @Test
+    void aPodOrAContainerAnnotatedExcludeIsNotRead() throws IOException {
+        append(container("shop", "excluded-pod", UID, "app").resolve("0.log"), cri("stdout", "F", "pod excluded"));
+        Path pod = pods().resolve("shop_mixed_" + OTHER_UID);
+        append(Files.createDirectories(pod.resolve("app")).resolve("0.log"), cri("stdout", "F", "app shipped"));
+        append(Files.createDirectories(pod.resolve("log-sidecar")).resolve("0.log"), cri("stdout", "F", "sidecar"));
+        Map<String, PodMetadata> pods = Map.of(
+                UID,
+                PodMetadata.of("shop", "excluded-pod", UID, Map.of(), Map.of("sightline.io/logs", "exclude")),
+                OTHER_UID,
+                PodMetadata.of(
+                        "shop",
+                        "mixed",
+                        OTHER_UID,
+                        Map.of("app.kubernetes.io/name", "checkout"),
+                        Map.of("sightline.io/logs.app", "Exclude ")));
+        // the log-sidecar component excludes the container it ships ("app"), so its own output goes through
+        start(Map.of(), new FixedMetadata(pods));
+
+        LogRecord record = awaitRecords(1).get(0);
+        await().pollDelay(Duration.ofMillis(500)).atMost(Duration.ofSeconds(5)).until(() -> true);
+
+        assertThat(sink.records()).extracting(LogRecord::line).containsExactly("sidecar");
+        assertThat(record.serviceName()).as("from the pod's label").isEqualTo("checkout");
+        assertThat(record.origin().container()).isEqualTo("log-sidecar");
+    }
+
+    /** The kubelet renames 0.log to 0.log.<stamp>; the runtime writes a little more to it, then to a new 0.log. */
+    @Test
+    void aKubeletRotationWhileRunningLosesAndRepeatsNothing() throws IOException {
+        Path dirOfContainer = container("shop", "checkout-7d9f-x2x", UID, "app");
+        Path log = dirOfContainer.resolve("0.log");
+        append(log, lines(0, 100));
+        start();
+        awaitRecords(100);
+
+        Path rotated = dirOfContainer.resolve("0.log.20261130-042000");
+        Files.move(log, rotated);
+        append(rotated, lines(100, 110)); // before the runtime reopened
+        append(log, lines(110, 200));
+
+        awaitRecords(200);
+        await().pollDelay(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(10)).until(() -> true);
+        assertThat(sink.records()).extracting(LogRecord::line).containsExactlyElementsOf(expected(0, 200));
+    }
+
+    /** A burst beyond the rotation size before the agent's first listing: the rotated file is read from its start. */
+    @Test
+    void aFileRotatedBeforeTheAgentFirstSawItIsReadWhole() throws IOException {
+        start();
+        Path dirOfContainer = container("shop", "checkout-7d9f-x2x", UID, "app");
+        Path log = dirOfContainer.resolve("0.log");
+        append(log, lines(0, 30));
+        Files.move(log, dirOfContainer.resolve("0.log.20261130-042000"));
+        append(log, lines(30, 40));
+
+        awaitRecords(40);
+        assertThat(sink.records()).extracting(LogRecord::line).containsExactlyInAnyOrderElementsOf(expected(0, 40));
+    }
+
+    /** Stopped, then the kubelet rotated: the rest of the rotated file is read from the checkpoint, then the new. */
+    @Test
+    void aKubeletRotationWhileStoppedResumesFromTheCheckpoint() throws IOException {
+        Path dirOfContainer = container("shop", "checkout-7d9f-x2x", UID, "app");
+        Path log = dirOfContainer.resolve("0.log");
+        append(log, lines(0, 50));
+        start();
+        awaitRecords(50);
+        agent.shutdown(Duration.ofSeconds(10));
+        agent = null;
+
+        append(log, lines(50, 80));
+        Files.move(log, dirOfContainer.resolve("0.log.20261130-042000"));
+        append(log, lines(80, 120));
+        start();
+
+        awaitRecords(120);
+        await().pollDelay(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(10)).until(() -> true);
+        // the rotated file's rest and the new file are two files: no order between them, none lost or repeated
+        assertThat(sink.records()).extracting(LogRecord::line).containsExactlyInAnyOrderElementsOf(expected(0, 120));
+    }
+
+    /** Without a checkpoint the agent starts at the end of the files that exist (a node's history is not shipped). */
+    @Test
+    void theFirstStartReadsExistingFilesFromTheirEnd() throws IOException {
+        Path log = container("shop", "checkout-7d9f-x2x", UID, "app").resolve("0.log");
+        append(log, lines(0, 10));
+        Map<String, String> fromEnd = new HashMap<>();
+        fromEnd.put("SIGHTLINE_NODE_READ_FROM", "end");
+        start(fromEnd, PodMetadataSource.NONE);
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> agent.checkpoints().lagByInput().values().stream().anyMatch(lag -> lag >= 0));
+        // a new container started after the agent: from its beginning
+        Path later = container("shop", "later-pod", OTHER_UID, "app").resolve("0.log");
+        append(later, lines(100, 105));
+        awaitRecords(5);
+        append(log, lines(10, 12));
+
+        awaitRecords(7);
+        assertThat(sink.records())
+                .extracting(LogRecord::line)
+                .containsExactlyInAnyOrderElementsOf(
+                        IntStream.concat(IntStream.range(100, 105), IntStream.range(10, 12))
+                                .mapToObj(NodeModeTest::message)
+                                .toList());
+    }
+
+    @Test
+    void aCheckpointInsideThePodLogDirectoryIsRefused() {
+        Map<String, String> settings = TestSupport.settings(dir, pods().resolve("checkpoint"));
+        settings.put("SIGHTLINE_MODE", "node");
+        settings.put("SIGHTLINE_NODE_PODS_DIR", pods().toString());
+
+        assertThatThrownBy(() -> TestSupport.config(settings))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("SIGHTLINE_CHECKPOINT_DIR")
+                .hasMessageContaining("outside SIGHTLINE_NODE_PODS_DIR");
+    }
+
+    private static String message(int i) {
+        return "line " + i + " of the container";
+    }
+
+    private static String lines(int from, int to) {
+        StringBuilder text = new StringBuilder();
+        for (int i = from; i < to; i++) {
+            text.append(cri(i % 3 == 0 ? "stderr" : "stdout", "F", message(i)));
+        }
+        return text.toString();
+    }
+
+    private static List<String> expected(int from, int to) {
+        return IntStream.range(from, to).mapToObj(NodeModeTest::message).toList();
+    }
+
+    /** Pod metadata the API server would have told, fixed for the test. */
+    private record FixedMetadata(Map<String, PodMetadata> pods) implements PodMetadataSource {
+
+        @Override
+        public Optional<PodMetadata> find(String logUid) {
+            return Optional.ofNullable(pods.get(logUid));
+        }
+
+        @Override
+        public boolean ready() {
+            return true;
+        }
+
+        @Override
+        public void close() {}
+    }
+}
