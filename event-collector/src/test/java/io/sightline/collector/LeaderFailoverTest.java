@@ -118,7 +118,7 @@ class LeaderFailoverTest {
         await().until(() -> a.collector().isLeading() || b.collector().isLeading());
         Replica follower = a.collector().isLeading() ? b : a;
         await().until(follower.collector()::isSynced);
-        for (String reason : List.of("BackOff", "FailedScheduling", "Failed", "Unhealthy")) {
+        for (String reason : List.of("FailedScheduling", "Failed", "ErrImagePull", "Unhealthy")) {
             assertThat(follower.registry()
                             .find("sightline.kube.events")
                             .tags("namespace", "shop", "kind", "Pod", "reason", reason, "type", "Warning")

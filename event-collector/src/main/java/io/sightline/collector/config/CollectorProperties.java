@@ -157,14 +157,13 @@ public record CollectorProperties(
      */
     public record Metrics(
             @DefaultValue({
-                "Pod/BackOff/Warning",
-                "Node/OOMKilling/Warning",
                 "Pod/FailedScheduling/Warning",
                 "Pod/Failed/Warning",
                 "Pod/ErrImagePull/Warning",
                 "Pod/ErrImageNeverPull/Warning",
                 "Pod/InspectFailed/Warning",
-                "Pod/Unhealthy/Warning"
+                "Pod/Unhealthy/Warning",
+                "Pod/Started/Normal"
             })
             List<String> presetSeries,
 

@@ -12,7 +12,10 @@ import java.util.Set;
  *
  * <ul>
  *   <li>{@code sightline.io/logs: exclude} on the pod: none of its containers;
- *   <li>{@code sightline.io/logs.<container>: exclude}: that container only.
+ *   <li>{@code sightline.io/logs.<container>: exclude}: that container only;
+ *   <li>a pod the log-sidecar component ships (label {@code sightline.io/log-sidecar: "true"}): the application
+ *       container its annotation {@code sightline.io/app-container} names, whose files the sidecar ships (the
+ *       component requires that annotation, so a pod with a sidecar is never shipped twice).
  * </ul>
  *
  * An annotation key's name part (after the {@code /}) may hold at most 63 characters of
@@ -25,6 +28,8 @@ public final class LogAnnotations {
 
     public static final String POD_KEY = "sightline.io/logs";
     public static final String EXCLUDE = "exclude";
+    public static final String SIDECAR_LABEL = "sightline.io/log-sidecar";
+    public static final String APP_CONTAINER_KEY = "sightline.io/app-container";
 
     private static final String CONTAINER_KEY_PREFIX = POD_KEY + ".";
     private static final int MAX_NAME = 63;
@@ -42,9 +47,16 @@ public final class LogAnnotations {
         return isExclude(annotations.get(POD_KEY));
     }
 
-    /** The containers the annotations exclude one by one (keys {@code sightline.io/logs.<container>}). */
-    static Set<String> excludedContainers(Map<String, String> annotations) {
+    /**
+     * The containers excluded one by one: keys {@code sightline.io/logs.<container>}, and the application container
+     * of a pod its log-sidecar ships.
+     */
+    static Set<String> excludedContainers(Map<String, String> labels, Map<String, String> annotations) {
         Set<String> containers = new HashSet<>();
+        String appContainer = annotations.get(APP_CONTAINER_KEY);
+        if ("true".equals(labels.get(SIDECAR_LABEL)) && appContainer != null && !appContainer.isBlank()) {
+            containers.add(appContainer.strip());
+        }
         annotations.forEach((key, value) -> {
             if (key.startsWith(CONTAINER_KEY_PREFIX)
                     && key.length() > CONTAINER_KEY_PREFIX.length()

@@ -36,7 +36,12 @@ public record PodMetadata(
         String logUid = mirrorOf == null || mirrorOf.isBlank() ? uid : mirrorOf.strip();
         String appName = firstNonBlank(l.get(NAME_LABEL), l.get(APP_LABEL));
         return new PodMetadata(
-                namespace, name, logUid, appName, LogAnnotations.podExcluded(a), LogAnnotations.excludedContainers(a));
+                namespace,
+                name,
+                logUid,
+                appName,
+                LogAnnotations.podExcluded(a),
+                LogAnnotations.excludedContainers(l, a));
     }
 
     /** {@code service_name} of a container's logs: the app label, else the container's name (contract section 1). */

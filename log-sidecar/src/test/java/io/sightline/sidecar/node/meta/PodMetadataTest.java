@@ -40,6 +40,22 @@ class PodMetadataTest {
         assertThat(pod.excludedContainers()).containsExactly("app");
     }
 
+    /** The log-sidecar component labels the pod and names the container it ships: the agent leaves that one out. */
+    @Test
+    void aPodWithALogSidecarIsNotShippedTwice() {
+        PodMetadata withSidecar =
+                pod(Map.of("sightline.io/log-sidecar", "true"), Map.of("sightline.io/app-container", "orders"));
+        PodMetadata annotatedOnly = pod(Map.of(), Map.of("sightline.io/app-container", "orders"));
+
+        assertThat(withSidecar.excludes("orders")).isTrue();
+        assertThat(withSidecar.excludes("log-sidecar"))
+                .as("the sidecar's own output is still read")
+                .isFalse();
+        assertThat(annotatedOnly.excludes("orders"))
+                .as("without the sidecar label nothing ships it")
+                .isFalse();
+    }
+
     @Test
     void otherValuesAndKeysExcludeNothing() {
         PodMetadata pod = pod(
