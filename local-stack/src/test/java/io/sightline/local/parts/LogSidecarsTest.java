@@ -1,15 +1,12 @@
 package io.sightline.local.parts;
 
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-import com.sun.net.httpserver.HttpServer;
 import io.sightline.local.parts.DemoServices.Instance;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -24,24 +21,12 @@ class LogSidecarsTest {
     @TempDir
     Path dir;
 
-    private HttpServer loki;
-
-    @AfterEach
-    void stop() {
-        if (loki != null) {
-            loki.stop(0);
-        }
-    }
+    @RegisterExtension
+    final ReadyLoki loki = new ReadyLoki();
 
     @Test
     void aSidecarGetsItsPodsEnvironmentTheStoreAndItsPaths() throws IOException {
-        loki = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-        loki.createContext("/ready", exchange -> {
-            exchange.sendResponseHeaders(200, -1);
-            exchange.close();
-        });
-        loki.start();
-        String lokiUrl = "http://127.0.0.1:" + loki.getAddress().getPort();
+        String lokiUrl = loki.start();
         Path jar = Files.writeString(dir.resolve("demo.jar"), "");
         try (TestStack stack = new TestStack(dir.resolve("run"), "--demo-jar", jar.toString(), "--loki-url", lokiUrl)) {
             DemoServices services = new DemoServices(stack.context);
