@@ -35,16 +35,17 @@ class ThirdPartyLogsTest {
             ours.stop(Duration.ofSeconds(30));
 
             Path pods = work.resolve("var/log/pods");
-            ContainerRef prometheus = ContainerRef.of("monitoring", "prometheus-0", "prometheus");
+            ContainerRef prometheus = ContainerRef.of(Topology.MONITORING_NAMESPACE, "prometheus-0", "prometheus");
             assertThat(Files.readString(prometheus.dir(pods).resolve("0.log"))).endsWith(" stdout F level=info\n");
-            ContainerRef alertmanager = ContainerRef.of("monitoring", "alertmanager-0", "alertmanager");
+            ContainerRef alertmanager =
+                    ContainerRef.of(Topology.MONITORING_NAMESPACE, "alertmanager-0", "alertmanager");
             assertThat(Files.readString(alertmanager.dir(pods).resolve("0.log")))
                     .endsWith(" stderr F ready\n");
             try (var dirs = Files.list(pods)) {
                 assertThat(dirs.map(d -> d.getFileName().toString()))
                         .containsExactlyInAnyOrder(
-                                "monitoring_prometheus-0_" + prometheus.uid(),
-                                "monitoring_alertmanager-0_" + alertmanager.uid());
+                                Topology.MONITORING_NAMESPACE + "_prometheus-0_" + prometheus.uid(),
+                                Topology.MONITORING_NAMESPACE + "_alertmanager-0_" + alertmanager.uid());
             }
             logs.close();
         }
