@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.concurrent.locks.LockSupport;
 
 import io.sightline.local.check.CheckReport;
+import io.sightline.local.monitoring.ScrapeTarget;
 import io.sightline.local.podlogs.ContainerRef;
 import io.sightline.local.podlogs.PodLogTree;
 import io.sightline.local.process.ManagedProcess;
@@ -27,6 +28,11 @@ public final class NodeAgent implements StackPart {
     private static final int PORT = 9096;
     private static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(60);
     private static final String NAME = "node-agent";
+    /** As in k8s-monitoring/node-agent: its namespace, app label and container name. */
+    private static final String NAMESPACE = "sightline-node-agent";
+
+    private static final String APP = "sightline-node-agent";
+    private static final String CONTAINER = NAME;
 
     private final StackContext context;
     private final ThirdPartyLogs podLogs;
@@ -62,7 +68,7 @@ public final class NodeAgent implements StackPart {
         env.put("SIGHTLINE_METRICS_ADDRESS", "127.0.0.1");
         env.put("SIGHTLINE_METRICS_PORT", Integer.toString(port));
         env.put("NODE_NAME", context.node());
-        env.put("POD_NAMESPACE", "sightline-node");
+        env.put("POD_NAMESPACE", NAMESPACE);
         env.put("POD_NAME", NAME + "-" + context.node());
         return env;
     }
@@ -70,6 +76,21 @@ public final class NodeAgent implements StackPart {
     @Override
     public List<Url> urls() {
         return port == 0 ? List.of() : List.of(new Url(NAME, "http://127.0.0.1:" + port + "/metrics"));
+    }
+
+    /** Scraped as the DaemonSet's pod on this node: container {@code node-agent} in the agent's own namespace. */
+    @Override
+    public List<ScrapeTarget> scrapeTargets() {
+        return port == 0
+                ? List.of()
+                : List.of(new ScrapeTarget(
+                        NAMESPACE,
+                        APP,
+                        NAME + "-" + context.node(),
+                        CONTAINER,
+                        context.node(),
+                        "127.0.0.1:" + port,
+                        "/metrics"));
     }
 
     /**
