@@ -124,9 +124,14 @@ class LeaseFencingTest {
         });
         producer.start();
         await().until(() -> a.records().size() >= 5);
-        a.close();
         creating.set(false);
         producer.join();
+        // Stop only once the watch has delivered every event (records may still be queued or unflushed: that is what
+        // the stop must handle). fabric8's mock server, unlike an API server, blocks its only event loop for up to
+        // 30 s when a watch closes while it is sending that watch an event (WatchEventsListener.onClosed waits for its
+        // sender, which waits for the event loop); closing mid-send made this test time out one run in three.
+        await().until(() -> a.kubeEvents("reason", "BackOff") >= created.size());
+        a.close();
 
         Replica b = cluster.start("b", cluster.newClient(), properties("b"), Clock.systemUTC());
         // what the server holds (a create that timed out on this busy machine may still have been stored)
