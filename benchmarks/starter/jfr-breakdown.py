@@ -3,7 +3,7 @@
 
   benchmarks/starter/jfr-breakdown.py benchmarks/starter/target/<run>/results.tsv
 
-For each variant and round: the execution samples of the measured phase (jfr print --json --events
+For each variant and round: the execution samples of the profiled phase (a saturated phase like the measured one) (jfr print --json --events
 jdk.ExecutionSample) sorted into the concern whose frame is on the stack (first match in CATEGORIES,
 searched from the top of the stack), each concern's share times the round's CPU µs/request. JFR samples
 only threads running Java code, so the shares leave out GC and JIT threads; they describe the Java part.
