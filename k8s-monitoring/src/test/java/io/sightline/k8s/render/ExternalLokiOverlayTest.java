@@ -1,5 +1,6 @@
 package io.sightline.k8s.render;
 
+import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -38,19 +39,71 @@ class ExternalLokiOverlayTest {
     private static final Pattern IN_NAMESPACE_LOKI =
             Pattern.compile("(?i)\\bhttps?://loki(\\.[a-z0-9-]+(\\.svc(\\.cluster\\.local)?)?)?(?=[:/\"\\s]|$)");
 
+    private static final String NODE_AGENT = "sightline-node-agent";
+
     private final Manifests overlay = Manifests.render(ModuleFiles.OVERLAYS.resolve("external-loki"));
     private final Manifests base = Manifests.render(ModuleFiles.BASE);
+    /** What the overlay replaces: the whole stack as the module's kustomization deploys it (base and node agent). */
+    private final Manifests stack = Manifests.render(ModuleFiles.MODULE);
 
     @Test
     void nothingRefersToTheInNamespaceLokiAnyMore() {
-        assertThat(inNamespaceLoki(base))
-                .as("the check finds the base's own Loki")
-                .isNotEmpty();
+        assertThat(inNamespaceLoki(stack))
+                .as("the check finds the stack's own Loki, and the node agent's address of it and way out to it")
+                .contains(
+                        "StatefulSet/loki: is the in-namespace Loki",
+                        "ConfigMap/" + NODE_AGENT + ": /data/LOKI_URL addresses the in-namespace Loki",
+                        "NetworkPolicy/" + NODE_AGENT + ": lets traffic out to Loki's pods");
 
+        assertThat(overlay.workloads())
+                .as("the overlay deploys every shipper of the stack, the node agent included")
+                .extracting(Manifests::id)
+                .contains("DaemonSet/" + NODE_AGENT, "Deployment/sightline-event-collector");
         assertThat(inNamespaceLoki(overlay)).isEmpty();
         assertThat(overlay.ofKind("ConfigMap"))
                 .extracting(Manifests::name)
                 .noneMatch(name -> name.startsWith("loki-config"));
+    }
+
+    /**
+     * No rule watches the Loki the overlay took away (LokiDown, an absent(), would fire forever; the others would read
+     * nothing), nothing is scraped as one, and the shippers' own alerts still say when the user's Loki does not take
+     * the logs.
+     */
+    @Test
+    void noRuleWatchesTheLokiThatIsNotThere() {
+        assertThat(rulesReadingLoki(base))
+                .as("the check finds the base's Loki alerts")
+                .contains("LokiDown", "LokiRequestErrors", "LokiDiscardingSamples");
+
+        assertThat(rulesReadingLoki(overlay)).isEmpty();
+        assertThat(rules(overlay))
+                .extracting(rule -> Yaml.text(rule, "alert"))
+                .contains("LogSidecarSendFailing", "LogSidecarLagGrowing", "LogSidecarDroppingRecords", "TempoDown");
+        assertThat(configData(overlay.generatedConfigMap("prometheus-config"), "prometheus.yml"))
+                .doesNotContainPattern("(?i)job_name:.*loki");
+        assertThat(overlay.workloads())
+                .as("nothing is scraped under the job <namespace>/loki")
+                .noneMatch(
+                        w -> "loki".equals(Yaml.text(podTemplate(w), "metadata", "labels", "app.kubernetes.io/name")));
+    }
+
+    /** Alert and recording rules of the rendered rule ConfigMap that read Loki's metrics or its scrape job. */
+    private static List<String> rulesReadingLoki(Manifests manifests) {
+        Pattern readsLoki = Pattern.compile("\\bloki_|/loki\\b");
+        return rules(manifests).stream()
+                .filter(rule -> readsLoki.matcher(Yaml.text(rule, "expr")).find())
+                .map(rule -> rule.containsKey("alert") ? Yaml.text(rule, "alert") : Yaml.text(rule, "record"))
+                .toList();
+    }
+
+    private static List<Map<String, Object>> rules(Manifests manifests) {
+        Map<String, Object> ruleFiles = Yaml.map(manifests.generatedConfigMap("prometheus-rules"), "data");
+        assertThat(ruleFiles).isNotEmpty();
+        return ruleFiles.values().stream()
+                .flatMap(file -> Yaml.maps(Yaml.load(String.valueOf(file)), "groups").stream())
+                .flatMap(group -> Yaml.maps(group, "rules").stream())
+                .toList();
     }
 
     /** What deploys, admits or addresses a Loki in the stack's namespace: "Kind/name: where". */
@@ -62,6 +115,12 @@ class ExternalLokiOverlayTest {
             }
             if ("loki".equals(Yaml.text(object, "spec", "podSelector", "matchLabels", "app.kubernetes.io/name"))) {
                 found.add(id(object) + ": admits traffic to Loki's pods");
+            }
+            if (Yaml.maps(object, "spec", "egress").stream()
+                    .flatMap(rule -> Yaml.maps(rule, "to").stream())
+                    .anyMatch(peer ->
+                            "loki".equals(Yaml.text(peer, "podSelector", "matchLabels", "app.kubernetes.io/name")))) {
+                found.add(id(object) + ": lets traffic out to Loki's pods");
             }
             collectAddresses(id(object), "", object, found);
         }
@@ -112,6 +171,52 @@ class ExternalLokiOverlayTest {
                     .anySatisfy(v ->
                             assertThat(Yaml.text(v, "secret", "secretName")).isEqualTo(SECRET));
         }
+    }
+
+    /**
+     * The node agent, in its own namespace, ships to the same URL (written once, in components/external-loki) with the
+     * tenant and credentials of a Secret of the same name in its namespace (a pod reads Secrets of its own namespace
+     * only), the password as a file; and its NetworkPolicy lets it out to the port of that URL instead of to the
+     * in-namespace Loki's pods.
+     */
+    @Test
+    void theNodeAgentPushesToTheUsersLokiWithTheSecretOfItsNamespace() {
+        Map<String, Object> settings = overlay.get("ConfigMap", NODE_AGENT);
+        Map<String, Object> daemonSet = overlay.get("DaemonSet", NODE_AGENT);
+        Map<String, Object> template = podTemplate(daemonSet);
+        Map<String, Object> agent = Yaml.maps(template, "spec", "containers").get(0);
+
+        assertThat(Manifests.namespace(daemonSet)).isEqualTo(NODE_AGENT);
+        assertThat(Yaml.text(settings, "data", "LOKI_URL")).isEqualTo(externalUrl());
+        assertThat(Yaml.text(settings, "data", "SIGHTLINE_MODE")).isEqualTo("node");
+        assertThat(secretKey(agent, "LOKI_TENANT_ID")).isEqualTo(SECRET + "/tenant");
+        assertThat(secretKey(agent, "LOKI_USERNAME")).isEqualTo(SECRET + "/username");
+        assertThat(Yaml.text(settings, "data", "LOKI_PASSWORD_FILE"))
+                .isEqualTo(KustomizeRenderTest.mountPath(agent, SECRET) + "/password");
+        assertThat(Yaml.maps(template, "spec", "volumes"))
+                .anySatisfy(
+                        v -> assertThat(Yaml.text(v, "secret", "secretName")).isEqualTo(SECRET));
+
+        List<Map<String, Object>> egress = Yaml.maps(overlay.get("NetworkPolicy", NODE_AGENT), "spec", "egress");
+        int port = defaultPort(URI.create(externalUrl()));
+        assertThat(egress)
+                .as("a rule for the user's Loki: the port of its URL, any address (a policy cannot name a host)")
+                .anySatisfy(rule -> assertThat(Yaml.maps(rule, "ports"))
+                        .anySatisfy(
+                                p -> assertThat(p).containsEntry("port", port).containsEntry("protocol", "TCP")));
+        assertThat(egress)
+                .as("DNS and the API server as in node-agent/")
+                .containsAll(Yaml.maps(stack.get("NetworkPolicy", NODE_AGENT), "spec", "egress").stream()
+                        .filter(rule -> Yaml.maps(rule, "to").stream().noneMatch(peer -> !Yaml.map(peer, "podSelector")
+                                .isEmpty()))
+                        .toList());
+    }
+
+    private static int defaultPort(URI url) {
+        if (url.getPort() > 0) {
+            return url.getPort();
+        }
+        return "https".equals(url.getScheme()) ? 443 : 80;
     }
 
     /** The user's service with both components still meets the policy and the API schema. */

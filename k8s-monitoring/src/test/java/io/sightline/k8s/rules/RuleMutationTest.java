@@ -42,8 +42,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 class RuleMutationTest {
 
     /** Groups whose every mutant must be caught. */
-    static final Set<String> COMPLETE =
-            Set.of("sightline-slo-recording", "sightline-slo-alerts", "sightline-slo-period", "sightline-pipeline");
+    static final Set<String> COMPLETE = Set.of(
+            "sightline-slo-recording",
+            "sightline-slo-alerts",
+            "sightline-slo-period",
+            "sightline-pipeline",
+            "sightline-tempo");
 
     private static final int BATCH = 16;
 

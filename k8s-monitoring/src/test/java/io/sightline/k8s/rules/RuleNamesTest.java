@@ -51,6 +51,9 @@ class RuleNamesTest {
                     "loki_boltdb_shipper_compact_tables_operation_total",
                     "Loki compactor (index compaction, by status)"),
             Map.entry("loki_compactor_apply_retention_operation_total", "Loki compactor (retention, by status)"),
+            // Tempo 2.7
+            Map.entry("tempo_discarded_spans_total", "Tempo overrides (spans refused, by reason and tenant)"),
+            Map.entry("tempo_ingester_failed_flushes_total", "Tempo ingester (failed block flushes)"),
             // Alertmanager
             Map.entry("alertmanager_notifications_total", "Alertmanager notifier"),
             Map.entry("alertmanager_notifications_failed_total", "Alertmanager notifier"),
