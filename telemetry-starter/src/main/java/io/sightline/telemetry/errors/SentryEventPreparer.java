@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
 
+import ch.qos.logback.classic.spi.ThrowableProxy;
 import io.sentry.Breadcrumb;
 import io.sentry.Hint;
 import io.sentry.SentryEvent;
@@ -12,12 +13,14 @@ import io.sentry.SentryOptions;
 import io.sentry.protocol.Message;
 import io.sentry.protocol.Request;
 import io.sentry.protocol.SentryException;
+import io.sightline.telemetry.logging.StackHashJsonProvider;
 import io.sightline.telemetry.masking.Masker;
 
 /**
  * Last step before an event is queued for Sentry (it runs on the thread that reported the
- * error, so the active span is still current): tags the event with {@code trace_id} and
- * {@code service_name}, the same names the JSON logs use, and masks every free-text part the
+ * error, so the active span is still current): tags the event with {@code trace_id},
+ * {@code service_name} and, for an exception, {@code stack_hash} — the same names and values the JSON logs
+ * carry, so an error on the dashboards can be found in the tracker by its hash — and masks every free-text part the
  * way the logs are masked (telemetry contract section 6). {@link SentryMasking} runs it after the
  * application's own {@code BeforeSendCallback}.
  */
@@ -43,6 +46,9 @@ class SentryEventPreparer implements SentryOptions.BeforeSendCallback {
         String traceId = traceId(event);
         if (traceId != null) {
             event.setTag("trace_id", traceId);
+        }
+        if (event.getThrowable() != null) {
+            event.setTag("stack_hash", StackHashJsonProvider.hash(new ThrowableProxy(event.getThrowable())));
         }
         maskMessage(event.getMessage());
         maskExceptions(event.getExceptions());

@@ -30,6 +30,7 @@ import org.springframework.context.annotation.Import;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RestController;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -44,9 +45,10 @@ class SentryIntegrationTest {
     private static final String TRACE_ID = "8f3c7b1e2d4a4f6b9c0d1e2f3a4b5c6d";
 
     @Test
-    void eventsCarryTraceServiceEnvironmentReleaseAndAreMasked() throws IOException {
+    void eventsCarryTraceServiceEnvironmentReleaseAndAreMasked(CapturedOutput output) throws IOException {
         try (LocalHttpReceiver sentry = new LocalHttpReceiver();
-                RunningApp app = reportingTo(sentry, App.class, "sightline.errors.environment=staging")) {
+                RunningApp app = reportingTo(
+                        sentry, App.class, "sightline.errors.environment=staging", "sightline.logging.format=json")) {
             assertThat(app.get("/report", "traceparent", RunningApp.traceparent(TRACE_ID))
                             .statusCode())
                     .isEqualTo(200);
@@ -68,7 +70,23 @@ class SentryIntegrationTest {
             assertThat(exception.path("type").asString()).isEqualTo("IllegalStateException");
             assertThat(exception.path("value").asString()).contains("****").doesNotContain("s3cr3t-t0ken");
             assertThat(event.toString()).doesNotContain("hunter2").doesNotContain("s3cr3t-t0ken");
+            // the tracker's issue and the log line of the same error share the stack hash
+            await().atMost(Duration.ofSeconds(15)).until(() -> stackHashLogged(output) != null);
+            assertThat(event.path("tags").path("stack_hash").asString())
+                    .matches("[0-9a-f]{8}")
+                    .isEqualTo(stackHashLogged(output));
         }
+    }
+
+    /** The {@code stack_hash} of the JSON log line reporting the failed payment, or null before it is written. */
+    private static String stackHashLogged(CapturedOutput output) {
+        return output.getOut()
+                .lines()
+                .filter(line -> line.startsWith("{") && line.contains("Payment failed"))
+                .map(line ->
+                        JsonMapper.shared().readTree(line).path("stack_hash").asString(null))
+                .findFirst()
+                .orElse(null);
     }
 
     /** Before, the starter's own BeforeSendCallback bean made Sentry's lookup ambiguous: the start-up failed. */
