@@ -7,6 +7,7 @@ import java.util.function.Supplier;
 
 import io.sentry.Breadcrumb;
 import io.sentry.Hint;
+import io.sentry.SentryBaseEvent;
 import io.sentry.SentryEvent;
 import io.sentry.SentryOptions;
 import io.sentry.protocol.Message;
@@ -107,7 +108,17 @@ class SentryEventPreparer implements SentryOptions.BeforeSendCallback {
         breadcrumbs.forEach(this::maskBreadcrumb);
     }
 
-    void maskBreadcrumb(Breadcrumb breadcrumb) {
+    /**
+     * Masks the breadcrumbs an event or transaction carries.
+     * @param event an event or transaction about to be sent
+     * @return the same event
+     */
+    <T extends SentryBaseEvent> T maskBreadcrumbs(T event) {
+        maskBreadcrumbs(event.getBreadcrumbs());
+        return event;
+    }
+
+    private void maskBreadcrumb(Breadcrumb breadcrumb) {
         breadcrumb.setMessage(mask(breadcrumb.getMessage()));
         maskValues(breadcrumb.getData());
     }
