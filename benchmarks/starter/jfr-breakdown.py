@@ -2,17 +2,26 @@
 """Where the per-request CPU goes, from the JFR recordings run.sh makes with BENCH_JFR=1.
 
   benchmarks/starter/jfr-breakdown.py benchmarks/starter/target/<run>/results.tsv
+  benchmarks/starter/jfr-breakdown.py --frames benchmarks/starter/target/<run>/1-starter.jfr [package prefix ...]
 
-For each variant and round: the execution samples of the profiled phase (a saturated phase like the measured one) (jfr print --json --events
-jdk.ExecutionSample) sorted into the concern whose frame is on the stack (first match in CATEGORIES,
-searched from the top of the stack), each concern's share times the round's CPU µs/request. JFR samples
-only threads running Java code, so the shares leave out GC and JIT threads; they describe the Java part.
-Prints one Markdown table with the median over rounds."""
+For each variant and round: the execution samples of the profiled phase (a saturated phase like the measured
+one, run.sh's cpu-samples.jfc: execution samples every 1 ms) (jfr print --json --events jdk.ExecutionSample)
+sorted into a concern: first by thread (the starter's log writer, exporter and sender threads), then by the
+first category in CATEGORIES with a frame on the stack; each concern's share times the round's CPU
+µs/request. JFR samples only threads running Java code, so the shares leave out GC and JIT threads; they
+describe the Java part. Prints one Markdown table with the median over rounds.
+
+--frames prints, for one recording, the share of samples each method is on the stack of (the given package
+prefixes, by default the telemetry libraries') and the methods most often at the top of the stack."""
 import csv, json, os, statistics, subprocess, sys, collections
 
-CATEGORIES = [  # (label, frame prefixes), first match from the top of the stack wins
-    ("log writer thread (mask, encode, write)", ["io/sightline/telemetry/logging/BoundedAsyncAppender.writeUntilStopped",
-                                                 "ch/qos/logback/core/AsyncAppenderBase$Worker"]),
+THREADS = [  # (label, thread name prefixes): work off the request threads
+    ("log writer thread (mask, encode, write)", ["sightline-log-writer", "AsyncAppender-Worker"]),
+    ("exporter and sender threads (OTLP, Sentry, Prometheus)", ["BatchSpanProcessor", "okhttp", "OkHttp", "SentryAsync",
+                                                                "sentry-", "Sentry", "prometheus-http", "http-nio-127.0.0.1-18081"]),
+]
+
+CATEGORIES = [  # (label, frame prefixes), first match in this list wins
     ("Sentry", ["io/sentry/"]),
     ("logging call on the request thread", ["ch/qos/logback/", "org/slf4j/", "net/logstash/", "org/springframework/boot/logging/"]),
     ("tracing (Micrometer Tracing, OpenTelemetry)", ["io/micrometer/tracing/", "io/opentelemetry/"]),
@@ -23,25 +32,54 @@ CATEGORIES = [  # (label, frame prefixes), first match from the top of the stack
     ("demo application", ["io/sightline/demo/"]),
 ]
 
+LABELS = [t[0] for t in THREADS] + [c[0] for c in CATEGORIES] + ["other (JDK, Spring core, ...)"]
+
+DEFAULT_FRAME_PREFIXES = ["io/sentry", "io/micrometer", "io/opentelemetry", "io/sightline/telemetry", "net/logstash",
+                          "ch/qos/logback", "org/springframework/boot/actuate", "io/prometheus", "org/slf4j/MDC",
+                          "org/springframework/web/filter/ServerHttpObservationFilter"]
+
+def samples(jfr):
+    out = subprocess.run(["jfr", "print", "--json", "--events", "jdk.ExecutionSample", jfr],
+                         capture_output=True, text=True, check=True).stdout
+    for sample in json.loads(out)["recording"]["events"]:
+        if sample["values"].get("stackTrace"):
+            yield (sample["values"].get("sampledThread") or {}).get("javaName") or "", frames_of(sample)
+
 def frames_of(sample):
     return [f["method"]["type"]["name"] + "." + f["method"]["name"] for f in sample["values"]["stackTrace"]["frames"]]
 
 def breakdown(jfr):
-    out = subprocess.run(["jfr", "print", "--json", "--events", "jdk.ExecutionSample", jfr],
-                         capture_output=True, text=True, check=True).stdout
     counts, total = collections.Counter(), 0
-    for sample in json.loads(out)["recording"]["events"]:
-        if not sample["values"].get("stackTrace"):
-            continue
+    for thread, frames in samples(jfr):
         total += 1
-        frames = frames_of(sample)
-        label = "other (JDK, Spring core, ...)"
-        for name, prefixes in CATEGORIES:
-            if any(fr.startswith(p) for fr in frames for p in prefixes):
-                label = name
-                break
+        label = next((name for name, prefixes in THREADS if thread.startswith(tuple(prefixes))), None)
+        if label is None:
+            label = "other (JDK, Spring core, ...)"
+            for name, prefixes in CATEGORIES:
+                if any(fr.startswith(p) for fr in frames for p in prefixes):
+                    label = name
+                    break
         counts[label] += 1
     return counts, total
+
+def frames_report(jfr, prefixes):
+    on_stack, on_top, total = collections.Counter(), collections.Counter(), 0
+    for _, frames in samples(jfr):
+        total += 1
+        on_top[frames[0]] += 1
+        for frame in set(frames):
+            if frame.startswith(tuple(prefixes)):
+                on_stack[frame] += 1
+    print(f"{jfr}: {total} execution samples\n\n| on the stack of (share of samples) | method |\n|---|---|")
+    for frame, n in on_stack.most_common(40):
+        print(f"| {100 * n / total:.1f} % | `{frame}` |")
+    print("\n| at the top of the stack (share of samples) | method |\n|---|---|")
+    for frame, n in on_top.most_common(25):
+        print(f"| {100 * n / total:.1f} % | `{frame}` |")
+
+if sys.argv[1] == "--frames":
+    frames_report(sys.argv[2], sys.argv[3:] or DEFAULT_FRAME_PREFIXES)
+    sys.exit(0)
 
 rows = list(csv.DictReader(open(sys.argv[1]), delimiter="\t"))
 folder = os.path.dirname(sys.argv[1])
@@ -52,14 +90,13 @@ for r in rows:
         continue
     counts, total = breakdown(jfr)
     cpu = float(r["cpu_us_per_req"])
-    for label in [c[0] for c in CATEGORIES] + ["other (JDK, Spring core, ...)"]:
+    for label in LABELS:
         per_variant[r["variant"]][label].append(cpu * counts[label] / total if total else 0.0)
     per_variant[r["variant"]]["samples"].append(total)
 variants = list(per_variant)
-labels = [c[0] for c in CATEGORIES] + ["other (JDK, Spring core, ...)"]
 print("| CPU µs per request (median of rounds) | " + " | ".join(variants) + " |")
 print("|---" * (1 + len(variants)) + "|")
-for label in labels:
+for label in LABELS:
     print(f"| {label} | " + " | ".join(f"{statistics.median(per_variant[v][label]):.1f}" for v in variants) + " |")
 print("| (execution samples per round) | " + " | ".join(
     "/".join(str(int(x)) for x in per_variant[v]["samples"]) for v in variants) + " |")

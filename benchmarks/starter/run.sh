@@ -12,7 +12,8 @@
 # Fresh JVMs alternate between variants (the order rotates every round). Per variant and round: start-up to the
 # first response; wrk -t2 -c32 for the warm-up, then for the measured throughput and CPU (process CPU time from
 # /proc/<pid>/stat ÷ requests); then latency at a fixed rate with FixedRateLoad (open loop, measured from each
-# request's scheduled start, since wrk has no rate option); RSS, metaspace, loaded classes; and lines written ÷
+# request's scheduled start, since wrk has no rate option; its own first 5 s and one priming request per connection
+# are sent but not measured, so the client's warm-up is not in p99); RSS, metaspace, loaded classes; and lines written ÷
 # requests (request log lines on standard output ÷ GET requests served; the starter's drop counter besides).
 #
 #   benchmarks/starter/run.sh [rounds] [warmup-seconds] [measure-seconds]     (defaults: 3 90 30)
@@ -22,7 +23,8 @@
 # time). Results go to benchmarks/starter/target/<timestamp>/; the summary (medians, ranges, median of the
 # per-round ratios to bare) is printed as a Markdown table. Environment: BENCH_VARIANTS (default all four),
 # BENCH_RATE (fixed-rate requests/s, default 500), BENCH_HEAP (default 256m), BENCH_JFR=1 (a JFR recording
-# of an extra saturated phase after the measured ones, <round>-<variant>.jfr), BENCH_STARTER_BEFORE_JAR (a demo jar
+# of an extra saturated phase after the measured ones, <round>-<variant>.jfr, execution samples only:
+# cpu-samples.jfc), BENCH_STARTER_BEFORE_JAR (a demo jar
 # built from an earlier starter, run as variant "starter-before" with the starter's arguments).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -127,6 +129,8 @@ SINK="http://127.0.0.1:$SINK_PORT"
 COMMON=(--server.port="$PORT" --server.address=127.0.0.1 --demo.slow-ratio=0 --demo.failure-ratio=0)
 launch() {   # launch VARIANT LOG: starts the variant's JVM in the background, sets APP_PID
   local heap=(-Xms"$HEAP" -Xmx"$HEAP")
+  # Spring's request stacks are deeper than JFR's default 64 frames; the breakdown needs the filters at the bottom.
+  if [ "${BENCH_JFR:-0}" = 1 ]; then heap+=(-XX:FlightRecorderOptions:stackdepth=256); fi
   case "$1" in
     bare)
       java "${heap[@]}" -jar "$BARE_JAR" "${COMMON[@]}" > "$2" 2>&1 & ;;
@@ -186,8 +190,8 @@ run_variant() {
   if [ "${BENCH_JFR:-0}" = 1 ]; then
     # A phase of its own, after the measured ones: JFR's profile settings cut the bare demo's throughput to a
     # third here (13.8k -> 4.1k req/s) and the agent's hardly at all, so a recording during the measured phase
-    # makes every ratio to bare wrong.
-    jcmd "$APP_PID" JFR.start name=bench settings=profile duration="${MEASURE}s" \
+    # makes every ratio to bare wrong. Execution samples only (cpu-samples.jfc), every millisecond.
+    jcmd "$APP_PID" JFR.start name=bench settings="$PWD/benchmarks/starter/cpu-samples.jfc" duration="${MEASURE}s" \
       filename="$PWD/$OUT/$round-$variant.jfr" > /dev/null
     wrk -t2 -c32 -d"${MEASURE}s" "$URL" > "$OUT/$round-$variant-profiled.txt"
   fi
@@ -209,9 +213,10 @@ run_variant() {
 
   python3 - "$round" "$variant" "$start" "$end" "$ticks_before" "$ticks_after" "$hz" "$rss" "$metaspace" "$classes" \
       "$lines" "$dropped" "$(cut -d' ' -f1 /proc/loadavg)" "$OUT/$round-$variant-warmup.txt" \
-      "$OUT/$round-$variant-throughput.txt" "$OUT/$round-$variant-fixed-rate.txt" >> "$OUT/results.tsv" <<'PY'
-import re, sys
-(rnd, variant, start, end, t0, t1, hz, rss, meta, classes, lines, dropped, load, warm, thr, fixed) = sys.argv[1:]
+      "$OUT/$round-$variant-throughput.txt" "$OUT/$round-$variant-fixed-rate.txt" "$OUT/$round-$variant-profiled.txt" \
+      >> "$OUT/results.tsv" <<'PY'
+import os, re, sys
+(rnd, variant, start, end, t0, t1, hz, rss, meta, classes, lines, dropped, load, warm, thr, fixed, profiled) = sys.argv[1:]
 def wrk(path):
     text = open(path).read()
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", text)
@@ -227,7 +232,10 @@ requests, rps = wrk(thr)
 f = dict(kv.split("=") for kv in open(fixed).read().split())
 if int(f["errors"]) > 0:
     sys.exit(f"{fixed}: {f['errors']} errors at the fixed rate")
-served = warm_requests + requests + int(f["requests"]) + 2
+# The fixed-rate client also sends one priming request per connection and its warm-up, which it does not count.
+fixed_sent = int(f["requests"]) + int(f["unmeasured"])
+profiled_requests = wrk(profiled)[0] if os.path.exists(profiled) else 0
+served = warm_requests + requests + fixed_sent + profiled_requests + 2
 cpu_us = (int(t1) - int(t0)) / int(hz) * 1e6 / requests
 print(f"{rnd}\t{variant}\t{float(end) - float(start):.2f}\t{rps:.0f}\t{cpu_us:.1f}\t{float(f['p50_ms']):.3f}\t"
       f"{float(f['p99_ms']):.3f}\t{rss}\t{meta}\t{classes}\t{int(lines) / served:.4f}\t{dropped or '-'}\t{load}")

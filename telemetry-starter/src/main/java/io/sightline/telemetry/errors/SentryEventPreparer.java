@@ -8,6 +8,7 @@ import java.util.function.Supplier;
 import ch.qos.logback.classic.spi.ThrowableProxy;
 import io.sentry.Breadcrumb;
 import io.sentry.Hint;
+import io.sentry.SentryBaseEvent;
 import io.sentry.SentryEvent;
 import io.sentry.SentryOptions;
 import io.sentry.protocol.Message;
@@ -113,7 +114,17 @@ class SentryEventPreparer implements SentryOptions.BeforeSendCallback {
         breadcrumbs.forEach(this::maskBreadcrumb);
     }
 
-    void maskBreadcrumb(Breadcrumb breadcrumb) {
+    /**
+     * Masks the breadcrumbs an event or transaction carries.
+     * @param event an event or transaction about to be sent
+     * @return the same event
+     */
+    <T extends SentryBaseEvent> T maskBreadcrumbs(T event) {
+        maskBreadcrumbs(event.getBreadcrumbs());
+        return event;
+    }
+
+    private void maskBreadcrumb(Breadcrumb breadcrumb) {
         breadcrumb.setMessage(mask(breadcrumb.getMessage()));
         maskValues(breadcrumb.getData());
     }

@@ -3,19 +3,20 @@ package io.sightline.telemetry.errors;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-import io.sentry.Breadcrumb;
 import io.sentry.Sentry;
 import io.sentry.SentryEvent;
 import io.sentry.SentryLogEvent;
 import io.sentry.SentryLogEventAttributeValue;
 import io.sentry.SentryOptions;
+import io.sentry.protocol.SentryTransaction;
 import io.sightline.telemetry.masking.Masker;
 
 /**
  * Puts the starter's work last on every path out of Sentry: events ({@link SentryEventPreparer}: tags and
- * masking), breadcrumbs and Sentry Logs (masking). The application's own callbacks (Sentry's Spring
- * Boot integration installs a {@code BeforeSendCallback}, {@code BeforeBreadcrumbCallback} or
- * {@code BeforeSendLogCallback} bean) run first, so masking also covers what they add; one that drops
+ * masking, breadcrumbs included), the breadcrumbs of transactions, and Sentry Logs (masking). Breadcrumbs are
+ * masked when they leave, not when recorded (one per log line, on the request thread). The application's own
+ * callbacks (Sentry's Spring Boot integration installs a {@code BeforeSendCallback},
+ * {@code BeforeSendTransactionCallback} or {@code BeforeSendLogCallback} bean) run first, so masking also covers what they add; one that drops
  * an item ({@code null}) still drops it.
  * <p>
  * Runs as Sentry options configuration after Sentry's own (the errors auto-configuration is ordered
@@ -42,10 +43,13 @@ final class SentryMasking implements Sentry.OptionsConfiguration<SentryOptions> 
             SentryEvent kept = (beforeSend != null) ? beforeSend.execute(event, hint) : event;
             return (kept != null) ? this.events.execute(kept, hint) : null;
         });
-        SentryOptions.BeforeBreadcrumbCallback beforeBreadcrumb = options.getBeforeBreadcrumb();
-        options.setBeforeBreadcrumb((breadcrumb, hint) -> {
-            Breadcrumb kept = (beforeBreadcrumb != null) ? beforeBreadcrumb.execute(breadcrumb, hint) : breadcrumb;
-            return (kept != null) ? mask(kept) : null;
+        // Breadcrumbs are not masked when recorded: Sentry's logback appender records one for every log line, on the
+        // request thread. They leave the process only inside events (masked above) and transactions (masked here).
+        SentryOptions.BeforeSendTransactionCallback beforeSendTransaction = options.getBeforeSendTransaction();
+        options.setBeforeSendTransaction((transaction, hint) -> {
+            SentryTransaction kept =
+                    (beforeSendTransaction != null) ? beforeSendTransaction.execute(transaction, hint) : transaction;
+            return (kept != null) ? this.events.maskBreadcrumbs(kept) : null;
         });
         SentryOptions.Logs.BeforeSendLogCallback beforeSendLog =
                 options.getLogs().getBeforeSend();
@@ -53,11 +57,6 @@ final class SentryMasking implements Sentry.OptionsConfiguration<SentryOptions> 
             SentryLogEvent kept = (beforeSendLog != null) ? beforeSendLog.execute(log) : log;
             return (kept != null) ? mask(kept) : null;
         });
-    }
-
-    Breadcrumb mask(Breadcrumb breadcrumb) {
-        this.events.maskBreadcrumb(breadcrumb);
-        return breadcrumb;
     }
 
     SentryLogEvent mask(SentryLogEvent log) {
