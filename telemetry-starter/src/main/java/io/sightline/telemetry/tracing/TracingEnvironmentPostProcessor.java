@@ -13,7 +13,7 @@ import org.springframework.core.env.ConfigurableEnvironment;
 import org.springframework.util.StringUtils;
 
 /**
- * Tracing defaults expressed as Boot 4 properties: sampling probability, no baggage, the OTLP endpoint (only
+ * Tracing defaults expressed as Boot 4 properties: sampling probability, the OTLP endpoint (only
  * when one is configured, so nothing is exported by default), short exporter timeouts (an
  * unreachable collector must not stall shutdown) and, in reactive web applications only, automatic
  * Reactor context propagation.
@@ -34,9 +34,6 @@ public class TracingEnvironmentPostProcessor implements EnvironmentPostProcessor
         TracingProperties properties =
                 Binder.get(environment).bindOrCreate("sightline.tracing", TracingProperties.class);
         defaults.put("management.tracing.sampling.probability", properties.samplingProbability());
-        // No W3C baggage: nothing in Sightline reads it, and extracting and merging it and copying it to the MDC
-        // cost every request, sampled or not. Trace context propagation and the MDC's trace ids do not need it.
-        defaults.put("management.tracing.baggage.enabled", "false");
         String endpoint = otlpEndpoint(environment, properties);
         if (endpoint != null) {
             defaults.put(BOOT_OTLP_ENDPOINT, endpoint);

@@ -50,27 +50,6 @@ class TracingDefaultsTest {
         }
     }
 
-    /**
-     * No baggage by default: nothing in Sightline reads it, and extracting it, merging it into every scope and
-     * copying its fields to the MDC was on the request path of every request, sampled or not. Trace context
-     * propagation (W3C traceparent) and the trace ids in the MDC stay; an application can switch baggage back on.
-     */
-    @Test
-    void baggageIsOffByDefaultAndCanBeSwitchedOn() {
-        try (ConfigurableApplicationContext context = run()) {
-            assertThat(context.getEnvironment().getProperty("management.tracing.baggage.enabled"))
-                    .isEqualTo("false");
-            assertThat(context.getBeanNamesForType(io.micrometer.tracing.otel.bridge.Slf4JEventListener.class))
-                    .hasSize(1);
-            assertThat(context.getBeanNamesForType(io.micrometer.tracing.otel.bridge.Slf4JBaggageEventListener.class))
-                    .isEmpty();
-        }
-        try (ConfigurableApplicationContext context = run("--management.tracing.baggage.enabled=true")) {
-            assertThat(context.getBeanNamesForType(io.micrometer.tracing.otel.bridge.Slf4JBaggageEventListener.class))
-                    .hasSize(1);
-        }
-    }
-
     @Test
     void otelEnvironmentVariablesAndBootsPropertyAreHonoured() {
         try (ConfigurableApplicationContext context = run(
