@@ -251,6 +251,9 @@ final class FileReader implements Closeable {
 
     /** Ships an unfinished line, and a record being joined, that waited their timeouts; false if refused. */
     private boolean shipHeldAfterTimeouts(long nowNanos) {
+        if (framing.heldWouldBeRefused()) {
+            return false; // kept: tried again once the bound has room
+        }
         long quiet = quietFor(nowNanos);
         if (framing.hasPartial() && quiet >= settings.partialLineTimeout().toNanos()) {
             if (!framing.flushPartial(offset, wallNanos.getAsLong(), false)) {
