@@ -120,9 +120,8 @@ class ManyPodsTest {
         agent.start();
         try {
             await().atMost(Duration.ofSeconds(60)).until(() -> TestSupport.metric(agent, bytesRead) >= 256 * 1024);
-            // What is held at once (records and unfinished fragments), not bytes read: with 2,000 files and 64 open,
-            // a reader closed to make room forgets its fragment and reads it again later, so bytes_read_total counts
-            // some fragments twice while memory stays within the bound.
+            // What is held at once (records and unfinished fragments); that nothing is read again while the bound is
+            // full is heldFragmentsAreNotReadAgainWhileTheBoundIsFull.
             await().during(Duration.ofSeconds(5)).atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(
                             agent.delivery().peakInFlightBytes())
                     .as("records and unfinished fragments held at once while nothing can be sent")
