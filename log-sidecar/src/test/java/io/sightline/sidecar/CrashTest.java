@@ -15,6 +15,7 @@ import java.util.Random;
 import java.util.concurrent.TimeUnit;
 
 import io.sightline.testsupport.loki.FakeLoki;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -36,6 +37,13 @@ class CrashTest {
 
     @TempDir
     Path dir;
+
+    private SidecarProcesses processes;
+
+    @BeforeEach
+    void processes() {
+        processes = new SidecarProcesses(dir, "64m");
+    }
 
     @Test
     void sigkillLosesNothingAndRepeatsAtMostTheUnacknowledgedBatch() throws Exception {
@@ -60,14 +68,14 @@ class CrashTest {
             env.put("SIGHTLINE_METRICS_ENABLED", "false");
             List<Integer> exitCodes = new ArrayList<>();
             for (int kill = 0; kill < KILLS; kill++) {
-                Process sidecar = start(env, kill);
+                Process sidecar = processes.start(env, kill);
                 int before = loki.entryCount();
                 await().atMost(Duration.ofSeconds(60)).until(() -> loki.entryCount() > before || !sidecar.isAlive());
                 // a random moment while shipping: after a random number of further entries arrived
                 int target = loki.entryCount() + random.nextInt(LINES / (2 * KILLS));
                 await().atMost(Duration.ofSeconds(60)).until(() -> loki.entryCount() >= target || !sidecar.isAlive());
                 assertThat(sidecar.isAlive())
-                        .as("sidecar run %d still running (stderr: %s)", kill, stderr(kill))
+                        .as("sidecar run %d still running (stderr: %s)", kill, processes.stderr(kill))
                         .isTrue();
                 sidecar.destroyForcibly(); // SIGKILL: no shutdown hook, no final checkpoint
                 assertThat(sidecar.waitFor(30, TimeUnit.SECONDS)).isTrue();
@@ -78,13 +86,13 @@ class CrashTest {
                     .as("the kills happened while shipping, not after")
                     .hasSizeLessThan(LINES);
 
-            Process last = start(env, KILLS);
+            Process last = processes.start(env, KILLS);
             await().atMost(Duration.ofSeconds(120))
                     .until(() -> loki.lineCounts().size() >= LINES || !last.isAlive());
             last.destroy(); // SIGTERM: orderly stop
             assertThat(last.waitFor(30, TimeUnit.SECONDS)).isTrue();
             assertThat(last.exitValue())
-                    .as("exit code after SIGTERM (stderr: %s)", stderr(KILLS))
+                    .as("exit code after SIGTERM (stderr: %s)", processes.stderr(KILLS))
                     .isZero();
 
             Map<String, Integer> delivered = loki.lineCounts();
@@ -121,10 +129,10 @@ class CrashTest {
         env.put("LOKI_URL", "http://127.0.0.1:" + closedPort());
         env.put("SIGHTLINE_METRICS_ENABLED", "false");
         env.put("SIGHTLINE_LOG_LEVEL", "debug");
-        Process unreachable = start(env, 0);
+        Process unreachable = processes.start(env, 0);
         await().atMost(Duration.ofSeconds(60))
-                .until(() -> stderr(0).contains("sink not reachable") || !unreachable.isAlive());
-        assertThat(unreachable.isAlive()).as("stderr: %s", stderr(0)).isTrue();
+                .until(() -> processes.stderr(0).contains("sink not reachable") || !unreachable.isAlive());
+        assertThat(unreachable.isAlive()).as("stderr: %s", processes.stderr(0)).isTrue();
         unreachable.destroyForcibly();
         assertThat(unreachable.waitFor(30, TimeUnit.SECONDS)).isTrue();
 
@@ -133,12 +141,12 @@ class CrashTest {
         env.put("SIGHTLINE_SINK", "stdout");
         env.put("SIGHTLINE_LOG_LEVEL", "info");
         Path out = dir.resolve("stdout.txt");
-        Process shipping = start(env, 1, out);
+        Process shipping = processes.start(env, 1, out);
         try {
             await().atMost(Duration.ofSeconds(60))
                     .until(() -> Files.exists(out) && Files.readString(out).contains("written after the rotation"));
             await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(Files.readString(out))
-                    .as("stderr: %s", stderr(1))
+                    .as("stderr: %s", processes.stderr(1))
                     .contains("written before the kill"));
         } finally {
             shipping.destroy();
@@ -150,32 +158,6 @@ class CrashTest {
         try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             return socket.getLocalPort();
         }
-    }
-
-    private Process start(Map<String, String> env, int run) throws IOException {
-        return start(env, run, null);
-    }
-
-    private Process start(Map<String, String> env, int run, Path stdout) throws IOException {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        ProcessBuilder builder = new ProcessBuilder(
-                java,
-                "-Xmx64m",
-                "-XX:+UseSerialGC",
-                "-XX:TieredStopAtLevel=1",
-                "-cp",
-                System.getProperty("java.class.path"),
-                Main.class.getName());
-        builder.environment().putAll(env);
-        builder.redirectOutput(
-                stdout == null ? ProcessBuilder.Redirect.DISCARD : ProcessBuilder.Redirect.to(stdout.toFile()));
-        builder.redirectError(dir.resolve("stderr-" + run + ".txt").toFile());
-        return builder.start();
-    }
-
-    private String stderr(int run) throws IOException {
-        Path file = dir.resolve("stderr-" + run + ".txt");
-        return Files.exists(file) ? Files.readString(file) : "(none)";
     }
 
     private static String line(int sequence) {

@@ -120,9 +120,8 @@ class ManyPodsTest {
         agent.start();
         try {
             await().atMost(Duration.ofSeconds(60)).until(() -> TestSupport.metric(agent, bytesRead) >= 256 * 1024);
-            // What is held at once (records and unfinished fragments), not bytes read: with 2,000 files and 64 open,
-            // a reader closed to make room forgets its fragment and reads it again later, so bytes_read_total counts
-            // some fragments twice while memory stays within the bound.
+            // What is held at once (records and unfinished fragments); that nothing is read again while the bound is
+            // full is heldFragmentsAreNotReadAgainWhileTheBoundIsFull.
             await().during(Duration.ofSeconds(5)).atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(
                             agent.delivery().peakInFlightBytes())
                     .as("records and unfinished fragments held at once while nothing can be sent")
@@ -133,6 +132,51 @@ class ManyPodsTest {
             assertThat(TestSupport.metric(agent, bytesRead))
                     .as("reading stopped far short of the %d files' fragments", PODS)
                     .isLessThan(PODS * fragment.length() / 4.0);
+        } finally {
+            agent.shutdown(Duration.ofSeconds(1));
+        }
+    }
+
+    /**
+     * While nothing can be sent, fragments held past their timeouts stay held: none is given up and read again (from
+     * the same file, or by another reader taking the room it freed), so what is read stops growing once the bound is
+     * full. Measured as the bytes read from the files (re-reads included), over 10 s after the bound filled.
+     */
+    @Test
+    void heldFragmentsAreNotReadAgainWhileTheBoundIsFull() throws Exception {
+        String fragment = TIME + " stdout P " + "x".repeat(16 * 1024) + "\n";
+        for (int i = 0; i < PODS; i++) {
+            Files.writeString(podLog(i), fragment);
+        }
+        TestSupport.CapturedDiagnostics diagnostics = new TestSupport.CapturedDiagnostics();
+        Map<String, String> settings = settings();
+        settings.put("SIGHTLINE_MAX_OPEN_FILES", MAX_OPEN + "");
+        settings.put("SIGHTLINE_BATCH_MAX_BYTES", "64KiB");
+        settings.put("SIGHTLINE_MAX_IN_FLIGHT_BYTES", "256KiB");
+        CountingReads reads = new CountingReads();
+        Sidecar agent = new Sidecar(
+                TestSupport.config(settings),
+                new TestSupport.DownSink(),
+                diagnostics.diagnostics,
+                reads,
+                ContainerLogFilesForTests.withoutMetadata(pods(), "node-a"),
+                () -> {
+                    throw new AssertionError("pipeline thread died: " + diagnostics.text());
+                });
+        agent.start();
+        try {
+            await().atMost(Duration.ofSeconds(60))
+                    .until(() -> agent.delivery().peakInFlightBytes() >= 256 * 1024 - fragment.length());
+            long before = reads.bytes();
+            // past the partial-line (5 s) and multiline (1 s) timeouts, several times over
+            await().pollDelay(Duration.ofSeconds(10))
+                    .atMost(Duration.ofSeconds(20))
+                    .until(() -> true);
+            long during = reads.bytes() - before;
+            System.out.printf("re-read churn: %,d bytes read in 10 s after the bound filled%n", during);
+            assertThat(during)
+                    .as("bytes read in 10 s while the bound stayed full")
+                    .isLessThan(4L * fragment.length());
         } finally {
             agent.shutdown(Duration.ofSeconds(1));
         }

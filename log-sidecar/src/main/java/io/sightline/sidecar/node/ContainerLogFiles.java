@@ -1,7 +1,13 @@
 package io.sightline.sidecar.node;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
+import java.util.stream.Stream;
 
 import io.sightline.sidecar.config.SidecarConfig.NodeConfig;
 import io.sightline.sidecar.metrics.Diagnostics;
@@ -70,6 +76,37 @@ public final class ContainerLogFiles implements FileOrigins, AutoCloseable {
         }
         ContainerIdentity container = resolution.identity();
         return Optional.of(new Origin(container.identity(cluster), container.serviceName()));
+    }
+
+    /**
+     * The kubelet's names for {@code file} compressed: {@code <n>.log.<stamp>} becomes {@code <n>.log.<stamp>.gz}; the
+     * live {@code <n>.log} may be any {@code <n>.log.<stamp>.gz} of the same restart (it was renamed with a stamp
+     * first), oldest first. Never a {@code .tmp}: the kubelet renames it to {@code .gz} once the gzip is complete.
+     */
+    @Override
+    public List<Path> compressedRotationsOf(Path file) {
+        Optional<PodLogPath> plain = paths.parse(file);
+        Path dir = file.getParent();
+        if (plain.isEmpty() || dir == null) {
+            return List.of();
+        }
+        if (plain.get().kind() == PodLogFileKind.ROTATED) {
+            Path gz = file.resolveSibling(file.getFileName() + ".gz");
+            return Files.isRegularFile(gz, LinkOption.NOFOLLOW_LINKS) ? List.of(gz) : List.of();
+        }
+        if (plain.get().kind() != PodLogFileKind.LIVE) {
+            return List.of();
+        }
+        try (Stream<Path> siblings = Files.list(dir)) {
+            return siblings.filter(sibling -> paths.parse(sibling)
+                            .filter(p -> p.kind() == PodLogFileKind.COMPRESSED
+                                    && p.restartCount() == plain.get().restartCount())
+                            .isPresent())
+                    .sorted()
+                    .toList();
+        } catch (IOException | UncheckedIOException e) {
+            return List.of(); // the directory went away: nothing compressed is left either
+        }
     }
 
     @Override

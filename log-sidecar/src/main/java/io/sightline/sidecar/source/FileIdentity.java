@@ -62,6 +62,16 @@ public record FileIdentity(long device, long inode, int fingerprintLength, long 
         return checksum(channel, fingerprintLength) == fingerprint;
     }
 
+    /** Whether {@code start} (the first {@code length} bytes of some content) begins with the fingerprinted bytes. */
+    boolean sameContent(byte[] start, int length) {
+        if (length < fingerprintLength) {
+            return false;
+        }
+        CRC32C crc = new CRC32C();
+        crc.update(start, 0, fingerprintLength);
+        return crc.getValue() == fingerprint;
+    }
+
     /** CRC32C of the first {@code length} bytes, or -1 when the file is shorter (CRC32C is never negative). */
     static long checksum(FileChannel channel, int length) throws IOException {
         ByteBuffer buffer = ByteBuffer.allocate(length);

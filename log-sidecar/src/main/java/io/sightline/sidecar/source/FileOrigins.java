@@ -1,6 +1,7 @@
 package io.sightline.sidecar.source;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 
 import io.sightline.sidecar.parse.Identity;
@@ -37,4 +38,13 @@ public interface FileOrigins {
      * now. Asked for every new file, from memory (no I/O on the API server's behalf).
      */
     Optional<Origin> of(Path file);
+
+    /**
+     * Compressed files next to {@code file} that may hold its content after it was rotated and compressed while
+     * nothing read it, by the writer's naming; their content is still to be checked against the file's
+     * fingerprint. None for the sidecar's own files.
+     */
+    default List<Path> compressedRotationsOf(Path file) {
+        return List.of();
+    }
 }

@@ -2,7 +2,6 @@ package io.sightline.sidecar.source;
 
 import java.io.Closeable;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -27,6 +26,8 @@ import io.sightline.sidecar.checkpoint.FileProgress;
  *       so lines the application writes through its old handle after the rename arrive.</li>
  *   <li>Its channel may be closed while it is idle ({@link #closeIdle}) and reopened by its owner
  *       ({@link #reopen}) once the file grows, checked by identity.</li>
+ *   <li>It can replay a rotation the kubelet compressed while nothing read it ({@link #replay}): the content of a
+ *       checkpointed generation, from its offset, under that generation's identity, then it is done.</li>
  * </ul>
  * When the intake refuses a record, the reader reads again from that record later: nothing is lost,
  * and nothing read but not taken is kept in memory.
@@ -75,8 +76,9 @@ final class FileReader implements Closeable {
     private long lastVerifiedNanos;
     private long rotatedAtNanos;
     private boolean rotated;
-    private FileChannel copy;
-    private Path copyPath;
+    private RotatedContent copy;
+    /** Replaying a compressed rotation: done when its content ends. */
+    private boolean replaying;
 
     FileReader(
             Settings settings,
@@ -106,12 +108,31 @@ final class FileReader implements Closeable {
 
     /** Starts reading generation {@code identity} at {@code startOffset}. */
     void begin(FileIdentity identity, long startOffset) {
+        begin(identity, startOffset, path);
+    }
+
+    private void begin(FileIdentity identity, long startOffset, Path recordedAs) {
         this.identity = identity;
         this.offset = startOffset;
         this.countedUpTo = startOffset;
         this.sizeSeen = startOffset;
-        this.progress = checkpoints.track(identity.id(), input, path, startOffset);
+        this.progress = checkpoints.track(identity.id(), input, recordedAs, startOffset);
         framing.start(identity.id(), progress, startOffset);
+    }
+
+    /**
+     * Reads {@code compressed}, the content of generation {@code identity} (recorded in the checkpoint as
+     * {@code recordedAs}, {@code recordedSize} bytes when last seen) from {@code startOffset} to its end, then
+     * finishes. The progress stays that generation's, under its plain name: a restart in the middle finds the same
+     * entry and replays again from what was acknowledged. The reader's own path and key are the compressed file's.
+     */
+    void replay(
+            FileIdentity identity, long startOffset, Path recordedAs, long recordedSize, RotatedContent compressed) {
+        begin(identity, startOffset, recordedAs);
+        observedSize(Math.max(startOffset, recordedSize));
+        copy = compressed;
+        replaying = true;
+        rotated = true;
     }
 
     /**
@@ -145,7 +166,8 @@ final class FileReader implements Closeable {
             return Result.STALLED;
         }
         long at = offset;
-        int read = read(channel, at, (int) Math.min(Math.min(settings.chunkBytes(), maxBytes), size - at));
+        int read = RotatedContent.readFully(
+                channel, buffer, at, (int) Math.min(Math.min(settings.chunkBytes(), maxBytes), size - at));
         if (read <= 0) {
             return idle(nowNanos);
         }
@@ -157,29 +179,33 @@ final class FileReader implements Closeable {
     }
 
     /** Reads on from the rotated copy of a truncated file (copytruncate), then starts the next generation. */
-    void drainCopy(FileChannel rotatedCopy, Path rotatedCopyPath) {
-        this.copy = rotatedCopy;
-        this.copyPath = rotatedCopyPath;
+    void drainCopy(FileChannel rotatedCopy) {
+        this.copy = RotatedContent.plain(rotatedCopy);
     }
 
     private Result pollCopy(long nowNanos, long maxBytes) throws IOException {
-        long end = copy.size();
-        if (offset < end) {
+        if (!copy.endsAt(offset)) {
             if (maxBytes <= 0) {
                 return Result.STALLED;
             }
             long at = offset;
-            int read = read(copy, at, (int) Math.min(Math.min(settings.chunkBytes(), maxBytes), end - at));
+            int read = copy.read(buffer, at, (int) Math.min(settings.chunkBytes(), maxBytes));
             if (read > 0) {
+                if (replaying) {
+                    observedSize(Math.max(
+                            sizeSeen, at + read)); // a compressed rotation's size is known only as far as it is read
+                }
                 return feed(read, at, nowNanos) ? Result.READ : Result.STALLED;
             }
+        }
+        if (replaying) {
+            return finish();
         }
         if (!flushHeld(false)) {
             return Result.STALLED;
         }
         closeQuietly(copy);
         copy = null;
-        copyPath = null;
         startNextGeneration(nowNanos);
         return Result.READ;
     }
@@ -225,6 +251,9 @@ final class FileReader implements Closeable {
 
     /** Ships an unfinished line, and a record being joined, that waited their timeouts; false if refused. */
     private boolean shipHeldAfterTimeouts(long nowNanos) {
+        if (framing.heldWouldBeRefused()) {
+            return false; // kept: tried again once the bound has room
+        }
         long quiet = quietFor(nowNanos);
         if (framing.hasPartial() && quiet >= settings.partialLineTimeout().toNanos()) {
             if (!framing.flushPartial(offset, wallNanos.getAsLong(), false)) {
@@ -279,17 +308,6 @@ final class FileReader implements Closeable {
     private void rewind() {
         offset = framing.refusedAt();
         framing.start(identity.id(), progress, offset);
-    }
-
-    private int read(FileChannel from, long position, int length) throws IOException {
-        ByteBuffer target = ByteBuffer.wrap(buffer, 0, length);
-        while (target.hasRemaining()) {
-            int n = from.read(target, position + target.position());
-            if (n <= 0) {
-                break;
-            }
-        }
-        return target.position();
     }
 
     private long quietFor(long nowNanos) {
@@ -364,6 +382,10 @@ final class FileReader implements Closeable {
         return framing.holds();
     }
 
+    boolean isReplaying() {
+        return replaying;
+    }
+
     boolean isRotated() {
         return rotated;
     }
@@ -393,7 +415,7 @@ final class FileReader implements Closeable {
         channel = null;
     }
 
-    private static void closeQuietly(FileChannel channel) {
+    private static void closeQuietly(Closeable channel) {
         if (channel != null) {
             try {
                 channel.close();

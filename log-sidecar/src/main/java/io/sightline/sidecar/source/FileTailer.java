@@ -20,6 +20,7 @@ import io.sightline.sidecar.checkpoint.Checkpoints;
 import io.sightline.sidecar.config.SidecarConfig;
 import io.sightline.sidecar.metrics.Diagnostics;
 import io.sightline.sidecar.metrics.SidecarMetrics;
+import io.sightline.sidecar.node.gz.GzipReplay;
 
 /**
  * The source stage's poll loop, on one thread; it only orchestrates its parts: {@link Discovery}
@@ -269,12 +270,15 @@ public final class FileTailer implements Runnable {
         if (unclaimed.isEmpty()) {
             return;
         }
-        Set<String> waiting = known.waitingInodes();
+        Map<String, Discovery.Found> waiting = known.waitingByInode();
         for (CheckpointStore.Entry entry : unclaimed) {
             Optional<FileIdentity> identity = FileIdentity.parse(entry.fileId());
-            if (identity.isPresent()
-                    && waiting.contains(
-                            identity.get().device() + ":" + identity.get().inode())) {
+            Discovery.Found sameInode = identity.isEmpty()
+                    ? null
+                    : waiting.get(identity.get().device() + ":" + identity.get().inode());
+            if (sameInode != null
+                    && (origins.compressedRotationsOf(entry.path()).isEmpty()
+                            || holdsContent(sameInode, identity.get()))) {
                 continue; // decided when that file is started
             }
             checkpoints.claim(entry.fileId());
@@ -316,9 +320,87 @@ public final class FileTailer implements Runnable {
                         found.path(),
                         "offset",
                         entry.offset());
-            } else if (entry.size() > entry.offset()) {
+            } else if (!replayCompressed(entry, identity.get(), origin.get(), now) && entry.size() > entry.offset()) {
                 lost(entry.path(), entry.size() - entry.offset());
             }
+        }
+    }
+
+    /**
+     * The checkpointed file is gone, but the writer compressed its rotation (the kubelet's {@code .gz}): its
+     * content is read from the checkpoint's offset, as the same generation, before the other files of its
+     * directory start (they are newer: a log store takes a stream's lines in order). False when there is none
+     * whose content is that generation's.
+     */
+    private boolean replayCompressed(
+            CheckpointStore.Entry entry, FileIdentity identity, FileOrigins.Origin origin, long now) {
+        Optional<RotatedCopyFinder.Continuation> compressed =
+                finder.findCompressed(origins.compressedRotationsOf(entry.path()), identity, known::beingRead);
+        if (compressed.isEmpty()) {
+            return false;
+        }
+        RotatedCopyFinder.Continuation found = compressed.get();
+        FileReader reader =
+                reader(inputs.of(entry.path()).orElseThrow(), found.path(), found.key(), found.channel(), origin, now);
+        reader.replay(
+                identity,
+                entry.offset(),
+                entry.path(),
+                entry.size(),
+                new CompressedRotation(found.channel(), damage -> damaged(found.path(), entry, damage)));
+        known.add(reader);
+        diagnostics.info(
+                "replaying a rotation compressed while the sidecar was stopped, from its checkpoint",
+                "path",
+                found.path(),
+                "offset",
+                entry.offset());
+        return true;
+    }
+
+    /** A compressed rotation ends in damage: what it held was read; the rest is lost. */
+    private void damaged(Path path, CheckpointStore.Entry entry, GzipReplay.Damage damage) {
+        if (damage.lostBytes() == 0) {
+            diagnostics.warn(
+                    "a compressed rotation fails its checksum after all its data; every byte was read",
+                    "path",
+                    path,
+                    "reason",
+                    damage.reason());
+            return;
+        }
+        // cut short, a file cannot tell its size: at least what the checkpoint saw is lost
+        long bytes = damage.lostBytes() > 0 ? damage.lostBytes() : Math.max(0, entry.size() - damage.position());
+        metrics.recordsDropped
+                .labelValues(sinkName, SidecarMetrics.DROP_LOST_BEFORE_READ)
+                .inc();
+        diagnostics.warn(
+                "a compressed rotation is damaged; it was read up to the damage, the rest is lost",
+                "path",
+                path,
+                "position",
+                damage.position(),
+                "bytes",
+                bytes,
+                "bytes_known",
+                damage.lostBytes() > 0,
+                "unread_compressed_bytes",
+                damage.unreadCompressedBytes(),
+                "reason",
+                damage.reason());
+    }
+
+    /**
+     * Whether a file waiting to be started is the checkpointed generation. Not when the kubelet deleted the plain
+     * rotation once compressed and a new file got its inode: then the entry goes on in the compressed file, to be
+     * replayed before that new file starts. (A file truncated in place also keeps its inode with new content; its
+     * entry is decided when it starts, as before: only entries with a compressed rotation are looked at here.)
+     */
+    private boolean holdsContent(Discovery.Found waiting, FileIdentity identity) {
+        try (FileChannel channel = opener.open(waiting.path(), config.followSymlinks())) {
+            return identity.sameContent(channel);
+        } catch (IOException e) {
+            return true; // cannot tell now: decided when it is started
         }
     }
 
@@ -326,9 +408,13 @@ public final class FileTailer implements Runnable {
 
     /** Starts waiting files while there is a place among the open files. */
     private void startWaiting(long now) {
+        Set<Path> replayingIn = known.replayingDirectories();
         for (Discovery.Found found : known.waiting()) {
             if (stopping) {
                 break;
+            }
+            if (replayingIn.contains(found.path().getParent())) {
+                continue; // after the older content of its directory was replayed
             }
             if (!known.roomToOpen(config.maxOpenFiles())) {
                 break; // the next round, when readers went idle
@@ -504,7 +590,7 @@ public final class FileTailer implements Runnable {
         Optional<RotatedCopyFinder.Continuation> copy =
                 finder.find(reader.path(), reader.identity(), reader.offset(), known::beingRead);
         if (copy.isPresent()) {
-            reader.drainCopy(copy.get().channel(), copy.get().path());
+            reader.drainCopy(copy.get().channel());
             diagnostics.info(
                     "file truncated in place (copytruncate); reading the rest from the rotated copy",
                     "path",

@@ -1,6 +1,8 @@
 package io.sightline.sidecar.source;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -81,11 +83,22 @@ final class KnownFiles {
         return new ArrayList<>(waiting.values());
     }
 
-    /** The inodes of the files waiting to be started, as {@link FileKey#inodeKey()}. */
-    Set<String> waitingInodes() {
-        Set<String> inodes = new HashSet<>();
-        waiting.values().forEach(found -> inodes.add(found.key().inodeKey()));
-        return inodes;
+    /** The files waiting to be started, by {@link FileKey#inodeKey()}. */
+    Map<String, Discovery.Found> waitingByInode() {
+        Map<String, Discovery.Found> byInode = new HashMap<>();
+        waiting.values().forEach(found -> byInode.put(found.key().inodeKey(), found));
+        return byInode;
+    }
+
+    /** The directories of the compressed rotations being replayed ({@link FileReader#replay}). */
+    Set<Path> replayingDirectories() {
+        Set<Path> dirs = new HashSet<>();
+        for (FileReader reader : readers.values()) {
+            if (reader.isReplaying()) {
+                dirs.add(reader.path().getParent());
+            }
+        }
+        return dirs;
     }
 
     void started(Discovery.Found found) {

@@ -141,6 +141,15 @@ final class LineFraming {
         return splitter.hasPartial() || hasPending();
     }
 
+    /**
+     * Whether shipping what is held would certainly be refused now: records wait in the bound and it has no room
+     * for these bytes. Then they stay held (and counted) rather than be given up and read again, which would only
+     * hand their room to another file's fragment and read this one again later.
+     */
+    boolean heldWouldBeRefused() {
+        return reportedHeld > 0 && !intake.idle() && intake.room() < reportedHeld;
+    }
+
     /** Where the refused record starts, after {@code feed} or a flush returned false. */
     long refusedAt() {
         return refusedAt;

@@ -12,12 +12,14 @@ import java.util.function.Predicate;
 import java.util.stream.Stream;
 
 import io.sightline.sidecar.metrics.Diagnostics;
+import io.sightline.sidecar.node.gz.GzipReplay;
 
 /**
  * Finds where the unread rest of a file went: next to its old path, the renamed file (same inode) or
  * the copy made by copytruncate (same first bytes, at least as long as what was read). Only regular
  * files in the inputs' directories are considered, never symbolic links, and never a file that is
- * already being read.
+ * already being read. A rotation compressed since ({@link #findCompressed}) is recognised by its uncompressed first
+ * bytes.
  */
 final class RotatedCopyFinder {
 
@@ -62,6 +64,50 @@ final class RotatedCopyFinder {
             close(candidates.get(i).channel());
         }
         return candidates.stream().findFirst();
+    }
+
+    /**
+     * Of the compressed {@code candidates} (by the writer's naming), the one whose uncompressed start is the
+     * content {@code identity} fingerprinted, opened; none when none is (another generation, or damaged before the
+     * fingerprint's end). Same rules as {@link #find}: regular files in the inputs' directories, not being read.
+     */
+    Optional<Continuation> findCompressed(List<Path> candidates, FileIdentity identity, Predicate<FileKey> beingRead) {
+        byte[] start = new byte[identity.fingerprintLength()];
+        for (Path candidate : candidates) {
+            Path dir = candidate.getParent();
+            if (dir == null || !inputs.coverDirectory(dir)) {
+                continue;
+            }
+            FileChannel channel = null;
+            try {
+                FileKey key = FileKey.of(candidate, false);
+                if (!key.regularFile() || beingRead.test(key)) {
+                    continue;
+                }
+                channel = opener.open(candidate, false);
+                int length;
+                try (GzipReplay replay = GzipReplay.open(channel, 0)) {
+                    length = readStart(replay, start);
+                }
+                if (identity.sameContent(start, length)) {
+                    return Optional.of(new Continuation(candidate, key, channel));
+                }
+                diagnostics.debug("a compressed rotation holds other content; not replayed", "path", candidate);
+            } catch (IOException e) {
+                diagnostics.debug("skipping a possible compressed rotation", "path", candidate, "error", e);
+            }
+            close(channel);
+        }
+        return Optional.empty();
+    }
+
+    private static int readStart(GzipReplay replay, byte[] start) {
+        int length = 0;
+        int n;
+        while (length < start.length && (n = replay.read(start, length, start.length - length)) > 0) {
+            length += n;
+        }
+        return length;
     }
 
     private Continuation candidate(Path sibling, FileIdentity identity, long offset, Predicate<FileKey> beingRead) {

@@ -13,8 +13,9 @@ import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 
-import io.sightline.sidecar.Main;
+import io.sightline.sidecar.SidecarProcesses;
 import io.sightline.testsupport.loki.FakeLoki;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -31,10 +32,18 @@ class NodeCrashTest {
 
     private static final int LINES = 20_000;
     private static final int KILLS = 5;
+    private static final int BATCH_BYTES = 16 * 1024;
     private static final String TIME = "2026-11-30T04:20:00.123456789Z";
 
     @TempDir
     Path dir;
+
+    private SidecarProcesses processes;
+
+    @BeforeEach
+    void processes() {
+        processes = new SidecarProcesses(dir, "96m");
+    }
 
     @Test
     void sigkillWhileShippingLosesNoLineAndCutsNone() throws Exception {
@@ -67,41 +76,23 @@ class NodeCrashTest {
         long seed = System.nanoTime();
         Random random = new Random(seed);
         try (FakeLoki loki = FakeLoki.start()) {
-            Map<String, String> env = new HashMap<>();
-            env.put("SIGHTLINE_MODE", "node");
-            env.put("SIGHTLINE_NODE_PODS_DIR", pods.toString());
-            env.put("SIGHTLINE_NODE_READ_FROM", "beginning");
-            env.put("SIGHTLINE_NODE_POD_METADATA", "false");
-            env.put("NODE_NAME", "node-a");
-            env.put("SIGHTLINE_CHECKPOINT_DIR", dir.resolve("checkpoint").toString());
-            env.put("SIGHTLINE_SINK", "loki");
-            env.put("LOKI_URL", loki.url().toString());
-            env.put("LOKI_FORMAT", "json");
-            env.put("SIGHTLINE_BATCH_MAX_BYTES", "16KiB");
-            env.put("SIGHTLINE_POLL_INTERVAL", "20ms");
-            env.put("SIGHTLINE_METRICS_ENABLED", "false");
+            Map<String, String> env = env(pods, loki);
             for (int kill = 0; kill < KILLS; kill++) {
-                Process agent = start(env, kill);
-                int before = loki.entryCount();
-                await().atMost(Duration.ofSeconds(60)).until(() -> loki.entryCount() > before || !agent.isAlive());
-                int target = loki.entryCount() + random.nextInt(LINES / (2 * KILLS));
-                await().atMost(Duration.ofSeconds(60)).until(() -> loki.entryCount() >= target || !agent.isAlive());
-                assertThat(agent.isAlive())
-                        .as("run %d (stderr: %s)", kill, stderr(kill))
-                        .isTrue();
-                agent.destroyForcibly();
-                assertThat(agent.waitFor(30, TimeUnit.SECONDS)).isTrue();
+                // a random moment while shipping: after a random number of entries arrived
+                killAfter(processes.start(env, kill), kill, loki, 1 + random.nextInt(LINES / (2 * KILLS)));
             }
             assertThat(loki.lineCounts())
                     .as("the kills happened while shipping")
                     .hasSizeLessThan(expected.size());
 
-            Process last = start(env, KILLS);
+            Process last = processes.start(env, KILLS);
             await().atMost(Duration.ofSeconds(180))
                     .until(() -> loki.lineCounts().keySet().containsAll(expected) || !last.isAlive());
             last.destroy();
             assertThat(last.waitFor(30, TimeUnit.SECONDS)).isTrue();
-            assertThat(last.exitValue()).as("stderr: %s", stderr(KILLS)).isZero();
+            assertThat(last.exitValue())
+                    .as("stderr: %s", processes.stderr(KILLS))
+                    .isZero();
 
             Map<String, Integer> delivered = loki.lineCounts();
             List<String> missing = expected.stream()
@@ -114,28 +105,101 @@ class NodeCrashTest {
         }
     }
 
+    /**
+     * Killed while it replays a rotation the kubelet compressed while it was down, then started again: the replay
+     * goes on from what was acknowledged (the checkpoint entry stays the plain file's generation, the compressed
+     * file is found again by its content), nothing is lost, and what repeats is at most the batch unacknowledged at
+     * each kill.
+     */
+    @Test
+    void sigkillDuringTheReplayOfACompressedRotationLosesNothing() throws Exception {
+        Path pods = dir.resolve("pods");
+        Path container = Files.createDirectories(pods.resolve("shop_pod-app_1f0a3c52-6b9e-4d7a-9c1e-0d2f3a4b5c6d")
+                .resolve("app"));
+        Path log = container.resolve("0.log");
+        List<String> expected = new ArrayList<>();
+        writeLines(log, 0, LINES, expected);
+        try (FakeLoki loki = FakeLoki.start()) {
+            Map<String, String> env = env(pods, loki);
+            killAfter(processes.start(env, 0), 0, loki, LINES / 10);
+            assertThat(loki.lineCounts())
+                    .as("the first run read part of the file")
+                    .hasSizeLessThan(LINES / 2);
+
+            // the kubelet: rename with a stamp, the runtime reopens 0.log; one rotation later the gzip
+            Path rotated = container.resolve("0.log.20261130-042000");
+            Files.move(log, rotated);
+            writeLines(log, LINES, LINES + 1_000, expected);
+            KubeletCompression.compress(rotated);
+
+            int before = loki.lineCounts().size();
+            killAfter(processes.start(env, 1), 1, loki, LINES / 5);
+            assertThat(loki.lineCounts())
+                    .as("killed while replaying (stderr: %s)", processes.stderr(1))
+                    .hasSizeGreaterThan(before)
+                    .doesNotContainKey(message(LINES - 1));
+
+            Process last = processes.start(env, 2);
+            await().atMost(Duration.ofSeconds(180))
+                    .until(() -> loki.lineCounts().keySet().containsAll(expected) || !last.isAlive());
+            last.destroy();
+            assertThat(last.waitFor(30, TimeUnit.SECONDS)).isTrue();
+            assertThat(last.exitValue()).as("stderr: %s", processes.stderr(2)).isZero();
+
+            Map<String, Integer> delivered = loki.lineCounts();
+            assertThat(expected.stream().filter(line -> !delivered.containsKey(line)))
+                    .as("lines lost")
+                    .isEmpty();
+            assertThat(delivered.keySet()).containsExactlyInAnyOrderElementsOf(expected);
+            int recordsPerBatch = BATCH_BYTES / (message(0).length() + 64);
+            assertThat(loki.entryCount() - expected.size())
+                    .as("repeated: at most the unacknowledged batch of each of the 2 kills")
+                    .isLessThanOrEqualTo(2 * recordsPerBatch);
+        }
+    }
+
+    /** Waits until {@code entries} more entries arrived, then kills the process with SIGKILL. */
+    private void killAfter(Process agent, int run, FakeLoki loki, int entries) throws Exception {
+        int target = loki.entryCount() + entries;
+        await().atMost(Duration.ofSeconds(60)).until(() -> loki.entryCount() >= target || !agent.isAlive());
+        assertThat(agent.isAlive())
+                .as("run %d (stderr: %s)", run, processes.stderr(run))
+                .isTrue();
+        agent.destroyForcibly();
+        assertThat(agent.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    }
+
+    private static void writeLines(Path log, int from, int to, List<String> expected) throws IOException {
+        try (Writer out = Files.newBufferedWriter(log, StandardCharsets.UTF_8)) {
+            for (int i = from; i < to; i++) {
+                out.write(TIME + " " + (i % 2 == 0 ? "stdout" : "stderr") + " F " + message(i) + "\n");
+                expected.add(message(i));
+            }
+        }
+    }
+
+    private static String message(int i) {
+        return "app line " + i;
+    }
+
+    private Map<String, String> env(Path pods, FakeLoki loki) {
+        Map<String, String> env = new HashMap<>();
+        env.put("SIGHTLINE_MODE", "node");
+        env.put("SIGHTLINE_NODE_PODS_DIR", pods.toString());
+        env.put("SIGHTLINE_NODE_READ_FROM", "beginning");
+        env.put("SIGHTLINE_NODE_POD_METADATA", "false");
+        env.put("NODE_NAME", "node-a");
+        env.put("SIGHTLINE_CHECKPOINT_DIR", dir.resolve("checkpoint").toString());
+        env.put("SIGHTLINE_SINK", "loki");
+        env.put("LOKI_URL", loki.url().toString());
+        env.put("LOKI_FORMAT", "json");
+        env.put("SIGHTLINE_BATCH_MAX_BYTES", BATCH_BYTES + "");
+        env.put("SIGHTLINE_POLL_INTERVAL", "20ms");
+        env.put("SIGHTLINE_METRICS_ENABLED", "false");
+        return env;
+    }
+
     private static String other(String stream) {
         return stream.equals("stdout") ? "stderr" : "stdout";
-    }
-
-    private Process start(Map<String, String> env, int run) throws IOException {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        ProcessBuilder builder = new ProcessBuilder(
-                java,
-                "-Xmx96m",
-                "-XX:+UseSerialGC",
-                "-XX:TieredStopAtLevel=1",
-                "-cp",
-                System.getProperty("java.class.path"),
-                Main.class.getName());
-        builder.environment().putAll(env);
-        builder.redirectOutput(ProcessBuilder.Redirect.DISCARD);
-        builder.redirectError(dir.resolve("stderr-" + run + ".txt").toFile());
-        return builder.start();
-    }
-
-    private String stderr(int run) throws IOException {
-        Path file = dir.resolve("stderr-" + run + ".txt");
-        return Files.exists(file) ? Files.readString(file) : "(none)";
     }
 }

@@ -6,6 +6,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -40,6 +42,8 @@ class NodeModeTest {
     private static final String OTHER_UID = "2e1b4d63-7cae-4e8b-ad2f-1e3a4b5c6d7e";
     private static final String TIME = "2026-11-30T04:20:00.123456789Z";
     private static final long TIME_NANOS = 1_796_012_400_123_456_789L;
+    private static final String LOST_BEFORE_READ =
+            "sightline_sidecar_records_dropped_total{reason=\"lost_before_read\",sink=\"collecting\"}";
     private static final Identity AGENT = new Identity("sightline-node", "agent-x1", "node-a", "agent", "prod");
 
     @TempDir
@@ -104,6 +108,19 @@ class NodeModeTest {
                 .as("records; diagnostics:%n%s", diagnostics.text())
                 .isGreaterThanOrEqualTo(count));
         return sink.records();
+    }
+
+    /** Ships the first {@code count} lines of {@code log}, then stops: the checkpoint is at their end. */
+    private void shipThenStop(Path log, int count) throws IOException {
+        append(log, lines(0, count));
+        start();
+        awaitRecords(count);
+        agent.shutdown(Duration.ofSeconds(10));
+        agent = null;
+    }
+
+    private List<String> lines() {
+        return sink.records().stream().map(LogRecord::line).toList();
     }
 
     private List<String> lines(String stream) {
@@ -317,11 +334,7 @@ class NodeModeTest {
     void aKubeletRotationWhileStoppedResumesFromTheCheckpoint() throws IOException {
         Path dirOfContainer = container("shop", "checkout-7d9f-x2x", UID, "app");
         Path log = dirOfContainer.resolve("0.log");
-        append(log, lines(0, 50));
-        start();
-        awaitRecords(50);
-        agent.shutdown(Duration.ofSeconds(10));
-        agent = null;
+        shipThenStop(log, 50);
 
         append(log, lines(50, 80));
         Files.move(log, dirOfContainer.resolve("0.log.20261130-042000"));
@@ -332,6 +345,86 @@ class NodeModeTest {
         await().pollDelay(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(10)).until(() -> true);
         // the rotated file's rest and the new file are two files: no order between them, none lost or repeated
         assertThat(sink.records()).extracting(LogRecord::line).containsExactlyInAnyOrderElementsOf(expected(0, 120));
+    }
+
+    /**
+     * Stopped, then the kubelet rotated the file and, one rotation later, gzipped it (through {@code .tmp}, renamed to
+     * {@code .gz}, the plain file removed): the compressed rotation is read from the checkpoint's offset, with its
+     * fragments merged, before the live file, so every line arrives once and in order.
+     */
+    @Test
+    void aRotationCompressedWhileStoppedIsReplayedFromTheCheckpointBeforeTheLiveFile() throws IOException {
+        Path dirOfContainer = container("shop", "checkout-7d9f-x2x", UID, "app");
+        Path log = dirOfContainer.resolve("0.log");
+        shipThenStop(log, 50);
+
+        String long1 = text(40_000, 'l');
+        // more than one read (256 KiB) of uncompressed content, and a line in 16 KiB fragments across reads
+        append(log, lines(50, 3_000) + fragments("stderr", long1, 16 * 1024) + lines(3_000, 6_000));
+        Path rotated = dirOfContainer.resolve("0.log.20261130-042000");
+        Files.move(log, rotated);
+        KubeletCompression.compress(rotated);
+        append(log, lines(6_000, 6_100));
+        start();
+
+        List<String> expected = new ArrayList<>(expected(0, 3_000));
+        expected.add(long1);
+        expected.addAll(expected(3_000, 6_100));
+        awaitRecords(expected.size());
+        await().pollDelay(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(10)).until(() -> true);
+        assertThat(sink.records()).extracting(LogRecord::line).containsExactlyElementsOf(expected);
+        assertThat(TestSupport.metric(agent, LOST_BEFORE_READ)).isZero();
+    }
+
+    /** A compressed rotation cut short: what it holds is shipped, the rest counted as lost before read, with bytes. */
+    @Test
+    void aDamagedCompressedRotationShipsItsReadablePrefixAndCountsTheRestLost() throws IOException {
+        Path dirOfContainer = container("shop", "checkout-7d9f-x2x", UID, "app");
+        Path log = dirOfContainer.resolve("0.log");
+        shipThenStop(log, 50);
+
+        append(log, lines(50, 6_000));
+        Path rotated = dirOfContainer.resolve("0.log.20261130-042000");
+        Files.move(log, rotated);
+        Path gz = KubeletCompression.compress(rotated);
+        byte[] compressed = Files.readAllBytes(gz);
+        Files.write(gz, Arrays.copyOf(compressed, compressed.length / 2));
+        append(log, lines(6_000, 6_010));
+        start();
+
+        await().atMost(Duration.ofSeconds(60))
+                .untilAsserted(() -> assertThat(TestSupport.metric(agent, LOST_BEFORE_READ))
+                        .as("diagnostics:%n%s", diagnostics.text())
+                        .isEqualTo(1.0));
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(lines())
+                .endsWith(expected(6_000, 6_010).toArray(String[]::new)));
+        List<String> replayed = lines().subList(50, lines().size() - 10);
+        assertThat(replayed.size()).as("the readable half was shipped").isGreaterThan(1_000);
+        List<String> whole = replayed.subList(0, replayed.size() - 1);
+        assertThat(whole).containsExactlyElementsOf(expected(50, 50 + whole.size()));
+        assertThat(message(50 + whole.size()))
+                .as("the line the cut went through, shipped as far as it was readable")
+                .startsWith(replayed.get(replayed.size() - 1));
+        assertThat(diagnostics.text()).contains(gz.getFileName().toString()).contains("bytes");
+    }
+
+    /** A .gz whose first bytes are not those the checkpoint fingerprinted is another generation: never replayed. */
+    @Test
+    void aCompressedRotationOfAnotherGenerationIsNotReplayed() throws IOException {
+        Path dirOfContainer = container("shop", "checkout-7d9f-x2x", UID, "app");
+        Path log = dirOfContainer.resolve("0.log");
+        shipThenStop(log, 50);
+
+        Files.delete(log);
+        Path other = dirOfContainer.resolve("0.log.20261130-041000");
+        append(other, lines(500, 600));
+        KubeletCompression.compress(other);
+        append(log, lines(50, 60));
+        start();
+
+        awaitRecords(60);
+        await().pollDelay(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(10)).until(() -> true);
+        assertThat(lines()).containsExactlyElementsOf(expected(0, 60));
     }
 
     /** Without a checkpoint the agent starts at the end of the files that exist (a node's history is not shipped). */

@@ -9,7 +9,6 @@ import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Optional;
@@ -31,7 +30,7 @@ public final class GzipReplay implements Closeable {
     private static final int BUFFER = 8192;
     private static final int TRAILER = 8; // CRC32, then ISIZE: the uncompressed size modulo 2^32
 
-    private final Path file;
+    private final FileChannel channel;
     private final long compressedSize;
     private final long resumeOffset;
     private final CountingInputStream compressed;
@@ -41,8 +40,12 @@ public final class GzipReplay implements Closeable {
     private Damage damage;
 
     private GzipReplay(
-            Path file, long compressedSize, long resumeOffset, CountingInputStream compressed, GZIPInputStream gzip) {
-        this.file = file;
+            FileChannel channel,
+            long compressedSize,
+            long resumeOffset,
+            CountingInputStream compressed,
+            GZIPInputStream gzip) {
+        this.channel = channel;
         this.compressedSize = compressedSize;
         this.resumeOffset = resumeOffset;
         this.compressed = compressed;
@@ -54,21 +57,41 @@ public final class GzipReplay implements Closeable {
      * (gone, no permission); a file that is not gzip, or damaged before the offset, opens as damaged.
      */
     public static GzipReplay open(Path file, long uncompressedOffset) throws IOException {
+        FileChannel channel = FileChannel.open(file, StandardOpenOption.READ);
+        try {
+            return open(channel, uncompressedOffset, true);
+        } catch (RuntimeException e) {
+            channel.close();
+            throw e;
+        }
+    }
+
+    /**
+     * Reads the gzip file open as {@code channel} (by position: the channel's own position is not used) from
+     * {@code uncompressedOffset}. The channel stays the caller's: {@link #close} leaves it open, so a replay can be
+     * opened again on it from an earlier offset, even after the kubelet removed the file.
+     */
+    public static GzipReplay open(FileChannel channel, long uncompressedOffset) throws IOException {
+        return open(channel, uncompressedOffset, false);
+    }
+
+    private static GzipReplay open(FileChannel channel, long uncompressedOffset, boolean ownsChannel)
+            throws IOException {
         if (uncompressedOffset < 0) {
             throw new IllegalArgumentException("offset must not be negative: " + uncompressedOffset);
         }
-        long size = Files.size(file);
+        long size = channel.size();
         CountingInputStream compressed =
-                new CountingInputStream(new BufferedInputStream(Files.newInputStream(file), BUFFER));
+                new CountingInputStream(new BufferedInputStream(new ChannelInput(channel, ownsChannel), BUFFER));
         GZIPInputStream gzip;
         try {
             gzip = new GZIPInputStream(compressed, BUFFER);
         } catch (IOException e) {
-            GzipReplay replay = new GzipReplay(file, size, uncompressedOffset, compressed, null);
+            GzipReplay replay = new GzipReplay(channel, size, uncompressedOffset, compressed, null);
             replay.damaged(e);
             return replay;
         }
-        GzipReplay replay = new GzipReplay(file, size, uncompressedOffset, compressed, gzip);
+        GzipReplay replay = new GzipReplay(channel, size, uncompressedOffset, compressed, gzip);
         replay.skipToResumeOffset();
         return replay;
     }
@@ -140,7 +163,7 @@ public final class GzipReplay implements Closeable {
         if (compressedSize < 18 + TRAILER) { // shorter than the smallest gzip member
             return -1;
         }
-        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+        try {
             ByteBuffer trailer = ByteBuffer.allocate(TRAILER).order(ByteOrder.LITTLE_ENDIAN);
             while (trailer.hasRemaining()) {
                 if (channel.read(trailer, compressedSize - TRAILER + trailer.position()) < 0) {
@@ -156,6 +179,44 @@ public final class GzipReplay implements Closeable {
             return size <= compressedSize * 1032 ? size : -1;
         } catch (IOException e) {
             return -1;
+        }
+    }
+
+    /** The channel's bytes from its start, read by position; closes the channel only when the replay owns it. */
+    private static final class ChannelInput extends InputStream {
+
+        private final FileChannel channel;
+        private final boolean owned;
+        private long position;
+
+        ChannelInput(FileChannel channel, boolean owned) {
+            this.channel = channel;
+            this.owned = owned;
+        }
+
+        @Override
+        public int read() throws IOException {
+            byte[] one = new byte[1];
+            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            if (len == 0) {
+                return 0;
+            }
+            int n = channel.read(ByteBuffer.wrap(b, off, len), position);
+            if (n > 0) {
+                position += n;
+            }
+            return n;
+        }
+
+        @Override
+        public void close() throws IOException {
+            if (owned) {
+                channel.close();
+            }
         }
     }
 
