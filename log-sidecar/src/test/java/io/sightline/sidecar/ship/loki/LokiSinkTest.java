@@ -140,10 +140,9 @@ class LokiSinkTest {
         Identity nginx = new Identity("web", "nginx-5c7-abc", "node-b", "nginx", "prod-eu");
         Identity redis = new Identity("cache", "redis-0", "node-b", "redis", "prod-eu");
         SourcePosition at = new SourcePosition("f", 0, 10);
-        LogRecord fromNginx =
-                new LogRecord("GET /", T0, null, null, null, null, null, at).from(nginx, "stdout", "nginx", at);
-        LogRecord fromRedis = new LogRecord("Ready to accept connections", T0 + 1, null, null, null, null, null, at)
-                .from(redis, "stderr", "redis", at);
+        LogRecord fromNginx = new LogRecord("GET /", T0, null, "nginx", null, null, null, at, null, nginx, "stdout");
+        LogRecord fromRedis = new LogRecord(
+                "Ready to accept connections", T0 + 1, null, "redis", null, null, null, at, null, redis, "stderr");
 
         assertThat(sink(Map.of("LOKI_FORMAT", format))
                         .send(List.of(fromNginx, fromRedis))
