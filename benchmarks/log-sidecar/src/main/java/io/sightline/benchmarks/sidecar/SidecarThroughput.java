@@ -114,10 +114,9 @@ public final class SidecarThroughput {
             // the application's classes as this JVM loads them, dumped when the training run exits
             Path archive = work.resolve("sidecar-" + System.nanoTime() + ".jsa");
             sharedArchive.add("-XX:ArchiveClassesAtExit=" + archive);
-            runSidecar(input, pods, 0); // the node agent's classes too, when it is measured
-            if (pods != null) {
-                runSidecar(input, null, 0);
-            }
+            // with --node, trained in node mode: it loads the sidecar's pipeline classes and the node agent's (a
+            // second training run would overwrite the archive, not add to it)
+            runSidecar(input, pods, 0);
             sharedArchive.set(0, "-XX:SharedArchiveFile=" + archive);
             if (!Files.exists(archive)) {
                 throw new IllegalStateException("the training run wrote no AppCDS archive " + archive);
@@ -188,7 +187,15 @@ public final class SidecarThroughput {
                     Path.of(System.getProperty("java.home"), "bin", "java").toString();
             // the JVM flags of the container image (log-sidecar/pom.xml, jib)
             List<String> command = new ArrayList<>(List.of(
-                    java, "-Xmx64m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xss512k", "-XX:-UsePerfData"));
+                    java,
+                    "-Xmx64m",
+                    "-XX:+UseSerialGC",
+                    "-XX:NewRatio=1",
+                    "-XX:SurvivorRatio=2",
+                    "-XX:TargetSurvivorRatio=90",
+                    "-XX:TieredStopAtLevel=1",
+                    "-Xss512k",
+                    "-XX:-UsePerfData"));
             command.addAll(sharedArchive);
             if (options.containsKey("jvm-args")) {
                 command.addAll(List.of(options.get("jvm-args").split(" ")));
