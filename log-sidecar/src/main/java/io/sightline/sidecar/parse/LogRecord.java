@@ -72,32 +72,6 @@ public final class LogRecord {
         this.stream = stream;
     }
 
-    public LogRecord(
-            String line,
-            long timestampNanos,
-            String level,
-            String serviceName,
-            String serviceVersion,
-            String traceId,
-            String spanId,
-            SourcePosition position,
-            String namespace,
-            Identity origin,
-            String stream) {
-        this(
-                line.getBytes(StandardCharsets.UTF_8),
-                timestampNanos,
-                level,
-                serviceName,
-                serviceVersion,
-                traceId,
-                spanId,
-                position,
-                namespace,
-                origin,
-                stream);
-    }
-
     /** A record of the container the sinks were made for (the sidecar's). */
     public LogRecord(
             String line,
@@ -108,7 +82,18 @@ public final class LogRecord {
             String traceId,
             String spanId,
             SourcePosition position) {
-        this(line, timestampNanos, level, serviceName, serviceVersion, traceId, spanId, position, null, null, null);
+        this(
+                line.getBytes(StandardCharsets.UTF_8),
+                timestampNanos,
+                level,
+                serviceName,
+                serviceVersion,
+                traceId,
+                spanId,
+                position,
+                null,
+                null,
+                null);
     }
 
     /** The line as text (decoded on each call: sinks that only copy bytes use {@link #lineBytes()}). */

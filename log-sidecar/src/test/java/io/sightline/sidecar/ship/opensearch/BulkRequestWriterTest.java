@@ -108,7 +108,7 @@ class BulkRequestWriterTest {
     void aRecordsOwnNamespaceIsTheDocumentsNamespace() throws IOException {
         String line = "{\"namespace\":\"billing\",\"reason\":\"BackOff\"}";
         LogRecord named = new LogRecord(
-                line,
+                line.getBytes(StandardCharsets.UTF_8),
                 1_795_000_000_000_000_000L,
                 null,
                 null,
