@@ -1,5 +1,9 @@
 package io.sightline.sidecar.parse;
 
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.Objects;
+
 import io.sightline.sidecar.source.SourcePosition;
 
 /**
@@ -9,24 +13,64 @@ import io.sightline.sidecar.source.SourcePosition;
  * the record's {@code @timestamp} when it has one, else the time it was read (the node agent: the
  * container runtime's time).
  *
- * @param namespace the namespace the record names itself (its {@code SIGHTLINE_NAMESPACE_FROM_FIELD} field),
- *     which sinks use instead of its container's; null when that is not configured or the record has none
- * @param origin the container the record comes from, when it is not the one the sinks were made for:
- *     the node agent reads every container of its node; {@code null} for the sidecar
- * @param stream {@code stdout} or {@code stderr} when the container runtime said so (node agent), else null
+ * <p>The line is held as its UTF-8 bytes exactly as shipped ({@link #lineBytes()}: valid UTF-8, invalid
+ * input already replaced by U+FFFD): a sink that only copies the line (Loki protobuf) never makes a
+ * {@code String} of it, and a record in flight costs its bytes, not a {@code String} besides.
+ * {@link #line()} decodes it for sinks that write text. Values, not identities: two records with the
+ * same content are equal.
+ *
+ * <ul>
+ *   <li>{@code namespace}: the namespace the record names itself (its {@code SIGHTLINE_NAMESPACE_FROM_FIELD}
+ *       field), which sinks use instead of its container's; null when that is not configured or the record
+ *       has none</li>
+ *   <li>{@code origin}: the container the record comes from, when it is not the one the sinks were made for:
+ *       the node agent reads every container of its node; {@code null} for the sidecar</li>
+ *   <li>{@code stream}: {@code stdout} or {@code stderr} when the container runtime said so (node agent),
+ *       else null</li>
+ * </ul>
  */
-public record LogRecord(
-        String line,
-        long timestampNanos,
-        String level,
-        String serviceName,
-        String serviceVersion,
-        String traceId,
-        String spanId,
-        SourcePosition position,
-        String namespace,
-        Identity origin,
-        String stream) {
+public final class LogRecord {
+
+    private final byte[] lineBytes;
+    private final long timestampNanos;
+    private final String level;
+    private final String serviceName;
+    private final String serviceVersion;
+    private final String traceId;
+    private final String spanId;
+    private final SourcePosition position;
+    private final String namespace;
+    private final Identity origin;
+    private final String stream;
+
+    /**
+     * A record whose line is {@code lineBytes}, which must be valid UTF-8 and is not copied (the caller
+     * hands it over).
+     */
+    public LogRecord(
+            byte[] lineBytes,
+            long timestampNanos,
+            String level,
+            String serviceName,
+            String serviceVersion,
+            String traceId,
+            String spanId,
+            SourcePosition position,
+            String namespace,
+            Identity origin,
+            String stream) {
+        this.lineBytes = Objects.requireNonNull(lineBytes, "lineBytes");
+        this.timestampNanos = timestampNanos;
+        this.level = level;
+        this.serviceName = serviceName;
+        this.serviceVersion = serviceVersion;
+        this.traceId = traceId;
+        this.spanId = spanId;
+        this.position = position;
+        this.namespace = namespace;
+        this.origin = origin;
+        this.stream = stream;
+    }
 
     /** A record of the container the sinks were made for (the sidecar's). */
     public LogRecord(
@@ -38,11 +82,72 @@ public record LogRecord(
             String traceId,
             String spanId,
             SourcePosition position) {
-        this(line, timestampNanos, level, serviceName, serviceVersion, traceId, spanId, position, null, null, null);
+        this(
+                line.getBytes(StandardCharsets.UTF_8),
+                timestampNanos,
+                level,
+                serviceName,
+                serviceVersion,
+                traceId,
+                spanId,
+                position,
+                null,
+                null,
+                null);
     }
 
-    /** The same record with another line (e.g. truncated to the sink's limit). */
-    public LogRecord withLine(String newLine) {
+    /** The line as text (decoded on each call: sinks that only copy bytes use {@link #lineBytes()}). */
+    public String line() {
+        return new String(lineBytes, StandardCharsets.UTF_8);
+    }
+
+    /** The line's UTF-8 bytes as shipped; shared, not to be modified. */
+    public byte[] lineBytes() {
+        return lineBytes;
+    }
+
+    public long timestampNanos() {
+        return timestampNanos;
+    }
+
+    public String level() {
+        return level;
+    }
+
+    public String serviceName() {
+        return serviceName;
+    }
+
+    public String serviceVersion() {
+        return serviceVersion;
+    }
+
+    public String traceId() {
+        return traceId;
+    }
+
+    public String spanId() {
+        return spanId;
+    }
+
+    public SourcePosition position() {
+        return position;
+    }
+
+    public String namespace() {
+        return namespace;
+    }
+
+    public Identity origin() {
+        return origin;
+    }
+
+    public String stream() {
+        return stream;
+    }
+
+    /** The same record with another line (e.g. truncated to the sink's limit); {@code newLine} valid UTF-8. */
+    public LogRecord withLine(byte[] newLine) {
         return new LogRecord(
                 newLine,
                 timestampNanos,
@@ -58,26 +163,6 @@ public record LogRecord(
     }
 
     /**
-     * The same record from container {@code from}, on {@code outputStream}: its service name is the line's own
-     * or else {@code defaultServiceName}, its position {@code at}.
-     */
-    public LogRecord from(Identity from, String outputStream, String defaultServiceName, SourcePosition at) {
-        String service = serviceName == null || serviceName.isEmpty() ? defaultServiceName : serviceName;
-        return new LogRecord(
-                line,
-                timestampNanos,
-                level,
-                service,
-                serviceVersion,
-                traceId,
-                spanId,
-                at,
-                namespace,
-                from,
-                outputStream);
-    }
-
-    /**
      * The identity sinks ship this record under: its container's (the node agent's records), else
      * {@code sinkIdentity}; in the namespace the record names itself when it names one.
      */
@@ -89,8 +174,49 @@ public record LogRecord(
         return new Identity(namespace, container.pod(), container.node(), container.container(), container.cluster());
     }
 
-    /** Size used for batching and the in-flight memory bound (UTF-16 chars ~ bytes for ASCII logs). */
+    /** Size used for batching and the in-flight memory bound: the line's bytes and the record around them. */
     public int approximateBytes() {
-        return line.length() + 64;
+        return lineBytes.length + 64;
+    }
+
+    @Override
+    public boolean equals(Object other) {
+        return other instanceof LogRecord that
+                && timestampNanos == that.timestampNanos
+                && Arrays.equals(lineBytes, that.lineBytes)
+                && Objects.equals(level, that.level)
+                && Objects.equals(serviceName, that.serviceName)
+                && Objects.equals(serviceVersion, that.serviceVersion)
+                && Objects.equals(traceId, that.traceId)
+                && Objects.equals(spanId, that.spanId)
+                && Objects.equals(position, that.position)
+                && Objects.equals(namespace, that.namespace)
+                && Objects.equals(origin, that.origin)
+                && Objects.equals(stream, that.stream);
+    }
+
+    @Override
+    public int hashCode() {
+        return 31
+                        * Objects.hash(
+                                timestampNanos,
+                                level,
+                                serviceName,
+                                serviceVersion,
+                                traceId,
+                                spanId,
+                                position,
+                                namespace,
+                                origin,
+                                stream)
+                + Arrays.hashCode(lineBytes);
+    }
+
+    @Override
+    public String toString() {
+        return "LogRecord[line=" + line() + ", timestampNanos=" + timestampNanos + ", level=" + level
+                + ", serviceName=" + serviceName + ", serviceVersion=" + serviceVersion + ", traceId=" + traceId
+                + ", spanId=" + spanId + ", position=" + position + ", namespace=" + namespace + ", origin="
+                + origin + ", stream=" + stream + "]";
     }
 }

@@ -53,22 +53,45 @@ public final class RecordParser {
 
     /** A complete line as read ({@code bytes[offset, offset+length)}, UTF-8, without its line break). */
     public LogRecord parseLine(byte[] bytes, int offset, int length, long readTimeNanos, SourcePosition position) {
+        return parseLine(bytes, offset, length, readTimeNanos, position, null, null, null);
+    }
+
+    /**
+     * A complete line of container {@code origin}'s output {@code stream} (the node agent), made into its record
+     * at once: its service name is the line's own, else {@code defaultServiceName}. With a null origin, the
+     * sidecar's record ({@link #parseLine(byte[], int, int, long, SourcePosition)}).
+     */
+    public LogRecord parseLine(
+            byte[] bytes,
+            int offset,
+            int length,
+            long readTimeNanos,
+            SourcePosition position,
+            Identity origin,
+            String stream,
+            String defaultServiceName) {
         boolean object = looksLikeJsonObject(bytes, offset, length);
         if (object && scan.scan(bytes, offset, length)) {
-            // an ASCII line is its own text: copied, not decoded
-            String line = new String(
-                    bytes, offset, length, scan.ascii() ? StandardCharsets.ISO_8859_1 : StandardCharsets.UTF_8);
-            return fromScan(bytes, line, readTimeNanos, position);
+            // an ASCII line is its own UTF-8: copied, not decoded
+            byte[] line = Utf8.valid(bytes, offset, length, scan.ascii());
+            return fromScan(bytes, line, readTimeNanos, position, origin, stream, defaultServiceName);
         }
-        String line = new String(bytes, offset, length, StandardCharsets.UTF_8);
+        byte[] line = Utf8.valid(bytes, offset, length, false);
         if (object) {
-            LogRecord record = parseJson(bytes, offset, length, line, readTimeNanos, position);
+            LogRecord record =
+                    parseJson(bytes, offset, length, line, readTimeNanos, position, origin, stream, defaultServiceName);
             if (record != null) {
                 return record;
             }
             unparsed.run();
         }
-        return plain(line, readTimeNanos, position);
+        return new LogRecord(
+                line, readTimeNanos, null, defaultServiceName, null, null, null, position, null, origin, stream);
+    }
+
+    /** A container's record (the node agent's) without a service name of its own gets its container's. */
+    private static String serviceOf(String own, Identity origin, String defaultServiceName) {
+        return origin != null && (own == null || own.isEmpty()) ? defaultServiceName : own;
     }
 
     public static LogRecord plain(String text, long readTimeNanos, SourcePosition position) {
@@ -87,6 +110,28 @@ public final class RecordParser {
     /** The Jackson path alone (null: not a JSON object); tests hold the fast scan to it. */
     LogRecord parseJson(
             byte[] bytes, int offset, int length, String line, long readTimeNanos, SourcePosition position) {
+        return parseJson(
+                bytes,
+                offset,
+                length,
+                line.getBytes(StandardCharsets.UTF_8),
+                readTimeNanos,
+                position,
+                null,
+                null,
+                null);
+    }
+
+    private LogRecord parseJson(
+            byte[] bytes,
+            int offset,
+            int length,
+            byte[] line,
+            long readTimeNanos,
+            SourcePosition position,
+            Identity origin,
+            String stream,
+            String defaultServiceName) {
         String timestamp = null;
         String level = null;
         String service = null;
@@ -131,11 +176,29 @@ public final class RecordParser {
             return null;
         }
         long nanos = timestamp == null ? readTimeNanos : parseTimestamp(timestamp, readTimeNanos);
-        return new LogRecord(line, nanos, level, service, version, traceId, spanId, position, namespace, null, null);
+        return new LogRecord(
+                line,
+                nanos,
+                level,
+                serviceOf(service, origin, defaultServiceName),
+                version,
+                traceId,
+                spanId,
+                position,
+                namespace,
+                origin,
+                stream);
     }
 
     /** The record of a line {@link JsonFieldScan} accepted: its wanted values are ASCII without escapes. */
-    private LogRecord fromScan(byte[] bytes, String line, long readTimeNanos, SourcePosition position) {
+    private LogRecord fromScan(
+            byte[] bytes,
+            byte[] line,
+            long readTimeNanos,
+            SourcePosition position,
+            Identity origin,
+            String stream,
+            String defaultServiceName) {
         String namespace = null;
         if (scan.found(0)) {
             namespace = lastNamespace = reuse(bytes, scan.start(0), scan.end(0), lastNamespace);
@@ -148,14 +211,14 @@ public final class RecordParser {
                 line,
                 nanos,
                 level,
-                service,
+                serviceOf(service, origin, defaultServiceName),
                 version,
                 scan.found(5) ? ascii(bytes, 5) : null,
                 scan.found(6) ? ascii(bytes, 6) : null,
                 position,
                 namespace,
-                null,
-                null);
+                origin,
+                stream);
     }
 
     private String ascii(byte[] bytes, int slot) {

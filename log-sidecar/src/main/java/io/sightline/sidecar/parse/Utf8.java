@@ -1,5 +1,8 @@
 package io.sightline.sidecar.parse;
 
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+
 /**
  * Sizes of text as sinks see it: UTF-8 bytes, not characters. An invalid byte read from a file
  * becomes U+FFFD, three bytes, so a decoded line can be three times as long as the bytes read.
@@ -61,5 +64,33 @@ public final class Utf8 {
             i += chars;
         }
         return i == text.length() ? text : text.substring(0, i);
+    }
+
+    /**
+     * {@code bytes[offset, offset+length)} as valid UTF-8, in a new array: a copy when {@code ascii} (the
+     * caller knows it), else decoded and encoded again, so invalid input becomes U+FFFD exactly as a
+     * {@code String} of it would.
+     */
+    public static byte[] valid(byte[] bytes, int offset, int length, boolean ascii) {
+        if (ascii) {
+            return Arrays.copyOfRange(bytes, offset, offset + length);
+        }
+        return new String(bytes, offset, length, StandardCharsets.UTF_8).getBytes(StandardCharsets.UTF_8);
+    }
+
+    /**
+     * The longest prefix of the valid UTF-8 {@code utf8} that fits in {@code maxBytes}, cut between code
+     * points ({@code utf8} itself when it fits).
+     */
+    public static byte[] truncate(byte[] utf8, int maxBytes) {
+        if (utf8.length <= maxBytes) {
+            return utf8;
+        }
+        int end = maxBytes;
+        // back off to the start of the code point the limit cuts into (continuation bytes are 10xxxxxx)
+        while (end > 0 && (utf8[end] & 0xC0) == 0x80) {
+            end--;
+        }
+        return Arrays.copyOf(utf8, end);
     }
 }

@@ -179,10 +179,9 @@ final class LineFraming {
             }
             LogRecord record =
                     parser.parseLine(bytes, offset, length, readTimeNanos, new SourcePosition(fileId, start, end));
-            // invalid bytes decode to U+FFFD, three bytes each: the shipped text is what must fit
-            boolean cut = truncated || !Utf8.fits(record.line(), maxLineBytes);
+            boolean cut = truncated || record.lineBytes().length > maxLineBytes;
             if (cut) {
-                record = record.withLine(Utf8.truncate(record.line(), maxLineBytes));
+                record = fitted(record);
             }
             if (!deliver(record, start, end)) {
                 return false;
@@ -237,22 +236,29 @@ final class LineFraming {
             return;
         }
         long time = message.runtimeTimeNanos() == FramedMessage.NO_TIME ? readTimeNanos : message.runtimeTimeNanos();
-        SourcePosition position = new SourcePosition(fileId, message.startOffset(), safeEnd);
-        LogRecord record = parser.parseLine(message.bytes(), message.offset(), message.length(), time, position);
-        boolean cut = message.truncated() || !Utf8.fits(record.line(), maxLineBytes);
-        if (cut) {
-            record = record.withLine(Utf8.truncate(record.line(), maxLineBytes));
-        }
-        record = record.from(
+        LogRecord record = parser.parseLine(
+                message.bytes(),
+                message.offset(),
+                message.length(),
+                time,
+                new SourcePosition(fileId, message.startOffset(), safeEnd),
                 origin.container(),
                 message.stream() == null ? null : message.stream().label(),
-                origin.serviceName(),
-                position);
+                origin.serviceName());
+        boolean cut = message.truncated() || record.lineBytes().length > maxLineBytes;
+        if (cut) {
+            record = fitted(record);
+        }
         if (!deliver(record, restart, safeEnd)) {
             refused = true;
             return;
         }
         counted(message.endOffset(), cut);
+    }
+
+    /** Invalid bytes become U+FFFD, three bytes each: the shipped bytes are what must fit. */
+    private LogRecord fitted(LogRecord record) {
+        return record.withLine(Utf8.truncate(record.lineBytes(), maxLineBytes));
     }
 
     private boolean joined(MultilineJoiner.Joined joined) {

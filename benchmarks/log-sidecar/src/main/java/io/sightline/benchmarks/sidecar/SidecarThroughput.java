@@ -32,7 +32,10 @@ import io.sightline.testsupport.loki.FakeLoki;
  * while shipping (first request to last record), CPU seconds of the process per million lines,
  * peak RSS (VmHWM), and start-up to the first shipped batch. With {@code --syslog-ng} the same file
  * goes through syslog-ng's {@code http()} destination in Loki JSON format, alternating fresh
- * processes (sidecar, syslog-ng, sidecar, …) as docs/benchmarks.md asks.
+ * processes (sidecar, syslog-ng, sidecar, …) as docs/benchmarks.md asks. With {@code --node} the same
+ * lines, written as a container runtime's CRI log file ({@link CriLogFile}) under a kubelet-shaped pod
+ * log tree, go through the node agent ({@code SIGHTLINE_MODE=node}, pod metadata off) in the same
+ * rounds: sidecar, node, [syslog-ng], sidecar, node, …
  */
 public final class SidecarThroughput {
 
@@ -46,7 +49,8 @@ public final class SidecarThroughput {
             double mibPerSecond,
             double cpuSecondsPerMillion,
             double peakRssMib,
-            double firstBatchMillis) {}
+            double firstBatchMillis,
+            double loadAverage) {}
 
     private final Map<String, String> options;
     private final long lines;
@@ -68,12 +72,13 @@ public final class SidecarThroughput {
             if (args[i].equals("--help")) {
                 System.out.println("""
                         usage: --jar log-sidecar/target/sightline-log-sidecar-<v>-all.jar [--lines 1000000] [--rounds 3]
-                               [--format protobuf|json] [--sink loki|opensearch] [--syslog-ng] [--workdir /tmp/sightline-sidecar-bench]
+                               [--format protobuf|json] [--sink loki|opensearch] [--syslog-ng] [--node]
+                               [--workdir /tmp/sightline-sidecar-bench]
                                [--jvm-args "-XX:..."] [--jfr /tmp/sidecar]   (profile: /tmp/sidecar-<round>.jfr)
                                [--appcds]   (a first, unmeasured run writes an AppCDS archive the measured runs use)""");
                 return;
             }
-            if (args[i].equals("--syslog-ng") || args[i].equals("--appcds")) {
+            if (args[i].equals("--syslog-ng") || args[i].equals("--appcds") || args[i].equals("--node")) {
                 options.put(args[i].substring(2), "true");
             } else if (args[i].startsWith("--") && i + 1 < args.length) {
                 options.put(args[i].substring(2), args[++i]);
@@ -91,38 +96,45 @@ public final class SidecarThroughput {
         Path input = prepareInput();
         int rounds = Integer.parseInt(options.getOrDefault("rounds", "3"));
         boolean syslogNg = options.containsKey("syslog-ng");
+        Path pods = options.containsKey("node") ? CriLogFile.prepare(input, work.resolve("pods"), lines) : null;
         List<Result> results = new ArrayList<>();
         if (options.getOrDefault("sink", "loki").equals("opensearch")) {
             try (OpenSearchNode node = OpenSearchNode.start(work.resolve("opensearch-" + System.nanoTime()))) {
                 openSearch = node;
                 for (int round = 1; round <= rounds; round++) {
-                    results.add(runSidecar(input, round));
+                    results.add(runSidecar(input, null, round));
                     print(results.get(results.size() - 1));
                     node.deleteBenchmarkIndices();
                 }
             }
-            summarize(results, false);
+            summarize(results);
             return;
         }
         if (options.containsKey("appcds")) {
             // the application's classes as this JVM loads them, dumped when the training run exits
             Path archive = work.resolve("sidecar-" + System.nanoTime() + ".jsa");
             sharedArchive.add("-XX:ArchiveClassesAtExit=" + archive);
-            runSidecar(input, 0);
+            // with --node, trained in node mode: it loads the sidecar's pipeline classes and the node agent's (a
+            // second training run would overwrite the archive, not add to it)
+            runSidecar(input, pods, 0);
             sharedArchive.set(0, "-XX:SharedArchiveFile=" + archive);
             if (!Files.exists(archive)) {
                 throw new IllegalStateException("the training run wrote no AppCDS archive " + archive);
             }
         }
         for (int round = 1; round <= rounds; round++) {
-            results.add(runSidecar(input, round));
+            results.add(runSidecar(input, null, round));
             print(results.get(results.size() - 1));
+            if (pods != null) {
+                results.add(runSidecar(input, pods, round));
+                print(results.get(results.size() - 1));
+            }
             if (syslogNg) {
                 results.add(runSyslogNg(input, round));
                 print(results.get(results.size() - 1));
             }
         }
-        summarize(results, syslogNg);
+        summarize(results);
     }
 
     /** Writes the input once (reused across runs) and reads it through, so every run starts page-cached. */
@@ -163,7 +175,8 @@ public final class SidecarThroughput {
         return line;
     }
 
-    private Result runSidecar(Path input, int round) throws Exception {
+    /** {@code pods}: the pod log directory to read in node mode, or null for the sidecar reading {@code input}. */
+    private Result runSidecar(Path input, Path pods, int round) throws Exception {
         Path checkpoints = Files.createDirectories(work.resolve("checkpoints-" + System.nanoTime()));
         int metricsPort;
         try (ServerSocket free = new ServerSocket(0)) {
@@ -174,14 +187,23 @@ public final class SidecarThroughput {
                     Path.of(System.getProperty("java.home"), "bin", "java").toString();
             // the JVM flags of the container image (log-sidecar/pom.xml, jib)
             List<String> command = new ArrayList<>(List.of(
-                    java, "-Xmx64m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xss512k", "-XX:-UsePerfData"));
+                    java,
+                    "-Xmx64m",
+                    "-XX:+UseSerialGC",
+                    "-XX:NewRatio=1",
+                    "-XX:SurvivorRatio=2",
+                    "-XX:TargetSurvivorRatio=90",
+                    "-XX:TieredStopAtLevel=1",
+                    "-Xss512k",
+                    "-XX:-UsePerfData"));
             command.addAll(sharedArchive);
             if (options.containsKey("jvm-args")) {
                 command.addAll(List.of(options.get("jvm-args").split(" ")));
             }
             Path profile = null;
             if (options.containsKey("jfr")) {
-                profile = Path.of(options.get("jfr") + "-" + round + ".jfr").toAbsolutePath();
+                profile = Path.of(options.get("jfr") + (pods == null ? "" : "-node") + "-" + round + ".jfr")
+                        .toAbsolutePath();
                 command.add("-XX:StartFlightRecording=name=bench,settings=profile");
             }
             command.addAll(List.of("-jar", options.get("jar")));
@@ -196,16 +218,26 @@ public final class SidecarThroughput {
                 env.put("OPENSEARCH_URL", openSearch.url().toString());
                 env.put("OPENSEARCH_INDEX", OpenSearchNode.INDEX_PREFIX + "{yyyy.MM.dd}");
             }
-            env.put("SIGHTLINE_INPUT_GLOBS", input.getParent() + "/*.log");
+            if (pods == null) {
+                env.put("SIGHTLINE_INPUT_GLOBS", input.getParent() + "/*.log");
+            } else {
+                env.put("SIGHTLINE_MODE", "node");
+                env.put("SIGHTLINE_NODE_PODS_DIR", pods.toString());
+                env.put("SIGHTLINE_NODE_READ_FROM", "beginning");
+                env.put("SIGHTLINE_NODE_POD_METADATA", "false");
+                env.put("NODE_NAME", "bench-node");
+            }
             env.put("SIGHTLINE_CHECKPOINT_DIR", checkpoints.toString());
             env.put("SIGHTLINE_METRICS_PORT", Integer.toString(metricsPort));
             env.put("SIGHTLINE_METRICS_ADDRESS", "127.0.0.1");
             builder.redirectOutput(ProcessBuilder.Redirect.DISCARD);
-            builder.redirectError(work.resolve("sidecar-" + round + ".stderr").toFile());
+            builder.redirectError(work.resolve((pods == null ? "sidecar-" : "node-") + round + ".stderr")
+                    .toFile());
             HttpClient http = HttpClient.newHttpClient();
             URI metrics = URI.create("http://127.0.0.1:" + metricsPort + "/metrics");
             return measure(
-                    "sidecar (" + (openSearch == null ? env.get("LOKI_FORMAT") : "opensearch")
+                    (pods == null ? "sidecar (" : "node (")
+                            + (openSearch == null ? env.get("LOKI_FORMAT") : "opensearch")
                             + (sharedArchive.isEmpty() ? "" : ", AppCDS") + ")",
                     builder,
                     server,
@@ -291,7 +323,8 @@ public final class SidecarThroughput {
                     lines * LINE_BYTES / MIB / shippingSeconds,
                     cpuSeconds / (lines / 1e6),
                     rssMib,
-                    (first - start) / 1e6);
+                    (first - start) / 1e6,
+                    loadAverage());
         } finally {
             process.destroy();
             if (!process.waitFor(30, TimeUnit.SECONDS)) {
@@ -338,6 +371,11 @@ public final class SidecarThroughput {
         return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) / (double) CLOCK_TICKS_PER_SECOND;
     }
 
+    /** The machine's 1-minute load average when the run ended (the machine is shared: it goes beside every figure). */
+    private static double loadAverage() throws IOException {
+        return Double.parseDouble(Files.readString(Path.of("/proc/loadavg")).split(" ")[0]);
+    }
+
     private static long peakRssKib(long pid) throws IOException {
         for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
             if (line.startsWith("VmHWM:")) {
@@ -350,45 +388,60 @@ public final class SidecarThroughput {
     private static void print(Result r) {
         System.out.printf(
                 Locale.ROOT,
-                "%-24s %10.0f lines/s %7.1f MiB/s %6.2f CPU s/M lines %6.1f MiB peak RSS %7.0f ms to first batch%n",
+                "%-24s %10.0f lines/s %7.1f MiB/s %6.2f CPU s/M lines %6.1f MiB peak RSS %7.0f ms to first batch"
+                        + "  (load %.1f)%n",
                 r.variant(),
                 r.linesPerSecond(),
                 r.mibPerSecond(),
                 r.cpuSecondsPerMillion(),
                 r.peakRssMib(),
-                r.firstBatchMillis());
+                r.firstBatchMillis(),
+                r.loadAverage());
     }
 
-    private static void summarize(List<Result> results, boolean paired) {
+    private static void summarize(List<Result> results) {
         Map<String, List<Result>> byVariant = new LinkedHashMap<>();
         results.forEach(r ->
                 byVariant.computeIfAbsent(r.variant(), k -> new ArrayList<>()).add(r));
         System.out.println("--- medians [min..max] ---");
         byVariant.forEach((variant, runs) -> System.out.printf(
                 Locale.ROOT,
-                "%-24s lines/s %s | MiB/s %s | CPU s/M %s | RSS MiB %s | first batch ms %s%n",
+                "%-24s lines/s %s | MiB/s %s | CPU s/M %s | RSS MiB %s | first batch ms %s | load %s%n",
                 variant,
                 stats(runs, Result::linesPerSecond),
                 stats(runs, Result::mibPerSecond),
                 stats(runs, Result::cpuSecondsPerMillion),
                 stats(runs, Result::peakRssMib),
-                stats(runs, Result::firstBatchMillis)));
-        if (paired && byVariant.size() == 2) {
-            List<List<Result>> variants = new ArrayList<>(byVariant.values());
-            List<Double> ratios = new ArrayList<>();
-            List<Double> cpuRatios = new ArrayList<>();
-            for (int i = 0; i < Math.min(variants.get(0).size(), variants.get(1).size()); i++) {
-                ratios.add(variants.get(0).get(i).linesPerSecond()
-                        / variants.get(1).get(i).linesPerSecond());
-                cpuRatios.add(variants.get(0).get(i).cpuSecondsPerMillion()
-                        / variants.get(1).get(i).cpuSecondsPerMillion());
+                stats(runs, Result::firstBatchMillis),
+                stats(runs, Result::loadAverage)));
+        List<String> variants = new ArrayList<>(byVariant.keySet());
+        // each later variant against each earlier one: node/sidecar, sidecar/syslog-ng, node/syslog-ng
+        for (int a = 0; a < variants.size(); a++) {
+            for (int b = a + 1; b < variants.size(); b++) {
+                boolean peer = variants.get(b).startsWith("syslog-ng");
+                String numerator = peer ? variants.get(a) : variants.get(b);
+                String denominator = peer ? variants.get(b) : variants.get(a);
+                printRatios(numerator, byVariant.get(numerator), denominator, byVariant.get(denominator));
             }
-            System.out.printf(
-                    Locale.ROOT,
-                    "median per-round ratio sidecar/syslog-ng: throughput %.2fx, CPU per line %.2fx%n",
-                    median(ratios),
-                    median(cpuRatios));
         }
+    }
+
+    /** Per-round ratios (the runs of one round ran next to each other), and their median. */
+    private static void printRatios(String numerator, List<Result> top, String denominator, List<Result> bottom) {
+        List<Double> throughput = new ArrayList<>();
+        List<Double> cpu = new ArrayList<>();
+        for (int i = 0; i < Math.min(top.size(), bottom.size()); i++) {
+            throughput.add(top.get(i).linesPerSecond() / bottom.get(i).linesPerSecond());
+            cpu.add(top.get(i).cpuSecondsPerMillion() / bottom.get(i).cpuSecondsPerMillion());
+        }
+        System.out.printf(
+                Locale.ROOT,
+                "median per-round ratio %s / %s: throughput %.2fx, CPU per line %.2fx (per round %s)%n",
+                numerator,
+                denominator,
+                median(throughput),
+                median(cpu),
+                cpu.stream().map(r -> String.format(Locale.ROOT, "%.2f", r)).toList());
     }
 
     private interface Metric {

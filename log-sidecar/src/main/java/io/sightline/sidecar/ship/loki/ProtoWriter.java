@@ -59,11 +59,11 @@ final class ProtoWriter {
         position += bytes.length;
     }
 
-    /** Raw bytes already in wire format (e.g. a field encoded once and reused). */
-    void raw(byte[] bytes) {
-        ensure(bytes.length);
-        System.arraycopy(bytes, 0, buffer, position, bytes.length);
-        position += bytes.length;
+    /** Raw bytes already in wire format, {@code bytes[0, length)} (e.g. a field encoded once and reused). */
+    void raw(byte[] bytes, int length) {
+        ensure(length);
+        System.arraycopy(bytes, 0, buffer, position, length);
+        position += length;
     }
 
     /** Opens a length-delimited field; returns the mark to pass to {@link #endMessage}. */

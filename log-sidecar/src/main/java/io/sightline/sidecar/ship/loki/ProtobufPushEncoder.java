@@ -34,6 +34,7 @@ final class ProtobufPushEncoder implements LokiEncoder {
     private final String[] lastValues = new String[LokiStreams.METADATA_NAMES.length];
 
     private final byte[][] lastFields = new byte[LokiStreams.METADATA_NAMES.length][];
+    private final int[] lastFieldLengths = new int[LokiStreams.METADATA_NAMES.length];
     private final byte[][] names = new byte[LokiStreams.METADATA_NAMES.length][];
 
     ProtobufPushEncoder(LokiStreams streams) {
@@ -88,7 +89,7 @@ final class ProtobufPushEncoder implements LokiEncoder {
             message.tag(Timestamp.NANOS_FIELD_NUMBER, WireFormat.WIRETYPE_VARINT);
             message.varint(nanosOfSecond);
         }
-        message.bytesField(EntryAdapter.LINE_FIELD_NUMBER, record.line().getBytes(StandardCharsets.UTF_8));
+        message.bytesField(EntryAdapter.LINE_FIELD_NUMBER, record.lineBytes());
         for (int i = 0; i < names.length; i++) {
             String value = streams.metadataValue(i, record);
             if (value != null) {
@@ -100,7 +101,7 @@ final class ProtobufPushEncoder implements LokiEncoder {
     /** The structured metadata field {@code METADATA_NAMES[index]} = {@code value}; copied while the value repeats. */
     private void writeMetadata(int index, String value) {
         if (value.equals(lastValues[index])) {
-            message.raw(lastFields[index]);
+            message.raw(lastFields[index], lastFieldLengths[index]);
             return;
         }
         byte[] name = names[index];
@@ -116,6 +117,12 @@ final class ProtobufPushEncoder implements LokiEncoder {
         message.bytesField(LabelPairAdapter.NAME_FIELD_NUMBER, name);
         message.bytesField(LabelPairAdapter.VALUE_FIELD_NUMBER, text);
         lastValues[index] = value;
-        lastFields[index] = Arrays.copyOfRange(message.array(), start, message.length());
+        // kept in an array reused while it is large enough: trace and span ids change on every entry
+        int length = message.length() - start;
+        if (lastFields[index] == null || lastFields[index].length < length) {
+            lastFields[index] = new byte[Math.max(64, length)];
+        }
+        System.arraycopy(message.array(), start, lastFields[index], 0, length);
+        lastFieldLengths[index] = length;
     }
 }

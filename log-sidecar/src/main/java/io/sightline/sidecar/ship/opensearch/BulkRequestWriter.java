@@ -109,8 +109,8 @@ final class BulkRequestWriter {
 
     /** False when the line is not exactly one JSON object (then nothing useful is in {@code out}). */
     private boolean copyJsonObject(LogRecord record, ByteArrayOutputStream out) {
-        String line = record.line();
-        if (line.isEmpty() || line.charAt(0) != '{') {
+        byte[] line = record.lineBytes();
+        if (line.length == 0 || line[0] != '{') {
             return false;
         }
         try (JsonParser parser = JSON.createParser(line);

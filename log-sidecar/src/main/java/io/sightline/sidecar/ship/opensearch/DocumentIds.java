@@ -46,7 +46,7 @@ final class DocumentIds {
         } else {
             // records without a file position (not read from a file): the content is the identity
             updateLong(record.timestampNanos());
-            sha256.update(record.line().getBytes(StandardCharsets.UTF_8));
+            sha256.update(record.lineBytes());
         }
         byte[] digest = sha256.digest();
         byte[] id = new byte[ID_BYTES];

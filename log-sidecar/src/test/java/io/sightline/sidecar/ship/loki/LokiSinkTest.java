@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.net.ConnectException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -140,10 +141,30 @@ class LokiSinkTest {
         Identity nginx = new Identity("web", "nginx-5c7-abc", "node-b", "nginx", "prod-eu");
         Identity redis = new Identity("cache", "redis-0", "node-b", "redis", "prod-eu");
         SourcePosition at = new SourcePosition("f", 0, 10);
-        LogRecord fromNginx =
-                new LogRecord("GET /", T0, null, null, null, null, null, at).from(nginx, "stdout", "nginx", at);
-        LogRecord fromRedis = new LogRecord("Ready to accept connections", T0 + 1, null, null, null, null, null, at)
-                .from(redis, "stderr", "redis", at);
+        LogRecord fromNginx = new LogRecord(
+                "GET /".getBytes(StandardCharsets.UTF_8),
+                T0,
+                null,
+                "nginx",
+                null,
+                null,
+                null,
+                at,
+                null,
+                nginx,
+                "stdout");
+        LogRecord fromRedis = new LogRecord(
+                "Ready to accept connections".getBytes(StandardCharsets.UTF_8),
+                T0 + 1,
+                null,
+                "redis",
+                null,
+                null,
+                null,
+                at,
+                null,
+                redis,
+                "stderr");
 
         assertThat(sink(Map.of("LOKI_FORMAT", format))
                         .send(List.of(fromNginx, fromRedis))

@@ -108,7 +108,7 @@ class BulkRequestWriterTest {
     void aRecordsOwnNamespaceIsTheDocumentsNamespace() throws IOException {
         String line = "{\"namespace\":\"billing\",\"reason\":\"BackOff\"}";
         LogRecord named = new LogRecord(
-                line,
+                line.getBytes(StandardCharsets.UTF_8),
                 1_795_000_000_000_000_000L,
                 null,
                 null,
@@ -132,7 +132,18 @@ class BulkRequestWriterTest {
         Identity nginx = new Identity("web", "nginx-5c7-abc", "node-b", "nginx", null);
         SourcePosition at = new SourcePosition("f", 0, 10);
         LogRecord own = record("same bytes", "f", 0);
-        LogRecord other = own.from(nginx, "stderr", "nginx", at);
+        LogRecord other = new LogRecord(
+                own.lineBytes(),
+                own.timestampNanos(),
+                own.level(),
+                "nginx",
+                own.serviceVersion(),
+                own.traceId(),
+                own.spanId(),
+                at,
+                own.namespace(),
+                nginx,
+                "stderr");
 
         List<JsonNode[]> pairs = write(List.of(own, other));
 
