@@ -341,14 +341,36 @@ final class FileReader implements Closeable {
         return true;
     }
 
-    /** A channel for this inode again, opened by path; false (and closed) when it holds other content now. */
+    /**
+     * A channel for this inode again, opened by path; false when it holds other content now (truncated
+     * while closed): the channel is kept, to drain the rotated copy or start the next generation.
+     */
     boolean reopen(FileChannel reopened) throws IOException {
-        if (identity != null && !identity.sameContent(reopened)) {
-            closeQuietly(reopened);
-            return false;
-        }
         channel = reopened;
-        return true;
+        return identity == null || identity.sameContent(reopened);
+    }
+
+    /**
+     * Closes the channel of a reader just begun that has no place among the open files yet; it is
+     * reopened like an idle one (nothing is held yet).
+     */
+    void park() {
+        closeQuietly(channel);
+        channel = null;
+    }
+
+    /**
+     * The file is gone (deleted while closed): its progress is finished, so its checkpoint entry goes once
+     * what was sent is acknowledged. Returns the bytes it saw but never read.
+     */
+    long abandon() {
+        long unread = 0;
+        if (identity != null) {
+            unread = Math.max(0, progress.size() - offset);
+            progress.close();
+        }
+        close();
+        return unread;
     }
 
     boolean isOpen() {
