@@ -74,6 +74,9 @@ final class FileReader implements Closeable {
     private long lastGrowthNanos;
     private long lastVerifiedNanos;
     private long rotatedAtNanos;
+    /** The listing saw the file shrink while its channel was closed: truncated, to be reopened and checked. */
+    private boolean shrankWhileClosed;
+
     private boolean rotated;
     private FileChannel copy;
     private Path copyPath;
@@ -323,6 +326,7 @@ final class FileReader implements Closeable {
     /** The size a listing saw (the reader may be closed): keeps the lag current while nothing is read. */
     void sizeListed(long size) {
         if (identity != null && copy == null) {
+            shrankWhileClosed |= channel == null && size < sizeSeen;
             observedSize(size);
         }
     }
@@ -347,6 +351,7 @@ final class FileReader implements Closeable {
      */
     boolean reopen(FileChannel reopened) throws IOException {
         channel = reopened;
+        shrankWhileClosed = false;
         return identity == null || identity.sameContent(reopened);
     }
 
@@ -377,9 +382,12 @@ final class FileReader implements Closeable {
         return channel != null;
     }
 
-    /** Whether there is something to read: bytes beyond the offset, a copy to drain, or held data to time out. */
+    /**
+     * Whether there is something to read: bytes beyond the offset, a copy to drain, held data to time out,
+     * or a truncation while closed (its content may be in a rotated copy, even if the file stays empty).
+     */
     boolean wantsToRead() {
-        return copy != null || sizeSeen > offset || identity == null;
+        return copy != null || sizeSeen > offset || identity == null || shrankWhileClosed;
     }
 
     boolean holds() {

@@ -102,6 +102,18 @@ class FileTailerRotationTest {
         assertThat(delivered).containsExactlyInAnyOrderElementsOf(written);
     }
 
+    /** Seed 1113 of the model: nothing is written to the file after the copytruncate. */
+    @Test
+    void aFileCopytruncatedWhileItWaitsAndLeftEmptyIsReadFromItsCopy() throws IOException {
+        occupyEveryPlaceWithRotatedFiles();
+        write("b.log", "b1\nb2\n");
+        poll(150);
+        Files.copy(logs.resolve("b.log"), logs.resolve("b.log.1"), StandardCopyOption.COPY_ATTRIBUTES);
+        truncate("b.log");
+        drainEverything();
+        assertThat(delivered).containsExactlyInAnyOrderElementsOf(written);
+    }
+
     /**
      * Seed 275 of the model: the generation that follows a copytruncate starts a round after the copy
      * was drained, at the same instant as an earlier save; it must be in the checkpoint when that round
