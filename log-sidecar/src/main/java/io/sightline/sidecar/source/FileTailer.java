@@ -184,7 +184,7 @@ public final class FileTailer implements Runnable {
             progressed |= pollSafely(reader, now);
         }
         startWaiting(now);
-        known.trim(config.maxOpenFiles());
+        known.trim(readerPlaces());
         if (checkpoints.trackedSinceSave()) {
             // a file (and each new generation of a truncated one) is in the checkpoint when the round that
             // started it ends, so a rotation and a kill right after still find it; files listed together
@@ -346,7 +346,7 @@ public final class FileTailer implements Runnable {
             if (stopping) {
                 break;
             }
-            start(found, known.roomToOpen(config.maxOpenFiles()), now);
+            start(found, known.roomToOpen(readerPlaces()), now);
         }
     }
 
@@ -451,6 +451,14 @@ public final class FileTailer implements Runnable {
                 now);
     }
 
+    /**
+     * Files readers may keep open: all but one of {@code SIGHTLINE_MAX_OPEN_FILES}, which is kept to
+     * identify new files while every other place is taken.
+     */
+    private int readerPlaces() {
+        return config.maxOpenFiles() - 1;
+    }
+
     // ---- reading -----------------------------------------------------------------------------
 
     private boolean pollSafely(FileReader reader, long now) {
@@ -503,7 +511,7 @@ public final class FileTailer implements Runnable {
 
     /** Opens a reader closed while idle again, if there is a place; its file has grown. */
     private boolean reopen(FileReader reader, long now) throws IOException {
-        if (!known.roomToOpen(config.maxOpenFiles())) {
+        if (!known.roomToOpen(readerPlaces())) {
             return false;
         }
         FileChannel channel;
