@@ -75,6 +75,9 @@ final class FileReader implements Closeable {
     private long lastGrowthNanos;
     private long lastVerifiedNanos;
     private long rotatedAtNanos;
+    /** The listing saw the file shrink while its channel was closed: truncated, to be reopened and checked. */
+    private boolean shrankWhileClosed;
+
     private boolean rotated;
     private RotatedContent copy;
     /** Replaying a compressed rotation: done when its content ends. */
@@ -341,6 +344,7 @@ final class FileReader implements Closeable {
     /** The size a listing saw (the reader may be closed): keeps the lag current while nothing is read. */
     void sizeListed(long size) {
         if (identity != null && copy == null) {
+            shrankWhileClosed |= channel == null && size < sizeSeen;
             observedSize(size);
         }
     }
@@ -359,23 +363,49 @@ final class FileReader implements Closeable {
         return true;
     }
 
-    /** A channel for this inode again, opened by path; false (and closed) when it holds other content now. */
+    /**
+     * A channel for this inode again, opened by path; false when it holds other content now (truncated
+     * while closed): the channel is kept, to drain the rotated copy or start the next generation.
+     */
     boolean reopen(FileChannel reopened) throws IOException {
-        if (identity != null && !identity.sameContent(reopened)) {
-            closeQuietly(reopened);
-            return false;
-        }
         channel = reopened;
-        return true;
+        shrankWhileClosed = false;
+        return identity == null || identity.sameContent(reopened);
+    }
+
+    /**
+     * Closes the channel of a reader just begun that has no place among the open files yet; it is
+     * reopened like an idle one (nothing is held yet).
+     */
+    void park() {
+        closeQuietly(channel);
+        channel = null;
+    }
+
+    /**
+     * The file is gone (deleted while closed): its progress is finished, so its checkpoint entry goes once
+     * what was sent is acknowledged. Returns the bytes it saw but never read.
+     */
+    long abandon() {
+        long unread = 0;
+        if (identity != null) {
+            unread = Math.max(0, progress.size() - offset);
+            progress.close();
+        }
+        close();
+        return unread;
     }
 
     boolean isOpen() {
         return channel != null;
     }
 
-    /** Whether there is something to read: bytes beyond the offset, a copy to drain, or held data to time out. */
+    /**
+     * Whether there is something to read: bytes beyond the offset, a copy to drain, held data to time out,
+     * or a truncation while closed (its content may be in a rotated copy, even if the file stays empty).
+     */
     boolean wantsToRead() {
-        return copy != null || sizeSeen > offset || identity == null;
+        return copy != null || sizeSeen > offset || identity == null || shrankWhileClosed;
     }
 
     boolean holds() {

@@ -59,7 +59,6 @@ public final class FileTailer implements Runnable {
     private volatile boolean stopping;
     private volatile Thread thread;
     private long nextDiscoveryNanos;
-    private long lastTrackSaveNanos;
 
     public FileTailer(
             SidecarConfig config,
@@ -130,7 +129,6 @@ public final class FileTailer implements Runnable {
                 config.rotateWait(),
                 CHUNK_BYTES);
         this.nextDiscoveryNanos = nanoTime.getAsLong();
-        this.lastTrackSaveNanos = nextDiscoveryNanos - config.pollInterval().toNanos();
     }
 
     @Override
@@ -187,14 +185,12 @@ public final class FileTailer implements Runnable {
             progressed |= pollSafely(reader, now);
         }
         startWaiting(now);
-        known.trim(config.maxOpenFiles());
-        if (checkpoints.trackedSinceSave()
-                && now - lastTrackSaveNanos >= config.pollInterval().toNanos()) {
-            // a file (and each new generation of a truncated one) is in the checkpoint from at most a poll
-            // interval after its first read on, so a rotation while the sidecar is down finds it; at most once
-            // per poll interval while thousands of files start
+        known.trim(readerPlaces());
+        if (checkpoints.trackedSinceSave()) {
+            // a file (and each new generation of a truncated one) is in the checkpoint when the round that
+            // started it ends, so a rotation and a kill right after still find it; files listed together
+            // start in one round (see startWaiting), so thousands of new files cost one write
             checkpoints.save();
-            lastTrackSaveNanos = now;
         }
         return progressed;
     }
@@ -240,24 +236,39 @@ public final class FileTailer implements Runnable {
             // closed while idle: find the file by its inode next to the old path
             Optional<RotatedCopyFinder.Continuation> moved = reader.identity() == null
                     ? Optional.empty()
-                    : finder.find(reader.path(), reader.identity(), reader.offset(), known::beingRead)
+                    : finder.find(
+                                    reader.path(),
+                                    reader.identity(),
+                                    reader.offset(),
+                                    key -> !key.sameInode(reader.key()) && known.beingRead(key))
                             .filter(c -> c.key().sameInode(reader.key()));
             if (moved.isEmpty()) {
-                known.remove(reader);
-                reader.close();
+                gone(reader);
                 return;
             }
             try {
                 reader.reopen(moved.get().channel());
                 known.reopened(reader);
             } catch (IOException e) {
-                known.remove(reader);
-                reader.close();
+                gone(reader);
                 return;
             }
         }
         reader.rotated(now);
         diagnostics.debug("file rotated away; reading it for the rotate-wait", "path", reader.path());
+    }
+
+    /**
+     * A closed reader's file was deleted: its checkpoint entry is retired (once what was sent of it is
+     * acknowledged), so a new file that gets its inode cannot be taken for it, and what it never read is
+     * counted as lost.
+     */
+    private void gone(FileReader reader) {
+        known.remove(reader);
+        long unread = reader.abandon();
+        if (unread > 0) {
+            lost(reader.path(), unread);
+        }
     }
 
     /**
@@ -406,7 +417,12 @@ public final class FileTailer implements Runnable {
 
     // ---- starting files ------------------------------------------------------------------------
 
-    /** Starts waiting files while there is a place among the open files. */
+    /**
+     * Starts the files listed for the first time. Each is identified and in the checkpoint at once, even
+     * when every place among the open files is taken (by rotated files drained for the rotate-wait): it is
+     * then closed until a place frees up. A file renamed, copied and truncated, or deleted before it got
+     * a place is so still followed by its identity (or counted as lost), also across a restart.
+     */
     private void startWaiting(long now) {
         Set<Path> replayingIn = known.replayingDirectories();
         for (Discovery.Found found : known.waiting()) {
@@ -416,14 +432,11 @@ public final class FileTailer implements Runnable {
             if (replayingIn.contains(found.path().getParent())) {
                 continue; // after the older content of its directory was replayed
             }
-            if (!known.roomToOpen(config.maxOpenFiles())) {
-                break; // the next round, when readers went idle
-            }
-            start(found, now);
+            start(found, known.roomToOpen(readerPlaces()), now);
         }
     }
 
-    private void start(Discovery.Found found, long now) {
+    private void start(Discovery.Found found, boolean readNow, long now) {
         Path path = found.path();
         FileChannel channel;
         try {
@@ -455,6 +468,12 @@ public final class FileTailer implements Runnable {
         }
         reports.gone(path.toString(), "open");
         try {
+            if (channel.size() == 0) {
+                // emptied since it was listed: nothing to identify it by; listed again once it has content
+                known.started(found);
+                close(channel);
+                return;
+            }
             Optional<StartRule.Start> start = startRule.decide(found.key(), channel, known.takeDrained(found.key()));
             known.started(found);
             if (start.isEmpty()) {
@@ -469,6 +488,9 @@ public final class FileTailer implements Runnable {
             FileReader reader = reader(found.input(), path, found.key(), channel, origin.get(), now);
             reader.begin(start.get().identity(), start.get().offset());
             reader.sizeListed(found.key().size());
+            if (!readNow) {
+                reader.park();
+            }
             known.add(reader);
             diagnostics.debug(
                     "reading file",
@@ -513,6 +535,14 @@ public final class FileTailer implements Runnable {
                 buffer,
                 wallNanos,
                 now);
+    }
+
+    /**
+     * Files readers may keep open: all but one of {@code SIGHTLINE_MAX_OPEN_FILES}, which is kept to
+     * identify new files while every other place is taken.
+     */
+    private int readerPlaces() {
+        return config.maxOpenFiles() - 1;
     }
 
     // ---- reading -----------------------------------------------------------------------------
@@ -567,11 +597,14 @@ public final class FileTailer implements Runnable {
 
     /** Opens a reader closed while idle again, if there is a place; its file has grown. */
     private boolean reopen(FileReader reader, long now) throws IOException {
-        if (!known.roomToOpen(config.maxOpenFiles())) {
+        if (!known.roomToOpen(readerPlaces())) {
             return false;
         }
         FileChannel channel;
         try {
+            if (!FileKey.of(reader.path(), config.followSymlinks()).sameInode(reader.key())) {
+                return false; // another file at its path now: the next listing finds where it went
+            }
             channel = opener.open(reader.path(), config.followSymlinks());
         } catch (NoSuchFileException e) {
             return false; // the next listing sees where it went

@@ -49,15 +49,18 @@ final class StartRule {
 
     /** Empty when the file is one this run drained already and it has not grown. */
     Optional<Start> decide(FileKey key, FileChannel channel, Drained before) throws IOException {
+        // the size now, not the listing's: the file may have been truncated since (a fingerprint of more
+        // bytes than it has would match nothing)
+        long size = channel.size();
         if (before != null) {
             if (before.identity().sameContent(channel)) {
-                return key.size() > before.offset()
+                return size > before.offset()
                         ? Optional.of(new Start(before.identity(), before.offset()))
                         : Optional.empty();
             }
             return Optional.of(new Start(
                     FileIdentity.firstSight(
-                            key, channel, key.size(), before.identity().generation() + 1),
+                            key, channel, size, before.identity().generation() + 1),
                     0));
         }
         for (CheckpointStore.Entry entry : checkpoints.unclaimed()) {
@@ -70,7 +73,7 @@ final class StartRule {
             }
         }
         return Optional.of(new Start(
-                FileIdentity.firstSight(key, channel, key.size(), 0),
-                readExistingFromEnd && existing != null && existing.contains(key.inodeKey()) ? key.size() : 0));
+                FileIdentity.firstSight(key, channel, size, 0),
+                readExistingFromEnd && existing != null && existing.contains(key.inodeKey()) ? size : 0));
     }
 }
