@@ -110,15 +110,19 @@ class ErrorTrackerLinkTest {
                 .doesNotContainPattern("(?m)^namespace:");
     }
 
-    /** The Errors dashboard's logs panel parses the field the link matches, under the contract's name. */
-    @Test
-    void theErrorsDashboardParsesTheStackHashTheLinkMatches() {
+    /**
+     * The ERROR lines of the Errors and Logs dashboards parse the field the link matches, under the contract's name
+     * (the Errors dashboard's table of stack hashes opens their lines in the Logs dashboard).
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"errors", "logs"})
+    void theDashboardsErrorLinesParseTheStackHashTheLinkMatches(String dashboard) {
         Manifests base = Manifests.render(ModuleFiles.BASE);
-        Map<String, Object> errors =
-                Yaml.load(configData(base.get("ConfigMap", "grafana-dashboard-errors"), "sightline-errors.json"));
+        Map<String, Object> json = Yaml.load(configData(
+                base.get("ConfigMap", "grafana-dashboard-" + dashboard), "sightline-" + dashboard + ".json"));
         Pattern parsesStackHash = Pattern.compile("\\| json [^|]*\\bstack_hash=\"stack_hash\"");
 
-        assertThat(Yaml.maps(errors, "panels"))
+        assertThat(Yaml.maps(json, "panels"))
                 .filteredOn(panel -> "logs".equals(panel.get("type")))
                 .flatExtracting(panel -> Yaml.maps(panel, "targets"))
                 .extracting(target -> Yaml.text(target, "expr"))
