@@ -20,9 +20,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** Every rendered kustomization meets {@link ManifestPolicy}; and the policy does catch what it is for. */
 class ManifestPolicyTest {
 
-    /** What users apply, and the user's overlay that renames the namespace. */
+    /** What users apply, the user's overlay that renames the namespace and the one that adds GlitchTip to its Loki. */
     static Stream<Path> kustomizations() {
-        return Stream.concat(ModuleFiles.kustomizations().stream(), Stream.of(ModuleFiles.RENAMED_NAMESPACE_FIXTURE));
+        return Stream.concat(
+                ModuleFiles.kustomizations().stream(),
+                Stream.of(ModuleFiles.RENAMED_NAMESPACE_FIXTURE, ModuleFiles.EXTERNAL_LOKI_WITH_GLITCHTIP_FIXTURE));
     }
 
     @ParameterizedTest

@@ -28,6 +28,11 @@ public final class ModuleFiles {
     public static final Path SIDECAR_FIXTURE = MODULE.resolve("src/test/kustomize/app-with-sidecar");
     /** The user's service of {@link #SIDECAR_FIXTURE} switched to the user's own Loki (components/external-loki). */
     public static final Path EXTERNAL_LOKI_FIXTURE = MODULE.resolve("src/test/kustomize/app-with-external-loki");
+    /** GlitchTip and Grafana's links to it, on top of any variant of the stack (overlays/glitchtip: the base). */
+    public static final Path GLITCHTIP_COMPONENT = MODULE.resolve("components/glitchtip");
+    /** The stack on the user's own Loki with GlitchTip too, combined the way docs/k8s-monitoring.md tells users to. */
+    public static final Path EXTERNAL_LOKI_WITH_GLITCHTIP_FIXTURE =
+            MODULE.resolve("src/test/kustomize/external-loki-with-glitchtip");
     /** The stack in a namespace the user chose, renamed the way docs/k8s-monitoring.md tells users to. */
     public static final Path RENAMED_NAMESPACE_FIXTURE = MODULE.resolve("src/test/kustomize/renamed-namespace");
     /** The demo service deployed the way the README tells users to: its base plus the log-sidecar component. */
