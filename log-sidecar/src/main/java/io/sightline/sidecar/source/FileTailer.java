@@ -64,41 +64,11 @@ public final class FileTailer implements Runnable {
     private volatile Thread thread;
     private long nextDiscoveryNanos;
 
-    public FileTailer(
-            SidecarConfig config,
-            Checkpoints checkpoints,
-            RecordIntake intake,
-            SidecarMetrics metrics,
-            String sinkName,
-            Diagnostics diagnostics,
-            FileOpener opener) {
-        this(
-                config,
-                checkpoints,
-                intake,
-                metrics,
-                sinkName,
-                diagnostics,
-                opener,
-                System::nanoTime,
-                () -> System.currentTimeMillis() * 1_000_000L);
-    }
-
-    /** {@code nanoTime}: the monotonic clock of timeouts; {@code wallNanos}: the read time of plain-text records. */
-    public FileTailer(
-            SidecarConfig config,
-            Checkpoints checkpoints,
-            RecordIntake intake,
-            SidecarMetrics metrics,
-            String sinkName,
-            Diagnostics diagnostics,
-            FileOpener opener,
-            LongSupplier nanoTime,
-            LongSupplier wallNanos) {
-        this(config, checkpoints, intake, metrics, sinkName, diagnostics, opener, FileOrigins.OWN, nanoTime, wallNanos);
-    }
-
-    /** {@code origins}: who wrote the files, and which ones are read (the node agent's container log files). */
+    /**
+     * {@code origins}: who wrote the files, and which ones are read ({@link FileOrigins#OWN} for the sidecar, the
+     * node agent's container log files); {@code nanoTime}: the monotonic clock of timeouts; {@code wallNanos}: the
+     * read time of plain-text records.
+     */
     public FileTailer(
             SidecarConfig config,
             Checkpoints checkpoints,
