@@ -361,9 +361,7 @@ class NodeModeTest {
         String long1 = text(40_000, 'l');
         // more than one read (256 KiB) of uncompressed content, and a line in 16 KiB fragments across reads
         append(log, lines(50, 3_000) + fragments("stderr", long1, 16 * 1024) + lines(3_000, 6_000));
-        Path rotated = dirOfContainer.resolve("0.log.20261130-042000");
-        Files.move(log, rotated);
-        KubeletCompression.compress(rotated);
+        rotateAndCompress(log, "20261130-042000");
         append(log, lines(6_000, 6_100));
         start();
 
@@ -379,33 +377,40 @@ class NodeModeTest {
     /** A compressed rotation cut short: what it holds is shipped, the rest counted as lost before read, with bytes. */
     @Test
     void aDamagedCompressedRotationShipsItsReadablePrefixAndCountsTheRestLost() throws IOException {
-        Path dirOfContainer = container("shop", "checkout-7d9f-x2x", UID, "app");
-        Path log = dirOfContainer.resolve("0.log");
-        shipThenStop(log, 50);
-
-        append(log, lines(50, 6_000));
-        Path rotated = dirOfContainer.resolve("0.log.20261130-042000");
-        Files.move(log, rotated);
-        Path gz = KubeletCompression.compress(rotated);
-        byte[] compressed = Files.readAllBytes(gz);
-        Files.write(gz, Arrays.copyOf(compressed, compressed.length / 2));
+        Path log = shippedThenStopped();
+        Path gz = cutInHalf(generation(log, 50, 6_000, "20261130-042000"));
         append(log, lines(6_000, 6_010));
         start();
 
+        assertPrefixShippedRestCountedThenLive(50, gz);
+    }
+
+    private static Path cutInHalf(Path gz) throws IOException {
+        byte[] compressed = Files.readAllBytes(gz);
+        return Files.write(gz, Arrays.copyOf(compressed, compressed.length / 2));
+    }
+
+    /**
+     * Lines up to {@code from} whole, then the damaged {@code gz}'s (cut in half) readable lines from {@code from} on,
+     * the one the cut went through as far as it was readable, one loss counted with its bytes, then the live lines
+     * 6,000 to 6,010.
+     */
+    private void assertPrefixShippedRestCountedThenLive(int from, Path gz) {
         await().atMost(Duration.ofSeconds(60))
                 .untilAsserted(() -> assertThat(TestSupport.metric(agent, LOST_BEFORE_READ))
                         .as("diagnostics:%n%s", diagnostics.text())
                         .isEqualTo(1.0));
         await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(lines())
                 .endsWith(expected(6_000, 6_010).toArray(String[]::new)));
-        List<String> replayed = lines().subList(50, lines().size() - 10);
+        assertThat(lines().subList(0, from)).containsExactlyElementsOf(expected(0, from));
+        List<String> replayed = lines().subList(from, lines().size() - 10);
         assertThat(replayed.size()).as("the readable half was shipped").isGreaterThan(1_000);
         List<String> whole = replayed.subList(0, replayed.size() - 1);
-        assertThat(whole).containsExactlyElementsOf(expected(50, 50 + whole.size()));
-        assertThat(message(50 + whole.size()))
+        assertThat(whole).containsExactlyElementsOf(expected(from, from + whole.size()));
+        assertThat(message(from + whole.size()))
                 .as("the line the cut went through, shipped as far as it was readable")
                 .startsWith(replayed.get(replayed.size() - 1));
-        assertThat(diagnostics.text()).contains(gz.getFileName().toString()).contains("bytes");
+        assertThat(diagnostics.text()).contains(gz.getFileName().toString()).contains("unread_compressed_bytes");
     }
 
     /**
@@ -434,6 +439,19 @@ class NodeModeTest {
         assertThat(lines()).containsExactlyElementsOf(expected);
     }
 
+    /** A container's {@code 0.log} whose first 50 lines were shipped before the agent stopped (checkpoint at 50). */
+    private Path shippedThenStopped() throws IOException {
+        Path log = container("shop", "checkout-7d9f-x2x", UID, "app").resolve("0.log");
+        shipThenStop(log, 50);
+        return log;
+    }
+
+    /** Lines {@code [from, to)} appended to {@code log}, which the kubelet then rotates at {@code stamp} and compresses. */
+    private static Path generation(Path log, int from, int to, String stamp) throws IOException {
+        append(log, lines(from, to));
+        return rotateAndCompress(log, stamp);
+    }
+
     /** The kubelet's rotation of {@code log} to {@code <name>.<stamp>}, compressed one rotation later. */
     private static Path rotateAndCompress(Path log, String stamp) throws IOException {
         Path rotated = log.resolveSibling(log.getFileName() + "." + stamp);
@@ -448,13 +466,9 @@ class NodeModeTest {
      */
     @Test
     void anUnseenGenerationCompressedWhileStoppedIsReplayedWholeAfterTheCheckpointedOne() throws IOException {
-        Path dirOfContainer = container("shop", "checkout-7d9f-x2x", UID, "app");
-        Path log = dirOfContainer.resolve("0.log");
-        shipThenStop(log, 50);
-
+        Path log = shippedThenStopped();
         String long1 = text(40_000, 'l');
-        append(log, lines(50, 2_000));
-        rotateAndCompress(log, "20261130-042000");
+        generation(log, 50, 2_000, "20261130-042000");
         // B: more than one read of uncompressed content, a line in 16 KiB fragments across reads
         append(log, lines(2_000, 4_000) + fragments("stderr", long1, 16 * 1024) + lines(4_000, 6_000));
         rotateAndCompress(log, "20261130-043000");
@@ -473,18 +487,11 @@ class NodeModeTest {
     /** Several unseen generations are replayed oldest first (by the kubelet's stamp in their names). */
     @Test
     void severalUnseenGenerationsAreReplayedInTheOrderOfTheirStamps() throws IOException {
-        Path dirOfContainer = container("shop", "checkout-7d9f-x2x", UID, "app");
-        Path log = dirOfContainer.resolve("0.log");
-        shipThenStop(log, 50);
-
-        append(log, lines(50, 100));
-        rotateAndCompress(log, "20261130-042000");
-        append(log, lines(100, 200));
-        rotateAndCompress(log, "20261130-042959");
-        append(log, lines(200, 300));
-        rotateAndCompress(log, "20261130-043000");
-        append(log, lines(300, 400));
-        rotateAndCompress(log, "20261201-000000");
+        Path log = shippedThenStopped();
+        generation(log, 50, 100, "20261130-042000");
+        generation(log, 100, 200, "20261130-042959");
+        generation(log, 200, 300, "20261130-043000");
+        generation(log, 300, 400, "20261201-000000");
         append(log, lines(400, 410));
         start();
 
@@ -496,34 +503,13 @@ class NodeModeTest {
     /** An unseen generation cut short: its readable prefix is shipped, the rest counted lost before read, then C. */
     @Test
     void aDamagedUnseenGenerationShipsItsReadablePrefixAndCountsTheRestLost() throws IOException {
-        Path dirOfContainer = container("shop", "checkout-7d9f-x2x", UID, "app");
-        Path log = dirOfContainer.resolve("0.log");
-        shipThenStop(log, 50);
-
-        append(log, lines(50, 100));
-        rotateAndCompress(log, "20261130-042000");
-        append(log, lines(100, 6_000));
-        Path gz = rotateAndCompress(log, "20261130-043000");
-        byte[] compressed = Files.readAllBytes(gz);
-        Files.write(gz, Arrays.copyOf(compressed, compressed.length / 2));
+        Path log = shippedThenStopped();
+        generation(log, 50, 100, "20261130-042000");
+        Path gz = cutInHalf(generation(log, 100, 6_000, "20261130-043000"));
         append(log, lines(6_000, 6_010));
         start();
 
-        await().atMost(Duration.ofSeconds(60))
-                .untilAsserted(() -> assertThat(TestSupport.metric(agent, LOST_BEFORE_READ))
-                        .as("diagnostics:%n%s", diagnostics.text())
-                        .isEqualTo(1.0));
-        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(lines())
-                .endsWith(expected(6_000, 6_010).toArray(String[]::new)));
-        assertThat(lines().subList(0, 100)).containsExactlyElementsOf(expected(0, 100));
-        List<String> replayed = lines().subList(100, lines().size() - 10);
-        assertThat(replayed.size()).as("the readable half was shipped").isGreaterThan(1_000);
-        List<String> whole = replayed.subList(0, replayed.size() - 1);
-        assertThat(whole).containsExactlyElementsOf(expected(100, 100 + whole.size()));
-        assertThat(message(100 + whole.size()))
-                .as("the line the cut went through, shipped as far as it was readable")
-                .startsWith(replayed.get(replayed.size() - 1));
-        assertThat(diagnostics.text()).contains(gz.getFileName().toString()).contains("unread_compressed_bytes");
+        assertPrefixShippedRestCountedThenLive(100, gz);
     }
 
     /**
@@ -533,17 +519,12 @@ class NodeModeTest {
      */
     @Test
     void anOlderUnmatchedCompressedRotationIsNotReplayed() throws IOException {
-        Path dirOfContainer = container("shop", "checkout-7d9f-x2x", UID, "app");
-        Path old = dirOfContainer.resolve("0.log.20261130-041000");
+        Path old = container("shop", "checkout-7d9f-x2x", UID, "app").resolve("0.log.20261130-041000");
         append(old, lines(900, 1_000));
         KubeletCompression.compress(old);
-        Path log = dirOfContainer.resolve("0.log");
-        shipThenStop(log, 50);
-
-        append(log, lines(50, 100));
-        rotateAndCompress(log, "20261130-042000");
-        append(log, lines(100, 200));
-        rotateAndCompress(log, "20261130-043000");
+        Path log = shippedThenStopped();
+        generation(log, 50, 100, "20261130-042000");
+        generation(log, 100, 200, "20261130-043000");
         append(log, lines(200, 210));
         start();
 
