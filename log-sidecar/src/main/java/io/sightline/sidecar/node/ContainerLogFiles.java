@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Stream;
@@ -86,23 +87,62 @@ public final class ContainerLogFiles implements FileOrigins, AutoCloseable {
     @Override
     public List<Path> compressedRotationsOf(Path file) {
         Optional<PodLogPath> plain = paths.parse(file);
-        Path dir = file.getParent();
-        if (plain.isEmpty() || dir == null) {
+        if (plain.isEmpty()) {
             return List.of();
         }
         if (plain.get().kind() == PodLogFileKind.ROTATED) {
             Path gz = file.resolveSibling(file.getFileName() + ".gz");
             return Files.isRegularFile(gz, LinkOption.NOFOLLOW_LINKS) ? List.of(gz) : List.of();
         }
-        if (plain.get().kind() != PodLogFileKind.LIVE) {
+        return plain.get().kind() == PodLogFileKind.LIVE ? compressedOfRestart(file, plain.get(), null) : List.of();
+    }
+
+    /**
+     * The {@code .gz} files of {@code generation}'s container and restart rotated after it, oldest first (the stamp
+     * orders them). {@code generation} named by its stamp (a rotated or compressed name) has those with a later stamp;
+     * the live name means where it went is not known: every one is later, because the kubelet removes the oldest
+     * rotations first, so once a generation's rotation is gone only newer ones remain.
+     */
+    @Override
+    public List<Path> compressedRotationsAfter(Path generation) {
+        Optional<PodLogPath> plain = paths.parse(generation);
+        if (plain.isEmpty() || plain.get().kind() == PodLogFileKind.TEMPORARY) {
+            return List.of();
+        }
+        return compressedOfRestart(generation, plain.get(), plain.get().rotationStamp());
+    }
+
+    /** {@code <n>.log.<stamp>.gz} is the kubelet's gzip of {@code <n>.log.<stamp>}. */
+    @Override
+    public Path uncompressedName(Path compressed) {
+        String name = compressed.getFileName().toString();
+        return name.endsWith(".gz") ? compressed.resolveSibling(name.substring(0, name.length() - 3)) : compressed;
+    }
+
+    /** Oldest first: by restart, then by rotation stamp; the live file of a restart after its rotations. */
+    @Override
+    public Comparator<Path> byAge() {
+        return Comparator.comparing((Path file) ->
+                        paths.parse(file).map(PodLogPath::restartCount).orElse(Integer.MAX_VALUE))
+                .thenComparing(
+                        file -> paths.parse(file).map(PodLogPath::rotationStamp).orElse(null),
+                        Comparator.nullsLast(Comparator.<String>naturalOrder()))
+                .thenComparing(Comparator.naturalOrder());
+    }
+
+    /** The {@code .gz} rotations next to {@code file} of {@code plain}'s restart stamped after {@code after} (null: all). */
+    private List<Path> compressedOfRestart(Path file, PodLogPath plain, String after) {
+        Path dir = file.getParent();
+        if (dir == null) {
             return List.of();
         }
         try (Stream<Path> siblings = Files.list(dir)) {
             return siblings.filter(sibling -> paths.parse(sibling)
                             .filter(p -> p.kind() == PodLogFileKind.COMPRESSED
-                                    && p.restartCount() == plain.get().restartCount())
+                                    && p.restartCount() == plain.restartCount()
+                                    && (after == null || p.rotationStamp().compareTo(after) > 0))
                             .isPresent())
-                    .sorted()
+                    .sorted(byAge())
                     .toList();
         } catch (IOException | UncheckedIOException e) {
             return List.of(); // the directory went away: nothing compressed is left either

@@ -53,6 +53,14 @@ public record FileIdentity(long device, long inode, int fingerprintLength, long 
         return new FileIdentity(key.device(), key.inode(), length, checksum(channel, length), generation);
     }
 
+    /** A new identity for content whose first {@code length} bytes are {@code start} (read from a compressed file). */
+    static FileIdentity ofContent(FileKey key, byte[] start, int length, int generation) {
+        int fingerprintLength = Math.min(length, FINGERPRINT_BYTES);
+        CRC32C crc = new CRC32C();
+        crc.update(start, 0, fingerprintLength);
+        return new FileIdentity(key.device(), key.inode(), fingerprintLength, crc.getValue(), generation);
+    }
+
     boolean sameInode(FileKey key) {
         return key.device() == device && key.inode() == inode;
     }

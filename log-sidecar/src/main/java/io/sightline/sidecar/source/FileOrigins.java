@@ -1,6 +1,7 @@
 package io.sightline.sidecar.source;
 
 import java.nio.file.Path;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 
@@ -46,5 +47,24 @@ public interface FileOrigins {
      */
     default List<Path> compressedRotationsOf(Path file) {
         return List.of();
+    }
+
+    /**
+     * Compressed files of the writer of {@code generation} (a name a generation of its file had) holding generations
+     * written after it, oldest first: rotations that may have been made and compressed while nothing read. Their
+     * content is still to be checked against the checkpoint. None for the sidecar's own files.
+     */
+    default List<Path> compressedRotationsAfter(Path generation) {
+        return List.of();
+    }
+
+    /** The name a compressed file had before it was compressed (the inverse of {@link #compressedRotationsOf}). */
+    default Path uncompressedName(Path compressed) {
+        return compressed;
+    }
+
+    /** Orders names of one writer's files by the age of their content, oldest first. */
+    default Comparator<Path> byAge() {
+        return Comparator.naturalOrder();
     }
 }

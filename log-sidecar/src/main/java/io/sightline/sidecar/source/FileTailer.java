@@ -3,9 +3,12 @@ package io.sightline.sidecar.source;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.AccessDeniedException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -51,6 +54,7 @@ public final class FileTailer implements Runnable {
     private final Discovery discovery;
     private final KnownFiles known = new KnownFiles();
     private final RotatedCopyFinder finder;
+    private final CompressedReplays replays;
     private final StartRule startRule;
     private final FileReader.Settings readerSettings;
     private final byte[] buffer = new byte[CHUNK_BYTES];
@@ -60,41 +64,11 @@ public final class FileTailer implements Runnable {
     private volatile Thread thread;
     private long nextDiscoveryNanos;
 
-    public FileTailer(
-            SidecarConfig config,
-            Checkpoints checkpoints,
-            RecordIntake intake,
-            SidecarMetrics metrics,
-            String sinkName,
-            Diagnostics diagnostics,
-            FileOpener opener) {
-        this(
-                config,
-                checkpoints,
-                intake,
-                metrics,
-                sinkName,
-                diagnostics,
-                opener,
-                System::nanoTime,
-                () -> System.currentTimeMillis() * 1_000_000L);
-    }
-
-    /** {@code nanoTime}: the monotonic clock of timeouts; {@code wallNanos}: the read time of plain-text records. */
-    public FileTailer(
-            SidecarConfig config,
-            Checkpoints checkpoints,
-            RecordIntake intake,
-            SidecarMetrics metrics,
-            String sinkName,
-            Diagnostics diagnostics,
-            FileOpener opener,
-            LongSupplier nanoTime,
-            LongSupplier wallNanos) {
-        this(config, checkpoints, intake, metrics, sinkName, diagnostics, opener, FileOrigins.OWN, nanoTime, wallNanos);
-    }
-
-    /** {@code origins}: who wrote the files, and which ones are read (the node agent's container log files). */
+    /**
+     * {@code origins}: who wrote the files, and which ones are read ({@link FileOrigins#OWN} for the sidecar, the
+     * node agent's container log files); {@code nanoTime}: the monotonic clock of timeouts; {@code wallNanos}: the
+     * read time of plain-text records.
+     */
     public FileTailer(
             SidecarConfig config,
             Checkpoints checkpoints,
@@ -120,6 +94,7 @@ public final class FileTailer implements Runnable {
         this.reports = new OnceReports(diagnostics);
         this.discovery = new Discovery(inputs, config.followSymlinks(), reports);
         this.finder = new RotatedCopyFinder(inputs, opener, diagnostics);
+        this.replays = new CompressedReplays(origins.byAge());
         this.startRule = new StartRule(
                 checkpoints, config.readFromStart(), checkpoints.unclaimed().isEmpty());
         this.readerSettings = new FileReader.Settings(
@@ -143,6 +118,7 @@ public final class FileTailer implements Runnable {
             }
         } finally {
             known.closeAll();
+            replays.closeAll();
             done.countDown();
         }
     }
@@ -312,6 +288,8 @@ public final class FileTailer implements Runnable {
             }
             Optional<RotatedCopyFinder.Continuation> rest =
                     finder.find(entry.path(), identity.get(), entry.offset(), known::beingRead);
+            // where the checkpointed generation is now: generations newer than it may have been compressed unseen
+            Path generation = entry.path();
             if (rest.isPresent()) {
                 RotatedCopyFinder.Continuation found = rest.get();
                 FileReader reader = reader(
@@ -325,52 +303,133 @@ public final class FileTailer implements Runnable {
                 reader.sizeListed(found.key().size());
                 reader.rotated(now);
                 known.add(reader);
+                generation = found.path();
                 diagnostics.info(
                         "resuming a file rotated while the sidecar was stopped, from its checkpoint",
                         "path",
                         found.path(),
                         "offset",
                         entry.offset());
-            } else if (!replayCompressed(entry, identity.get(), origin.get(), now) && entry.size() > entry.offset()) {
-                lost(entry.path(), entry.size() - entry.offset());
+            } else {
+                Optional<Path> compressed = replayCompressed(entry, identity.get(), origin.get());
+                if (compressed.isPresent()) {
+                    generation = compressed.get();
+                } else if (entry.size() > entry.offset()) {
+                    lost(entry.path(), entry.size() - entry.offset());
+                }
             }
+            replayUnseen(generation, entry, unclaimed, origin.get());
         }
     }
 
     /**
      * The checkpointed file is gone, but the writer compressed its rotation (the kubelet's {@code .gz}): its
-     * content is read from the checkpoint's offset, as the same generation, before the other files of its
-     * directory start (they are newer: a log store takes a stream's lines in order). False when there is none
+     * content is queued to be read from the checkpoint's offset, as the same generation, before the other files of
+     * its directory start (they are newer: a log store takes a stream's lines in order). Empty when there is none
      * whose content is that generation's.
      */
-    private boolean replayCompressed(
-            CheckpointStore.Entry entry, FileIdentity identity, FileOrigins.Origin origin, long now) {
+    private Optional<Path> replayCompressed(
+            CheckpointStore.Entry entry, FileIdentity identity, FileOrigins.Origin origin) {
         Optional<RotatedCopyFinder.Continuation> compressed =
-                finder.findCompressed(origins.compressedRotationsOf(entry.path()), identity, known::beingRead);
+                finder.findCompressed(origins.compressedRotationsOf(entry.path()), identity, this::taken);
         if (compressed.isEmpty()) {
-            return false;
+            return Optional.empty();
         }
         RotatedCopyFinder.Continuation found = compressed.get();
-        FileReader reader =
-                reader(inputs.of(entry.path()).orElseThrow(), found.path(), found.key(), found.channel(), origin, now);
-        reader.replay(
+        queueReplay(new CompressedReplays.Pending(
+                found.path(),
+                found.key(),
+                found.channel(),
                 identity,
                 entry.offset(),
-                entry.path(),
                 entry.size(),
-                new CompressedRotation(found.channel(), damage -> damaged(found.path(), entry, damage)));
-        known.add(reader);
-        diagnostics.info(
-                "replaying a rotation compressed while the sidecar was stopped, from its checkpoint",
-                "path",
-                found.path(),
-                "offset",
-                entry.offset());
-        return true;
+                entry.path(),
+                inputs.of(entry.path()).orElseThrow(),
+                origin));
+        return Optional.of(found.path());
+    }
+
+    /**
+     * Generations written, rotated and compressed after {@code generation} while the agent was stopped, which no
+     * checkpoint entry knows (never seen): queued to be replayed from their start, after the checkpointed one. Each
+     * gets its own entry under its uncompressed name at once, so a restart during its replay resumes it as any
+     * compressed rotation. Older ones matching no entry were read before the checkpoint (their entries retired
+     * when done) or predate the agent: not read.
+     */
+    private void replayUnseen(
+            Path generation,
+            CheckpointStore.Entry entry,
+            List<CheckpointStore.Entry> recovered,
+            FileOrigins.Origin origin) {
+        List<Path> newer = origins.compressedRotationsAfter(generation);
+        if (newer.isEmpty()) {
+            return;
+        }
+        // the entries of the directory (another container's content may start alike)
+        List<FileIdentity> entries = recovered.stream()
+                .filter(e -> generation.getParent().equals(e.path().getParent()))
+                .flatMap(e -> FileIdentity.parse(e.fileId()).stream())
+                .toList();
+        for (Path candidate : newer) {
+            Path recordedAs = origins.uncompressedName(candidate);
+            if (Files.exists(recordedAs, LinkOption.NOFOLLOW_LINKS)) {
+                continue; // being compressed right now: the plain file is read
+            }
+            Optional<RotatedCopyFinder.Unseen> unseen = finder.findUnseen(candidate, entries, this::taken);
+            if (unseen.isPresent()) {
+                RotatedCopyFinder.Continuation found = unseen.get().continuation();
+                queueReplay(new CompressedReplays.Pending(
+                        found.path(),
+                        found.key(),
+                        found.channel(),
+                        unseen.get().identity(),
+                        0,
+                        0,
+                        recordedAs,
+                        inputs.of(entry.path()).orElseThrow(),
+                        origin));
+            }
+        }
+    }
+
+    /** A compressed file being read, or queued or replayed in this run. */
+    private boolean taken(FileKey key) {
+        return known.beingRead(key) || replays.queued(key);
+    }
+
+    /** In the checkpoint from now on (at its offset), so a restart before its turn still knows it. */
+    private void queueReplay(CompressedReplays.Pending pending) {
+        checkpoints
+                .track(pending.identity().id(), pending.input().glob(), pending.recordedAs(), pending.offset())
+                .sizeSeen(pending.size());
+        replays.add(pending);
+    }
+
+    /** Starts the next queued replay of each directory that replays nothing now. */
+    private void startReplays(long now) {
+        for (CompressedReplays.Pending next : replays.next(known.replayingDirectories())) {
+            FileReader reader = reader(next.input(), next.compressed(), next.key(), next.channel(), next.origin(), now);
+            reader.replay(
+                    next.identity(),
+                    next.offset(),
+                    next.recordedAs(),
+                    next.size(),
+                    new CompressedRotation(next.channel(), damage -> damaged(next.compressed(), next.size(), damage)));
+            known.add(reader);
+            diagnostics.info(
+                    next.offset() == 0 && next.size() == 0
+                            ? "replaying a rotation compressed while the sidecar was stopped, never read before,"
+                                    + " from its start"
+                            : "replaying a rotation compressed while the sidecar was stopped, from its checkpoint",
+                    "path",
+                    next.compressed(),
+                    "offset",
+                    next.offset());
+        }
     }
 
     /** A compressed rotation ends in damage: what it held was read; the rest is lost. */
-    private void damaged(Path path, CheckpointStore.Entry entry, GzipReplay.Damage damage) {
+    private void damaged(Path path, long sizeSeen, GzipReplay.Damage damage) {
         if (damage.lostBytes() == 0) {
             diagnostics.warn(
                     "a compressed rotation fails its checksum after all its data; every byte was read",
@@ -381,7 +440,7 @@ public final class FileTailer implements Runnable {
             return;
         }
         // cut short, a file cannot tell its size: at least what the checkpoint saw is lost
-        long bytes = damage.lostBytes() > 0 ? damage.lostBytes() : Math.max(0, entry.size() - damage.position());
+        long bytes = damage.lostBytes() > 0 ? damage.lostBytes() : Math.max(0, sizeSeen - damage.position());
         metrics.recordsDropped
                 .labelValues(sinkName, SidecarMetrics.DROP_LOST_BEFORE_READ)
                 .inc();
@@ -424,7 +483,9 @@ public final class FileTailer implements Runnable {
      * a place is so still followed by its identity (or counted as lost), also across a restart.
      */
     private void startWaiting(long now) {
-        Set<Path> replayingIn = known.replayingDirectories();
+        startReplays(now);
+        Set<Path> replayingIn = new HashSet<>(known.replayingDirectories());
+        replayingIn.addAll(replays.directories());
         for (Discovery.Found found : known.waiting()) {
             if (stopping) {
                 break;

@@ -74,31 +74,64 @@ final class RotatedCopyFinder {
     Optional<Continuation> findCompressed(List<Path> candidates, FileIdentity identity, Predicate<FileKey> beingRead) {
         byte[] start = new byte[identity.fingerprintLength()];
         for (Path candidate : candidates) {
-            Path dir = candidate.getParent();
-            if (dir == null || !inputs.coverDirectory(dir)) {
+            Optional<Opened> opened = openCompressed(candidate, start, beingRead);
+            if (opened.isEmpty()) {
                 continue;
             }
-            FileChannel channel = null;
-            try {
-                FileKey key = FileKey.of(candidate, false);
-                if (!key.regularFile() || beingRead.test(key)) {
-                    continue;
-                }
-                channel = opener.open(candidate, false);
-                int length;
-                try (GzipReplay replay = GzipReplay.open(channel, 0)) {
-                    length = readStart(replay, start);
-                }
-                if (identity.sameContent(start, length)) {
-                    return Optional.of(new Continuation(candidate, key, channel));
-                }
-                diagnostics.debug("a compressed rotation holds other content; not replayed", "path", candidate);
-            } catch (IOException e) {
-                diagnostics.debug("skipping a possible compressed rotation", "path", candidate, "error", e);
+            if (identity.sameContent(start, opened.get().length())) {
+                return Optional.of(opened.get().continuation());
             }
-            close(channel);
+            diagnostics.debug("a compressed rotation holds other content; not replayed", "path", candidate);
+            close(opened.get().continuation().channel());
         }
         return Optional.empty();
+    }
+
+    /** A compressed file holding a generation nothing read, opened, with the identity of its content. */
+    record Unseen(Continuation continuation, FileIdentity identity) {}
+
+    /**
+     * {@code candidate} opened when its uncompressed content starts with none of the fingerprints of {@code known}
+     * (it holds a generation no checkpoint entry knows) and is not empty. Same rules as {@link #findCompressed}.
+     */
+    Optional<Unseen> findUnseen(Path candidate, List<FileIdentity> known, Predicate<FileKey> beingRead) {
+        byte[] start = new byte[FileIdentity.FINGERPRINT_BYTES];
+        Optional<Opened> opened = openCompressed(candidate, start, beingRead);
+        if (opened.isEmpty()) {
+            return Optional.empty();
+        }
+        int length = opened.get().length();
+        Continuation continuation = opened.get().continuation();
+        if (length == 0 || known.stream().anyMatch(identity -> identity.sameContent(start, length))) {
+            close(continuation.channel());
+            return Optional.empty();
+        }
+        return Optional.of(new Unseen(continuation, FileIdentity.ofContent(continuation.key(), start, length, 0)));
+    }
+
+    private record Opened(Continuation continuation, int length) {}
+
+    /** Opens a compressed candidate and reads its first uncompressed bytes into {@code start}. */
+    private Optional<Opened> openCompressed(Path candidate, byte[] start, Predicate<FileKey> beingRead) {
+        Path dir = candidate.getParent();
+        if (dir == null || !inputs.coverDirectory(dir)) {
+            return Optional.empty();
+        }
+        FileChannel channel = null;
+        try {
+            FileKey key = FileKey.of(candidate, false);
+            if (!key.regularFile() || beingRead.test(key)) {
+                return Optional.empty();
+            }
+            channel = opener.open(candidate, false);
+            try (GzipReplay replay = GzipReplay.open(channel, 0)) {
+                return Optional.of(new Opened(new Continuation(candidate, key, channel), readStart(replay, start)));
+            }
+        } catch (IOException e) {
+            diagnostics.debug("skipping a possible compressed rotation", "path", candidate, "error", e);
+            close(channel);
+            return Optional.empty();
+        }
     }
 
     private static int readStart(GzipReplay replay, byte[] start) {

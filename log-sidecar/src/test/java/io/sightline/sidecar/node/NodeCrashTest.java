@@ -5,6 +5,7 @@ import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -114,9 +115,7 @@ class NodeCrashTest {
     @Test
     void sigkillDuringTheReplayOfACompressedRotationLosesNothing() throws Exception {
         Path pods = dir.resolve("pods");
-        Path container = Files.createDirectories(pods.resolve("shop_pod-app_1f0a3c52-6b9e-4d7a-9c1e-0d2f3a4b5c6d")
-                .resolve("app"));
-        Path log = container.resolve("0.log");
+        Path log = appLog(pods);
         List<String> expected = new ArrayList<>();
         writeLines(log, 0, LINES, expected);
         try (FakeLoki loki = FakeLoki.start()) {
@@ -127,7 +126,7 @@ class NodeCrashTest {
                     .hasSizeLessThan(LINES / 2);
 
             // the kubelet: rename with a stamp, the runtime reopens 0.log; one rotation later the gzip
-            Path rotated = container.resolve("0.log.20261130-042000");
+            Path rotated = log.resolveSibling("0.log.20261130-042000");
             Files.move(log, rotated);
             writeLines(log, LINES, LINES + 1_000, expected);
             KubeletCompression.compress(rotated);
@@ -139,29 +138,90 @@ class NodeCrashTest {
                     .hasSizeGreaterThan(before)
                     .doesNotContainKey(message(LINES - 1));
 
-            Process last = processes.start(env, 2);
-            await().atMost(Duration.ofSeconds(180))
-                    .until(() -> loki.lineCounts().keySet().containsAll(expected) || !last.isAlive());
-            last.destroy();
-            assertThat(last.waitFor(30, TimeUnit.SECONDS)).isTrue();
-            assertThat(last.exitValue()).as("stderr: %s", processes.stderr(2)).isZero();
-
-            Map<String, Integer> delivered = loki.lineCounts();
-            assertThat(expected.stream().filter(line -> !delivered.containsKey(line)))
-                    .as("lines lost")
-                    .isEmpty();
-            assertThat(delivered.keySet()).containsExactlyInAnyOrderElementsOf(expected);
-            int recordsPerBatch = BATCH_BYTES / (message(0).length() + 64);
-            assertThat(loki.entryCount() - expected.size())
-                    .as("repeated: at most the unacknowledged batch of each of the 2 kills")
-                    .isLessThanOrEqualTo(2 * recordsPerBatch);
+            lastRunDeliversEveryLineRepeatingAtMostTwoBatches(env, loki, expected);
         }
+    }
+
+    /**
+     * Killed while it replays a generation it never saw (written, rotated and compressed while it was down, after the
+     * checkpointed one), then started again: the unseen generation's replay has a checkpoint entry of its own from its
+     * start, so it goes on from what was acknowledged; nothing is lost, what repeats is at most the batch
+     * unacknowledged at each kill.
+     */
+    @Test
+    void sigkillDuringTheReplayOfAnUnseenCompressedGenerationLosesNothing() throws Exception {
+        Path pods = dir.resolve("pods");
+        Path log = appLog(pods);
+        List<String> expected = new ArrayList<>();
+        writeLines(log, 0, 1_000, expected);
+        try (FakeLoki loki = FakeLoki.start()) {
+            Map<String, String> env = env(pods, loki);
+            Process first = processes.start(env, 0);
+            await().atMost(Duration.ofSeconds(60)).until(() -> loki.lineCounts().size() >= 1_000 || !first.isAlive());
+            kill(first, 0);
+
+            // while down: A's rest, then generation B (never seen), each rotated and compressed; C live
+            writeLines(log, 1_000, 2_000, expected, true);
+            rotateAndCompress(log, "20261130-042000");
+            writeLines(log, 2_000, 2_000 + LINES, expected);
+            rotateAndCompress(log, "20261130-043000");
+            writeLines(log, 2_000 + LINES, 3_000 + LINES, expected);
+
+            int before = loki.entryCount();
+            killAfter(processes.start(env, 1), 1, loki, 1_000 + LINES / 5);
+            assertThat(loki.lineCounts())
+                    .as("killed while replaying B (stderr: %s)", processes.stderr(1))
+                    .containsKey(message(1_999))
+                    .containsKey(message(2_000))
+                    .doesNotContainKey(message(1_999 + LINES));
+            assertThat(loki.entryCount()).isGreaterThan(before);
+
+            lastRunDeliversEveryLineRepeatingAtMostTwoBatches(env, loki, expected);
+        }
+    }
+
+    /** The live log file of the container {@code app} of one pod. */
+    private static Path appLog(Path pods) throws IOException {
+        return Files.createDirectories(pods.resolve("shop_pod-app_1f0a3c52-6b9e-4d7a-9c1e-0d2f3a4b5c6d")
+                        .resolve("app"))
+                .resolve("0.log");
+    }
+
+    /** A third, orderly run after two kills: every line arrives, repeated are at most the two unacknowledged batches. */
+    private void lastRunDeliversEveryLineRepeatingAtMostTwoBatches(
+            Map<String, String> env, FakeLoki loki, List<String> expected) throws Exception {
+        Process last = processes.start(env, 2);
+        await().atMost(Duration.ofSeconds(180))
+                .until(() -> loki.lineCounts().keySet().containsAll(expected) || !last.isAlive());
+        last.destroy();
+        assertThat(last.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(last.exitValue()).as("stderr: %s", processes.stderr(2)).isZero();
+
+        Map<String, Integer> delivered = loki.lineCounts();
+        assertThat(expected.stream().filter(line -> !delivered.containsKey(line)))
+                .as("lines lost")
+                .isEmpty();
+        assertThat(delivered.keySet()).containsExactlyInAnyOrderElementsOf(expected);
+        int recordsPerBatch = BATCH_BYTES / (message(0).length() + 64);
+        assertThat(loki.entryCount() - expected.size())
+                .as("repeated: at most the unacknowledged batch of each of the 2 kills")
+                .isLessThanOrEqualTo(2 * recordsPerBatch);
+    }
+
+    private static void rotateAndCompress(Path log, String stamp) throws IOException {
+        Path rotated = log.resolveSibling(log.getFileName() + "." + stamp);
+        Files.move(log, rotated);
+        KubeletCompression.compress(rotated);
     }
 
     /** Waits until {@code entries} more entries arrived, then kills the process with SIGKILL. */
     private void killAfter(Process agent, int run, FakeLoki loki, int entries) throws Exception {
         int target = loki.entryCount() + entries;
         await().atMost(Duration.ofSeconds(60)).until(() -> loki.entryCount() >= target || !agent.isAlive());
+        kill(agent, run);
+    }
+
+    private void kill(Process agent, int run) throws Exception {
         assertThat(agent.isAlive())
                 .as("run %d (stderr: %s)", run, processes.stderr(run))
                 .isTrue();
@@ -170,7 +230,14 @@ class NodeCrashTest {
     }
 
     private static void writeLines(Path log, int from, int to, List<String> expected) throws IOException {
-        try (Writer out = Files.newBufferedWriter(log, StandardCharsets.UTF_8)) {
+        writeLines(log, from, to, expected, false);
+    }
+
+    private static void writeLines(Path log, int from, int to, List<String> expected, boolean append)
+            throws IOException {
+        try (Writer out = append
+                ? Files.newBufferedWriter(log, StandardCharsets.UTF_8, StandardOpenOption.APPEND)
+                : Files.newBufferedWriter(log, StandardCharsets.UTF_8)) {
             for (int i = from; i < to; i++) {
                 out.write(TIME + " " + (i % 2 == 0 ? "stdout" : "stderr") + " F " + message(i) + "\n");
                 expected.add(message(i));

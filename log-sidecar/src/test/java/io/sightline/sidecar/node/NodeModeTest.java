@@ -361,9 +361,7 @@ class NodeModeTest {
         String long1 = text(40_000, 'l');
         // more than one read (256 KiB) of uncompressed content, and a line in 16 KiB fragments across reads
         append(log, lines(50, 3_000) + fragments("stderr", long1, 16 * 1024) + lines(3_000, 6_000));
-        Path rotated = dirOfContainer.resolve("0.log.20261130-042000");
-        Files.move(log, rotated);
-        KubeletCompression.compress(rotated);
+        rotateAndCompress(log, "20261130-042000");
         append(log, lines(6_000, 6_100));
         start();
 
@@ -379,38 +377,49 @@ class NodeModeTest {
     /** A compressed rotation cut short: what it holds is shipped, the rest counted as lost before read, with bytes. */
     @Test
     void aDamagedCompressedRotationShipsItsReadablePrefixAndCountsTheRestLost() throws IOException {
-        Path dirOfContainer = container("shop", "checkout-7d9f-x2x", UID, "app");
-        Path log = dirOfContainer.resolve("0.log");
-        shipThenStop(log, 50);
-
-        append(log, lines(50, 6_000));
-        Path rotated = dirOfContainer.resolve("0.log.20261130-042000");
-        Files.move(log, rotated);
-        Path gz = KubeletCompression.compress(rotated);
-        byte[] compressed = Files.readAllBytes(gz);
-        Files.write(gz, Arrays.copyOf(compressed, compressed.length / 2));
+        Path log = shippedThenStopped();
+        Path gz = cutInHalf(generation(log, 50, 6_000, "20261130-042000"));
         append(log, lines(6_000, 6_010));
         start();
 
+        assertPrefixShippedRestCountedThenLive(50, gz);
+    }
+
+    private static Path cutInHalf(Path gz) throws IOException {
+        byte[] compressed = Files.readAllBytes(gz);
+        return Files.write(gz, Arrays.copyOf(compressed, compressed.length / 2));
+    }
+
+    /**
+     * Lines up to {@code from} whole, then the damaged {@code gz}'s (cut in half) readable lines from {@code from} on,
+     * the one the cut went through as far as it was readable, one loss counted with its bytes, then the live lines
+     * 6,000 to 6,010.
+     */
+    private void assertPrefixShippedRestCountedThenLive(int from, Path gz) {
         await().atMost(Duration.ofSeconds(60))
                 .untilAsserted(() -> assertThat(TestSupport.metric(agent, LOST_BEFORE_READ))
                         .as("diagnostics:%n%s", diagnostics.text())
                         .isEqualTo(1.0));
         await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(lines())
                 .endsWith(expected(6_000, 6_010).toArray(String[]::new)));
-        List<String> replayed = lines().subList(50, lines().size() - 10);
+        assertThat(lines().subList(0, from)).containsExactlyElementsOf(expected(0, from));
+        List<String> replayed = lines().subList(from, lines().size() - 10);
         assertThat(replayed.size()).as("the readable half was shipped").isGreaterThan(1_000);
         List<String> whole = replayed.subList(0, replayed.size() - 1);
-        assertThat(whole).containsExactlyElementsOf(expected(50, 50 + whole.size()));
-        assertThat(message(50 + whole.size()))
+        assertThat(whole).containsExactlyElementsOf(expected(from, from + whole.size()));
+        assertThat(message(from + whole.size()))
                 .as("the line the cut went through, shipped as far as it was readable")
                 .startsWith(replayed.get(replayed.size() - 1));
-        assertThat(diagnostics.text()).contains(gz.getFileName().toString()).contains("bytes");
+        assertThat(diagnostics.text()).contains(gz.getFileName().toString()).contains("unread_compressed_bytes");
     }
 
-    /** A .gz whose first bytes are not those the checkpoint fingerprinted is another generation: never replayed. */
+    /**
+     * A .gz whose first bytes are not those the checkpoint fingerprinted is another generation: never taken for the
+     * checkpointed one's rest (read from its offset). With the checkpointed generation gone without a trace, it is
+     * newer (the kubelet removes the oldest rotations first), so it is replayed whole, before the live file.
+     */
     @Test
-    void aCompressedRotationOfAnotherGenerationIsNotReplayed() throws IOException {
+    void aCompressedRotationOfAnotherGenerationIsNotTakenForTheCheckpointedOne() throws IOException {
         Path dirOfContainer = container("shop", "checkout-7d9f-x2x", UID, "app");
         Path log = dirOfContainer.resolve("0.log");
         shipThenStop(log, 50);
@@ -422,9 +431,106 @@ class NodeModeTest {
         append(log, lines(50, 60));
         start();
 
-        awaitRecords(60);
+        awaitRecords(160);
         await().pollDelay(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(10)).until(() -> true);
-        assertThat(lines()).containsExactlyElementsOf(expected(0, 60));
+        List<String> expected = new ArrayList<>(expected(0, 50));
+        expected.addAll(expected(500, 600));
+        expected.addAll(expected(50, 60));
+        assertThat(lines()).containsExactlyElementsOf(expected);
+    }
+
+    /** A container's {@code 0.log} whose first 50 lines were shipped before the agent stopped (checkpoint at 50). */
+    private Path shippedThenStopped() throws IOException {
+        Path log = container("shop", "checkout-7d9f-x2x", UID, "app").resolve("0.log");
+        shipThenStop(log, 50);
+        return log;
+    }
+
+    /** Lines {@code [from, to)} appended to {@code log}, which the kubelet then rotates at {@code stamp} and compresses. */
+    private static Path generation(Path log, int from, int to, String stamp) throws IOException {
+        append(log, lines(from, to));
+        return rotateAndCompress(log, stamp);
+    }
+
+    /** The kubelet's rotation of {@code log} to {@code <name>.<stamp>}, compressed one rotation later. */
+    private static Path rotateAndCompress(Path log, String stamp) throws IOException {
+        Path rotated = log.resolveSibling(log.getFileName() + "." + stamp);
+        Files.move(log, rotated);
+        return KubeletCompression.compress(rotated);
+    }
+
+    /**
+     * Stopped with a checkpoint in generation A; while stopped the container wrote generation B, which the kubelet
+     * rotated and compressed too, then C: A's rest, then B from its start (never seen, in no checkpoint entry), then
+     * C, every line once and in order.
+     */
+    @Test
+    void anUnseenGenerationCompressedWhileStoppedIsReplayedWholeAfterTheCheckpointedOne() throws IOException {
+        Path log = shippedThenStopped();
+        String long1 = text(40_000, 'l');
+        generation(log, 50, 2_000, "20261130-042000");
+        // B: more than one read of uncompressed content, a line in 16 KiB fragments across reads
+        append(log, lines(2_000, 4_000) + fragments("stderr", long1, 16 * 1024) + lines(4_000, 6_000));
+        rotateAndCompress(log, "20261130-043000");
+        append(log, lines(6_000, 6_100));
+        start();
+
+        List<String> expected = new ArrayList<>(expected(0, 4_000));
+        expected.add(long1);
+        expected.addAll(expected(4_000, 6_100));
+        awaitRecords(expected.size());
+        await().pollDelay(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(10)).until(() -> true);
+        assertThat(lines()).containsExactlyElementsOf(expected);
+        assertThat(TestSupport.metric(agent, LOST_BEFORE_READ)).isZero();
+    }
+
+    /** Several unseen generations are replayed oldest first (by the kubelet's stamp in their names). */
+    @Test
+    void severalUnseenGenerationsAreReplayedInTheOrderOfTheirStamps() throws IOException {
+        Path log = shippedThenStopped();
+        generation(log, 50, 100, "20261130-042000");
+        generation(log, 100, 200, "20261130-042959");
+        generation(log, 200, 300, "20261130-043000");
+        generation(log, 300, 400, "20261201-000000");
+        append(log, lines(400, 410));
+        start();
+
+        awaitRecords(410);
+        await().pollDelay(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(10)).until(() -> true);
+        assertThat(lines()).containsExactlyElementsOf(expected(0, 410));
+    }
+
+    /** An unseen generation cut short: its readable prefix is shipped, the rest counted lost before read, then C. */
+    @Test
+    void aDamagedUnseenGenerationShipsItsReadablePrefixAndCountsTheRestLost() throws IOException {
+        Path log = shippedThenStopped();
+        generation(log, 50, 100, "20261130-042000");
+        Path gz = cutInHalf(generation(log, 100, 6_000, "20261130-043000"));
+        append(log, lines(6_000, 6_010));
+        start();
+
+        assertPrefixShippedRestCountedThenLive(100, gz);
+    }
+
+    /**
+     * A compressed rotation older than the checkpointed generation's that matches no checkpoint entry was read before
+     * the checkpoint (its entry retired once it was done) or, as here, predates the agent: not replayed. The newer
+     * unseen one is.
+     */
+    @Test
+    void anOlderUnmatchedCompressedRotationIsNotReplayed() throws IOException {
+        Path old = container("shop", "checkout-7d9f-x2x", UID, "app").resolve("0.log.20261130-041000");
+        append(old, lines(900, 1_000));
+        KubeletCompression.compress(old);
+        Path log = shippedThenStopped();
+        generation(log, 50, 100, "20261130-042000");
+        generation(log, 100, 200, "20261130-043000");
+        append(log, lines(200, 210));
+        start();
+
+        awaitRecords(210);
+        await().pollDelay(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(10)).until(() -> true);
+        assertThat(lines()).containsExactlyElementsOf(expected(0, 210));
     }
 
     /** Without a checkpoint the agent starts at the end of the files that exist (a node's history is not shipped). */

@@ -2,14 +2,17 @@ package io.sightline.sidecar.source;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.zip.GZIPOutputStream;
 
 import io.sightline.sidecar.checkpoint.Checkpoints;
 import io.sightline.sidecar.metrics.Diagnostics;
@@ -85,10 +88,16 @@ class FileReaderTest {
     }
 
     private FileReader open(Path file) throws IOException {
-        checkpoints = new Checkpoints(
-                null, new Diagnostics(new PrintStream(new ByteArrayOutputStream()), Diagnostics.Level.DEBUG));
         FileKey key = FileKey.of(file, false);
         FileChannel channel = FileChannel.open(file, StandardOpenOption.READ);
+        FileReader reader = reader(file, key, channel);
+        reader.begin(FileIdentity.firstSight(key, channel, key.size(), 0), 0);
+        return reader;
+    }
+
+    private FileReader reader(Path file, FileKey key, FileChannel channel) throws IOException {
+        checkpoints = new Checkpoints(
+                null, new Diagnostics(new PrintStream(new ByteArrayOutputStream()), Diagnostics.Level.DEBUG));
         LineFraming framing = new LineFraming(
                 1024,
                 true,
@@ -98,7 +107,7 @@ class FileReaderTest {
                         metrics.linesTruncated.labelValues("in"),
                         metrics.linesUnparsed.labelValues("in")),
                 intake);
-        FileReader reader = new FileReader(
+        return new FileReader(
                 SETTINGS,
                 "in",
                 file,
@@ -110,13 +119,48 @@ class FileReaderTest {
                 new byte[64 << 10],
                 () -> now,
                 now);
-        reader.begin(FileIdentity.firstSight(key, channel, key.size(), 0), 0);
-        return reader;
     }
 
     private FileReader.Result poll(FileReader reader, long afterMillis) throws IOException {
         now += afterMillis * MS;
         return reader.poll(now, Long.MAX_VALUE);
+    }
+
+    /**
+     * A compressed rotation replayed while the intake refuses every few records (the bound full, the sink slow): each
+     * refusal reads again from the refused record, which must not decompress the file again from its start. Counted:
+     * the bytes inflated in all, against the file's uncompressed size.
+     */
+    @Test
+    void aReplayRefusedAgainAndAgainInflatesItsFileAboutOnce() throws Exception {
+        StringBuilder text = new StringBuilder();
+        for (int i = 0; text.length() < (2 << 20); i++) {
+            text.append("{\"message\":\"line ").append(i).append("\"}\n");
+        }
+        byte[] plain = text.toString().getBytes(StandardCharsets.UTF_8);
+        Path gz = dir.resolve("app.log.1.gz");
+        try (OutputStream out = new GZIPOutputStream(Files.newOutputStream(gz))) {
+            out.write(plain);
+        }
+        FileKey key = FileKey.of(gz, false);
+        FileChannel channel = FileChannel.open(gz, StandardOpenOption.READ);
+        CompressedRotation rotation = new CompressedRotation(channel, damage -> {
+            throw new AssertionError("damaged: " + damage);
+        });
+        FileReader reader = reader(gz, key, channel);
+        reader.replay(FileIdentity.ofContent(key, plain, plain.length, 0), 0, dir.resolve("app.log.1"), 0, rotation);
+
+        FileReader.Result result;
+        do {
+            intake.room = 500;
+            result = poll(reader, 1);
+        } while (result != FileReader.Result.FINISHED);
+
+        List<String> lines = intake.lines();
+        assertThat(String.join("\n", lines) + "\n").isEqualTo(text.toString());
+        assertThat(rotation.inflatedBytes())
+                .as("bytes inflated for %d bytes of content", plain.length)
+                .isLessThan(2L * plain.length);
     }
 
     @Test

@@ -233,7 +233,16 @@ class FileTailerRotationTest {
             opened.add(channel);
             return channel;
         };
-        tailer =
-                new FileTailer(config, checkpoints, intake, metrics, "test", diagnostics, opener, () -> now, () -> now);
+        tailer = new FileTailer(
+                config,
+                checkpoints,
+                intake,
+                metrics,
+                "test",
+                diagnostics,
+                opener,
+                FileOrigins.OWN,
+                () -> now,
+                () -> now);
     }
 }

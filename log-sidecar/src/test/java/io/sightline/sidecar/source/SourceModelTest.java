@@ -423,6 +423,7 @@ class SourceModelTest {
                     "model",
                     model.diagnostics,
                     opener,
+                    FileOrigins.OWN,
                     () -> model.now,
                     () -> model.now);
         }

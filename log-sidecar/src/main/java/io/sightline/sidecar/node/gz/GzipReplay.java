@@ -9,8 +9,6 @@ import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
-import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.Optional;
 import java.util.zip.GZIPInputStream;
 
@@ -53,36 +51,18 @@ public final class GzipReplay implements Closeable {
     }
 
     /**
-     * Opens {@code file} and skips to {@code uncompressedOffset}. Throws only when the file cannot be opened
-     * (gone, no permission); a file that is not gzip, or damaged before the offset, opens as damaged.
-     */
-    public static GzipReplay open(Path file, long uncompressedOffset) throws IOException {
-        FileChannel channel = FileChannel.open(file, StandardOpenOption.READ);
-        try {
-            return open(channel, uncompressedOffset, true);
-        } catch (RuntimeException e) {
-            channel.close();
-            throw e;
-        }
-    }
-
-    /**
      * Reads the gzip file open as {@code channel} (by position: the channel's own position is not used) from
      * {@code uncompressedOffset}. The channel stays the caller's: {@link #close} leaves it open, so a replay can be
-     * opened again on it from an earlier offset, even after the kubelet removed the file.
+     * opened again on it from an earlier offset, even after the kubelet removed the file. Throws only when the channel
+     * cannot be read at all; a file that is not gzip, or damaged before the offset, opens as damaged.
      */
     public static GzipReplay open(FileChannel channel, long uncompressedOffset) throws IOException {
-        return open(channel, uncompressedOffset, false);
-    }
-
-    private static GzipReplay open(FileChannel channel, long uncompressedOffset, boolean ownsChannel)
-            throws IOException {
         if (uncompressedOffset < 0) {
             throw new IllegalArgumentException("offset must not be negative: " + uncompressedOffset);
         }
         long size = channel.size();
         CountingInputStream compressed =
-                new CountingInputStream(new BufferedInputStream(new ChannelInput(channel, ownsChannel), BUFFER));
+                new CountingInputStream(new BufferedInputStream(new ChannelInput(channel), BUFFER));
         GZIPInputStream gzip;
         try {
             gzip = new GZIPInputStream(compressed, BUFFER);
@@ -182,16 +162,14 @@ public final class GzipReplay implements Closeable {
         }
     }
 
-    /** The channel's bytes from its start, read by position; closes the channel only when the replay owns it. */
+    /** The channel's bytes from its start, read by position; closing it leaves the channel open (the caller's). */
     private static final class ChannelInput extends InputStream {
 
         private final FileChannel channel;
-        private final boolean owned;
         private long position;
 
-        ChannelInput(FileChannel channel, boolean owned) {
+        ChannelInput(FileChannel channel) {
             this.channel = channel;
-            this.owned = owned;
         }
 
         @Override
@@ -210,13 +188,6 @@ public final class GzipReplay implements Closeable {
                 position += n;
             }
             return n;
-        }
-
-        @Override
-        public void close() throws IOException {
-            if (owned) {
-                channel.close();
-            }
         }
     }
 

@@ -2,14 +2,18 @@ package io.sightline.sidecar.node.gz;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Random;
 import java.util.zip.GZIPOutputStream;
 
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -23,10 +27,11 @@ class GzipReplayTest {
     Path dir;
 
     private final byte[] content = criLines(5_000);
+    private final List<FileChannel> opened = new ArrayList<>();
 
     @Test
     void readsOnFromTheCheckpointOffsetInTheUncompressedBytes() throws IOException {
-        Path gz = write("0.log.20261130-101500.gz", gzip(content));
+        FileChannel gz = write("0.log.20261130-101500.gz", gzip(content));
         long offset = 123_457;
 
         try (GzipReplay replay = GzipReplay.open(gz, offset)) {
@@ -39,7 +44,7 @@ class GzipReplayTest {
 
     @Test
     void fromOffsetZeroTheWholeFileAndAtItsEndNothing() throws IOException {
-        Path gz = write("0.log.20261130-101500.gz", gzip(content));
+        FileChannel gz = write("0.log.20261130-101500.gz", gzip(content));
 
         try (GzipReplay whole = GzipReplay.open(gz, 0);
                 GzipReplay atEnd = GzipReplay.open(gz, content.length)) {
@@ -51,7 +56,7 @@ class GzipReplayTest {
 
     @Test
     void aCheckpointBeyondTheFileReadsNothingAndLosesNothing() throws IOException {
-        Path gz = write("0.log.20261130-101500.gz", gzip(content));
+        FileChannel gz = write("0.log.20261130-101500.gz", gzip(content));
 
         try (GzipReplay replay = GzipReplay.open(gz, content.length + 10L)) {
             assertThat(readAll(replay)).isEmpty();
@@ -63,7 +68,7 @@ class GzipReplayTest {
     @Test
     void aTruncatedFileGivesWhatItHoldsThenReportsTheDamage() throws IOException {
         byte[] compressed = gzip(content);
-        Path gz = write("cut.gz", Arrays.copyOf(compressed, compressed.length / 2));
+        FileChannel gz = write("cut.gz", Arrays.copyOf(compressed, compressed.length / 2));
 
         try (GzipReplay replay = GzipReplay.open(gz, 1000)) {
             byte[] read = readAll(replay);
@@ -84,7 +89,7 @@ class GzipReplayTest {
     @Test
     void aFileCutBeforeTheCheckpointReportsWhereReadingStopped() throws IOException {
         byte[] compressed = gzip(content);
-        Path gz = write("cut.gz", Arrays.copyOf(compressed, 200));
+        FileChannel gz = write("cut.gz", Arrays.copyOf(compressed, 200));
 
         try (GzipReplay replay = GzipReplay.open(gz, content.length - 10L)) {
             assertThat(readAll(replay)).isEmpty();
@@ -100,7 +105,7 @@ class GzipReplayTest {
         for (int i = compressed.length / 2; i < compressed.length / 2 + 64; i++) {
             compressed[i] = (byte) 0xff;
         }
-        Path gz = write("corrupt.gz", compressed);
+        FileChannel gz = write("corrupt.gz", compressed);
 
         try (GzipReplay replay = GzipReplay.open(gz, 0)) {
             byte[] read = readAll(replay);
@@ -119,7 +124,7 @@ class GzipReplayTest {
     void aBadChecksumAfterAllDataIsReportedWithNothingLost() throws IOException {
         byte[] compressed = gzip(content);
         compressed[compressed.length - 8] ^= 0x01; // CRC32 of the trailer
-        Path gz = write("crc.gz", compressed);
+        FileChannel gz = write("crc.gz", compressed);
 
         try (GzipReplay replay = GzipReplay.open(gz, 0)) {
             assertThat(readAll(replay)).isEqualTo(content);
@@ -132,9 +137,9 @@ class GzipReplayTest {
 
     @Test
     void aFileThatIsNotGzipOpensAsDamaged() throws IOException {
-        Path plain =
+        FileChannel plain =
                 write("plain.gz", "2026-11-30T10:15:00Z stdout F not compressed\n".getBytes(StandardCharsets.UTF_8));
-        Path empty = write("empty.gz", new byte[0]);
+        FileChannel empty = write("empty.gz", new byte[0]);
 
         try (GzipReplay notGzip = GzipReplay.open(plain, 0);
                 GzipReplay nothing = GzipReplay.open(empty, 0)) {
@@ -146,9 +151,25 @@ class GzipReplayTest {
         }
     }
 
+    /** The reader's way back to an earlier offset: the channel stays open, even once the kubelet removed the file. */
     @Test
-    void aMissingFileIsAnErrorForTheCallerToHandle() {
-        assertThatThrownBy(() -> GzipReplay.open(dir.resolve("gone.gz"), 0)).isInstanceOf(NoSuchFileException.class);
+    void closingLeavesTheChannelOpenForAnotherReplayAfterTheFileWasRemoved() throws IOException {
+        FileChannel gz = write("0.log.20261130-101500.gz", gzip(content));
+        try (GzipReplay first = GzipReplay.open(gz, 0)) {
+            assertThat(readAll(first)).isEqualTo(content);
+        }
+        Files.delete(dir.resolve("0.log.20261130-101500.gz"));
+
+        assertThat(gz.isOpen()).isTrue();
+        try (GzipReplay again = GzipReplay.open(gz, 1000)) {
+            assertThat(readAll(again)).isEqualTo(Arrays.copyOfRange(content, 1000, content.length));
+        }
+    }
+
+    @Test
+    void aNegativeOffsetIsRefused() throws IOException {
+        FileChannel gz = write("0.log.20261130-101500.gz", gzip(content));
+        assertThatThrownBy(() -> GzipReplay.open(gz, -1)).isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test
@@ -164,7 +185,7 @@ class GzipReplayTest {
                 }
             }
             long offset = random.nextInt(content.length);
-            Path gz = write("fuzz-" + seed + ".gz", damaged);
+            FileChannel gz = write("fuzz-" + seed + ".gz", damaged);
 
             try (GzipReplay replay = GzipReplay.open(gz, offset)) {
                 byte[] read = readAll(replay);
@@ -183,8 +204,18 @@ class GzipReplayTest {
         }
     }
 
-    private Path write(String name, byte[] bytes) throws IOException {
-        return Files.write(dir.resolve(name), bytes);
+    /** The file written and opened as the reader opens it; closed after the test. */
+    private FileChannel write(String name, byte[] bytes) throws IOException {
+        FileChannel channel = FileChannel.open(Files.write(dir.resolve(name), bytes), StandardOpenOption.READ);
+        opened.add(channel);
+        return channel;
+    }
+
+    @AfterEach
+    void closeChannels() throws IOException {
+        for (FileChannel channel : opened) {
+            channel.close();
+        }
     }
 
     private static byte[] readAll(GzipReplay replay) {
