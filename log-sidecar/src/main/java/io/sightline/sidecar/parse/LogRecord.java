@@ -96,6 +96,94 @@ public final class LogRecord {
                 null);
     }
 
+    private LogRecord(Builder b) {
+        this(
+                b.lineBytes,
+                b.timestampNanos,
+                b.level,
+                b.serviceName,
+                b.serviceVersion,
+                b.traceId,
+                b.spanId,
+                b.position,
+                b.namespace,
+                b.origin,
+                b.stream);
+    }
+
+    /**
+     * Assembles a record field by field, so that each call names what it sets; fields not set are null. Reusable:
+     * {@link #start} forgets what the previous record set, so a parser keeps one and allocates nothing per line
+     * besides the record. Not thread-safe.
+     */
+    public static final class Builder {
+
+        private byte[] lineBytes;
+        private long timestampNanos;
+        private SourcePosition position;
+        private String level;
+        private String serviceName;
+        private String serviceVersion;
+        private String traceId;
+        private String spanId;
+        private String namespace;
+        private Identity origin;
+        private String stream;
+
+        /** A new record of {@code lineBytes} (valid UTF-8, handed over, not copied) read at {@code position}. */
+        public Builder start(byte[] lineBytes, long timestampNanos, SourcePosition position) {
+            this.lineBytes = lineBytes;
+            this.timestampNanos = timestampNanos;
+            this.position = position;
+            level = null;
+            serviceName = null;
+            serviceVersion = null;
+            traceId = null;
+            spanId = null;
+            namespace = null;
+            origin = null;
+            stream = null;
+            return this;
+        }
+
+        public Builder level(String level) {
+            this.level = level;
+            return this;
+        }
+
+        public Builder serviceName(String serviceName) {
+            this.serviceName = serviceName;
+            return this;
+        }
+
+        public Builder serviceVersion(String serviceVersion) {
+            this.serviceVersion = serviceVersion;
+            return this;
+        }
+
+        public Builder trace(String traceId, String spanId) {
+            this.traceId = traceId;
+            this.spanId = spanId;
+            return this;
+        }
+
+        public Builder namespace(String namespace) {
+            this.namespace = namespace;
+            return this;
+        }
+
+        /** The container whose output {@code stream} the line is (the node agent's records; null: the sidecar's). */
+        public Builder container(Identity origin, String stream) {
+            this.origin = origin;
+            this.stream = stream;
+            return this;
+        }
+
+        public LogRecord build() {
+            return new LogRecord(this);
+        }
+    }
+
     /** The line as text (decoded on each call: sinks that only copy bytes use {@link #lineBytes()}). */
     public String line() {
         return new String(lineBytes, StandardCharsets.UTF_8);

@@ -31,6 +31,8 @@ public final class RecordParser {
     private final JsonFieldScan scan;
     private final Runnable unparsed;
     private final String namespaceField;
+    private final LogRecord.Builder record = new LogRecord.Builder();
+    private final Rfc3339Timestamps timestamps = new Rfc3339Timestamps();
     // level, service name and version repeat on nearly every line: reuse the previous String when equal
     private String lastLevel = "";
     private String lastService = "";
@@ -85,8 +87,10 @@ public final class RecordParser {
             }
             unparsed.run();
         }
-        return new LogRecord(
-                line, readTimeNanos, null, defaultServiceName, null, null, null, position, null, origin, stream);
+        return record.start(line, readTimeNanos, position)
+                .serviceName(defaultServiceName)
+                .container(origin, stream)
+                .build();
     }
 
     /** A container's record (the node agent's) without a service name of its own gets its container's. */
@@ -94,8 +98,10 @@ public final class RecordParser {
         return origin != null && (own == null || own.isEmpty()) ? defaultServiceName : own;
     }
 
-    public static LogRecord plain(String text, long readTimeNanos, SourcePosition position) {
-        return new LogRecord(text, readTimeNanos, null, null, null, null, null, position);
+    /** A plain text record (e.g. lines joined into one), stamped with the time it was read. */
+    public LogRecord plain(String text, long readTimeNanos, SourcePosition position) {
+        return record.start(text.getBytes(StandardCharsets.UTF_8), readTimeNanos, position)
+                .build();
     }
 
     public static boolean looksLikeJsonObject(byte[] bytes, int offset, int length) {
@@ -176,18 +182,14 @@ public final class RecordParser {
             return null;
         }
         long nanos = timestamp == null ? readTimeNanos : parseTimestamp(timestamp, readTimeNanos);
-        return new LogRecord(
-                line,
-                nanos,
-                level,
-                serviceOf(service, origin, defaultServiceName),
-                version,
-                traceId,
-                spanId,
-                position,
-                namespace,
-                origin,
-                stream);
+        return record.start(line, nanos, position)
+                .level(level)
+                .serviceName(serviceOf(service, origin, defaultServiceName))
+                .serviceVersion(version)
+                .trace(traceId, spanId)
+                .namespace(namespace)
+                .container(origin, stream)
+                .build();
     }
 
     /** The record of a line {@link JsonFieldScan} accepted: its wanted values are ASCII without escapes. */
@@ -203,22 +205,27 @@ public final class RecordParser {
         if (scan.found(0)) {
             namespace = lastNamespace = reuse(bytes, scan.start(0), scan.end(0), lastNamespace);
         }
-        long nanos = scan.found(1) ? parseTimestamp(ascii(bytes, 1), readTimeNanos) : readTimeNanos;
+        long nanos = scan.found(1) ? timestamp(bytes, scan.start(1), scan.end(1), readTimeNanos) : readTimeNanos;
         String level = scan.found(2) ? (lastLevel = reuse(bytes, scan.start(2), scan.end(2), lastLevel)) : null;
         String service = scan.found(3) ? (lastService = reuse(bytes, scan.start(3), scan.end(3), lastService)) : null;
         String version = scan.found(4) ? (lastVersion = reuse(bytes, scan.start(4), scan.end(4), lastVersion)) : null;
-        return new LogRecord(
-                line,
-                nanos,
-                level,
-                serviceOf(service, origin, defaultServiceName),
-                version,
-                scan.found(5) ? ascii(bytes, 5) : null,
-                scan.found(6) ? ascii(bytes, 6) : null,
-                position,
-                namespace,
-                origin,
-                stream);
+        return record.start(line, nanos, position)
+                .level(level)
+                .serviceName(serviceOf(service, origin, defaultServiceName))
+                .serviceVersion(version)
+                .trace(scan.found(5) ? ascii(bytes, 5) : null, scan.found(6) ? ascii(bytes, 6) : null)
+                .namespace(namespace)
+                .container(origin, stream)
+                .build();
+    }
+
+    /** Read from the bytes; only a value that is not plain RFC 3339 is made a String for the lenient parse. */
+    private long timestamp(byte[] bytes, int start, int end, long readTimeNanos) {
+        long nanos = timestamps.parse(bytes, start, end);
+        if (nanos != Rfc3339Timestamps.INVALID) {
+            return nanos;
+        }
+        return parseTimestamp(new String(bytes, start, end - start, StandardCharsets.ISO_8859_1), readTimeNanos);
     }
 
     private String ascii(byte[] bytes, int slot) {

@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import io.prometheus.metrics.core.datapoints.CounterDataPoint;
 import io.sightline.sidecar.checkpoint.FileProgress;
 import io.sightline.sidecar.node.frame.ContainerLogFramer;
+import io.sightline.sidecar.node.frame.FrameHandler;
 import io.sightline.sidecar.node.frame.FramedMessage;
 import io.sightline.sidecar.parse.LogRecord;
 import io.sightline.sidecar.parse.RecordParser;
@@ -37,8 +38,12 @@ final class LineFraming {
     private final RecordIntake intake;
     private final FileOrigins.Origin origin;
     private final LineSplitter.LineHandler lines;
+    private final FrameHandler containerMessages = this::containerMessage;
     private ContainerLogFramer containerFramer;
     private boolean refused;
+    /** Where the current container line's record was delivered up to (-1: none): the progress is there already. */
+    private long deliveredUpTo = -1;
+
     private String fileId;
     private FileProgress progress;
     private LineSplitter splitter;
@@ -204,9 +209,10 @@ final class LineFraming {
     /** A physical line of a container's log file, through the runtime's framing. */
     private boolean containerLine(byte[] bytes, int offset, int length, long start, long end, boolean truncated) {
         refused = false;
-        containerFramer.line(bytes, offset, length, start, end, truncated, this::containerMessage);
-        if (!refused && !containerFramer.hasPending()) {
-            // a line that completed nothing of an unfinished one (all fragments are in records now)
+        deliveredUpTo = -1;
+        containerFramer.line(bytes, offset, length, start, end, truncated, containerMessages);
+        if (!refused && deliveredUpTo != end && !containerFramer.hasPending()) {
+            // a line that made no record (empty) and left nothing unfinished: nothing to acknowledge up to its end
             progress.skipped(Math.max(end, 0));
         }
         return !refused;
@@ -218,7 +224,7 @@ final class LineFraming {
             return true;
         }
         refused = false;
-        containerFramer.flush(this::containerMessage);
+        containerFramer.flush(containerMessages);
         return !refused;
     }
 
@@ -253,6 +259,7 @@ final class LineFraming {
             refused = true;
             return;
         }
+        deliveredUpTo = safeEnd;
         counted(message.endOffset(), cut);
     }
 
@@ -263,7 +270,7 @@ final class LineFraming {
 
     private boolean joined(MultilineJoiner.Joined joined) {
         return deliver(
-                RecordParser.plain(
+                parser.plain(
                         joined.text(),
                         joined.readTimeNanos(),
                         new SourcePosition(fileId, joined.startOffset(), joined.endOffset())),

@@ -65,6 +65,6 @@ class JsonFieldScanTest {
         byte[] bytes = line.getBytes(StandardCharsets.UTF_8);
         LogRecord jackson = parser.parseJson(bytes, 0, bytes.length, line, 42, POSITION);
         LogRecord record = parser.parseLine(bytes, 0, bytes.length, 42, POSITION);
-        assertThat(record).as(line).isEqualTo(jackson == null ? RecordParser.plain(line, 42, POSITION) : jackson);
+        assertThat(record).as(line).isEqualTo(jackson == null ? parser.plain(line, 42, POSITION) : jackson);
     }
 }

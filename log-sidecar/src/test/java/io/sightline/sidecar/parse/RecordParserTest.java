@@ -76,6 +76,38 @@ class RecordParserTest {
         assertThat(RecordParser.parseTimestamp("yesterday", -1)).isEqualTo(-1);
     }
 
+    /** The scan's timestamps are read from the line's bytes: the same instant as the text parse, in every form. */
+    @Test
+    void aRecordsTimestampFromItsBytesIsTheTextParsesInstant() {
+        String[] times = {
+            "2026-11-27T11:20:00Z",
+            "2026-11-27T11:20:00.1Z",
+            "2026-11-27T11:20:00.123456789Z",
+            "2026-11-27T12:20:00.5+01:00",
+            "2026-11-27T06:50:00.000001-04:30",
+            "2024-02-29T23:59:59.999999999+00:00",
+            "1969-12-31T23:59:59.999Z",
+            "2026-11-27T11:20Z",
+            "2026-11-27t11:20:00z",
+            "2026-11-27T24:00:00Z",
+            "2026-02-29T11:20:00Z",
+            "2026-11-27T11:20:00.1234567891Z",
+            "2026-11-27T11:20:00.Z",
+            "2026-11-27T11:20:00+0100",
+            "2262-04-11T23:47:16.854775807Z",
+            "2262-04-11T23:47:17Z",
+            "1677-09-21T00:12:43.145224192Z",
+            "yesterday",
+        };
+        for (String time : times) {
+            assertThat(parse("{\"@timestamp\":\"" + time + "\",\"level\":\"INFO\"}", 7)
+                            .timestampNanos())
+                    .as(time)
+                    .isEqualTo(RecordParser.parseTimestamp(time, 7));
+        }
+        assertThat(unparsed).hasValue(0);
+    }
+
     /**
      * Lines no JSON parser should be asked to hold in full: 100,000 levels of nesting, a number of
      * 100,000 digits, a field name of 100,000 characters, invalid UTF-8 inside a string, binary after

@@ -1,5 +1,7 @@
 package io.sightline.sidecar.node.frame;
 
+import io.sightline.sidecar.parse.Rfc3339Timestamps;
+
 /**
  * Turns the lines of one container log file into messages. The format (CRI or Docker json-file) is
  * taken from the first line that is either, and kept for the file. Fragments of a long line
@@ -18,12 +20,15 @@ public final class ContainerLogFramer {
     private static final byte[] NO_BYTES = new byte[0];
 
     private final int maxMessageBytes;
-    private final RuntimeTimestamps timestamps = new RuntimeTimestamps();
+    private final Rfc3339Timestamps timestamps = new Rfc3339Timestamps();
     private final CriLines cri = new CriLines(timestamps);
     private final DockerJsonLines dockerJson = new DockerJsonLines(timestamps);
     private final ParsedLine parsed = new ParsedLine();
     private final FramedMessage message = new FramedMessage();
     private final PendingMessage[] pending = new PendingMessage[LogStream.values().length];
+    /** Streams with an unfinished line: asked after every line, and nearly always 0. */
+    private int pendingStreams;
+
     private ContainerLogFormat format;
 
     public ContainerLogFramer(int maxMessageBytes) {
@@ -69,6 +74,9 @@ public final class ContainerLogFramer {
             if (stream == null) {
                 stream = pending[parsed.stream.ordinal()] = new PendingMessage();
             }
+            if (stream.isEmpty()) {
+                pendingStreams++;
+            }
             stream.append(parsed, startOffset, endOffset, lineTruncated, maxMessageBytes);
         } else if (stream == null || stream.isEmpty()) {
             emit(
@@ -103,6 +111,9 @@ public final class ContainerLogFramer {
 
     /** Bytes held in unfinished lines (they count against the in-flight bound). */
     public int pendingBytes() {
+        if (pendingStreams == 0) {
+            return 0;
+        }
         int bytes = 0;
         for (PendingMessage p : pending) {
             if (p != null && !p.isEmpty()) {
@@ -113,7 +124,7 @@ public final class ContainerLogFramer {
     }
 
     public boolean hasPending() {
-        return pendingStartOffset() >= 0;
+        return pendingStreams > 0;
     }
 
     /**
@@ -121,6 +132,9 @@ public final class ContainerLogFramer {
      * move past it, or a restart would lose the beginning of that line.
      */
     public long pendingStartOffset() {
+        if (pendingStreams == 0) {
+            return -1;
+        }
         long oldest = -1;
         for (PendingMessage p : pending) {
             if (p != null && !p.isEmpty() && (oldest < 0 || p.startOffset < oldest)) {
@@ -159,6 +173,7 @@ public final class ContainerLogFramer {
         // cleared before the handler runs (the bytes stay until the next append): during the call,
         // pendingStartOffset() names only lines still unfinished, so a checkpoint may pass this one
         p.clear();
+        pendingStreams--;
         emit(bytes, 0, length, stream, timeNanos, startOffset, endOffset, truncated, unterminated, handler);
     }
 

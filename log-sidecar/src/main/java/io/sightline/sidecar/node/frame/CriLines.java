@@ -1,5 +1,7 @@
 package io.sightline.sidecar.node.frame;
 
+import io.sightline.sidecar.parse.Rfc3339Timestamps;
+
 /**
  * Parses the CRI logging format: {@code <time> <stream> <tags> <message>}, one space each, where the
  * first of the {@code :}-separated tags is {@code P} (partial: the runtime split a long line, more
@@ -9,19 +11,20 @@ package io.sightline.sidecar.node.frame;
  */
 final class CriLines {
 
-    private final RuntimeTimestamps timestamps;
+    private final Rfc3339Timestamps timestamps;
 
-    CriLines(RuntimeTimestamps timestamps) {
+    CriLines(Rfc3339Timestamps timestamps) {
         this.timestamps = timestamps;
     }
 
     boolean parse(byte[] b, int from, int to, ParsedLine out) {
-        int afterTime = Ascii.indexOf(b, from, to, (byte) ' ');
+        // a time is at least MIN_LENGTH bytes: a space among its first ones makes it unreadable either way
+        int afterTime = Ascii.indexOf(b, from + Rfc3339Timestamps.MIN_LENGTH - 1, to, (byte) ' ');
         if (afterTime < 0) {
             return false;
         }
         long time = timestamps.parse(b, from, afterTime);
-        if (time == RuntimeTimestamps.INVALID) {
+        if (time == Rfc3339Timestamps.INVALID) {
             return false;
         }
         int afterStream = Ascii.indexOf(b, afterTime + 1, to, (byte) ' ');

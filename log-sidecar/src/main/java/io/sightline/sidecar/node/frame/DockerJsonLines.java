@@ -5,6 +5,7 @@ import java.io.IOException;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import io.sightline.sidecar.parse.Rfc3339Timestamps;
 
 /**
  * Parses Docker's json-file lines, {@code {"log":"...","stream":"stdout","time":"..."}} (other fields,
@@ -19,18 +20,18 @@ final class DockerJsonLines {
     private static final JsonFactory JSON = JsonFactory.builder().build();
     private static final int MAX_SHORT_VALUE = 64;
 
-    private final RuntimeTimestamps timestamps;
+    private final Rfc3339Timestamps timestamps;
     private byte[] message = new byte[256];
     private final byte[] shortValue = new byte[MAX_SHORT_VALUE];
 
-    DockerJsonLines(RuntimeTimestamps timestamps) {
+    DockerJsonLines(Rfc3339Timestamps timestamps) {
         this.timestamps = timestamps;
     }
 
     boolean parse(byte[] b, int from, int to, ParsedLine out) {
         int messageLength = -1;
         LogStream stream = null;
-        long timeNanos = RuntimeTimestamps.INVALID;
+        long timeNanos = Rfc3339Timestamps.INVALID;
         try (JsonParser parser = JSON.createParser(b, from, to - from)) {
             if (parser.nextToken() != JsonToken.START_OBJECT) {
                 return false;
@@ -59,7 +60,7 @@ final class DockerJsonLines {
                             return false;
                         }
                         int length = ascii(parser.getTextCharacters(), parser.getTextOffset(), parser.getTextLength());
-                        timeNanos = length < 0 ? RuntimeTimestamps.INVALID : timestamps.parse(shortValue, 0, length);
+                        timeNanos = length < 0 ? Rfc3339Timestamps.INVALID : timestamps.parse(shortValue, 0, length);
                     }
                     default -> parser.skipChildren();
                 }
@@ -71,7 +72,7 @@ final class DockerJsonLines {
             // not JSON, or JSON past Jackson's limits (nesting, sizes): not a json-file line
             return false;
         }
-        if (messageLength < 0 || stream == null || timeNanos == RuntimeTimestamps.INVALID) {
+        if (messageLength < 0 || stream == null || timeNanos == Rfc3339Timestamps.INVALID) {
             return false;
         }
         boolean partial = messageLength == 0 || message[messageLength - 1] != '\n';

@@ -15,12 +15,22 @@ public enum LogStream {
         return label;
     }
 
-    /** {@code bytes[from, to)} spelled exactly {@code stdout} or {@code stderr}, else {@code null}. */
+    /**
+     * {@code bytes[from, to)} spelled exactly {@code stdout} or {@code stderr}, else {@code null}. Once per
+     * line: byte compares only ({@code values()} would copy its array, {@code String.charAt} check each index).
+     */
     static LogStream of(byte[] bytes, int from, int to) {
-        for (LogStream stream : values()) {
-            if (Ascii.equals(bytes, from, to, stream.label)) {
-                return stream;
-            }
+        if (to - from != 6 || bytes[from] != 's' || bytes[from + 1] != 't' || bytes[from + 2] != 'd') {
+            return null;
+        }
+        byte a = bytes[from + 3];
+        byte b = bytes[from + 4];
+        byte c = bytes[from + 5];
+        if (a == 'o' && b == 'u' && c == 't') {
+            return STDOUT;
+        }
+        if (a == 'e' && b == 'r' && c == 'r') {
+            return STDERR;
         }
         return null;
     }

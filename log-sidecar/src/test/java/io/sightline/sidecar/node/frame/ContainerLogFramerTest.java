@@ -193,6 +193,23 @@ class ContainerLogFramerTest {
     }
 
     @Test
+    void onlyStdoutAndStderrSpelledExactlyAreStreams() {
+        input.feed(T0 + " stderr F err\n"
+                + T0 + " stdin F x\n"
+                + T0 + " stdoux F x\n"
+                + T0 + " Stdout F x\n"
+                + T0 + " stdouts F x\n"
+                + T0 + " stder F x\n"
+                + T0 + " stdeut F x\n"
+                + T0 + " stdere F x\n"
+                + T0 + " stdout F out\n");
+
+        assertThat(input.messages)
+                .extracting(Message::stream)
+                .containsExactly(LogStream.STDERR, null, null, null, null, null, null, null, LogStream.STDOUT);
+    }
+
+    @Test
     void runtimeTimesInEveryRfc3339NanoShapeAreRead() {
         String[][] cases = {
             {"2026-11-30T10:15:00Z", "2026-11-30T10:15:00Z"},

@@ -1,20 +1,22 @@
-package io.sightline.sidecar.node.frame;
+package io.sightline.sidecar.parse;
 
 import java.time.LocalDate;
 import java.time.YearMonth;
 
 /**
- * Reads the RFC 3339 timestamps container runtimes write (Go's {@code RFC3339Nano}: 0 to 9 fraction
+ * Reads RFC 3339 timestamps (Go's {@code RFC3339Nano} as container runtimes write it: 0 to 9 fraction
  * digits, trailing zeros dropped; {@code Z} from containerd and Docker, a {@code +hh:mm} offset from
- * CRI-O) straight from the line's bytes into epoch nanoseconds, without a String or an exception
- * for the common case. Anything else, or a time outside what epoch nanoseconds can hold
- * (1677–2262), is {@link #INVALID}.
+ * CRI-O; and a JSON record's {@code @timestamp}) straight from the line's bytes into epoch nanoseconds,
+ * without a String or an exception. Anything else, or a time outside what epoch nanoseconds can hold
+ * (1677–2262), is {@link #INVALID}. One instance per reader (it keeps the last date); not thread-safe.
  */
-final class RuntimeTimestamps {
+public final class Rfc3339Timestamps {
 
-    static final long INVALID = Long.MIN_VALUE;
+    public static final long INVALID = Long.MIN_VALUE;
 
-    private static final int MIN_LENGTH = "2006-01-02T15:04:05Z".length();
+    /** The shortest timestamp, {@code 2006-01-02T15:04:05Z}. */
+    public static final int MIN_LENGTH = "2006-01-02T15:04:05Z".length();
+
     private static final long MAX_SECONDS = Long.MAX_VALUE / 1_000_000_000L - 1;
     private static final long MIN_SECONDS = Long.MIN_VALUE / 1_000_000_000L + 1;
 
@@ -22,7 +24,8 @@ final class RuntimeTimestamps {
     private int cachedDate = -1;
     private long cachedEpochDay;
 
-    long parse(byte[] b, int from, int to) {
+    /** The time in {@code b[from, to)}, exactly; {@link #INVALID} when it is not one. */
+    public long parse(byte[] b, int from, int to) {
         int length = to - from;
         if (length < MIN_LENGTH
                 || b[from + 4] != '-'
@@ -32,12 +35,12 @@ final class RuntimeTimestamps {
                 || b[from + 16] != ':') {
             return INVALID;
         }
-        int year = Ascii.digits(b, from, 4);
-        int month = Ascii.digits(b, from + 5, 2);
-        int day = Ascii.digits(b, from + 8, 2);
-        int hour = Ascii.digits(b, from + 11, 2);
-        int minute = Ascii.digits(b, from + 14, 2);
-        int second = Ascii.digits(b, from + 17, 2);
+        int year = digits(b, from, 4);
+        int month = digits(b, from + 5, 2);
+        int day = digits(b, from + 8, 2);
+        int hour = digits(b, from + 11, 2);
+        int minute = digits(b, from + 14, 2);
+        int second = digits(b, from + 17, 2);
         if (year < 0 || month < 1 || month > 12 || day < 1 || hour < 0 || hour > 23 || minute < 0 || minute > 59) {
             return INVALID;
         }
@@ -86,8 +89,8 @@ final class RuntimeTimestamps {
         if (to - i != 6 || (b[i] != '+' && b[i] != '-') || b[i + 3] != ':') {
             return INVALID;
         }
-        int hours = Ascii.digits(b, i + 1, 2);
-        int minutes = Ascii.digits(b, i + 4, 2);
+        int hours = digits(b, i + 1, 2);
+        int minutes = digits(b, i + 4, 2);
         if (hours < 0 || hours > 23 || minutes < 0 || minutes > 59) {
             return INVALID;
         }
@@ -106,5 +109,18 @@ final class RuntimeTimestamps {
             cachedDate = date;
         }
         return cachedEpochDay;
+    }
+
+    /** The value of {@code count} decimal digits at {@code from}, or -1 if any is not a digit. */
+    private static int digits(byte[] bytes, int from, int count) {
+        int value = 0;
+        for (int i = from; i < from + count; i++) {
+            int d = bytes[i] - '0';
+            if (d < 0 || d > 9) {
+                return -1;
+            }
+            value = value * 10 + d;
+        }
+        return value;
     }
 }
