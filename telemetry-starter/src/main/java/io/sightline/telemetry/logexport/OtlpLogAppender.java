@@ -25,7 +25,7 @@ import io.sightline.telemetry.logging.BoundedAsyncAppender;
  * {@code | json} works in LogQL; its {@code level} attribute, severity, timestamp and trace context come from
  * the event.
  * <p>
- * Events of the export's own libraries (the OpenTelemetry SDK, the JDK's HttpClient) are not exported: an exporter
+ * Events of the export's own libraries (the OpenTelemetry SDK, OkHttp) are not exported: an exporter
  * reporting that the endpoint is down would otherwise produce a record to export, and so on.
  */
 final class OtlpLogAppender extends UnsynchronizedAppenderBase<ILoggingEvent> {
@@ -35,12 +35,8 @@ final class OtlpLogAppender extends UnsynchronizedAppenderBase<ILoggingEvent> {
     /** The record's {@code level} attribute: Loki keeps it as structured metadata {@code level}, as from the sidecar. */
     static final AttributeKey<String> LEVEL = AttributeKey.stringKey("level");
 
-    /**
-     * Logger name prefixes of the export itself, whose events would loop back into it: the OpenTelemetry SDK and
-     * the JDK's HttpClient it sends with ({@code System.Logger}s, bridged to SLF4J when an application does so).
-     */
-    static final List<String> EXPORT_LOGGERS =
-            List.of("io.opentelemetry.", "jdk.internal.httpclient.", "jdk.httpclient.");
+    /** Logger name prefixes of the export itself, whose events would loop back into it. */
+    static final List<String> EXPORT_LOGGERS = List.of("io.opentelemetry.", "okhttp3.");
 
     private final Logger logger;
 

@@ -61,17 +61,6 @@ class DirectLogExportTest {
         this.loki.close();
     }
 
-    /** The OTLP sender is the JDK's HttpClient: its loggers, like the SDK's, would feed the export its own events. */
-    @Test
-    void theExportsOwnLoggersAreNeverExported() {
-        assertThat(OtlpLogAppender.fromExport("io.opentelemetry.exporter.internal.http.HttpExporter"))
-                .isTrue();
-        assertThat(OtlpLogAppender.fromExport("jdk.internal.httpclient.debug")).isTrue();
-        assertThat(OtlpLogAppender.fromExport("jdk.httpclient.HttpClient")).isTrue();
-        assertThat(OtlpLogAppender.fromExport("com.example.orders.OrderService"))
-                .isFalse();
-    }
-
     @Test
     void exportsTheMaskedContractRecordWithTheIdentityAndTheTrace() {
         try (RunningApp app =

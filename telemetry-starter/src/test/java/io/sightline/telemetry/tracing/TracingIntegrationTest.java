@@ -4,13 +4,11 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.ServiceLoader;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Future;
 
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.micrometer.tracing.Tracer;
-import io.opentelemetry.exporter.internal.http.HttpSenderProvider;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import io.opentelemetry.proto.common.v1.KeyValue;
 import io.opentelemetry.proto.trace.v1.ResourceSpans;
@@ -31,7 +29,6 @@ import org.springframework.core.task.TaskDecorator;
 import org.springframework.scheduling.annotation.Async;
 import org.springframework.scheduling.annotation.EnableAsync;
 import org.springframework.stereotype.Service;
-import org.springframework.util.ClassUtils;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RestController;
 
@@ -118,19 +115,6 @@ class TracingIntegrationTest {
             assertThat(request.path()).isEqualTo("/v1/traces");
             assertThat(request.contentType()).isEqualTo("application/x-protobuf");
         });
-    }
-
-    /**
-     * The OTLP exporters (these spans, and the direct log export) send with the JDK's HttpClient: the exporter
-     * picks the HTTP sender on the class path, and OkHttp (with Okio and Kotlin: 177 classes at start-up) is not
-     * there. Before, OkHttp's was the only one.
-     */
-    @Test
-    void theOnlyOtlpHttpSenderIsTheJdks() {
-        assertThat(ServiceLoader.load(HttpSenderProvider.class).stream()
-                        .map(provider -> provider.type().getName()))
-                .containsExactly("io.opentelemetry.exporter.sender.jdk.internal.JdkHttpSenderProvider");
-        assertThat(ClassUtils.isPresent("okhttp3.OkHttpClient", null)).isFalse();
     }
 
     /** Decoded OTLP exports, by the (hex) trace id of the spans they contain. */
