@@ -4,6 +4,7 @@ import io.micrometer.tracing.Span;
 import io.micrometer.tracing.Tracer;
 import io.sentry.Sentry;
 import io.sentry.SentryOptions;
+import io.sentry.spring7.SentryUserFilter;
 import io.sightline.telemetry.masking.Masker;
 import io.sightline.telemetry.support.ServiceIdentity;
 import org.springframework.beans.factory.DisposableBean;
@@ -12,8 +13,11 @@ import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
 import org.springframework.core.io.ResourceLoader;
 
@@ -42,7 +46,7 @@ public class ErrorsAutoConfiguration {
         // The context's Masker (the starter's, with its extra keys, or the application's): events and logs mask alike.
         Masker masker = maskers.getIfAvailable(Masker::defaults);
         SentryEventPreparer events = new SentryEventPreparer(
-                ServiceIdentity.from(environment, resourceLoader).name(), () -> currentTraceId(tracer), masker);
+                ServiceIdentity.from(environment, resourceLoader).name(), () -> activeSpan(tracer), masker);
         return new SentryMasking(events, masker);
     }
 
@@ -51,9 +55,25 @@ public class ErrorsAutoConfiguration {
         return Sentry::close;
     }
 
-    private static String currentTraceId(ObjectProvider<Tracer> tracer) {
+    private static SentryEventPreparer.ActiveSpan activeSpan(ObjectProvider<Tracer> tracer) {
         Tracer current = tracer.getIfAvailable();
         Span span = (current != null) ? current.currentSpan() : null;
-        return (span != null) ? span.context().traceId() : null;
+        return (span != null)
+                ? new SentryEventPreparer.ActiveSpan(
+                        span.context().traceId(), span.context().spanId())
+                : null;
+    }
+
+    /** Only in servlet applications: WebFlux ones have neither the servlet API nor these filters. */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
+    @ConditionalOnClass({FilterRegistrationBean.class, SentryUserFilter.class})
+    static class ServletRequestFilters {
+
+        /** Static: a bean post-processor, created before the beans it looks at. */
+        @Bean
+        static SentryRequestFilters sightlineSentryRequestFilters(ObjectProvider<SentryOptions> options) {
+            return new SentryRequestFilters(options);
+        }
     }
 }

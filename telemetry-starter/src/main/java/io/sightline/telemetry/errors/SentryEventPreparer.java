@@ -11,9 +11,12 @@ import io.sentry.Hint;
 import io.sentry.SentryBaseEvent;
 import io.sentry.SentryEvent;
 import io.sentry.SentryOptions;
+import io.sentry.SpanContext;
+import io.sentry.SpanId;
 import io.sentry.protocol.Message;
 import io.sentry.protocol.Request;
 import io.sentry.protocol.SentryException;
+import io.sentry.protocol.SentryId;
 import io.sightline.telemetry.logging.StackHashJsonProvider;
 import io.sightline.telemetry.masking.Masker;
 
@@ -31,13 +34,13 @@ class SentryEventPreparer implements SentryOptions.BeforeSendCallback {
 
     private final String serviceName;
 
-    private final Supplier<String> currentTraceId;
+    private final Supplier<ActiveSpan> activeSpan;
 
     private final Masker masker;
 
-    SentryEventPreparer(String serviceName, Supplier<String> currentTraceId, Masker masker) {
+    SentryEventPreparer(String serviceName, Supplier<ActiveSpan> activeSpan, Masker masker) {
         this.serviceName = serviceName;
-        this.currentTraceId = currentTraceId;
+        this.activeSpan = activeSpan;
         this.masker = masker;
     }
 
@@ -63,11 +66,28 @@ class SentryEventPreparer implements SentryOptions.BeforeSendCallback {
         return event;
     }
 
+    /**
+     * Makes the active span's trace the event's Sentry trace, while Sentry's own tracing is off (see
+     * {@link SentryRequestFilters}): Sentry then links the errors of one request, and of one distributed trace,
+     * as the logs and spans do, instead of every error of a thread's scope sharing one trace.
+     * @param event an event about to be sent
+     * @return the same event
+     */
+    SentryEvent linkToActiveTrace(SentryEvent event) {
+        ActiveSpan span = this.activeSpan.get();
+        if (span != null) {
+            event.getContexts()
+                    .setTrace(new SpanContext(
+                            new SentryId(span.traceId()), new SpanId(span.spanId()), "default", null, null));
+        }
+        return event;
+    }
+
     /** The active span's trace id, else the one the logging event carried in its MDC. */
     private String traceId(SentryEvent event) {
-        String fromSpan = this.currentTraceId.get();
-        if (fromSpan != null) {
-            return fromSpan;
+        ActiveSpan span = this.activeSpan.get();
+        if (span != null) {
+            return span.traceId();
         }
         if (event.getContexts().get(MDC_CONTEXT) instanceof Map<?, ?> mdc && mdc.get("traceId") instanceof String id) {
             return id;
@@ -153,4 +173,7 @@ class SentryEventPreparer implements SentryOptions.BeforeSendCallback {
     private String mask(String text) {
         return (text != null) ? this.masker.mask(text) : null;
     }
+
+    /** The ids of the span active on the reporting thread (OpenTelemetry's, through Micrometer Tracing). */
+    record ActiveSpan(String traceId, String spanId) {}
 }

@@ -39,9 +39,14 @@ final class SentryMasking implements Sentry.OptionsConfiguration<SentryOptions> 
     @Override
     public void configure(SentryOptions options) {
         SentryOptions.BeforeSendCallback beforeSend = options.getBeforeSend();
+        // Sentry's own tracing, when a user turns it on, gives events the trace of its transaction.
+        boolean openTelemetryTrace = !options.isTracingEnabled();
         options.setBeforeSend((event, hint) -> {
             SentryEvent kept = (beforeSend != null) ? beforeSend.execute(event, hint) : event;
-            return (kept != null) ? this.events.execute(kept, hint) : null;
+            if (kept == null) {
+                return null;
+            }
+            return this.events.execute(openTelemetryTrace ? this.events.linkToActiveTrace(kept) : kept, hint);
         });
         // Breadcrumbs are not masked when recorded: Sentry's logback appender records one for every log line, on the
         // request thread. They leave the process only inside events (masked above) and transactions (masked here).

@@ -8,15 +8,18 @@ import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
 import org.springframework.core.io.ResourceLoader;
+import org.springframework.http.server.observation.ServerRequestObservationConvention;
 
 /**
  * What the starter adds to Boot's Micrometer support: the build-info gauge, the exception
  * counter and the deadlocked-threads gauge (Boot does not bind it; the {@code JvmThreadsDeadlocked}
- * alert reads it). Port, exposure, common tag, SLO buckets and the {@code uri} tag cap are property
+ * alert reads it), and Spring's request tags built once per combination in servlet applications. Port, exposure, common tag, SLO buckets and the {@code uri} tag cap are property
  * defaults set by {@link MetricsEnvironmentPostProcessor}.
  */
 @AutoConfiguration
@@ -24,6 +27,11 @@ import org.springframework.core.io.ResourceLoader;
 @ConditionalOnBooleanProperty(name = "sightline.metrics.enabled", matchIfMissing = true)
 @EnableConfigurationProperties(SightlineMetricsProperties.class)
 public class MetricsAutoConfiguration {
+
+    /** Boot's setting for the name of the server request observation, hence of its timer. */
+    static final String OBSERVATION_NAME_PROPERTY = "management.observations.http.server.requests.name";
+
+    static final String DEFAULT_OBSERVATION_NAME = "http.server.requests";
 
     @Bean
     BuildInfoMetrics sightlineBuildInfoMetrics(Environment environment, ResourceLoader resourceLoader) {
@@ -41,5 +49,23 @@ public class MetricsAutoConfiguration {
     @ConditionalOnMissingBean
     JvmThreadDeadlockMetrics jvmThreadDeadlockMetrics() {
         return new JvmThreadDeadlockMetrics();
+    }
+
+    /**
+     * Spring's request tags, built once per combination ({@link CachingServerRequestConvention}); Boot's
+     * observation filter uses a {@code ServerRequestObservationConvention} bean when there is one, and an
+     * application's own wins over this one.
+     */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
+    @ConditionalOnClass(ServerRequestObservationConvention.class)
+    static class ServletRequestTags {
+
+        @Bean
+        @ConditionalOnMissingBean(ServerRequestObservationConvention.class)
+        ServerRequestObservationConvention sightlineServerRequestConvention(Environment environment) {
+            return new CachingServerRequestConvention(
+                    environment.getProperty(OBSERVATION_NAME_PROPERTY, DEFAULT_OBSERVATION_NAME));
+        }
     }
 }

@@ -6,6 +6,7 @@ import java.util.Map;
 import io.sentry.Breadcrumb;
 import io.sentry.Hint;
 import io.sentry.SentryEvent;
+import io.sentry.SpanContext;
 import io.sentry.protocol.Message;
 import io.sentry.protocol.Request;
 import io.sentry.protocol.SentryException;
@@ -57,9 +58,36 @@ class SentryEventPreparerTest {
         SentryEvent event = new SentryEvent();
         event.getContexts().put(SentryEventPreparer.MDC_CONTEXT, Map.of("traceId", TRACE_FROM_MDC));
         String active = "aaaabbbbccccddddeeeeffff00001111";
-        assertThat(new SentryEventPreparer("orders", () -> active, Masker.defaults())
+        assertThat(new SentryEventPreparer(
+                                "orders",
+                                () -> new SentryEventPreparer.ActiveSpan(active, "00f067aa0ba902b7"),
+                                Masker.defaults())
                         .execute(event, new Hint())
                         .getTag("trace_id"))
                 .isEqualTo(active);
+    }
+
+    @Test
+    void theActiveSpanBecomesTheEventsSentryTraceAndWithoutOneSentrysStays() {
+        SentryEvent event = new SentryEvent();
+        String active = "aaaabbbbccccddddeeeeffff00001111";
+        SpanContext linked = new SentryEventPreparer(
+                        "orders",
+                        () -> new SentryEventPreparer.ActiveSpan(active, "00f067aa0ba902b7"),
+                        Masker.defaults())
+                .linkToActiveTrace(event)
+                .getContexts()
+                .getTrace();
+        assertThat(linked.getTraceId()).hasToString(active);
+        assertThat(linked.getSpanId()).hasToString("00f067aa0ba902b7");
+
+        SentryEvent outsideASpan = new SentryEvent();
+        SpanContext sentrys = new SpanContext("default");
+        outsideASpan.getContexts().setTrace(sentrys);
+        assertThat(new SentryEventPreparer("orders", () -> null, Masker.defaults())
+                        .linkToActiveTrace(outsideASpan)
+                        .getContexts()
+                        .getTrace())
+                .isSameAs(sentrys);
     }
 }

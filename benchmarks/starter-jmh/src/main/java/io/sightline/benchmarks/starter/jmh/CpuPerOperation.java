@@ -5,14 +5,16 @@ import java.lang.management.ThreadMXBean;
 import java.util.Locale;
 import java.util.TreeMap;
 
+import io.sightline.telemetry.metrics.ServerRequestTags;
+
 /**
  * The JMH benchmarks' operations timed by the CPU time of the thread that runs them instead of the wall
  * clock: on a machine shared with other work (the project's 2-core machines usually are) wall-clock
  * throughput mostly measures how much of a core the benchmark got, CPU time per operation what it costs.
  * <p>
- * {@code java -cp … io.sightline.benchmarks.starter.jmh.CpuPerOperation [writer|hostile] [seconds] [shape]} prints
- * one line per case: CPU ns per operation and operations per CPU-second (records per second on one core
- * for the writer; for hostile lines also CPU ns per KB). Each case is warmed up for the same time first.
+ * {@code java -cp … io.sightline.benchmarks.starter.jmh.CpuPerOperation [writer|hostile|tags] [seconds] [shape]}
+ * prints one line per case: CPU ns per operation and operations per CPU-second (records per second on one core
+ * for the writer; for hostile lines also CPU ns per KB; for tags, CPU ns per request's two tag sets). Each case is warmed up for the same time first.
  */
 public final class CpuPerOperation {
 
@@ -36,6 +38,22 @@ public final class CpuPerOperation {
                         record,
                         ns,
                         1e9 / ns);
+            }
+        } else if (what.equals("tags")) {
+            // Each convention twice, alternated, so both see the same machine load
+            for (int round = 0; round < 2; round++) {
+                for (String convention : new String[] {"spring", "starter"}) {
+                    ServerRequestTags tags = new ServerRequestTags();
+                    tags.convention = convention;
+                    tags.prepare();
+                    double ns = cpuNanosPerOp(tags::oneRequest, seconds);
+                    System.out.printf(
+                            Locale.ROOT,
+                            "tags round=%d convention=%s cpu_ns_per_request=%.1f%n",
+                            round + 1,
+                            convention,
+                            ns);
+                }
             }
         } else {
             TreeMap<String, String> lines = new TreeMap<>();
