@@ -32,6 +32,8 @@ import org.springframework.web.bind.annotation.RestController;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
+import static io.sightline.telemetry.errors.SentryApps.events;
+import static io.sightline.telemetry.errors.SentryApps.reportingTo;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -195,14 +197,6 @@ class SentryIntegrationTest {
         }
     }
 
-    /** A servlet application whose Sentry DSN points at {@code sentry}. */
-    private static RunningApp reportingTo(LocalHttpReceiver sentry, Class<?> application, String... properties) {
-        String[] all = new String[properties.length + 1];
-        all[0] = "sightline.errors.sentry.dsn=http://publickey@127.0.0.1:" + sentry.port() + "/42";
-        System.arraycopy(properties, 0, all, 1, properties.length);
-        return RunningApp.start(application, WebApplicationType.SERVLET, all);
-    }
-
     private static List<JsonNode> logs(LocalHttpReceiver sentry) {
         List<JsonNode> logs = new ArrayList<>();
         sentry.received().stream()
@@ -210,12 +204,6 @@ class SentryIntegrationTest {
                 .filter(item -> "log".equals(item.header().path("type").asString()))
                 .forEach(item -> item.payload().path("items").forEach(logs::add));
         return logs;
-    }
-
-    private static List<JsonNode> events(LocalHttpReceiver sentry) {
-        return sentry.received().stream()
-                .flatMap((request) -> SentryEnvelopes.events(request.body()).stream())
-                .toList();
     }
 
     /** Accepts TCP connections on 127.0.0.1 and never reads or answers, like a wedged proxy. */

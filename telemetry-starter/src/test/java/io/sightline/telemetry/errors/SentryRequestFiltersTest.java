@@ -2,7 +2,6 @@ package io.sightline.telemetry.errors;
 
 import java.io.IOException;
 import java.time.Duration;
-import java.util.List;
 import java.util.Set;
 
 import io.sentry.protocol.User;
@@ -11,7 +10,6 @@ import io.sightline.telemetry.support.LocalHttpReceiver;
 import io.sightline.telemetry.support.RunningApp;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.SpringBootConfiguration;
-import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
@@ -20,6 +18,8 @@ import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.context.WebApplicationContext;
 import tools.jackson.databind.JsonNode;
 
+import static io.sightline.telemetry.errors.SentryApps.events;
+import static io.sightline.telemetry.errors.SentryApps.reportingTo;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -107,19 +107,6 @@ class SentryRequestFiltersTest {
                 .getServletContext()
                 .getFilterRegistrations()
                 .keySet();
-    }
-
-    private static RunningApp reportingTo(LocalHttpReceiver sentry, Class<?> application, String... properties) {
-        String[] all = new String[properties.length + 1];
-        all[0] = "sightline.errors.sentry.dsn=http://publickey@127.0.0.1:" + sentry.port() + "/42";
-        System.arraycopy(properties, 0, all, 1, properties.length);
-        return RunningApp.start(application, WebApplicationType.SERVLET, all);
-    }
-
-    private static List<JsonNode> events(LocalHttpReceiver sentry) {
-        return sentry.received().stream()
-                .flatMap((request) -> SentryEnvelopes.events(request.body()).stream())
-                .toList();
     }
 
     @SpringBootConfiguration
