@@ -14,10 +14,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Flow;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /**
  * Sends one request for a sink (a POST of a batch, mostly): HTTP/1.1 (no h2c upgrade round trip), TLS trusting the configured CA
@@ -25,8 +25,11 @@ import java.util.concurrent.TimeoutException;
  * re-read from its file on every request. One attempt, no retries: that is the delivery stage's job.
  * <p>The timeout is a deadline for the whole exchange, from connecting to the last byte of the
  * answer: the JDK client's own request timeout ends when the headers arrive, so a server that
- * trickles its body would otherwise hold the sender for as long as it likes. The body is read up to
- * a size bound; the rest is not read.
+ * trickles its body would otherwise hold the sender for as long as it likes; the body's reader ends
+ * the exchange at the deadline. The body is read up to a size bound; the rest is not read.
+ * <p>The exchange is the client's synchronous {@code send}: {@code sendAsync} hands every answer to
+ * CompletableFuture's default async pool, which at common-pool parallelism 1 (two CPUs or fewer, most
+ * sidecars under a CPU limit) starts a new thread per task, i.e. one per push.
  */
 public final class HttpSender {
 
@@ -39,6 +42,9 @@ public final class HttpSender {
             return headers.firstValue(name).orElse(null);
         }
     }
+
+    /** One thread for every sender's body deadlines; a deadline met is removed at once. */
+    private static final ScheduledThreadPoolExecutor DEADLINES = deadlines();
 
     private final HttpSettings settings;
     private final HttpClient client;
@@ -78,37 +84,50 @@ public final class HttpSender {
         if (authorization != null) {
             request.header("Authorization", authorization);
         }
-        CompletableFuture<HttpResponse<byte[]>> exchange =
-                client.sendAsync(request.build(), info -> new BoundedBody(maxResponseBytes));
+        long deadline = System.nanoTime() + settings.timeout().toNanos();
         try {
-            HttpResponse<byte[]> response = exchange.get(settings.timeout().toNanos(), TimeUnit.NANOSECONDS);
+            HttpResponse<byte[]> response =
+                    client.send(request.build(), info -> new BoundedBody(maxResponseBytes, deadline));
             byte[] answer = response.body();
             return new Response(response.statusCode(), response.headers(), answer, answer.length < maxResponseBytes);
-        } catch (TimeoutException e) {
-            exchange.cancel(true); // aborts the exchange and closes its connection
-            throw new HttpTimeoutException("no complete answer from " + uri + " within " + settings.timeout());
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof IOException io) {
-                throw io;
-            }
-            throw new IOException("sending to " + uri + " failed: " + e.getCause(), e.getCause());
-        } catch (InterruptedException e) {
-            exchange.cancel(true);
+        } catch (HttpTimeoutException e) {
+            HttpTimeoutException timeout =
+                    new HttpTimeoutException("no complete answer from " + uri + " within " + settings.timeout());
+            timeout.initCause(e);
+            throw timeout;
+        } catch (InterruptedException e) { // the client has cancelled the exchange
             Thread.currentThread().interrupt();
             throw new InterruptedIOException("interrupted while sending to " + uri);
         }
     }
 
-    /** Collects a response body up to {@code limit} bytes, then stops reading (the connection is closed). */
+    private static ScheduledThreadPoolExecutor deadlines() {
+        ScheduledThreadPoolExecutor deadlines = new ScheduledThreadPoolExecutor(1, task -> {
+            Thread thread = new Thread(task, "sightline-http-deadlines");
+            thread.setDaemon(true);
+            return thread;
+        });
+        deadlines.setRemoveOnCancelPolicy(true);
+        return deadlines;
+    }
+
+    /**
+     * Collects a response body up to {@code limit} bytes, then stops reading (the connection is closed). At the
+     * {@code deadline} ({@link System#nanoTime()}) it stops reading too, and the exchange fails with an
+     * {@link HttpTimeoutException}.
+     */
     private static final class BoundedBody implements HttpResponse.BodySubscriber<byte[]> {
         private final int limit;
+        private final long deadline;
         private final CompletableFuture<byte[]> result = new CompletableFuture<>();
         private byte[] bytes = new byte[0];
         private int length;
         private Flow.Subscription subscription;
+        private ScheduledFuture<?> expiry;
 
-        BoundedBody(int limit) {
+        BoundedBody(int limit, long deadline) {
             this.limit = limit;
+            this.deadline = deadline;
         }
 
         @Override
@@ -117,13 +136,24 @@ public final class HttpSender {
         }
 
         @Override
-        public void onSubscribe(Flow.Subscription subscription) {
+        public synchronized void onSubscribe(Flow.Subscription subscription) {
             this.subscription = subscription;
+            expiry = DEADLINES.schedule(this::expire, deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
             subscription.request(1);
         }
 
+        /** On the deadline thread; {@code synchronized} so that the subscription is never called from two threads at once. */
+        private synchronized void expire() {
+            if (result.completeExceptionally(new HttpTimeoutException("the answer did not end by the deadline"))) {
+                subscription.cancel();
+            }
+        }
+
         @Override
-        public void onNext(List<ByteBuffer> buffers) {
+        public synchronized void onNext(List<ByteBuffer> buffers) {
+            if (result.isDone()) {
+                return; // expired: the subscription is cancelled
+            }
             for (ByteBuffer buffer : buffers) {
                 int take = Math.min(buffer.remaining(), limit - length);
                 if (length + take > bytes.length) {
@@ -134,7 +164,7 @@ public final class HttpSender {
             }
             if (length >= limit) {
                 subscription.cancel();
-                result.complete(Arrays.copyOf(bytes, length));
+                finish(Arrays.copyOf(bytes, length));
             } else {
                 subscription.request(1);
             }
@@ -142,12 +172,18 @@ public final class HttpSender {
 
         @Override
         public void onError(Throwable error) {
+            expiry.cancel(false);
             result.completeExceptionally(error);
         }
 
         @Override
         public void onComplete() {
-            result.complete(Arrays.copyOf(bytes, length));
+            finish(Arrays.copyOf(bytes, length));
+        }
+
+        private void finish(byte[] body) {
+            expiry.cancel(false);
+            result.complete(body);
         }
     }
 }

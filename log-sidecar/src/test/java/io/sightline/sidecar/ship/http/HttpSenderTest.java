@@ -1,0 +1,242 @@
+package io.sightline.sidecar.ship.http;
+
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.io.OutputStream;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.net.ConnectException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpHandler;
+import com.sun.net.httpserver.HttpServer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** {@link HttpSender} against the JDK's own HTTP server on 127.0.0.1 (a real server, ephemeral port). */
+class HttpSenderTest {
+
+    @TempDir
+    Path dir;
+
+    private final CountDownLatch release = new CountDownLatch(1);
+    private HttpServer server;
+    private ExecutorService serverThreads;
+
+    @AfterEach
+    void stop() {
+        release.countDown();
+        if (server != null) {
+            server.stop(0);
+            serverThreads.shutdownNow();
+        }
+    }
+
+    @Test
+    void answersAreReturnedWithStatusHeadersAndBody() throws Exception {
+        URI uri = serve(exchange -> answer(exchange, 201, "stored"));
+        HttpSender.Response response = sender(Duration.ofSeconds(30))
+                .post(uri, "text/plain", "x".getBytes(StandardCharsets.UTF_8), Map.of("X-Scope-OrgID", "shop"), 1024);
+        assertThat(response.status()).isEqualTo(201);
+        assertThat(response.header("Content-Type")).isEqualTo("text/plain");
+        assertThat(new String(response.body(), StandardCharsets.UTF_8)).isEqualTo("stored");
+        assertThat(response.complete()).isTrue();
+    }
+
+    @Test
+    void theBodyIsReadOnlyUpToTheBound() throws Exception {
+        URI uri = serve(exchange -> answer(exchange, 400, "e".repeat(100_000)));
+        HttpSender.Response response =
+                sender(Duration.ofSeconds(30)).post(uri, "text/plain", new byte[1], Map.of(), 1000);
+        assertThat(response.status()).isEqualTo(400);
+        assertThat(response.body()).hasSize(1000);
+        assertThat(response.complete()).isFalse();
+    }
+
+    @Test
+    void aServerThatNeverAnswersEndsInATimeout() throws Exception {
+        URI uri = serve(exchange -> awaitRelease());
+        long start = System.nanoTime();
+        assertThatThrownBy(() -> sender(Duration.ofSeconds(1)).post(uri, "text/plain", new byte[1], Map.of(), 1000))
+                .isInstanceOf(HttpTimeoutException.class);
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(20));
+    }
+
+    /**
+     * The headers come at once, then one byte every 50 ms for 100 s: the JDK's own request timeout has ended with the
+     * headers, so only the sender's deadline for the whole exchange stops this.
+     */
+    @Test
+    void aTricklingBodyCannotHoldTheSenderLongerThanTheTimeout() throws Exception {
+        URI uri = serve(exchange -> {
+            exchange.sendResponseHeaders(200, 0);
+            try (OutputStream out = exchange.getResponseBody()) {
+                for (int i = 0; i < 2000 && release.getCount() > 0; i++) {
+                    out.write('x');
+                    out.flush();
+                    release.await(50, TimeUnit.MILLISECONDS);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        long start = System.nanoTime();
+        assertThatThrownBy(
+                        () -> sender(Duration.ofSeconds(1)).post(uri, "text/plain", new byte[1], Map.of(), 1_000_000))
+                .isInstanceOf(HttpTimeoutException.class)
+                .hasMessageContaining(uri.toString());
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(20));
+    }
+
+    @Test
+    void anInterruptEndsTheWaitAndKeepsTheInterruptFlag() throws Exception {
+        CountDownLatch received = new CountDownLatch(1);
+        URI uri = serve(exchange -> {
+            received.countDown();
+            awaitRelease();
+        });
+        HttpSender sender = sender(Duration.ofMinutes(10));
+        AtomicReference<Throwable> thrown = new AtomicReference<>();
+        AtomicReference<Boolean> stillInterrupted = new AtomicReference<>();
+        Thread caller = new Thread(() -> {
+            try {
+                sender.post(uri, "text/plain", new byte[1], Map.of(), 1000);
+            } catch (IOException e) {
+                thrown.set(e);
+                stillInterrupted.set(Thread.currentThread().isInterrupted());
+            }
+        });
+        caller.start();
+        assertThat(received.await(30, TimeUnit.SECONDS)).isTrue();
+        caller.interrupt();
+        caller.join(Duration.ofSeconds(30).toMillis());
+        assertThat(caller.isAlive()).isFalse();
+        assertThat(thrown.get()).isInstanceOf(InterruptedIOException.class);
+        assertThat(stillInterrupted.get()).isTrue();
+    }
+
+    @Test
+    void anUnreachableServerIsAnIOException() throws Exception {
+        int port;
+        try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            port = socket.getLocalPort();
+        }
+        URI uri = URI.create("http://127.0.0.1:" + port + "/push");
+        assertThatThrownBy(() -> sender(Duration.ofSeconds(5)).post(uri, "text/plain", new byte[1], Map.of(), 1000))
+                .isInstanceOf(ConnectException.class);
+    }
+
+    /**
+     * Sending must not start a thread per request. With CompletableFuture's default async pool at parallelism 1 (any
+     * JVM on two CPUs or fewer: most sidecars under a CPU limit) that pool is a thread per task, and
+     * {@code HttpClient.sendAsync} hands every result to it. The sends run in a JVM of their own with the common pool's
+     * parallelism set to 1, so this holds on a CI machine with more cores too, and no other test's threads are counted.
+     */
+    @Test
+    void manySendsStartNoThreadPerSend() throws Exception {
+        Path stdout = dir.resolve("stdout.txt");
+        Path stderr = dir.resolve("stderr.txt");
+        Process process = new ProcessBuilder(
+                        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                        "-Djava.util.concurrent.ForkJoinPool.common.parallelism=1",
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        ManySends.class.getName())
+                .redirectOutput(stdout.toFile())
+                .redirectError(stderr.toFile())
+                .start();
+        assertThat(process.waitFor(3, TimeUnit.MINUTES))
+                .as("the sends finish; stderr: %s", Files.readString(stderr))
+                .isTrue();
+        assertThat(process.exitValue())
+                .as("stderr: %s", Files.readString(stderr))
+                .isZero();
+        String[] result = Files.readString(stdout).trim().split(" ");
+        assertThat(result[0]).as("common pool parallelism").isEqualTo("1");
+        assertThat(Integer.parseInt(result[1]))
+                .as("threads started during %d sends", ManySends.SENDS)
+                .isLessThanOrEqualTo(5);
+    }
+
+    /** The process {@link #manySendsStartNoThreadPerSend} runs: prints the parallelism and the threads started. */
+    static final class ManySends {
+        static final int SENDS = 200;
+
+        public static void main(String[] args) throws Exception {
+            HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+            server.createContext("/", exchange -> {
+                exchange.getRequestBody().readAllBytes();
+                answer(exchange, 204, "");
+            });
+            server.setExecutor(Executors.newFixedThreadPool(2));
+            server.start();
+            URI uri = URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/push");
+            HttpSender sender = new HttpSender(new HttpSettings(uri, HttpAuth.NONE, null, Duration.ofSeconds(30)));
+            byte[] batch = new byte[1000];
+            for (int i = 0; i < 20; i++) { // the client's and server's own threads start here
+                sender.post(uri, "application/octet-stream", batch, Map.of(), 1024);
+            }
+            ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+            long before = threads.getTotalStartedThreadCount();
+            for (int i = 0; i < SENDS; i++) {
+                sender.post(uri, "application/octet-stream", batch, Map.of(), 1024);
+            }
+            long started = threads.getTotalStartedThreadCount() - before;
+            System.out.println(ForkJoinPool.getCommonPoolParallelism() + " " + started);
+            System.exit(0);
+        }
+    }
+
+    private URI serve(HttpHandler handler) throws IOException {
+        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        server.createContext("/", exchange -> {
+            exchange.getRequestBody().readAllBytes();
+            handler.handle(exchange);
+            exchange.close();
+        });
+        serverThreads = Executors.newCachedThreadPool();
+        server.setExecutor(serverThreads);
+        server.start();
+        return URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/push");
+    }
+
+    private static HttpSender sender(Duration timeout) {
+        return new HttpSender(new HttpSettings(URI.create("http://127.0.0.1/"), HttpAuth.NONE, null, timeout));
+    }
+
+    private static void answer(HttpExchange exchange, int status, String body) throws IOException {
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        exchange.getResponseHeaders().set("Content-Type", "text/plain");
+        exchange.sendResponseHeaders(status, bytes.length == 0 ? -1 : bytes.length);
+        try (OutputStream out = exchange.getResponseBody()) {
+            out.write(bytes);
+        }
+    }
+
+    private void awaitRelease() {
+        try {
+            release.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
