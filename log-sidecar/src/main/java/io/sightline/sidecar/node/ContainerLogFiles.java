@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Predicate;
 import java.util.stream.Stream;
 
 import io.sightline.sidecar.config.SidecarConfig.NodeConfig;
@@ -94,14 +95,17 @@ public final class ContainerLogFiles implements FileOrigins, AutoCloseable {
             Path gz = file.resolveSibling(file.getFileName() + ".gz");
             return Files.isRegularFile(gz, LinkOption.NOFOLLOW_LINKS) ? List.of(gz) : List.of();
         }
-        return plain.get().kind() == PodLogFileKind.LIVE ? compressedOfRestart(file, plain.get(), null) : List.of();
+        return plain.get().kind() == PodLogFileKind.LIVE
+                ? compressedSiblings(file, p -> p.restartCount() == plain.get().restartCount())
+                : List.of();
     }
 
     /**
-     * The {@code .gz} files of {@code generation}'s container and restart rotated after it, oldest first (the stamp
-     * orders them). {@code generation} named by its stamp (a rotated or compressed name) has those with a later stamp;
-     * the live name means where it went is not known: every one is later, because the kubelet removes the oldest
-     * rotations first, so once a generation's rotation is gone only newer ones remain.
+     * The {@code .gz} files of {@code generation}'s container rotated after it, oldest first (by restart, then stamp):
+     * every one of a later restart (the container restarted after it was written), and those of its own restart with
+     * a later stamp. {@code generation} named by its stamp (a rotated or compressed name) has those with a later stamp;
+     * the live name means where it went is not known: every one of its restart is later, because the kubelet removes
+     * the oldest rotations first, so once a generation's rotation is gone only newer ones remain.
      */
     @Override
     public List<Path> compressedRotationsAfter(Path generation) {
@@ -109,7 +113,13 @@ public final class ContainerLogFiles implements FileOrigins, AutoCloseable {
         if (plain.isEmpty() || plain.get().kind() == PodLogFileKind.TEMPORARY) {
             return List.of();
         }
-        return compressedOfRestart(generation, plain.get(), plain.get().rotationStamp());
+        int restart = plain.get().restartCount();
+        String stamp = plain.get().rotationStamp();
+        return compressedSiblings(
+                generation,
+                p -> p.restartCount() > restart
+                        || (p.restartCount() == restart
+                                && (stamp == null || p.rotationStamp().compareTo(stamp) > 0)));
     }
 
     /** {@code <n>.log.<stamp>.gz} is the kubelet's gzip of {@code <n>.log.<stamp>}. */
@@ -130,17 +140,15 @@ public final class ContainerLogFiles implements FileOrigins, AutoCloseable {
                 .thenComparing(Comparator.naturalOrder());
     }
 
-    /** The {@code .gz} rotations next to {@code file} of {@code plain}'s restart stamped after {@code after} (null: all). */
-    private List<Path> compressedOfRestart(Path file, PodLogPath plain, String after) {
+    /** The {@code .gz} rotations next to {@code file} that {@code wanted} accepts, oldest first. */
+    private List<Path> compressedSiblings(Path file, Predicate<PodLogPath> wanted) {
         Path dir = file.getParent();
         if (dir == null) {
             return List.of();
         }
         try (Stream<Path> siblings = Files.list(dir)) {
             return siblings.filter(sibling -> paths.parse(sibling)
-                            .filter(p -> p.kind() == PodLogFileKind.COMPRESSED
-                                    && p.restartCount() == plain.restartCount()
-                                    && (after == null || p.rotationStamp().compareTo(after) > 0))
+                            .filter(p -> p.kind() == PodLogFileKind.COMPRESSED && wanted.test(p))
                             .isPresent())
                     .sorted(byAge())
                     .toList();

@@ -11,11 +11,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.PriorityQueue;
 import java.util.Set;
+import java.util.function.Predicate;
 
 /**
  * Compressed rotations found at start-up that wait to be replayed. A directory replays one at a time, oldest first
- * (by the writer's naming: the kubelet's stamp), so a stream's lines reach the log store in the order they were
- * written; its other files start after the last one. Each compressed file is queued at most once per run, so one
+ * (by the writer's naming: the kubelet's restart and stamp), so a stream's lines reach the log store in the order
+ * they were written; its newer files start after the last older one. Each compressed file is queued at most once per run, so one
  * replayed and done is not taken for an unseen generation again.
  */
 final class CompressedReplays {
@@ -35,11 +36,13 @@ final class CompressedReplays {
             GlobInput input,
             FileOrigins.Origin origin) {}
 
+    private final Comparator<Path> byAge;
     private final Comparator<Pending> oldestFirst;
     private final Map<Path, PriorityQueue<Pending>> byDirectory = new HashMap<>();
     private final Set<String> queued = new HashSet<>();
 
     CompressedReplays(Comparator<Path> byAge) {
+        this.byAge = byAge;
         this.oldestFirst = Comparator.comparing(Pending::compressed, byAge);
     }
 
@@ -55,16 +58,17 @@ final class CompressedReplays {
         return queued.contains(key.inodeKey());
     }
 
-    /** Directories with replays still waiting. */
-    Set<Path> directories() {
-        return byDirectory.keySet();
+    /** Whether a replay of {@code file}'s directory older than {@code file} waits its turn. */
+    boolean queuedBefore(Path file) {
+        PriorityQueue<Pending> directory = byDirectory.get(file.getParent());
+        return directory != null && byAge.compare(directory.peek().compressed(), file) < 0;
     }
 
-    /** The next replay of each directory that is not replaying now, taken from the queue. */
-    List<Pending> next(Set<Path> replaying) {
+    /** The next replay of each directory, taken from the queue when {@code mayStart} lets it start now. */
+    List<Pending> next(Predicate<Pending> mayStart) {
         List<Pending> next = new ArrayList<>();
         byDirectory.entrySet().removeIf(directory -> {
-            if (replaying.contains(directory.getKey())) {
+            if (!mayStart.test(directory.getValue().peek())) {
                 return false;
             }
             next.add(directory.getValue().poll());

@@ -8,11 +8,9 @@ import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
@@ -266,7 +264,11 @@ public final class FileTailer implements Runnable {
             if (sameInode != null
                     && (origins.compressedRotationsOf(entry.path()).isEmpty()
                             || holdsContent(sameInode, identity.get()))) {
-                continue; // decided when that file is started
+                // decided when that file is started; what its writer wrote after it may be compressed already
+                origins.of(sameInode.path())
+                        .ifPresent(
+                                origin -> replayUnseen(sameInode.path(), true, unclaimed, sameInode.input(), origin));
+                continue;
             }
             checkpoints.claim(entry.fileId());
             if (!inputs.cover(entry.path())) {
@@ -318,7 +320,7 @@ public final class FileTailer implements Runnable {
                     lost(entry.path(), entry.size() - entry.offset());
                 }
             }
-            replayUnseen(generation, entry, unclaimed, origin.get());
+            replayUnseen(generation, false, unclaimed, inputs.of(entry.path()).orElseThrow(), origin.get());
         }
     }
 
@@ -354,14 +356,18 @@ public final class FileTailer implements Runnable {
      * checkpoint entry knows (never seen): queued to be replayed from their start, after the checkpointed one. Each
      * gets its own entry under its uncompressed name at once, so a restart during its replay resumes it as any
      * compressed rotation. Older ones matching no entry were read before the checkpoint (their entries retired
-     * when done) or predate the agent: not read.
+     * when done) or predate the agent: not read. {@code stillThere}: the generation is still at {@code generation},
+     * so only rotations newer than that name can hold later content.
      */
     private void replayUnseen(
             Path generation,
-            CheckpointStore.Entry entry,
+            boolean stillThere,
             List<CheckpointStore.Entry> recovered,
+            GlobInput input,
             FileOrigins.Origin origin) {
-        List<Path> newer = origins.compressedRotationsAfter(generation);
+        List<Path> newer = origins.compressedRotationsAfter(generation).stream()
+                .filter(candidate -> !stillThere || origins.byAge().compare(candidate, generation) > 0)
+                .toList();
         if (newer.isEmpty()) {
             return;
         }
@@ -386,7 +392,7 @@ public final class FileTailer implements Runnable {
                         0,
                         0,
                         recordedAs,
-                        inputs.of(entry.path()).orElseThrow(),
+                        input,
                         origin));
             }
         }
@@ -405,9 +411,13 @@ public final class FileTailer implements Runnable {
         replays.add(pending);
     }
 
-    /** Starts the next queued replay of each directory that replays nothing now. */
+    /**
+     * Starts the next queued replay of each directory that replays nothing now and whose older files were read to
+     * their end (a restart's replays follow the previous restart's rest).
+     */
     private void startReplays(long now) {
-        for (CompressedReplays.Pending next : replays.next(known.replayingDirectories())) {
+        for (CompressedReplays.Pending next :
+                replays.next(pending -> !known.busyBefore(pending.compressed(), origins.byAge()))) {
             FileReader reader = reader(next.input(), next.compressed(), next.key(), next.channel(), next.origin(), now);
             reader.replay(
                     next.identity(),
@@ -480,21 +490,20 @@ public final class FileTailer implements Runnable {
      * Starts the files listed for the first time. Each is identified and in the checkpoint at once, even
      * when every place among the open files is taken (by rotated files drained for the rotate-wait): it is
      * then closed until a place frees up. A file renamed, copied and truncated, or deleted before it got
-     * a place is so still followed by its identity (or counted as lost), also across a restart.
+     * a place is so still followed by its identity (or counted as lost), also across a restart. A file waits
+     * while an older compressed rotation of its directory is queued or replayed; then the replays that may go on.
      */
     private void startWaiting(long now) {
-        startReplays(now);
-        Set<Path> replayingIn = new HashSet<>(known.replayingDirectories());
-        replayingIn.addAll(replays.directories());
         for (Discovery.Found found : known.waiting()) {
             if (stopping) {
                 break;
             }
-            if (replayingIn.contains(found.path().getParent())) {
+            if (replays.queuedBefore(found.path()) || known.replayingBefore(found.path(), origins.byAge())) {
                 continue; // after the older content of its directory was replayed
             }
             start(found, known.roomToOpen(readerPlaces()), now);
         }
+        startReplays(now);
     }
 
     private void start(Discovery.Found found, boolean readNow, long now) {

@@ -2,13 +2,13 @@ package io.sightline.sidecar.source;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
+import java.util.Objects;
 
 /**
  * The files the source knows: a reader per inode being read (open or closed while idle), the files
@@ -90,15 +90,32 @@ final class KnownFiles {
         return byInode;
     }
 
-    /** The directories of the compressed rotations being replayed ({@link FileReader#replay}). */
-    Set<Path> replayingDirectories() {
-        Set<Path> dirs = new HashSet<>();
+    /** Whether a compressed rotation of {@code file}'s directory older than {@code file} is being replayed. */
+    boolean replayingBefore(Path file, Comparator<Path> byAge) {
         for (FileReader reader : readers.values()) {
-            if (reader.isReplaying()) {
-                dirs.add(reader.path().getParent());
+            if (reader.isReplaying() && sameDirectory(reader, file) && byAge.compare(reader.path(), file) < 0) {
+                return true;
             }
         }
-        return dirs;
+        return false;
+    }
+
+    /**
+     * Whether the compressed rotation {@code replay} must wait: one of its directory is being replayed ({@link
+     * FileReader#replay}; one at a time), or a file there older than it still has something to read.
+     */
+    boolean busyBefore(Path replay, Comparator<Path> byAge) {
+        for (FileReader reader : readers.values()) {
+            if (sameDirectory(reader, replay)
+                    && (reader.isReplaying() || (reader.wantsToRead() && byAge.compare(reader.path(), replay) < 0))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean sameDirectory(FileReader reader, Path file) {
+        return Objects.equals(reader.path().getParent(), file.getParent());
     }
 
     void started(Discovery.Found found) {

@@ -150,6 +150,43 @@ class NodeCrashTest {
      */
     @Test
     void sigkillDuringTheReplayOfAnUnseenCompressedGenerationLosesNothing() throws Exception {
+        killedDuringTheReplayOfAnUnseenGenerationLosesNothing((log, expected) -> {
+            // while down: A's rest, then generation B (never seen), each rotated and compressed; C live
+            writeLines(log, 1_000, 2_000, expected, true);
+            rotateAndCompress(log, "20261130-042000");
+            writeLines(log, 2_000, 2_000 + LINES, expected);
+            rotateAndCompress(log, "20261130-043000");
+            writeLines(log, 2_000 + LINES, 3_000 + LINES, expected);
+        });
+    }
+
+    /**
+     * The same when the container restarted while the agent was down and the new restart's first generation was
+     * compressed: {@code 0.log}'s rest is read first, the replay of restart 1's generation goes on from what was
+     * acknowledged under its own checkpoint entry, then {@code 1.log}.
+     */
+    @Test
+    void sigkillDuringTheReplayOfANewRestartsCompressedGenerationLosesNothing() throws Exception {
+        killedDuringTheReplayOfAnUnseenGenerationLosesNothing((log, expected) -> {
+            // while down: restart 0's last lines, then restart 1's first generation rotated and compressed; 1.log live
+            writeLines(log, 1_000, 2_000, expected, true);
+            Path restart1 = log.resolveSibling("1.log");
+            writeLines(restart1, 2_000, 2_000 + LINES, expected);
+            rotateAndCompress(restart1, "20261130-043000");
+            writeLines(restart1, 2_000 + LINES, 3_000 + LINES, expected);
+        });
+    }
+
+    /** What the container writes while the agent is down, after line 999: lines 1,000 to 2,999 + {@link #LINES}. */
+    private interface WhileDown {
+        void write(Path log, List<String> expected) throws IOException;
+    }
+
+    /**
+     * Ships lines 0 to 999 of the container's {@code 0.log}, kill -9; {@code whileDown} writes, line 2,000 on in a
+     * generation never seen and compressed; killed again while that generation is replayed; a last run delivers all.
+     */
+    private void killedDuringTheReplayOfAnUnseenGenerationLosesNothing(WhileDown whileDown) throws Exception {
         Path pods = dir.resolve("pods");
         Path log = appLog(pods);
         List<String> expected = new ArrayList<>();
@@ -160,17 +197,12 @@ class NodeCrashTest {
             await().atMost(Duration.ofSeconds(60)).until(() -> loki.lineCounts().size() >= 1_000 || !first.isAlive());
             kill(first, 0);
 
-            // while down: A's rest, then generation B (never seen), each rotated and compressed; C live
-            writeLines(log, 1_000, 2_000, expected, true);
-            rotateAndCompress(log, "20261130-042000");
-            writeLines(log, 2_000, 2_000 + LINES, expected);
-            rotateAndCompress(log, "20261130-043000");
-            writeLines(log, 2_000 + LINES, 3_000 + LINES, expected);
+            whileDown.write(log, expected);
 
             int before = loki.entryCount();
             killAfter(processes.start(env, 1), 1, loki, 1_000 + LINES / 5);
             assertThat(loki.lineCounts())
-                    .as("killed while replaying B (stderr: %s)", processes.stderr(1))
+                    .as("killed while replaying the unseen generation (stderr: %s)", processes.stderr(1))
                     .containsKey(message(1_999))
                     .containsKey(message(2_000))
                     .doesNotContainKey(message(1_999 + LINES));

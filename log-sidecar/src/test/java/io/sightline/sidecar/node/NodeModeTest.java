@@ -533,6 +533,78 @@ class NodeModeTest {
         assertThat(lines()).containsExactlyElementsOf(expected(0, 210));
     }
 
+    /**
+     * The container restarted while the agent was stopped: the checkpoint knows {@code 0.log} (still there, with lines
+     * written after the checkpoint), restart 1's first generations were rotated and compressed ({@code 1.log.<stamp>.gz},
+     * in no checkpoint entry), {@code 1.log} goes on. {@code 0.log}'s rest, then restart 1's generations whole in stamp
+     * order, then {@code 1.log}: every line once and in order. Restart 0's own older {@code .gz}, rotated before the
+     * checkpointed {@code 0.log} began, is not read.
+     */
+    @Test
+    void aRestartsGenerationsCompressedWhileStoppedAreReplayedAfterThePreviousRestartsRest() throws IOException {
+        Path dirOfContainer = container("shop", "checkout-7d9f-x2x", UID, "app");
+        Path older = dirOfContainer.resolve("0.log.20261130-041000");
+        append(older, lines(900, 1_000));
+        KubeletCompression.compress(older);
+        Path log = shippedThenStopped();
+        append(log, lines(50, 60));
+        Path restart1 = dirOfContainer.resolve("1.log");
+        generation(restart1, 60, 2_000, "20261130-042000");
+        generation(restart1, 2_000, 3_000, "20261130-043000");
+        append(restart1, lines(3_000, 3_010));
+        start();
+
+        awaitRecords(3_010);
+        await().pollDelay(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(10)).until(() -> true);
+        assertThat(lines()).containsExactlyElementsOf(expected(0, 3_010));
+        assertThat(TestSupport.metric(agent, LOST_BEFORE_READ)).isZero();
+    }
+
+    /**
+     * The checkpointed generation of restart 1 was rotated and compressed while the agent was stopped, and the
+     * container restarted again: restart 1's rest from the checkpoint, restart 2's compressed generations whole, then
+     * {@code 2.log}. A {@code .gz} of restart 0 matches no entry and predates the checkpoint: not read.
+     */
+    @Test
+    void compressedGenerationsOfALaterRestartFollowTheCheckpointedRestartsAndOfAnEarlierOneAreNotRead()
+            throws IOException {
+        Path dirOfContainer = container("shop", "checkout-7d9f-x2x", UID, "app");
+        Path restart0 = dirOfContainer.resolve("0.log.20261130-040000");
+        append(restart0, lines(900, 1_000));
+        KubeletCompression.compress(restart0);
+        Path log = dirOfContainer.resolve("1.log");
+        shipThenStop(log, 50);
+        generation(log, 50, 100, "20261130-042000");
+        Path restart2 = dirOfContainer.resolve("2.log");
+        generation(restart2, 100, 200, "20261130-043000");
+        generation(restart2, 200, 300, "20261130-044000");
+        append(restart2, lines(300, 310));
+        start();
+
+        awaitRecords(310);
+        await().pollDelay(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(10)).until(() -> true);
+        assertThat(lines()).containsExactlyElementsOf(expected(0, 310));
+    }
+
+    /**
+     * The checkpointed generation's rest is still a plain rotation (resumed by its inode) and the next generation is
+     * compressed already: the rotation's rest is read to its end before the {@code .gz} is replayed, then the live
+     * file; every line once and in order.
+     */
+    @Test
+    void aPlainRotationsRestIsReadBeforeTheNewerCompressedGenerationIsReplayed() throws IOException {
+        Path log = shippedThenStopped();
+        append(log, lines(50, 2_000));
+        Files.move(log, log.resolveSibling("0.log.20261130-042000"));
+        generation(log, 2_000, 4_000, "20261130-043000");
+        append(log, lines(4_000, 4_010));
+        start();
+
+        awaitRecords(4_010);
+        await().pollDelay(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(10)).until(() -> true);
+        assertThat(lines()).containsExactlyElementsOf(expected(0, 4_010));
+    }
+
     /** Without a checkpoint the agent starts at the end of the files that exist (a node's history is not shipped). */
     @Test
     void theFirstStartReadsExistingFilesFromTheirEnd() throws IOException {
