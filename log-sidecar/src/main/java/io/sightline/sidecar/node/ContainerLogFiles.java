@@ -122,6 +122,12 @@ public final class ContainerLogFiles implements FileOrigins, AutoCloseable {
                                 && (stamp == null || p.rotationStamp().compareTo(stamp) > 0)));
     }
 
+    /** Every {@code .gz} in {@code file}'s container directory, of any restart, oldest first. */
+    @Override
+    public List<Path> compressedRotationsOfWriter(Path file) {
+        return compressedSiblings(file, p -> true);
+    }
+
     /** {@code <n>.log.<stamp>.gz} is the kubelet's gzip of {@code <n>.log.<stamp>}. */
     @Override
     public Path uncompressedName(Path compressed) {

@@ -58,6 +58,14 @@ public interface FileOrigins {
         return List.of();
     }
 
+    /**
+     * Every compressed file of {@code file}'s writer (all its restarts), oldest first: what a writer the checkpoint
+     * never knew rotated and compressed while nothing read. None for the sidecar's own files.
+     */
+    default List<Path> compressedRotationsOfWriter(Path file) {
+        return List.of();
+    }
+
     /** The name a compressed file had before it was compressed (the inverse of {@link #compressedRotationsOf}). */
     default Path uncompressedName(Path compressed) {
         return compressed;

@@ -7,14 +7,19 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.LongSupplier;
+import java.util.stream.Collectors;
 
 import io.sightline.sidecar.checkpoint.CheckpointStore;
 import io.sightline.sidecar.checkpoint.Checkpoints;
@@ -54,6 +59,13 @@ public final class FileTailer implements Runnable {
     private final RotatedCopyFinder finder;
     private final CompressedReplays replays;
     private final StartRule startRule;
+    /**
+     * The directories of the previous run's checkpoint entries, until the first listing: one of its files' directories
+     * that is not among them is a writer created while the agent was stopped. Null after the first listing, and on the
+     * very first start (nothing was promised then).
+     */
+    private Set<Path> checkpointedDirectories;
+
     private final FileReader.Settings readerSettings;
     private final byte[] buffer = new byte[CHUNK_BYTES];
     private final Map<String, LineFraming.Counters> counters = new HashMap<>();
@@ -95,6 +107,12 @@ public final class FileTailer implements Runnable {
         this.replays = new CompressedReplays(origins.byAge());
         this.startRule = new StartRule(
                 checkpoints, config.readFromStart(), checkpoints.unclaimed().isEmpty());
+        this.checkpointedDirectories = checkpoints.unclaimed().isEmpty()
+                ? null
+                : checkpoints.unclaimed().stream()
+                        .map(entry -> entry.path().getParent())
+                        .filter(Objects::nonNull)
+                        .collect(Collectors.toSet());
         this.readerSettings = new FileReader.Settings(
                 config.pollInterval(),
                 config.partialLineTimeout(),
@@ -202,6 +220,29 @@ public final class FileTailer implements Runnable {
         known.retainWaiting(byPath);
         startRule.existingAtStart(byInode.keySet());
         recoverUnclaimed(now);
+        replayNewWriters(byPath.values());
+    }
+
+    /**
+     * At the first listing after a restart: a directory of listed files that no checkpoint entry names is a writer
+     * created while the agent was stopped (a new pod's container). What it rotated and compressed meanwhile is queued
+     * whole, oldest first, before its plain files start (they wait for older replays of their directory).
+     */
+    private void replayNewWriters(Collection<Discovery.Found> listed) {
+        if (checkpointedDirectories == null) {
+            return;
+        }
+        Set<Path> seen = new HashSet<>(checkpointedDirectories);
+        checkpointedDirectories = null;
+        for (Discovery.Found found : listed) {
+            Path directory = found.path().getParent();
+            if (directory == null || !seen.add(directory)) {
+                continue;
+            }
+            origins.of(found.path())
+                    .ifPresent(origin -> queueUnseen(
+                            origins.compressedRotationsOfWriter(found.path()), List.of(), found.input(), origin));
+        }
     }
 
     /** The reader's file is no longer at its path: renamed away (read on for the rotate-wait) or deleted. */
@@ -376,7 +417,16 @@ public final class FileTailer implements Runnable {
                 .filter(e -> generation.getParent().equals(e.path().getParent()))
                 .flatMap(e -> FileIdentity.parse(e.fileId()).stream())
                 .toList();
-        for (Path candidate : newer) {
+        queueUnseen(newer, entries, input, origin);
+    }
+
+    /**
+     * Queues each compressed {@code candidate} whose content starts as none of {@code entries} to be replayed from its
+     * start, in the checkpoint under its uncompressed name from now on.
+     */
+    private void queueUnseen(
+            List<Path> candidates, List<FileIdentity> entries, GlobInput input, FileOrigins.Origin origin) {
+        for (Path candidate : candidates) {
             Path recordedAs = origins.uncompressedName(candidate);
             if (Files.exists(recordedAs, LinkOption.NOFOLLOW_LINKS)) {
                 continue; // being compressed right now: the plain file is read

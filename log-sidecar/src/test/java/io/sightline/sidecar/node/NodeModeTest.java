@@ -123,6 +123,13 @@ class NodeModeTest {
         return sink.records().stream().map(LogRecord::line).toList();
     }
 
+    private List<String> linesOf(String pod) {
+        return sink.records().stream()
+                .filter(r -> pod.equals(r.origin().pod()))
+                .map(LogRecord::line)
+                .toList();
+    }
+
     private List<String> lines(String stream) {
         return sink.records().stream()
                 .filter(r -> stream.equals(r.stream()))
@@ -603,6 +610,57 @@ class NodeModeTest {
         awaitRecords(4_010);
         await().pollDelay(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(10)).until(() -> true);
         assertThat(lines()).containsExactlyElementsOf(expected(0, 4_010));
+    }
+
+    /**
+     * Stopped with a checkpoint for pod A; while stopped pod B was created and its container wrote enough for the
+     * kubelet to rotate and compress twice ({@code 0.log.<stamp>.gz}), rotate once more (the newest rotation stays
+     * plain) and go on in {@code 0.log}. B's directory is in no checkpoint entry: new. Its generations are read whole,
+     * oldest first, then its plain rotation and live file (two files, each in order): every line of B once; A's
+     * rest as before.
+     */
+    @Test
+    void aPodCreatedAndCompressedWhileStoppedIsReadWholeOldestFirst() throws IOException {
+        Path a = shippedThenStopped();
+        append(a, lines(50, 60));
+        Path b = container("shop", "created-while-stopped", OTHER_UID, "app").resolve("0.log");
+        generation(b, 10_000, 12_000, "20261130-042000");
+        generation(b, 12_000, 13_000, "20261130-043000");
+        append(b, lines(13_000, 13_100));
+        Files.move(b, b.resolveSibling("0.log.20261130-044000"));
+        append(b, lines(13_100, 13_110));
+        start();
+
+        awaitRecords(60 + 3_110);
+        await().pollDelay(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(10)).until(() -> true);
+        List<String> ofB = linesOf("created-while-stopped");
+        assertThat(ofB).hasSize(3_110);
+        assertThat(ofB.subList(0, 3_000))
+                .as("the compressed generations, oldest first, before any plain file")
+                .containsExactlyElementsOf(expected(10_000, 13_000));
+        // the plain rotation and the live file are two files: each in order, no order between them
+        List<String> plain = ofB.subList(3_000, ofB.size());
+        assertThat(plain).containsSubsequence(expected(13_000, 13_100)).containsSubsequence(expected(13_100, 13_110));
+        assertThat(linesOf("checkout-7d9f-x2x")).containsExactlyElementsOf(expected(0, 60));
+        assertThat(TestSupport.metric(agent, LOST_BEFORE_READ)).isZero();
+    }
+
+    /**
+     * On the very first start (no checkpoint), a container's compressed rotations are history the agent never
+     * promised to ship: not read, whatever {@code SIGHTLINE_NODE_READ_FROM} says; its live file is read (here from
+     * its beginning).
+     */
+    @Test
+    void theFirstStartEverReadsNoCompressedRotation() throws IOException {
+        Path log = container("shop", "checkout-7d9f-x2x", UID, "app").resolve("0.log");
+        generation(log, 900, 1_000, "20261130-042000");
+        generation(log, 1_000, 1_100, "20261130-043000");
+        append(log, lines(0, 10));
+        start();
+
+        awaitRecords(10);
+        await().pollDelay(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(10)).until(() -> true);
+        assertThat(lines()).containsExactlyElementsOf(expected(0, 10));
     }
 
     /** Without a checkpoint the agent starts at the end of the files that exist (a node's history is not shipped). */
