@@ -19,9 +19,9 @@
 #   benchmarks/starter/run.sh [rounds] [warmup-seconds] [measure-seconds]     (defaults: 3 90 30)
 #   benchmarks/starter/run.sh --summarize benchmarks/starter/target/<run>/results.tsv
 #
-# Needs: wrk, a JDK (jstat), python3, curl; builds the jars when missing (network for the agent jar the first
-# time). Results go to benchmarks/starter/target/<timestamp>/; the summary (medians, ranges, median of the
-# per-round ratios to bare) is printed as a Markdown table. Environment: BENCH_VARIANTS (default all four),
+# Needs: wrk, a JDK (jstat), python3, curl; builds the jars and the harness first (BENCH_NO_BUILD=1: not),
+# network for the agent jar the first time. Results go to benchmarks/starter/target/<timestamp>/; the summary
+# (medians, ranges, median of the per-round ratios to bare) is printed as a Markdown table. Environment: BENCH_VARIANTS (default all four),
 # BENCH_RATE (fixed-rate requests/s, default 500), BENCH_HEAP (default 256m), BENCH_JFR=1 (a JFR recording
 # of an extra saturated phase after the measured ones, <round>-<variant>.jfr, execution samples only:
 # cpu-samples.jfc), BENCH_STARTER_BEFORE_JAR (a demo jar
@@ -92,16 +92,16 @@ for tool in wrk curl python3 jstat java; do
 done
 
 jar_of() { ls "$1"/target/*.jar 2>/dev/null | grep -v -e original -e sources -e tests | head -1 || true; }
+HARNESS=benchmarks/starter/harness/target/classes
+# built every time (about a minute): jars or harness classes left from an older checkout would be measured
+# silently (a stale harness once broke a run's parsing); BENCH_NO_BUILD=1 measures what is there
+if [ "${BENCH_NO_BUILD:-0}" != 1 ]; then
+  ./mvnw -q -B -pl examples/demo-service,benchmarks/starter/harness,benchmarks/starter/demo-bare,benchmarks/starter/demo-boot-native \
+    -am package -DskipTests -Dspotless.check.skip=true
+fi
 STARTER_JAR=$(jar_of examples/demo-service)
 BARE_JAR=$(jar_of benchmarks/starter/demo-bare)
 NATIVE_JAR=$(jar_of benchmarks/starter/demo-boot-native)
-HARNESS=benchmarks/starter/harness/target/classes
-if [ -z "$STARTER_JAR" ] || [ -z "$BARE_JAR" ] || [ -z "$NATIVE_JAR" ] || [ ! -d "$HARNESS" ]; then
-  ./mvnw -q -B -pl examples/demo-service,benchmarks/starter/harness,benchmarks/starter/demo-bare,benchmarks/starter/demo-boot-native \
-    -am package -DskipTests -Dspotless.check.skip=true
-  STARTER_JAR=$(jar_of examples/demo-service); BARE_JAR=$(jar_of benchmarks/starter/demo-bare)
-  NATIVE_JAR=$(jar_of benchmarks/starter/demo-boot-native)
-fi
 AGENT=benchmarks/starter/target/agent/opentelemetry-javaagent-$AGENT_VERSION.jar
 if [ ! -f "$AGENT" ]; then
   ./mvnw -q -B dependency:copy -Dartifact=io.opentelemetry.javaagent:opentelemetry-javaagent:$AGENT_VERSION \
