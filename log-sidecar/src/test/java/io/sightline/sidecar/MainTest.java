@@ -13,6 +13,7 @@ import java.util.regex.Pattern;
 
 import io.sightline.sidecar.config.Setting;
 import io.sightline.sidecar.config.SettingsTable;
+import io.sightline.testsupport.tool.JavaCommand;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -56,15 +57,8 @@ class MainTest {
     private record Result(int exitCode, String stdout, String stderr) {}
 
     private Result run(Map<String, String> env, String... args) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xshare:auto",
-                "-XX:TieredStopAtLevel=1",
-                "-cp",
-                System.getProperty("java.class.path"),
-                Main.class.getName()));
-        command.addAll(List.of(args));
-        ProcessBuilder builder = new ProcessBuilder(command);
+        ProcessBuilder builder = new ProcessBuilder(
+                JavaCommand.of(List.of("-Xshare:auto", "-XX:TieredStopAtLevel=1"), Main.class, args));
         builder.environment().putAll(env);
         Path out = dir.resolve("out.txt");
         Path err = dir.resolve("err.txt");

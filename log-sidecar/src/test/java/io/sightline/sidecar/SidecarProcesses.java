@@ -3,7 +3,10 @@ package io.sightline.sidecar;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
+
+import io.sightline.testsupport.tool.JavaCommand;
 
 /**
  * The sidecar program ({@link Main}) as a process of its own, on this module's classpath, for the tests that kill
@@ -27,15 +30,8 @@ public final class SidecarProcesses {
 
     /** As {@link #start(Map, int)}, with stdout written to {@code stdout} (null: discarded). */
     public Process start(Map<String, String> env, int run, Path stdout) throws IOException {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         ProcessBuilder builder = new ProcessBuilder(
-                java,
-                "-Xmx" + maxHeap,
-                "-XX:+UseSerialGC",
-                "-XX:TieredStopAtLevel=1",
-                "-cp",
-                System.getProperty("java.class.path"),
-                Main.class.getName());
+                JavaCommand.of(List.of("-Xmx" + maxHeap, "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"), Main.class));
         builder.environment().putAll(env);
         builder.redirectOutput(
                 stdout == null ? ProcessBuilder.Redirect.DISCARD : ProcessBuilder.Redirect.to(stdout.toFile()));

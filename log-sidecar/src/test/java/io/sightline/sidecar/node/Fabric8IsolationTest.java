@@ -10,6 +10,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import io.sightline.sidecar.Main;
+import io.sightline.testsupport.tool.JavaCommand;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -54,14 +55,8 @@ class Fabric8IsolationTest {
         Path logs = Files.createDirectories(dir.resolve("logs"));
         Path loaded = dir.resolve("classes.txt");
         Path out = dir.resolve("stdout.txt");
-        ProcessBuilder builder = new ProcessBuilder(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx64m",
-                "-XX:TieredStopAtLevel=1",
-                "-Xlog:class+load=info:file=" + loaded,
-                "-cp",
-                System.getProperty("java.class.path"),
-                Main.class.getName());
+        ProcessBuilder builder = new ProcessBuilder(JavaCommand.of(
+                List.of("-Xmx64m", "-XX:TieredStopAtLevel=1", "-Xlog:class+load=info:file=" + loaded), Main.class));
         builder.environment().put("SIGHTLINE_SINK", "stdout");
         builder.environment().put("SIGHTLINE_INPUT_GLOBS", logs + "/*.log");
         builder.environment()

@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
+import io.sightline.testsupport.tool.JavaCommand;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.LoggerFactory;
@@ -29,12 +30,7 @@ class ShutdownFlushTest {
     @Test
     void normalExitWritesEveryQueuedEvent(@TempDir Path directory) throws IOException, InterruptedException {
         Path file = directory.resolve("app.log");
-        Process child = new ProcessBuilder(
-                        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                        "-cp",
-                        System.getProperty("java.class.path"),
-                        BurstThenExit.class.getName(),
-                        file.toString())
+        Process child = new ProcessBuilder(JavaCommand.of(List.of(), BurstThenExit.class, file.toString()))
                 .redirectErrorStream(true)
                 .redirectOutput(directory.resolve("console.txt").toFile())
                 .start();

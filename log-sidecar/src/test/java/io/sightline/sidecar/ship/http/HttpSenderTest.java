@@ -14,6 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -25,6 +26,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpServer;
+import io.sightline.testsupport.tool.JavaCommand;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -155,12 +157,8 @@ class HttpSenderTest {
     void manySendsStartNoThreadPerSend() throws Exception {
         Path stdout = dir.resolve("stdout.txt");
         Path stderr = dir.resolve("stderr.txt");
-        Process process = new ProcessBuilder(
-                        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                        "-Djava.util.concurrent.ForkJoinPool.common.parallelism=1",
-                        "-cp",
-                        System.getProperty("java.class.path"),
-                        ManySends.class.getName())
+        Process process = new ProcessBuilder(JavaCommand.of(
+                        List.of("-Djava.util.concurrent.ForkJoinPool.common.parallelism=1"), ManySends.class))
                 .redirectOutput(stdout.toFile())
                 .redirectError(stderr.toFile())
                 .start();

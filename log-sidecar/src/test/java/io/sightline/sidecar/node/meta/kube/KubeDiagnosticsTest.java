@@ -5,10 +5,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.sightline.sidecar.node.KubernetesApiTest;
+import io.sightline.testsupport.tool.JavaCommand;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -32,16 +34,14 @@ class KubeDiagnosticsTest {
             closedPort = socket.getLocalPort();
         }
         Path err = dir.resolve("stderr.txt");
-        Process process = new ProcessBuilder(
-                        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                        "-Xmx64m",
-                        "-Dkubernetes.master=http://127.0.0.1:" + closedPort,
-                        "-Dkubernetes.auth.tryKubeConfig=false",
-                        "-Dkubernetes.auth.tryServiceAccount=false",
-                        "-Dkubernetes.request.retry.backoffLimit=0",
-                        "-cp",
-                        System.getProperty("java.class.path"),
-                        UnreachableApiServer.class.getName())
+        Process process = new ProcessBuilder(JavaCommand.of(
+                        List.of(
+                                "-Xmx64m",
+                                "-Dkubernetes.master=http://127.0.0.1:" + closedPort,
+                                "-Dkubernetes.auth.tryKubeConfig=false",
+                                "-Dkubernetes.auth.tryServiceAccount=false",
+                                "-Dkubernetes.request.retry.backoffLimit=0"),
+                        UnreachableApiServer.class))
                 .redirectOutput(dir.resolve("stdout.txt").toFile())
                 .redirectError(err.toFile())
                 .start();
