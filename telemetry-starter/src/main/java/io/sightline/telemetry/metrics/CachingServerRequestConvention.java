@@ -1,8 +1,5 @@
 package io.sightline.telemetry.metrics;
 
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentMap;
-
 import io.micrometer.common.KeyValues;
 import org.springframework.http.server.observation.DefaultServerRequestObservationConvention;
 import org.springframework.http.server.observation.ServerRequestObservationContext;
@@ -13,16 +10,11 @@ import org.springframework.http.server.observation.ServerRequestObservationConte
  * combination instead of on every request, and twice per request: the observation asks for it when it starts
  * and again when it stops. The tags are Spring's own, name for name and value for value: they are computed by
  * Spring's convention, from exactly what it reads (the handler's path pattern, the method, the response status,
- * the error's class), which is the cache key.
- * <p>
- * The cache is bounded: a client chooses the method, so a hostile one could otherwise grow it; past
- * {@link #MAX_CACHED} combinations, tag sets are built as Spring builds them, uncached.
+ * the error's class), which is the cache key ({@link RequestTagSets}).
  */
 final class CachingServerRequestConvention extends DefaultServerRequestObservationConvention {
 
-    static final int MAX_CACHED = 1024;
-
-    private final ConcurrentMap<TagSetKey, KeyValues> tagSets = new ConcurrentHashMap<>();
+    private final RequestTagSets tagSets = new RequestTagSets();
 
     CachingServerRequestConvention(String name) {
         super(name);
@@ -33,26 +25,16 @@ final class CachingServerRequestConvention extends DefaultServerRequestObservati
         if (context.getCarrier() == null) {
             return super.getLowCardinalityKeyValues(context);
         }
-        TagSetKey key = new TagSetKey(
+        RequestTagSets.Key key = new RequestTagSets.Key(
                 context.getPathPattern(),
                 context.getCarrier().getMethod(),
                 (context.getResponse() != null) ? context.getResponse().getStatus() : -1,
                 (context.getError() != null) ? context.getError().getClass() : null);
-        KeyValues cached = this.tagSets.get(key);
-        if (cached != null) {
-            return cached;
-        }
-        KeyValues built = super.getLowCardinalityKeyValues(context);
-        if (this.tagSets.size() < MAX_CACHED) {
-            this.tagSets.putIfAbsent(key, built);
-        }
-        return built;
+        KeyValues cached = this.tagSets.find(key);
+        return (cached != null) ? cached : this.tagSets.keep(key, super.getLowCardinalityKeyValues(context));
     }
 
     int cached() {
         return this.tagSets.size();
     }
-
-    /** Everything Spring's convention reads to build the tag set; -1: no response. */
-    private record TagSetKey(String pathPattern, String method, int status, Class<?> error) {}
 }

@@ -19,10 +19,14 @@ import org.springframework.http.server.observation.ServerRequestObservationConve
 /**
  * What the starter adds to Boot's Micrometer support: the build-info gauge, the exception
  * counter and the deadlocked-threads gauge (Boot does not bind it; the {@code JvmThreadsDeadlocked}
- * alert reads it), and Spring's request tags built once per combination in servlet applications. Port, exposure, common tag, SLO buckets and the {@code uri} tag cap are property
- * defaults set by {@link MetricsEnvironmentPostProcessor}.
+ * alert reads it), and Spring's request tags built once per combination (servlet and WebFlux applications). Port,
+ * exposure, common tag, SLO buckets and the {@code uri} tag cap are property defaults set by
+ * {@link MetricsEnvironmentPostProcessor}.
+ * <p>
+ * Before Boot's WebFlux observation configuration, which registers Spring's reactive convention unless a bean of
+ * that type exists already.
  */
-@AutoConfiguration
+@AutoConfiguration(beforeName = "org.springframework.boot.webflux.autoconfigure.WebFluxObservationAutoConfiguration")
 @ConditionalOnClass(MeterRegistry.class)
 @ConditionalOnBooleanProperty(name = "sightline.metrics.enabled", matchIfMissing = true)
 @EnableConfigurationProperties(SightlineMetricsProperties.class)
@@ -65,6 +69,22 @@ public class MetricsAutoConfiguration {
         @ConditionalOnMissingBean(ServerRequestObservationConvention.class)
         ServerRequestObservationConvention sightlineServerRequestConvention(Environment environment) {
             return new CachingServerRequestConvention(
+                    environment.getProperty(OBSERVATION_NAME_PROPERTY, DEFAULT_OBSERVATION_NAME));
+        }
+    }
+
+    /** {@link ServletRequestTags}' counterpart for WebFlux ({@link CachingReactiveServerRequestConvention}). */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.REACTIVE)
+    @ConditionalOnClass(org.springframework.http.server.reactive.observation.ServerRequestObservationConvention.class)
+    static class ReactiveRequestTags {
+
+        @Bean
+        @ConditionalOnMissingBean(
+                org.springframework.http.server.reactive.observation.ServerRequestObservationConvention.class)
+        org.springframework.http.server.reactive.observation.ServerRequestObservationConvention
+                sightlineReactiveServerRequestConvention(Environment environment) {
+            return new CachingReactiveServerRequestConvention(
                     environment.getProperty(OBSERVATION_NAME_PROPERTY, DEFAULT_OBSERVATION_NAME));
         }
     }

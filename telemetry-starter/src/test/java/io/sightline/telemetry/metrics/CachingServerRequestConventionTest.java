@@ -62,12 +62,12 @@ class CachingServerRequestConventionTest {
 
     @Test
     void aFloodOfInventedMethodsDoesNotGrowTheCacheAndStillGetsSpringsTags() {
-        for (int i = 0; i < 3 * CachingServerRequestConvention.MAX_CACHED; i++) {
+        for (int i = 0; i < 3 * RequestTagSets.MAX_CACHED; i++) {
             ServerRequestObservationContext context = context(null, "M" + i, 405, null);
             assertThat(this.caching.getLowCardinalityKeyValues(context))
                     .containsExactlyElementsOf(this.spring.getLowCardinalityKeyValues(context));
         }
-        assertThat(this.caching.cached()).isEqualTo(CachingServerRequestConvention.MAX_CACHED);
+        assertThat(this.caching.cached()).isEqualTo(RequestTagSets.MAX_CACHED);
     }
 
     @Test

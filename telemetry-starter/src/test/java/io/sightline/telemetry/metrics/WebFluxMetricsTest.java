@@ -33,6 +33,12 @@ class WebFluxMetricsTest {
             assertThat(scrape).contains("le=\"0.005\"").contains("le=\"10.0\"").doesNotContain("le=\"0.001\"");
             assertThat(scrape).contains("uri=\"/orders/{id}\"");
             assertThat(app.get(app.port(), "/actuator/prometheus").statusCode()).isEqualTo(404);
+            // the one reactive convention in the context (Boot's backs off) is the starter's: these tags came from it
+            assertThat(app.context()
+                            .getBean(
+                                    org.springframework.http.server.reactive.observation
+                                            .ServerRequestObservationConvention.class))
+                    .isInstanceOf(CachingReactiveServerRequestConvention.class);
         }
     }
 
