@@ -3,6 +3,7 @@
 
   benchmarks/starter/jfr-breakdown.py benchmarks/starter/target/<run>/results.tsv
   benchmarks/starter/jfr-breakdown.py --frames benchmarks/starter/target/<run>/1-starter.jfr [package prefix ...]
+  benchmarks/starter/jfr-breakdown.py --frames start-up.jfr --thread main [package prefix ...]
 
 For each variant and round: the execution samples of the profiled phase (a saturated phase like the measured
 one, run.sh's cpu-samples.jfc: execution samples every 1 ms) (jfr print --json --events jdk.ExecutionSample)
@@ -12,7 +13,8 @@ first category in CATEGORIES with a frame on the stack; each concern's share tim
 describe the Java part. Prints one Markdown table with the median over rounds.
 
 --frames prints, for one recording, the share of samples each method is on the stack of (the given package
-prefixes, by default the telemetry libraries') and the methods most often at the top of the stack."""
+prefixes, by default the telemetry libraries') and the methods most often at the top of the stack; with --thread,
+only that thread's samples (the start-up's "main")."""
 import csv, json, os, statistics, subprocess, sys, collections
 
 THREADS = [  # (label, thread name prefixes): work off the request threads
@@ -39,7 +41,7 @@ DEFAULT_FRAME_PREFIXES = ["io/sentry", "io/micrometer", "io/opentelemetry", "io/
                           "org/springframework/web/filter/ServerHttpObservationFilter"]
 
 def samples(jfr):
-    out = subprocess.run(["jfr", "print", "--json", "--events", "jdk.ExecutionSample", jfr],
+    out = subprocess.run(["jfr", "print", "--json", "--stack-depth", "400", "--events", "jdk.ExecutionSample", jfr],
                          capture_output=True, text=True, check=True).stdout
     for sample in json.loads(out)["recording"]["events"]:
         if sample["values"].get("stackTrace"):
@@ -62,9 +64,11 @@ def breakdown(jfr):
         counts[label] += 1
     return counts, total
 
-def frames_report(jfr, prefixes):
+def frames_report(jfr, prefixes, thread=None):
     on_stack, on_top, total = collections.Counter(), collections.Counter(), 0
-    for _, frames in samples(jfr):
+    for name, frames in samples(jfr):
+        if thread is not None and name != thread:
+            continue
         total += 1
         on_top[frames[0]] += 1
         for frame in set(frames):
@@ -78,7 +82,9 @@ def frames_report(jfr, prefixes):
         print(f"| {100 * n / total:.1f} % | `{frame}` |")
 
 if sys.argv[1] == "--frames":
-    frames_report(sys.argv[2], sys.argv[3:] or DEFAULT_FRAME_PREFIXES)
+    thread = sys.argv[4] if sys.argv[3:4] == ["--thread"] else None
+    prefixes = sys.argv[5:] if thread is not None else sys.argv[3:]
+    frames_report(sys.argv[2], prefixes or DEFAULT_FRAME_PREFIXES, thread)
     sys.exit(0)
 
 rows = list(csv.DictReader(open(sys.argv[1]), delimiter="\t"))

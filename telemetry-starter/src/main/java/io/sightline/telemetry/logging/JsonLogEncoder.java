@@ -1,5 +1,7 @@
 package io.sightline.telemetry.logging;
 
+import java.io.IOException;
+import java.io.OutputStream;
 import java.util.List;
 
 import ch.qos.logback.classic.spi.ILoggingEvent;
@@ -58,6 +60,9 @@ public class JsonLogEncoder extends LoggingEventCompositeJsonEncoder {
     private static final List<String> NOISE_FRAMES =
             List.of("^java\\.lang\\.reflect\\.", "^jdk\\.internal\\.reflect\\.", "^sun\\.reflect\\.", "\\$\\$");
 
+    /** Set once {@link #start()} has finished: no thread encodes with a half-started formatter. */
+    private volatile boolean ready;
+
     /**
      * An encoder ready to use.
      * @param identity service name and version written in every record
@@ -65,9 +70,23 @@ public class JsonLogEncoder extends LoggingEventCompositeJsonEncoder {
      * @return the started encoder
      */
     public static JsonLogEncoder started(ServiceIdentity identity, Context context) {
+        JsonLogEncoder encoder = startedOnFirstRecord(identity, context);
+        encoder.start();
+        return encoder;
+    }
+
+    /**
+     * An encoder that starts itself when it encodes its first record. Starting builds the formatter's
+     * Jackson mapper, the starter's largest piece of work before the application's first log line (JFR of
+     * the demo's start-up); behind the log writer's queue that first record is encoded on the writer's
+     * thread, so the application's start does not wait for it.
+     * @param identity service name and version written in every record
+     * @param context the logback context it reports its problems to
+     * @return the encoder, not yet started
+     */
+    public static JsonLogEncoder startedOnFirstRecord(ServiceIdentity identity, Context context) {
         JsonLogEncoder encoder = new JsonLogEncoder(identity);
         encoder.setContext(context);
-        encoder.start();
         return encoder;
     }
 
@@ -140,5 +159,30 @@ public class JsonLogEncoder extends LoggingEventCompositeJsonEncoder {
         StackHashJsonProvider stackHash = new StackHashJsonProvider();
         stackHash.setFieldName("stack_hash");
         providers.addProvider(stackHash);
+    }
+
+    @Override
+    public void start() {
+        if (this.ready) {
+            return;
+        }
+        synchronized (this) {
+            if (!this.ready) {
+                super.start();
+                this.ready = true;
+            }
+        }
+    }
+
+    @Override
+    public byte[] encode(ILoggingEvent event) {
+        start();
+        return super.encode(event);
+    }
+
+    @Override
+    public void encode(ILoggingEvent event, OutputStream outputStream) throws IOException {
+        start();
+        super.encode(event, outputStream);
     }
 }

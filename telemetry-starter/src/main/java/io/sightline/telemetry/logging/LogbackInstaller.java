@@ -292,8 +292,9 @@ public final class LogbackInstaller {
         return file;
     }
 
+    /** Started by the log writer with the first record it writes (see {@link JsonLogEncoder#startedOnFirstRecord}). */
     private Encoder<ILoggingEvent> jsonEncoder(ServiceIdentity identity) {
-        return JsonLogEncoder.started(identity, this.context);
+        return JsonLogEncoder.startedOnFirstRecord(identity, this.context);
     }
 
     private Encoder<ILoggingEvent> textEncoder() {

@@ -55,6 +55,20 @@ class JsonLogEncoderTest {
     }
 
     @Test
+    void anEncoderStartedOnFirstRecordWritesTheSameRecordAsOneStartedInAdvance() {
+        LoggingEvent event = event(Level.WARN, "link {} added", new IllegalStateException("boom"), 42);
+        JsonLogEncoder deferred =
+                JsonLogEncoder.startedOnFirstRecord(LogEvents.IDENTITY, new ch.qos.logback.classic.LoggerContext());
+        assertThat(deferred.isStarted()).isFalse();
+
+        Map<String, Object> record =
+                LogEvents.parse(new String(deferred.encode(event), java.nio.charset.StandardCharsets.UTF_8));
+
+        assertThat(deferred.isStarted()).isTrue();
+        assertThat(record).isEqualTo(encode(event));
+    }
+
+    @Test
     void micrometerTracingMdcKeysBecomeTraceAndSpanIdOnce() {
         LoggingEvent event = event(Level.INFO, "handled", null);
         event.setMDCPropertyMap(Map.of("traceId", TRACE_ID, "spanId", SPAN_ID));

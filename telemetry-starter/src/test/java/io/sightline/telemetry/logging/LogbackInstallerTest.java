@@ -17,6 +17,8 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.Appender;
 import ch.qos.logback.core.AppenderBase;
 import ch.qos.logback.core.ConsoleAppender;
+import ch.qos.logback.core.OutputStreamAppender;
+import ch.qos.logback.core.encoder.Encoder;
 import io.sightline.telemetry.logging.LoggingProperties.Format;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -94,6 +96,34 @@ class LogbackInstallerTest {
                 .containsEntry("service_name", "links")
                 .containsEntry("logger", "io.sightline.demo.LinkService");
         assertThat(output.getOut()).doesNotContain("hunter2").doesNotContain("BOOT INFO");
+    }
+
+    /**
+     * Starting the JSON encoder builds its Jackson mapper, the starter's largest piece of work before the
+     * application's first log line: the log writer does it with the first record it writes, and the records
+     * are the same as with an encoder started in advance.
+     */
+    @Test
+    void theJsonEncoderIsStartedByTheWriterWithItsFirstRecord(CapturedOutput output) {
+        BoundedAsyncAppender async = install(Format.JSON);
+        Encoder<ILoggingEvent> encoder = ((OutputStreamAppender<ILoggingEvent>)
+                        async.getAppender(LogbackInstaller.CONSOLE_APPENDER))
+                .getEncoder();
+        assertThat(encoder).isInstanceOf(JsonLogEncoder.class);
+        assertThat(encoder.isStarted()).as("started while installing").isFalse();
+
+        this.logger.info("user alice logged in with password={}", "hunter2");
+
+        await().until(() -> output.getOut().contains("logged in"));
+        assertThat(encoder.isStarted()).isTrue();
+        Map<String, Object> record = LogEvents.parse(lineContaining(output.getOut(), "logged in"));
+        assertThat(record)
+                .containsEntry("message", "user alice logged in with password=****")
+                .containsEntry("service_name", "links")
+                .containsEntry("thread", "main");
+        assertThat(record)
+                .containsOnlyKeys(
+                        "@timestamp", "level", "logger", "thread", "message", "service_name", "service_version");
     }
 
     @Test
