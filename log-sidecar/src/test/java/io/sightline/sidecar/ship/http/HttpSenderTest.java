@@ -14,6 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -203,6 +204,52 @@ class HttpSenderTest {
             long started = threads.getTotalStartedThreadCount() - before;
             System.out.println(ForkJoinPool.getCommonPoolParallelism() + " " + started);
             System.exit(0);
+        }
+    }
+
+    /**
+     * The JDK client builds the default TLS context when it is created (the cacerts trust store and some 450 JSSE
+     * classes: a third of a second of every start-up, docs/benchmarks.md) unless it is given one. A sender for an
+     * {@code http://} destination must not: the send runs in a JVM of its own that logs every class it loads.
+     */
+    @Test
+    void aPlainHttpDestinationLoadsNoTlsClasses() throws Exception {
+        Path classes = dir.resolve("classes.log");
+        Path stderr = dir.resolve("stderr.txt");
+        Process process = new ProcessBuilder(
+                        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                        "-Xlog:class+load:file=" + classes,
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        PlainSend.class.getName())
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                .redirectError(stderr.toFile())
+                .start();
+        assertThat(process.waitFor(3, TimeUnit.MINUTES))
+                .as("the send finishes; stderr: %s", Files.readString(stderr))
+                .isTrue();
+        assertThat(process.exitValue())
+                .as("stderr: %s", Files.readString(stderr))
+                .isZero();
+        List<String> loaded = Files.readAllLines(classes);
+        assertThat(loaded).as("the log covers the send").anyMatch(line -> line.contains(HttpSender.class.getName()));
+        assertThat(loaded).as("TLS classes loaded").noneMatch(line -> line.contains(" sun.security.ssl."));
+    }
+
+    /** The process {@link #aPlainHttpDestinationLoadsNoTlsClasses} runs: one POST to an {@code http://} server. */
+    static final class PlainSend {
+        public static void main(String[] args) throws Exception {
+            HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+            server.createContext("/", exchange -> {
+                exchange.getRequestBody().readAllBytes();
+                answer(exchange, 204, "");
+            });
+            server.start();
+            URI uri = URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/push");
+            HttpSender sender = new HttpSender(new HttpSettings(uri, HttpAuth.NONE, null, Duration.ofSeconds(30)));
+            int status = sender.post(uri, "application/octet-stream", new byte[100], Map.of(), 1024)
+                    .status();
+            System.exit(status == 204 ? 0 : 1);
         }
     }
 
