@@ -154,24 +154,9 @@ class HttpSenderTest {
      */
     @Test
     void manySendsStartNoThreadPerSend() throws Exception {
-        Path stdout = dir.resolve("stdout.txt");
-        Path stderr = dir.resolve("stderr.txt");
-        Process process = new ProcessBuilder(
-                        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                        "-Djava.util.concurrent.ForkJoinPool.common.parallelism=1",
-                        "-cp",
-                        System.getProperty("java.class.path"),
-                        ManySends.class.getName())
-                .redirectOutput(stdout.toFile())
-                .redirectError(stderr.toFile())
-                .start();
-        assertThat(process.waitFor(3, TimeUnit.MINUTES))
-                .as("the sends finish; stderr: %s", Files.readString(stderr))
-                .isTrue();
-        assertThat(process.exitValue())
-                .as("stderr: %s", Files.readString(stderr))
-                .isZero();
-        String[] result = Files.readString(stdout).trim().split(" ");
+        String[] result = runInOwnJvm("-Djava.util.concurrent.ForkJoinPool.common.parallelism=1", ManySends.class)
+                .trim()
+                .split(" ");
         assertThat(result[0]).as("common pool parallelism").isEqualTo("1");
         assertThat(Integer.parseInt(result[1]))
                 .as("threads started during %d sends", ManySends.SENDS)
@@ -215,22 +200,7 @@ class HttpSenderTest {
     @Test
     void aPlainHttpDestinationLoadsNoTlsClasses() throws Exception {
         Path classes = dir.resolve("classes.log");
-        Path stderr = dir.resolve("stderr.txt");
-        Process process = new ProcessBuilder(
-                        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                        "-Xlog:class+load:file=" + classes,
-                        "-cp",
-                        System.getProperty("java.class.path"),
-                        PlainSend.class.getName())
-                .redirectOutput(ProcessBuilder.Redirect.DISCARD)
-                .redirectError(stderr.toFile())
-                .start();
-        assertThat(process.waitFor(3, TimeUnit.MINUTES))
-                .as("the send finishes; stderr: %s", Files.readString(stderr))
-                .isTrue();
-        assertThat(process.exitValue())
-                .as("stderr: %s", Files.readString(stderr))
-                .isZero();
+        runInOwnJvm("-Xlog:class+load:file=" + classes, PlainSend.class);
         List<String> loaded = Files.readAllLines(classes);
         assertThat(loaded).as("the log covers the send").anyMatch(line -> line.contains(HttpSender.class.getName()));
         assertThat(loaded).as("TLS classes loaded").noneMatch(line -> line.contains(" sun.security.ssl."));
@@ -251,6 +221,28 @@ class HttpSenderTest {
                     .status();
             System.exit(status == 204 ? 0 : 1);
         }
+    }
+
+    /** Runs {@code main} in a JVM of its own with this class path and one JVM option; returns its standard output. */
+    private String runInOwnJvm(String jvmOption, Class<?> main) throws IOException, InterruptedException {
+        Path stdout = dir.resolve("stdout.txt");
+        Path stderr = dir.resolve("stderr.txt");
+        Process process = new ProcessBuilder(
+                        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                        jvmOption,
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        main.getName())
+                .redirectOutput(stdout.toFile())
+                .redirectError(stderr.toFile())
+                .start();
+        assertThat(process.waitFor(3, TimeUnit.MINUTES))
+                .as("%s finishes; stderr: %s", main.getSimpleName(), Files.readString(stderr))
+                .isTrue();
+        assertThat(process.exitValue())
+                .as("stderr: %s", Files.readString(stderr))
+                .isZero();
+        return Files.readString(stdout);
     }
 
     private URI serve(HttpHandler handler) throws IOException {
