@@ -23,8 +23,12 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import javax.xml.parsers.DocumentBuilderFactory;
+import javax.xml.xpath.XPathConstants;
+import javax.xml.xpath.XPathFactory;
 
 import io.sightline.testsupport.loki.FakeLoki;
+import org.w3c.dom.NodeList;
 
 /**
  * End-to-end throughput: a pre-written, page-cached file of 250-byte JSON lines is shipped by a fresh
@@ -60,8 +64,12 @@ public final class SidecarThroughput {
     /** Set with {@code --sink opensearch}: the node the sidecar ships to instead of the counting Loki. */
     private OpenSearchNode openSearch;
 
-    private SidecarThroughput(Map<String, String> options) {
+    /** The container image's JVM flags, read from where the image takes them (jib's {@code jvmFlags}). */
+    private final List<String> imageJvmFlags;
+
+    private SidecarThroughput(Map<String, String> options) throws Exception {
         this.options = options;
+        this.imageJvmFlags = imageJvmFlags(Path.of(options.getOrDefault("pom", "log-sidecar/pom.xml")));
         this.lines = Long.parseLong(options.getOrDefault("lines", "1000000"));
         this.work = Path.of(options.getOrDefault("workdir", "/tmp/sightline-sidecar-bench"));
     }
@@ -74,7 +82,9 @@ public final class SidecarThroughput {
                         usage: --jar log-sidecar/target/sightline-log-sidecar-<v>-all.jar [--lines 1000000] [--rounds 3]
                                [--format protobuf|json] [--sink loki|opensearch] [--syslog-ng] [--node]
                                [--workdir /tmp/sightline-sidecar-bench]
-                               [--jvm-args "-XX:..."] [--jfr /tmp/sidecar]   (profile: /tmp/sidecar-<round>.jfr)
+                               [--jvm-args "-XX:..."]   (added after the image's jvmFlags, read from --pom log-sidecar/pom.xml)
+                               [--java /usr/lib/jvm/<jdk>/bin/java]   (default: the harness's own JVM)
+                               [--jfr /tmp/sidecar]   (profile: /tmp/sidecar-<round>.jfr)
                                [--appcds]   (a first, unmeasured run writes an AppCDS archive the measured runs use)""");
                 return;
             }
@@ -137,6 +147,28 @@ public final class SidecarThroughput {
         summarize(results);
     }
 
+    /** The {@code jvmFlag}s of the jib plugin's container in the sidecar's pom: the harness runs what the image runs. */
+    static List<String> imageJvmFlags(Path pom) throws Exception {
+        NodeList flags = (NodeList) XPathFactory.newInstance()
+                .newXPath()
+                .evaluate(
+                        "//*[local-name()='plugin'][*[local-name()='artifactId']='jib-maven-plugin']"
+                                + "//*[local-name()='jvmFlags']/*[local-name()='jvmFlag']",
+                        DocumentBuilderFactory.newInstance()
+                                .newDocumentBuilder()
+                                .parse(pom.toFile()),
+                        XPathConstants.NODESET);
+        List<String> result = new ArrayList<>();
+        for (int i = 0; i < flags.getLength(); i++) {
+            result.add(flags.item(i).getTextContent().trim());
+        }
+        if (result.isEmpty()) {
+            throw new IllegalStateException(
+                    "no jib jvmFlags in " + pom + "; run from the repository root or pass --pom");
+        }
+        return result;
+    }
+
     /** Writes the input once (reused across runs) and reads it through, so every run starts page-cached. */
     private Path prepareInput() throws IOException {
         Files.createDirectories(work.resolve("input"));
@@ -183,19 +215,11 @@ public final class SidecarThroughput {
             metricsPort = free.getLocalPort();
         }
         try (FakeLoki server = FakeLoki.startCounting()) {
-            String java =
-                    Path.of(System.getProperty("java.home"), "bin", "java").toString();
-            // the JVM flags of the container image (log-sidecar/pom.xml, jib)
-            List<String> command = new ArrayList<>(List.of(
-                    java,
-                    "-Xmx64m",
-                    "-XX:+UseSerialGC",
-                    "-XX:NewRatio=1",
-                    "-XX:SurvivorRatio=2",
-                    "-XX:TargetSurvivorRatio=90",
-                    "-XX:TieredStopAtLevel=1",
-                    "-Xss512k",
-                    "-XX:-UsePerfData"));
+            String java = options.getOrDefault(
+                    "java",
+                    Path.of(System.getProperty("java.home"), "bin", "java").toString());
+            List<String> command = new ArrayList<>(List.of(java));
+            command.addAll(imageJvmFlags);
             command.addAll(sharedArchive);
             if (options.containsKey("jvm-args")) {
                 command.addAll(List.of(options.get("jvm-args").split(" ")));

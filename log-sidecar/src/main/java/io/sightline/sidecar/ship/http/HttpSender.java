@@ -18,10 +18,11 @@ import java.util.concurrent.Flow;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLParameters;
 
 /**
  * Sends one request for a sink (a POST of a batch, mostly): HTTP/1.1 (no h2c upgrade round trip), TLS trusting the configured CA
- * file when there is one (host names are still verified), and the {@code Authorization} header
+ * file when there is one (host names are still verified) and no TLS set-up at all for an {@code http://} destination, and the {@code Authorization} header
  * re-read from its file on every request. One attempt, no retries: that is the delivery stage's job.
  * <p>The timeout is a deadline for the whole exchange, from connecting to the last byte of the
  * answer: the JDK client's own request timeout ends when the headers arrive, so a server that
@@ -55,7 +56,11 @@ public final class HttpSender {
                 .version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(settings.timeout())
                 .followRedirects(HttpClient.Redirect.NEVER);
-        if (settings.tls() != null) {
+        if (!"https".equalsIgnoreCase(settings.baseUrl().getScheme())) {
+            // with both given, the client touches no TLS class until an https:// exchange (there is none: redirects
+            // are not followed, every URI is the base URL's)
+            builder.sslContext(NoTls.CONTEXT).sslParameters(new SSLParameters());
+        } else if (settings.tls() != null) {
             builder.sslContext(settings.tls());
         }
         this.client = builder.build();

@@ -155,20 +155,9 @@ class HttpSenderTest {
      */
     @Test
     void manySendsStartNoThreadPerSend() throws Exception {
-        Path stdout = dir.resolve("stdout.txt");
-        Path stderr = dir.resolve("stderr.txt");
-        Process process = new ProcessBuilder(JavaCommand.of(
-                        List.of("-Djava.util.concurrent.ForkJoinPool.common.parallelism=1"), ManySends.class))
-                .redirectOutput(stdout.toFile())
-                .redirectError(stderr.toFile())
-                .start();
-        assertThat(process.waitFor(3, TimeUnit.MINUTES))
-                .as("the sends finish; stderr: %s", Files.readString(stderr))
-                .isTrue();
-        assertThat(process.exitValue())
-                .as("stderr: %s", Files.readString(stderr))
-                .isZero();
-        String[] result = Files.readString(stdout).trim().split(" ");
+        String[] result = runInOwnJvm("-Djava.util.concurrent.ForkJoinPool.common.parallelism=1", ManySends.class)
+                .trim()
+                .split(" ");
         assertThat(result[0]).as("common pool parallelism").isEqualTo("1");
         assertThat(Integer.parseInt(result[1]))
                 .as("threads started during %d sends", ManySends.SENDS)
@@ -202,6 +191,54 @@ class HttpSenderTest {
             System.out.println(ForkJoinPool.getCommonPoolParallelism() + " " + started);
             System.exit(0);
         }
+    }
+
+    /**
+     * The JDK client builds the default TLS context when it is created (the cacerts trust store and some 450 JSSE
+     * classes: a third of a second of every start-up, docs/benchmarks.md) unless it is given one. A sender for an
+     * {@code http://} destination must not: the send runs in a JVM of its own that logs every class it loads.
+     */
+    @Test
+    void aPlainHttpDestinationLoadsNoTlsClasses() throws Exception {
+        Path classes = dir.resolve("classes.log");
+        runInOwnJvm("-Xlog:class+load:file=" + classes, PlainSend.class);
+        List<String> loaded = Files.readAllLines(classes);
+        assertThat(loaded).as("the log covers the send").anyMatch(line -> line.contains(HttpSender.class.getName()));
+        assertThat(loaded).as("TLS classes loaded").noneMatch(line -> line.contains(" sun.security.ssl."));
+    }
+
+    /** The process {@link #aPlainHttpDestinationLoadsNoTlsClasses} runs: one POST to an {@code http://} server. */
+    static final class PlainSend {
+        public static void main(String[] args) throws Exception {
+            HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+            server.createContext("/", exchange -> {
+                exchange.getRequestBody().readAllBytes();
+                answer(exchange, 204, "");
+            });
+            server.start();
+            URI uri = URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/push");
+            HttpSender sender = new HttpSender(new HttpSettings(uri, HttpAuth.NONE, null, Duration.ofSeconds(30)));
+            int status = sender.post(uri, "application/octet-stream", new byte[100], Map.of(), 1024)
+                    .status();
+            System.exit(status == 204 ? 0 : 1);
+        }
+    }
+
+    /** Runs {@code main} in a JVM of its own with this class path and one JVM option; returns its standard output. */
+    private String runInOwnJvm(String jvmOption, Class<?> main) throws IOException, InterruptedException {
+        Path stdout = dir.resolve("stdout.txt");
+        Path stderr = dir.resolve("stderr.txt");
+        Process process = new ProcessBuilder(JavaCommand.of(List.of(jvmOption), main))
+                .redirectOutput(stdout.toFile())
+                .redirectError(stderr.toFile())
+                .start();
+        assertThat(process.waitFor(3, TimeUnit.MINUTES))
+                .as("%s finishes; stderr: %s", main.getSimpleName(), Files.readString(stderr))
+                .isTrue();
+        assertThat(process.exitValue())
+                .as("stderr: %s", Files.readString(stderr))
+                .isZero();
+        return Files.readString(stdout);
     }
 
     private URI serve(HttpHandler handler) throws IOException {
