@@ -6,6 +6,7 @@ import java.time.DateTimeException;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
+import java.util.Arrays;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
@@ -206,7 +207,7 @@ public final class RecordParser {
                 .level(repeated(level, bytes, 2))
                 .serviceName(serviceOf(repeated(service, bytes, 3), origin, defaultServiceName))
                 .serviceVersion(repeated(version, bytes, 4))
-                .trace(scan.found(5) ? ascii(bytes, 5) : null, scan.found(6) ? ascii(bytes, 6) : null)
+                .traceUtf8(copy(bytes, 5), copy(bytes, 6))
                 .namespace(repeated(namespace, bytes, 0))
                 .container(origin, stream)
                 .build();
@@ -221,8 +222,9 @@ public final class RecordParser {
         return parseTimestamp(new String(bytes, start, end - start, StandardCharsets.ISO_8859_1), readTimeNanos);
     }
 
-    private String ascii(byte[] bytes, int slot) {
-        return new String(bytes, scan.start(slot), scan.end(slot) - scan.start(slot), StandardCharsets.ISO_8859_1);
+    /** The scanned value of field {@code slot} (ASCII, so its own UTF-8), or null when the line has none. */
+    private byte[] copy(byte[] bytes, int slot) {
+        return scan.found(slot) ? Arrays.copyOfRange(bytes, scan.start(slot), scan.end(slot)) : null;
     }
 
     /** The scanned value of field {@code slot}, or null when the line has none. */
