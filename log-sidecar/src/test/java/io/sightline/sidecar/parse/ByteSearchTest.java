@@ -1,6 +1,7 @@
 package io.sightline.sidecar.parse;
 
 import java.util.Random;
+import java.util.function.IntPredicate;
 
 import org.junit.jupiter.api.Test;
 
@@ -37,36 +38,30 @@ class ByteSearchTest {
 
     @Test
     void newlineIsTheFirstNewlineByteByByte() {
-        Random random = new Random(16);
-        for (int round = 0; round < 20_000; round++) {
-            byte[] bytes = randomBytes(random);
-            int from = random.nextInt(bytes.length + 1);
-            int to = from + random.nextInt(bytes.length - from + 1);
-            int expected = -1;
-            for (int i = from; i < to && expected < 0; i++) {
-                expected = bytes[i] == '\n' ? i : -1;
-            }
-            assertThat(ByteSearch.newline(bytes, from, to))
-                    .as("round %d", round)
-                    .isEqualTo(expected);
-        }
+        assertSameAsByteByByte(16, ByteSearch::newline, b -> b == '\n');
     }
 
     @Test
     void stringStopIsTheFirstQuoteBackslashControlOrNonAsciiByteByByte() {
-        Random random = new Random(17);
+        assertSameAsByteByByte(17, ByteSearch::stringStop, b -> b == '"' || b == '\\' || b < 0x20 || b >= 0x7f);
+    }
+
+    private interface Search {
+        int indexOf(byte[] bytes, int from, int to);
+    }
+
+    /** {@code search} on random ranges of random bytes against a loop testing each byte (0–255) with {@code wanted}. */
+    private static void assertSameAsByteByByte(long seed, Search search, IntPredicate wanted) {
+        Random random = new Random(seed);
         for (int round = 0; round < 20_000; round++) {
             byte[] bytes = randomBytes(random);
             int from = random.nextInt(bytes.length + 1);
             int to = from + random.nextInt(bytes.length - from + 1);
             int expected = -1;
             for (int i = from; i < to && expected < 0; i++) {
-                int b = bytes[i] & 0xff;
-                expected = b == '"' || b == '\\' || b < 0x20 || b >= 0x7f ? i : -1;
+                expected = wanted.test(bytes[i] & 0xff) ? i : -1;
             }
-            assertThat(ByteSearch.stringStop(bytes, from, to))
-                    .as("round %d", round)
-                    .isEqualTo(expected);
+            assertThat(search.indexOf(bytes, from, to)).as("round %d", round).isEqualTo(expected);
         }
     }
 
