@@ -198,32 +198,32 @@ final class JsonFieldScan {
     /** A string at {@code pos} (its opening quote) in printable ASCII; {@code plain}: no escapes at all. */
     private boolean string(boolean plain) {
         int start = ++pos;
-        while (true) {
-            int stop = ByteSearch.stringStop(bytes, pos, end);
-            if (stop < 0) {
-                return false;
-            }
-            byte b = bytes[stop];
-            pos = stop + 1;
+        while (pos < end) {
+            byte b = bytes[pos++];
             if (b == '"') {
                 return pos - start <= MAX_STRING_LENGTH;
             }
-            // control characters and non-ASCII (negative bytes) are Jackson's to judge
-            if (b != '\\' || plain || pos >= end) {
-                return false;
+            if (b < 0x20 || b == 0x7f) {
+                return false; // control characters and non-ASCII (negative bytes) are Jackson's to judge
             }
-            byte escaped = bytes[pos++];
-            if (escaped != '"'
-                    && escaped != '\\'
-                    && escaped != '/'
-                    && escaped != 'b'
-                    && escaped != 'f'
-                    && escaped != 'n'
-                    && escaped != 'r'
-                    && escaped != 't') {
-                return false;
+            if (b == '\\') {
+                if (plain || pos >= end) {
+                    return false;
+                }
+                byte escaped = bytes[pos++];
+                if (escaped != '"'
+                        && escaped != '\\'
+                        && escaped != '/'
+                        && escaped != 'b'
+                        && escaped != 'f'
+                        && escaped != 'n'
+                        && escaped != 'r'
+                        && escaped != 't') {
+                    return false;
+                }
             }
         }
+        return false;
     }
 
     private boolean literal(String word) {

@@ -58,10 +58,9 @@ class JsonFieldScanTest {
     }
 
     /**
-     * The string scan reads eight bytes at a time: random records (strings of every length with quotes,
-     * backslashes, escapes good and bad, control characters, DEL and non-ASCII at any position of a word,
-     * nested values, some cut short or with a byte changed) are read as Jackson reads them, and every one
-     * in the plain shape is taken by the scan.
+     * Random records (strings of every length with quotes, backslashes, escapes good and bad, control
+     * characters, DEL and non-ASCII anywhere, nested values, some cut short or with a byte changed) are read
+     * as Jackson reads them, and every one in the plain shape is taken by the scan.
      */
     @Test
     void randomRecordsAreReadAsJacksonReadsThem() {
