@@ -36,8 +36,11 @@ public final class LogRecord {
     private final String level;
     private final String serviceName;
     private final String serviceVersion;
+    // each kept as the text it was read as: a String (Jackson), or its UTF-8 bytes (the fast scan), the other null
     private final String traceId;
+    private final byte[] traceIdUtf8;
     private final String spanId;
+    private final byte[] spanIdUtf8;
     private final SourcePosition position;
     private final String namespace;
     private final Identity origin;
@@ -65,7 +68,9 @@ public final class LogRecord {
         this.serviceName = serviceName;
         this.serviceVersion = serviceVersion;
         this.traceId = traceId;
+        this.traceIdUtf8 = null;
         this.spanId = spanId;
+        this.spanIdUtf8 = null;
         this.position = position;
         this.namespace = namespace;
         this.origin = origin;
@@ -97,18 +102,19 @@ public final class LogRecord {
     }
 
     private LogRecord(Builder b) {
-        this(
-                b.lineBytes,
-                b.timestampNanos,
-                b.level,
-                b.serviceName,
-                b.serviceVersion,
-                b.traceId,
-                b.spanId,
-                b.position,
-                b.namespace,
-                b.origin,
-                b.stream);
+        this.lineBytes = Objects.requireNonNull(b.lineBytes, "lineBytes");
+        this.timestampNanos = b.timestampNanos;
+        this.level = b.level;
+        this.serviceName = b.serviceName;
+        this.serviceVersion = b.serviceVersion;
+        this.traceId = b.traceId;
+        this.traceIdUtf8 = b.traceIdUtf8;
+        this.spanId = b.spanId;
+        this.spanIdUtf8 = b.spanIdUtf8;
+        this.position = b.position;
+        this.namespace = b.namespace;
+        this.origin = b.origin;
+        this.stream = b.stream;
     }
 
     /**
@@ -125,7 +131,9 @@ public final class LogRecord {
         private String serviceName;
         private String serviceVersion;
         private String traceId;
+        private byte[] traceIdUtf8;
         private String spanId;
+        private byte[] spanIdUtf8;
         private String namespace;
         private Identity origin;
         private String stream;
@@ -139,7 +147,9 @@ public final class LogRecord {
             serviceName = null;
             serviceVersion = null;
             traceId = null;
+            traceIdUtf8 = null;
             spanId = null;
+            spanIdUtf8 = null;
             namespace = null;
             origin = null;
             stream = null;
@@ -164,6 +174,16 @@ public final class LogRecord {
         public Builder trace(String traceId, String spanId) {
             this.traceId = traceId;
             this.spanId = spanId;
+            return this;
+        }
+
+        /**
+         * The ids as UTF-8 (handed over, not copied): they change on every line, and a sink that only copies them
+         * (Loki protobuf) then never makes a {@code String} of them.
+         */
+        public Builder traceUtf8(byte[] traceId, byte[] spanId) {
+            this.traceIdUtf8 = traceId;
+            this.spanIdUtf8 = spanId;
             return this;
         }
 
@@ -211,11 +231,29 @@ public final class LogRecord {
     }
 
     public String traceId() {
-        return traceId;
+        return text(traceId, traceIdUtf8);
+    }
+
+    /** The trace id's UTF-8 bytes (shared, not to be modified), or null. */
+    public byte[] traceIdUtf8() {
+        return utf8(traceId, traceIdUtf8);
     }
 
     public String spanId() {
-        return spanId;
+        return text(spanId, spanIdUtf8);
+    }
+
+    /** The span id's UTF-8 bytes (shared, not to be modified), or null. */
+    public byte[] spanIdUtf8() {
+        return utf8(spanId, spanIdUtf8);
+    }
+
+    private static String text(String text, byte[] utf8) {
+        return utf8 == null ? text : new String(utf8, StandardCharsets.UTF_8);
+    }
+
+    private static byte[] utf8(String text, byte[] utf8) {
+        return text == null ? utf8 : text.getBytes(StandardCharsets.UTF_8);
     }
 
     public SourcePosition position() {
@@ -236,18 +274,16 @@ public final class LogRecord {
 
     /** The same record with another line (e.g. truncated to the sink's limit); {@code newLine} valid UTF-8. */
     public LogRecord withLine(byte[] newLine) {
-        return new LogRecord(
-                newLine,
-                timestampNanos,
-                level,
-                serviceName,
-                serviceVersion,
-                traceId,
-                spanId,
-                position,
-                namespace,
-                origin,
-                stream);
+        return new Builder()
+                .start(newLine, timestampNanos, position)
+                .level(level)
+                .serviceName(serviceName)
+                .serviceVersion(serviceVersion)
+                .trace(traceId, spanId)
+                .traceUtf8(traceIdUtf8, spanIdUtf8)
+                .namespace(namespace)
+                .container(origin, stream)
+                .build();
     }
 
     /**
@@ -275,8 +311,8 @@ public final class LogRecord {
                 && Objects.equals(level, that.level)
                 && Objects.equals(serviceName, that.serviceName)
                 && Objects.equals(serviceVersion, that.serviceVersion)
-                && Objects.equals(traceId, that.traceId)
-                && Objects.equals(spanId, that.spanId)
+                && Objects.equals(traceId(), that.traceId())
+                && Objects.equals(spanId(), that.spanId())
                 && Objects.equals(position, that.position)
                 && Objects.equals(namespace, that.namespace)
                 && Objects.equals(origin, that.origin)
@@ -291,8 +327,8 @@ public final class LogRecord {
                                 level,
                                 serviceName,
                                 serviceVersion,
-                                traceId,
-                                spanId,
+                                traceId(),
+                                spanId(),
                                 position,
                                 namespace,
                                 origin,
@@ -303,8 +339,8 @@ public final class LogRecord {
     @Override
     public String toString() {
         return "LogRecord[line=" + line() + ", timestampNanos=" + timestampNanos + ", level=" + level
-                + ", serviceName=" + serviceName + ", serviceVersion=" + serviceVersion + ", traceId=" + traceId
-                + ", spanId=" + spanId + ", position=" + position + ", namespace=" + namespace + ", origin="
+                + ", serviceName=" + serviceName + ", serviceVersion=" + serviceVersion + ", traceId=" + traceId()
+                + ", spanId=" + spanId() + ", position=" + position + ", namespace=" + namespace + ", origin="
                 + origin + ", stream=" + stream + "]";
     }
 }

@@ -6,6 +6,7 @@ import java.time.DateTimeException;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
+import java.util.Arrays;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
@@ -33,11 +34,11 @@ public final class RecordParser {
     private final String namespaceField;
     private final LogRecord.Builder record = new LogRecord.Builder();
     private final Rfc3339Timestamps timestamps = new Rfc3339Timestamps();
-    // level, service name and version repeat on nearly every line: reuse the previous String when equal
-    private String lastLevel = "";
-    private String lastService = "";
-    private String lastVersion = "";
-    private String lastNamespace = "";
+    // level, service name, version and namespace repeat on nearly every line: their last values are kept
+    private final RepeatedValue level = new RepeatedValue();
+    private final RepeatedValue service = new RepeatedValue();
+    private final RepeatedValue version = new RepeatedValue();
+    private final RepeatedValue namespace = new RepeatedValue();
 
     /** {@code unparsed} runs for each line that looked like a JSON object but was not one. */
     public RecordParser(Runnable unparsed) {
@@ -158,14 +159,14 @@ public final class RecordParser {
                     continue;
                 }
                 if (name.equals(namespaceField)) {
-                    namespace = lastNamespace = reuse(parser, lastNamespace);
+                    namespace = this.namespace.of(parser);
                     continue;
                 }
                 switch (name) {
                     case "@timestamp" -> timestamp = parser.getText();
-                    case "level" -> level = lastLevel = reuse(parser, lastLevel);
-                    case "service_name" -> service = lastService = reuse(parser, lastService);
-                    case "service_version" -> version = lastVersion = reuse(parser, lastVersion);
+                    case "level" -> level = this.level.of(parser);
+                    case "service_name" -> service = this.service.of(parser);
+                    case "service_version" -> version = this.version.of(parser);
                     case "trace_id" -> traceId = parser.getText();
                     case "span_id" -> spanId = parser.getText();
                     default -> {
@@ -201,20 +202,13 @@ public final class RecordParser {
             Identity origin,
             String stream,
             String defaultServiceName) {
-        String namespace = null;
-        if (scan.found(0)) {
-            namespace = lastNamespace = reuse(bytes, scan.start(0), scan.end(0), lastNamespace);
-        }
         long nanos = scan.found(1) ? timestamp(bytes, scan.start(1), scan.end(1), readTimeNanos) : readTimeNanos;
-        String level = scan.found(2) ? (lastLevel = reuse(bytes, scan.start(2), scan.end(2), lastLevel)) : null;
-        String service = scan.found(3) ? (lastService = reuse(bytes, scan.start(3), scan.end(3), lastService)) : null;
-        String version = scan.found(4) ? (lastVersion = reuse(bytes, scan.start(4), scan.end(4), lastVersion)) : null;
         return record.start(line, nanos, position)
-                .level(level)
-                .serviceName(serviceOf(service, origin, defaultServiceName))
-                .serviceVersion(version)
-                .trace(scan.found(5) ? ascii(bytes, 5) : null, scan.found(6) ? ascii(bytes, 6) : null)
-                .namespace(namespace)
+                .level(repeated(level, bytes, 2))
+                .serviceName(serviceOf(repeated(service, bytes, 3), origin, defaultServiceName))
+                .serviceVersion(repeated(version, bytes, 4))
+                .traceUtf8(copy(bytes, 5), copy(bytes, 6))
+                .namespace(repeated(namespace, bytes, 0))
                 .container(origin, stream)
                 .build();
     }
@@ -228,38 +222,14 @@ public final class RecordParser {
         return parseTimestamp(new String(bytes, start, end - start, StandardCharsets.ISO_8859_1), readTimeNanos);
     }
 
-    private String ascii(byte[] bytes, int slot) {
-        return new String(bytes, scan.start(slot), scan.end(slot) - scan.start(slot), StandardCharsets.ISO_8859_1);
+    /** The scanned value of field {@code slot} (ASCII, so its own UTF-8), or null when the line has none. */
+    private byte[] copy(byte[] bytes, int slot) {
+        return scan.found(slot) ? Arrays.copyOfRange(bytes, scan.start(slot), scan.end(slot)) : null;
     }
 
-    private static String reuse(byte[] bytes, int start, int end, String previous) {
-        int length = end - start;
-        if (length == previous.length()) {
-            boolean same = true;
-            for (int i = 0; i < length && same; i++) {
-                same = bytes[start + i] == previous.charAt(i);
-            }
-            if (same) {
-                return previous;
-            }
-        }
-        return new String(bytes, start, length, StandardCharsets.ISO_8859_1);
-    }
-
-    private static String reuse(JsonParser parser, String previous) throws IOException {
-        char[] chars = parser.getTextCharacters();
-        int offset = parser.getTextOffset();
-        int length = parser.getTextLength();
-        if (length == previous.length()) {
-            boolean same = true;
-            for (int i = 0; i < length && same; i++) {
-                same = chars[offset + i] == previous.charAt(i);
-            }
-            if (same) {
-                return previous;
-            }
-        }
-        return new String(chars, offset, length);
+    /** The scanned value of field {@code slot}, or null when the line has none. */
+    private String repeated(RepeatedValue last, byte[] bytes, int slot) {
+        return scan.found(slot) ? last.of(bytes, scan.start(slot), scan.end(slot)) : null;
     }
 
     /** RFC 3339 to epoch nanoseconds; the common {@code 2026-11-27T11:20:00.123Z} form without allocation. */

@@ -34,6 +34,27 @@ class RecordParserTest {
         assertThat(record.position()).isEqualTo(POSITION);
     }
 
+    /**
+     * Level, service and version are kept from line to line to be reused: each line still gets its own, also when
+     * the lines before were read by the other path (the fast scan, or Jackson for a line with an escape or
+     * non-ASCII text) or had the value as a prefix.
+     */
+    @Test
+    void repeatedValuesAreEachLinesOwnWhicheverPathReadTheLinesBefore() {
+        List<String> levels = List.of("INFO", "INFO", "WARN", "INFO", "INF", "INFO", "", "INFO", "\u00c9TAT", "INFO");
+        for (int i = 0; i < levels.size(); i++) {
+            String level = levels.get(i);
+            String viaJackson = i % 3 == 1 ? ",\"message\":\"gr\u00fc\u00dfe\"" : ""; // non-ASCII: Jackson's
+            String line = "{\"level\":\"" + level + "\",\"service_name\":\"s" + (i % 2) + "\",\"service_version\":\""
+                    + level + "\"" + viaJackson + "}";
+            String expected = level.replace("\\u00c9", "\u00c9");
+            LogRecord record = parse(line, 1);
+            assertThat(record.level()).as(line).isEqualTo(expected);
+            assertThat(record.serviceName()).as(line).isEqualTo("s" + (i % 2));
+            assertThat(record.serviceVersion()).as(line).isEqualTo(expected);
+        }
+    }
+
     /** {@code SIGHTLINE_NAMESPACE_FROM_FIELD}: only that top-level string field names the record's namespace. */
     @Test
     void theConfiguredNamespaceFieldIsTheRecordsNamespace() {

@@ -24,6 +24,9 @@ final class LokiStreams {
     /** Structured metadata names, in the order the encoders write them; see {@link #metadataValue}. */
     static final String[] METADATA_NAMES = {"pod", "node", "level", "trace_id", "span_id", "service_version", "stream"};
 
+    private static final int TRACE_ID = 3;
+    private static final int SPAN_ID = 4;
+
     private static final Comparator<LogRecord> BY_TIMESTAMP = Comparator.comparingLong(LogRecord::timestampNanos);
 
     private final Identity identity;
@@ -72,13 +75,29 @@ final class LokiStreams {
                     case 0 -> record.shippedAs(identity).pod();
                     case 1 -> record.shippedAs(identity).node();
                     case 2 -> record.level();
-                    case 3 -> record.traceId();
-                    case 4 -> record.spanId();
+                    case TRACE_ID -> record.traceId();
+                    case SPAN_ID -> record.spanId();
                     case 5 -> record.serviceVersion();
                     case 6 -> record.stream();
                     default -> throw new IndexOutOfBoundsException(index);
                 };
         return value == null || value.isEmpty() ? null : value;
+    }
+
+    /** Whether metadata {@code index} differs from entry to entry (the trace and span ids): see {@link #idUtf8}. */
+    static boolean isId(int index) {
+        return index == TRACE_ID || index == SPAN_ID;
+    }
+
+    /** {@link #metadataValue} of an {@link #isId id} as UTF-8 (shared, not to be modified), or null when absent. */
+    byte[] idUtf8(int index, LogRecord record) {
+        byte[] value =
+                switch (index) {
+                    case TRACE_ID -> record.traceIdUtf8();
+                    case SPAN_ID -> record.spanIdUtf8();
+                    default -> throw new IllegalArgumentException("not an id: " + METADATA_NAMES[index]);
+                };
+        return value == null || value.length == 0 ? null : value;
     }
 
     private StreamLabels labelsFor(StreamKey key) {

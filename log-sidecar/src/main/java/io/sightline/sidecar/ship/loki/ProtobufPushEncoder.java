@@ -22,7 +22,8 @@ import org.xerial.snappy.Snappy;
  * <p>The message is written field by field, with the field numbers of the generated classes, in one
  * pass into a buffer reused from push to push ({@link ProtoWriter}), and compressed into another:
  * per line the only work is copying its UTF-8 bytes. Structured metadata that repeats from entry to
- * entry (pod, node, level, version) is encoded once and copied. Tests decode the output with the
+ * entry (pod, node, level, version) is encoded once and copied; trace and span ids, new on every entry, are
+ * copied from the record's bytes. Tests decode the output with the
  * generated parser. One sender thread uses an encoder.
  */
 final class ProtobufPushEncoder implements LokiEncoder {
@@ -91,6 +92,14 @@ final class ProtobufPushEncoder implements LokiEncoder {
         }
         message.bytesField(EntryAdapter.LINE_FIELD_NUMBER, record.lineBytes());
         for (int i = 0; i < names.length; i++) {
+            if (LokiStreams.isId(i)) {
+                // a new value on every entry: written from the record's bytes, nothing to compare or keep
+                byte[] id = streams.idUtf8(i, record);
+                if (id != null) {
+                    writeLabelPair(names[i], id);
+                }
+                continue;
+            }
             String value = streams.metadataValue(i, record);
             if (value != null) {
                 writeMetadata(i, value);
@@ -104,25 +113,28 @@ final class ProtobufPushEncoder implements LokiEncoder {
             message.raw(lastFields[index], lastFieldLengths[index]);
             return;
         }
-        byte[] name = names[index];
-        byte[] text = value.getBytes(StandardCharsets.UTF_8);
         int start = message.length();
-        message.tag(EntryAdapter.STRUCTUREDMETADATA_FIELD_NUMBER, WireFormat.WIRETYPE_LENGTH_DELIMITED);
-        message.varint(1
-                + ProtoWriter.varintSize(name.length)
-                + name.length
-                + 1
-                + ProtoWriter.varintSize(text.length)
-                + text.length);
-        message.bytesField(LabelPairAdapter.NAME_FIELD_NUMBER, name);
-        message.bytesField(LabelPairAdapter.VALUE_FIELD_NUMBER, text);
+        writeLabelPair(names[index], value.getBytes(StandardCharsets.UTF_8));
         lastValues[index] = value;
-        // kept in an array reused while it is large enough: trace and span ids change on every entry
+        // kept in an array reused while it is large enough
         int length = message.length() - start;
         if (lastFields[index] == null || lastFields[index].length < length) {
             lastFields[index] = new byte[Math.max(64, length)];
         }
         System.arraycopy(message.array(), start, lastFields[index], 0, length);
         lastFieldLengths[index] = length;
+    }
+
+    /** One structured metadata field: the label pair {@code name} = {@code value}, both UTF-8. */
+    private void writeLabelPair(byte[] name, byte[] value) {
+        message.tag(EntryAdapter.STRUCTUREDMETADATA_FIELD_NUMBER, WireFormat.WIRETYPE_LENGTH_DELIMITED);
+        message.varint(1
+                + ProtoWriter.varintSize(name.length)
+                + name.length
+                + 1
+                + ProtoWriter.varintSize(value.length)
+                + value.length);
+        message.bytesField(LabelPairAdapter.NAME_FIELD_NUMBER, name);
+        message.bytesField(LabelPairAdapter.VALUE_FIELD_NUMBER, value);
     }
 }

@@ -11,6 +11,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
@@ -20,6 +21,7 @@ import javax.net.ssl.SSLHandshakeException;
 import io.sightline.sidecar.config.MapSettings;
 import io.sightline.sidecar.parse.Identity;
 import io.sightline.sidecar.parse.LogRecord;
+import io.sightline.sidecar.parse.RecordParser;
 import io.sightline.sidecar.ship.SendResult;
 import io.sightline.sidecar.ship.http.SelfSignedCertificate;
 import io.sightline.sidecar.source.SourcePosition;
@@ -132,6 +134,50 @@ class LokiSinkTest {
             assertThat(request.header("X-Scope-OrgID")).isNull();
             assertThat(request.header("Authorization")).isNull();
         });
+    }
+
+    /**
+     * Trace and span ids as the parser leaves them: as bytes from the fast scan, as text from Jackson (a line with
+     * non-ASCII text), absent or empty (then not sent): each entry carries its own, never the previous entry's.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"protobuf", "json"})
+    void eachEntryCarriesTheTraceAndSpanIdsOfItsOwnLine(String format) throws IOException {
+        RecordParser parser = new RecordParser(() -> {});
+        List<String> lines = List.of(
+                "{\"level\":\"INFO\",\"trace_id\":\"aaaa0000aaaa0000aaaa0000aaaa0001\",\"span_id\":\"bbbb000000000001\"}",
+                "{\"level\":\"INFO\",\"trace_id\":\"aaaa0000aaaa0000aaaa0000aaaa0002\",\"span_id\":\"bbbb000000000002\"}",
+                "{\"level\":\"INFO\",\"message\":\"\u00fc\",\"trace_id\":\"aaaa0000aaaa0000aaaa0000aaaa0003\","
+                        + "\"span_id\":\"bbbb000000000003\"}",
+                "{\"level\":\"INFO\",\"trace_id\":\"\",\"span_id\":\"bbbb000000000004\"}",
+                "{\"level\":\"INFO\"}");
+        List<LogRecord> records = new ArrayList<>();
+        for (int i = 0; i < lines.size(); i++) {
+            byte[] bytes = lines.get(i).getBytes(StandardCharsets.UTF_8);
+            records.add(parser.parseLine(bytes, 0, bytes.length, T0 + i, new SourcePosition("f", i, i + 1)));
+        }
+
+        assertThat(sink(Map.of("LOKI_FORMAT", format)).send(records).fullyAccepted())
+                .isTrue();
+
+        Map<String, Map<String, String>> ids = new HashMap<>();
+        for (Entry entry : loki.entries()) {
+            Map<String, String> metadata = new HashMap<>(entry.metadata());
+            metadata.keySet().retainAll(List.of("trace_id", "span_id"));
+            ids.put(entry.line(), metadata);
+        }
+        assertThat(ids)
+                .containsExactlyInAnyOrderEntriesOf(Map.of(
+                        lines.get(0),
+                        Map.of("trace_id", "aaaa0000aaaa0000aaaa0000aaaa0001", "span_id", "bbbb000000000001"),
+                        lines.get(1),
+                        Map.of("trace_id", "aaaa0000aaaa0000aaaa0000aaaa0002", "span_id", "bbbb000000000002"),
+                        lines.get(2),
+                        Map.of("trace_id", "aaaa0000aaaa0000aaaa0000aaaa0003", "span_id", "bbbb000000000003"),
+                        lines.get(3),
+                        Map.of("span_id", "bbbb000000000004"),
+                        lines.get(4),
+                        Map.of()));
     }
 
     /** The node agent's records each name their container: streams per container, its pod and node, the stream. */
