@@ -220,7 +220,7 @@ public final class SettingsTable {
             "LOKI_FORMAT",
             "protobuf",
             Parser.choice("protobuf", "json"),
-            "protobuf (snappy-compressed PushRequest) | json");
+            "protobuf (snappy-compressed PushRequest; json, with a warning, where snappy cannot load: it needs a writable /tmp) | json");
     public static final Setting<String> LOKI_TENANT_ID =
             new Setting<>("LOKI_TENANT_ID", null, Parser.text(), "sent as X-Scope-OrgID when set");
     public static final Setting<String> SERVICE_NAME =

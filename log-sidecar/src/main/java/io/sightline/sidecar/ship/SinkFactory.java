@@ -7,6 +7,7 @@ import io.sightline.sidecar.metrics.Diagnostics;
 import io.sightline.sidecar.parse.Identity;
 import io.sightline.sidecar.ship.loki.LokiSettings;
 import io.sightline.sidecar.ship.loki.LokiSink;
+import io.sightline.sidecar.ship.loki.PushFormats;
 import io.sightline.sidecar.ship.opensearch.OpenSearchSettings;
 import io.sightline.sidecar.ship.opensearch.OpenSearchSink;
 
@@ -18,7 +19,7 @@ public final class SinkFactory {
     public static Sink create(String name, Settings settings, Identity identity, Diagnostics diagnostics)
             throws IOException {
         return switch (name) {
-            case "loki" -> new LokiSink(LokiSettings.from(settings), identity);
+            case "loki" -> new LokiSink(PushFormats.usable(LokiSettings.from(settings), diagnostics), identity);
             case "opensearch" -> new OpenSearchSink(OpenSearchSettings.from(settings), identity, diagnostics);
             case "stdout" -> new StdoutSink(identity);
             default -> throw new IllegalArgumentException("unknown sink " + name + " (SidecarConfig validates it)");
