@@ -176,7 +176,8 @@ public final class FileTailer implements Runnable {
             }
             progressed |= pollSafely(reader, now);
         }
-        startWaiting(now);
+        // a file started now is read in the next round, at once: not after parking for a poll interval
+        progressed |= startWaiting(now);
         known.trim(readerPlaces());
         if (checkpoints.trackedSinceSave()) {
             // a file (and each new generation of a truncated one) is in the checkpoint when the round that
@@ -465,7 +466,9 @@ public final class FileTailer implements Runnable {
      * Starts the next queued replay of each directory that replays nothing now and whose older files were read to
      * their end (a restart's replays follow the previous restart's rest).
      */
-    private void startReplays(long now) {
+    /** True when a replay started. */
+    private boolean startReplays(long now) {
+        boolean started = false;
         for (CompressedReplays.Pending next :
                 replays.next(pending -> !known.busyBefore(pending.compressed(), origins.byAge()))) {
             FileReader reader = reader(next.input(), next.compressed(), next.key(), next.channel(), next.origin(), now);
@@ -476,6 +479,7 @@ public final class FileTailer implements Runnable {
                     next.size(),
                     new CompressedRotation(next.channel(), damage -> damaged(next.compressed(), next.size(), damage)));
             known.add(reader);
+            started = true;
             diagnostics.info(
                     next.offset() == 0 && next.size() == 0
                             ? "replaying a rotation compressed while the sidecar was stopped, never read before,"
@@ -486,6 +490,7 @@ public final class FileTailer implements Runnable {
                     "offset",
                     next.offset());
         }
+        return started;
     }
 
     /** A compressed rotation ends in damage: what it held was read; the rest is lost. */
@@ -543,7 +548,9 @@ public final class FileTailer implements Runnable {
      * a place is so still followed by its identity (or counted as lost), also across a restart. A file waits
      * while an older compressed rotation of its directory is queued or replayed; then the replays that may go on.
      */
-    private void startWaiting(long now) {
+    /** True when a file or a replay started that reads now. */
+    private boolean startWaiting(long now) {
+        boolean started = false;
         for (Discovery.Found found : known.waiting()) {
             if (stopping) {
                 break;
@@ -551,19 +558,20 @@ public final class FileTailer implements Runnable {
             if (replays.queuedBefore(found.path()) || known.replayingBefore(found.path(), origins.byAge())) {
                 continue; // after the older content of its directory was replayed
             }
-            start(found, known.roomToOpen(readerPlaces()), now);
+            started |= start(found, known.roomToOpen(readerPlaces()), now);
         }
-        startReplays(now);
+        return startReplays(now) | started;
     }
 
-    private void start(Discovery.Found found, boolean readNow, long now) {
+    /** True when the file's reader reads now (not parked for want of a place). */
+    private boolean start(Discovery.Found found, boolean readNow, long now) {
         Path path = found.path();
         FileChannel channel;
         try {
             channel = opener.open(path, config.followSymlinks());
         } catch (NoSuchFileException e) {
             known.started(found);
-            return;
+            return false;
         } catch (AccessDeniedException e) {
             reports.warn(
                     path.toString(),
@@ -574,7 +582,7 @@ public final class FileTailer implements Runnable {
                     path,
                     "error",
                     e);
-            return;
+            return false;
         } catch (IOException e) {
             reports.warn(
                     path.toString(),
@@ -584,7 +592,7 @@ public final class FileTailer implements Runnable {
                     path,
                     "error",
                     e);
-            return;
+            return false;
         }
         reports.gone(path.toString(), "open");
         try {
@@ -592,18 +600,18 @@ public final class FileTailer implements Runnable {
                 // emptied since it was listed: nothing to identify it by; listed again once it has content
                 known.started(found);
                 close(channel);
-                return;
+                return false;
             }
             Optional<StartRule.Start> start = startRule.decide(found.key(), channel, known.takeDrained(found.key()));
             known.started(found);
             if (start.isEmpty()) {
                 close(channel);
-                return;
+                return false;
             }
             Optional<FileOrigins.Origin> origin = origins.of(path);
             if (origin.isEmpty()) {
                 close(channel);
-                return;
+                return false;
             }
             FileReader reader = reader(found.input(), path, found.key(), channel, origin.get(), now);
             reader.begin(start.get().identity(), start.get().offset());
@@ -620,6 +628,7 @@ public final class FileTailer implements Runnable {
                     start.get().identity().id(),
                     "offset",
                     start.get().offset());
+            return readNow;
         } catch (IOException e) {
             close(channel);
             reports.warn(
@@ -630,6 +639,7 @@ public final class FileTailer implements Runnable {
                     path,
                     "error",
                     e);
+            return false;
         }
     }
 

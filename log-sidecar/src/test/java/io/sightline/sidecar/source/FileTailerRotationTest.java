@@ -67,6 +67,21 @@ class FileTailerRotationTest {
         kill();
     }
 
+    /**
+     * The run loop parks for the rest of the poll interval only after a round that read nothing; the round that
+     * starts a new file must not count as one, or every new file's first lines wait a poll interval (250 ms by
+     * default: a third of the shipper's time to its first batch).
+     */
+    @Test
+    void aNewFileIsReadWithoutWaitingAnotherPollInterval() throws IOException {
+        write("a.log", "a1\na2\n");
+        for (int i = 0; i < 50 && tailer.pollOnce(); i++) {
+            // the run loop: the clock does not move while rounds make progress
+        }
+        // a2 is held for the multi-line timeout (the clock stands still): a1 shows the file was read
+        assertThat(intake.taken).extracting(LogRecord::line).containsExactly("a1");
+    }
+
     @Test
     void aFileRenamedAwayWhileItWaitsForAPlaceAmongTheOpenFilesIsStillRead() throws IOException {
         occupyEveryPlaceWithRotatedFiles();
