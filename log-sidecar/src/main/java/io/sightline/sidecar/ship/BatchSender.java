@@ -19,8 +19,8 @@ import io.sightline.sidecar.ship.SendResult.RetryKind;
  * Deals with one batch until every record is accepted, or dropped and counted, the same for every
  * sink: records that cannot be sent now are held and sent again with exponential back-off (never
  * longer than the maximum, whatever {@code Retry-After} says); a request too large, or one the sink
- * fails on, is split in halves until the pieces pass, so only a record refused on its own is
- * dropped. Drops count only what can never be sent: refused for good, alone too large or breaking the
+ * fails on (an exception or a stack overflow), is split in halves until the pieces pass, so only a record refused
+ * on its own is dropped; a sink whose code cannot load is held like an unreachable one. Drops count only what can never be sent: refused for good, alone too large or breaking the
  * sink, or out of attempts when {@code SIGHTLINE_RETRY_MAX_ATTEMPTS} is set.
  */
 final class BatchSender {
@@ -155,8 +155,16 @@ final class BatchSender {
             health.unusable("sink not reachable: " + e);
             diagnostics.debug("sink not reachable", "sink", sink.name(), "error", e);
             return SendResult.retryAll(records, CAUSE_IO, null);
-        } catch (RuntimeException e) {
-            // a sink bug must not stop shipping nor loop on one record: split until the record is found
+        } catch (LinkageError e) {
+            // the sink's classes or native library cannot load here: every record would fail alike, and a
+            // restart would not help; held (the file is the buffer) and retried, /readyz says why
+            String problem = "the sink's code cannot run here (" + e + "); records are held and retried";
+            health.unusable(problem);
+            diagnostics.debug("sink code cannot load", "sink", sink.name(), "error", e);
+            return SendResult.retryAll(records, RetryKind.TRANSIENT, CAUSE_ERROR, null, problem);
+        } catch (RuntimeException | StackOverflowError | AssertionError e) {
+            // a sink bug must not stop shipping nor loop on one record: split until the record is found.
+            // Other errors (out of memory, a broken JVM) still end the process, which restarts from the checkpoint
             diagnostics.error(
                     "the sink failed unexpectedly", "sink", sink.name(), "records", records.size(), "error", e);
             return SendResult.retryAll(records, RetryKind.BROKEN, CAUSE_ERROR, null, e.toString());

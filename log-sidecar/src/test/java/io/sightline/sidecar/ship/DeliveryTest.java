@@ -8,6 +8,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import io.sightline.sidecar.checkpoint.Checkpoints;
 import io.sightline.sidecar.config.MapSettings;
@@ -113,6 +115,77 @@ class DeliveryTest {
         delivery.closeIntake();
         assertThat(delivery.drain(Duration.ofSeconds(5))).isTrue();
         assertThat(log.toString(StandardCharsets.UTF_8)).contains("cannot encode this one");
+    }
+
+    /**
+     * The same for an {@link Error} a record can cause (a stack overflow in an encoder, say): before, it ended the
+     * sender thread, the process exited and restarted on the same checkpoint, looping on the same record.
+     */
+    @Test
+    void aSinkOverflowingItsStackOnOneRecordDropsOnlyThatRecord() throws Exception {
+        List<String> accepted = new CopyOnWriteArrayList<>();
+        Delivery delivery = delivery(Map.of(), batch -> {
+            if (batch.stream().anyMatch(record -> record.line().equals("poison"))) {
+                throw new StackOverflowError("nested too deep");
+            }
+            batch.forEach(record -> accepted.add(record.line()));
+            return SendResult.ok();
+        });
+        Thread sender = new Thread(delivery);
+        sender.start();
+        for (String line : List.of("a", "poison", "b")) {
+            assertThat(delivery.offer(record(line))).isTrue();
+        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> accepted.size() == 2);
+        assertThat(accepted).containsExactly("a", "b");
+        assertThat(metrics.recordsDropped
+                        .labelValues("test", SidecarMetrics.DROP_UNSENDABLE)
+                        .get())
+                .isEqualTo(1);
+        assertThat(sender.isAlive()).isTrue();
+        delivery.closeIntake();
+        assertThat(delivery.drain(Duration.ofSeconds(5))).isTrue();
+    }
+
+    /**
+     * A sink whose classes or native library cannot load fails every record alike, and a restart would not cure it:
+     * nothing is dropped, the records are held and retried, readiness says why, and they go out once it loads.
+     */
+    @Test
+    void aSinkWhoseCodeCannotLoadHoldsEveryRecordUntilItCan() throws Exception {
+        List<String> accepted = new CopyOnWriteArrayList<>();
+        AtomicInteger attempts = new AtomicInteger();
+        AtomicBoolean loads = new AtomicBoolean();
+        Delivery delivery = delivery(Map.of("SIGHTLINE_READY_WINDOW", "1ms"), batch -> {
+            attempts.incrementAndGet();
+            if (!loads.get()) {
+                throw new UnsatisfiedLinkError("no libsnappyjava in java.library.path");
+            }
+            batch.forEach(record -> accepted.add(record.line()));
+            return SendResult.ok();
+        });
+        Thread sender = new Thread(delivery);
+        sender.start();
+        for (String line : List.of("a", "b", "c")) {
+            assertThat(delivery.offer(record(line))).isTrue();
+        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> attempts.get() >= 3 && delivery.notReadyReason() != null);
+        assertThat(delivery.notReadyReason()).contains("libsnappyjava");
+        assertThat(sender.isAlive()).isTrue();
+        loads.set(true);
+        await().atMost(Duration.ofSeconds(10)).until(() -> accepted.size() == 3);
+        assertThat(accepted).containsExactly("a", "b", "c");
+        for (String reason : SidecarMetrics.DROP_REASONS) {
+            assertThat(metrics.recordsDropped.labelValues("test", reason).get())
+                    .as(reason)
+                    .isZero();
+        }
+        assertThat(metrics.sendRetries
+                        .labelValues("test", BatchSender.CAUSE_ERROR)
+                        .get())
+                .isGreaterThanOrEqualTo(3);
+        delivery.closeIntake();
+        assertThat(delivery.drain(Duration.ofSeconds(5))).isTrue();
     }
 
     private interface Behaviour {
