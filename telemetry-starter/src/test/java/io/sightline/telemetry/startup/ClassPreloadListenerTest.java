@@ -50,10 +50,9 @@ class ClassPreloadListenerTest {
 
         listener.onApplicationEvent(starting(loader));
 
-        Thread thread = listener.thread().orElseThrow();
+        Thread thread = awaitTheEndOfThePreload(listener);
         assertThat(thread.getName()).isEqualTo("sightline-preload");
         assertThat(thread.isDaemon()).isTrue();
-        await().atMost(GENEROUS).until(() -> !thread.isAlive());
         // the missing class between them was skipped
         assertThat(loader.defined(FIRST)).isTrue();
         assertThat(loader.defined(SECOND)).isTrue();
@@ -76,6 +75,21 @@ class ClassPreloadListenerTest {
     }
 
     @Test
+    void theOffSwitchAsASystemPropertyStartsNothing() {
+        DefiningClassLoader loader = new DefiningClassLoader(Set.of(FIRST, SECOND));
+        ClassPreloadListener listener = new ClassPreloadListener(LIST, () -> TWO_PROCESSORS);
+
+        System.setProperty("sightline.startup.preload.enabled", "false");
+        try {
+            listener.onApplicationEvent(starting(loader));
+        } finally {
+            System.clearProperty("sightline.startup.preload.enabled");
+        }
+
+        assertThat(listener.thread()).isEmpty();
+    }
+
+    @Test
     void theOffSwitchInTheApplicationsConfigurationStopsThePreloadOnceTheEnvironmentIsPrepared() throws Exception {
         CountDownLatch firstBeingLoaded = new CountDownLatch(1);
         CountDownLatch environmentPrepared = new CountDownLatch(1);
@@ -93,8 +107,7 @@ class ClassPreloadListenerTest {
                 environmentPrepared(starting, Map.of("sightline.startup.preload.enabled", "false")));
         environmentPrepared.countDown();
 
-        Thread thread = listener.thread().orElseThrow();
-        await().atMost(GENEROUS).until(() -> !thread.isAlive());
+        awaitTheEndOfThePreload(listener);
         assertThat(loader.defined(FIRST)).isTrue();
         assertThat(loader.defined(SECOND)).isFalse();
     }
@@ -111,8 +124,7 @@ class ClassPreloadListenerTest {
         listener.onApplicationEvent(environmentPrepared(starting, Map.of()));
         environmentPrepared.countDown();
 
-        Thread thread = listener.thread().orElseThrow();
-        await().atMost(GENEROUS).until(() -> !thread.isAlive());
+        awaitTheEndOfThePreload(listener);
         assertThat(loader.defined(SECOND)).isTrue();
     }
 
@@ -138,8 +150,7 @@ class ClassPreloadListenerTest {
 
         listener.onApplicationEvent(starting(loader));
 
-        Thread thread = listener.thread().orElseThrow();
-        await().atMost(GENEROUS).until(() -> !thread.isAlive());
+        awaitTheEndOfThePreload(listener);
         assertThat(loader.defined(SECOND)).isFalse();
     }
 
@@ -150,9 +161,14 @@ class ClassPreloadListenerTest {
 
         listener.onApplicationEvent(starting(loader));
 
+        awaitTheEndOfThePreload(listener);
+        assertThat(loader.defined(FIRST)).isFalse();
+    }
+
+    private static Thread awaitTheEndOfThePreload(ClassPreloadListener listener) {
         Thread thread = listener.thread().orElseThrow();
         await().atMost(GENEROUS).until(() -> !thread.isAlive());
-        assertThat(loader.defined(FIRST)).isFalse();
+        return thread;
     }
 
     private static ApplicationStartingEvent starting(ClassLoader loader, String... args) {
