@@ -25,8 +25,12 @@ public final class Diagnostics {
         ERROR
     }
 
-    private static final JsonFactory JSON = new JsonFactory();
     private static final List<String> LEVELS = List.of("debug", "info", "warn", "error");
+
+    /** Jackson loads with the first line written, not with this class: off the path to the first batch (issue 16). */
+    private static final class Json {
+        static final JsonFactory FACTORY = new JsonFactory();
+    }
 
     private final PrintStream out;
     private final Level threshold;
@@ -66,7 +70,7 @@ public final class Diagnostics {
             return;
         }
         StringWriter buffer = new StringWriter(160);
-        try (JsonGenerator json = JSON.createGenerator(buffer)) {
+        try (JsonGenerator json = Json.FACTORY.createGenerator(buffer)) {
             json.writeStartObject();
             json.writeStringField("@timestamp", Instant.now().toString());
             json.writeStringField("level", level.name());

@@ -28,7 +28,9 @@ import io.sightline.sidecar.source.SourcePosition;
  */
 public final class RecordParser {
 
-    private final JsonFactory json = JsonFactory.builder().build();
+    /** Built for the first line {@link JsonFieldScan} refuses: Jackson stays off the path to the first batch. */
+    private JsonFactory json;
+
     private final JsonFieldScan scan;
     private final Runnable unparsed;
     private final String namespaceField;
@@ -146,6 +148,9 @@ public final class RecordParser {
         String traceId = null;
         String spanId = null;
         String namespace = null;
+        if (json == null) {
+            json = JsonFactory.builder().build();
+        }
         try (JsonParser parser = json.createParser(bytes, offset, length)) {
             if (parser.nextToken() != JsonToken.START_OBJECT) {
                 return null;
