@@ -25,12 +25,8 @@ public final class Diagnostics {
         ERROR
     }
 
+    private static final JsonFactory JSON = new JsonFactory();
     private static final List<String> LEVELS = List.of("debug", "info", "warn", "error");
-
-    /** Jackson loads with the first line written, not with this class: off the path to the first batch (issue 16). */
-    private static final class Json {
-        static final JsonFactory FACTORY = new JsonFactory();
-    }
 
     private final PrintStream out;
     private final Level threshold;
@@ -70,7 +66,7 @@ public final class Diagnostics {
             return;
         }
         StringWriter buffer = new StringWriter(160);
-        try (JsonGenerator json = Json.FACTORY.createGenerator(buffer)) {
+        try (JsonGenerator json = JSON.createGenerator(buffer)) {
             json.writeStartObject();
             json.writeStringField("@timestamp", Instant.now().toString());
             json.writeStringField("level", level.name());

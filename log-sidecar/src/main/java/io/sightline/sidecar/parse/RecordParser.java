@@ -28,9 +28,7 @@ import io.sightline.sidecar.source.SourcePosition;
  */
 public final class RecordParser {
 
-    /** Built for the first line {@link JsonFieldScan} refuses: Jackson stays off the path to the first batch. */
-    private JsonFactory json;
-
+    private final JsonFactory json = JsonFactory.builder().build();
     private final JsonFieldScan scan;
     private final Runnable unparsed;
     private final String namespaceField;
@@ -148,9 +146,6 @@ public final class RecordParser {
         String traceId = null;
         String spanId = null;
         String namespace = null;
-        if (json == null) {
-            json = JsonFactory.builder().build();
-        }
         try (JsonParser parser = json.createParser(bytes, offset, length)) {
             if (parser.nextToken() != JsonToken.START_OBJECT) {
                 return null;

@@ -26,7 +26,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpServer;
-import io.sightline.sidecar.OwnJvm;
+import io.sightline.testsupport.tool.JavaCommand;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -155,7 +155,7 @@ class HttpSenderTest {
      */
     @Test
     void manySendsStartNoThreadPerSend() throws Exception {
-        String[] result = OwnJvm.run(dir, "-Djava.util.concurrent.ForkJoinPool.common.parallelism=1", ManySends.class)
+        String[] result = runInOwnJvm("-Djava.util.concurrent.ForkJoinPool.common.parallelism=1", ManySends.class)
                 .trim()
                 .split(" ");
         assertThat(result[0]).as("common pool parallelism").isEqualTo("1");
@@ -201,7 +201,7 @@ class HttpSenderTest {
     @Test
     void aPlainHttpDestinationLoadsNoTlsClasses() throws Exception {
         Path classes = dir.resolve("classes.log");
-        OwnJvm.run(dir, "-Xlog:class+load:file=" + classes, PlainSend.class);
+        runInOwnJvm("-Xlog:class+load:file=" + classes, PlainSend.class);
         List<String> loaded = Files.readAllLines(classes);
         assertThat(loaded).as("the log covers the send").anyMatch(line -> line.contains(HttpSender.class.getName()));
         assertThat(loaded).as("TLS classes loaded").noneMatch(line -> line.contains(" sun.security.ssl."));
@@ -222,6 +222,23 @@ class HttpSenderTest {
                     .status();
             System.exit(status == 204 ? 0 : 1);
         }
+    }
+
+    /** Runs {@code main} in a JVM of its own with this class path and one JVM option; returns its standard output. */
+    private String runInOwnJvm(String jvmOption, Class<?> main) throws IOException, InterruptedException {
+        Path stdout = dir.resolve("stdout.txt");
+        Path stderr = dir.resolve("stderr.txt");
+        Process process = new ProcessBuilder(JavaCommand.of(List.of(jvmOption), main))
+                .redirectOutput(stdout.toFile())
+                .redirectError(stderr.toFile())
+                .start();
+        assertThat(process.waitFor(3, TimeUnit.MINUTES))
+                .as("%s finishes; stderr: %s", main.getSimpleName(), Files.readString(stderr))
+                .isTrue();
+        assertThat(process.exitValue())
+                .as("stderr: %s", Files.readString(stderr))
+                .isZero();
+        return Files.readString(stdout);
     }
 
     private URI serve(HttpHandler handler) throws IOException {
