@@ -14,7 +14,7 @@ import io.sightline.sidecar.metrics.Diagnostics;
 import io.sightline.sidecar.node.ContainerLogFiles;
 import io.sightline.sidecar.parse.Identities;
 import io.sightline.sidecar.parse.Identity;
-import io.sightline.sidecar.ship.Sink;
+import io.sightline.sidecar.ship.PendingSink;
 import io.sightline.sidecar.ship.SinkFactory;
 import io.sightline.sidecar.source.FileOpener;
 import io.sightline.sidecar.source.FileOrigins;
@@ -51,32 +51,30 @@ public final class Main {
             }
         }
         Map<String, String> env = System.getenv();
+        MapSettings settings;
         SidecarConfig config;
-        Sink sink;
         Diagnostics diagnostics;
         Identity identity;
         try {
-            MapSettings settings = MapSettings.load(env, configFile);
+            settings = MapSettings.load(env, configFile);
             config = SidecarConfig.from(settings);
             diagnostics = Diagnostics.stderr(config.logLevel());
             identity = Identities.from(settings);
-            sink = SinkFactory.create(config.sink(), settings, identity, diagnostics);
         } catch (ConfigException e) {
-            System.err.println("sightline-log-sidecar: configuration error: " + e.getMessage()
-                    + " (run with --help for the reference)");
-            System.exit(EXIT_CONFIG);
-            return;
-        } catch (IOException e) {
-            System.err.println("sightline-log-sidecar: cannot create the sink: " + e);
-            System.exit(EXIT_STARTUP);
+            configurationError(e);
             return;
         }
+        // the sink (HTTP client, snappy's native library) is built while the first files are read (2 cores; issue
+        // 16): nothing is sent before it exists, and its failure stops start-up with the same message as ever
+        PendingSink sink = PendingSink.build(
+                config.sink(), () -> SinkFactory.create(config.sink(), settings, identity, diagnostics));
         FileOrigins origins = FileOrigins.OWN;
         if (config.nodeMode()) {
             try {
                 // loaded only here: the Kubernetes client's classes stay out of a sidecar's memory
                 origins = ContainerLogFiles.start(config.node(), identity, diagnostics);
             } catch (IllegalArgumentException e) {
+                stopIfTheSinkFailed(sink); // its settings were checked first before: its error still comes first
                 System.err.println("sightline-log-sidecar: configuration error: " + e.getMessage());
                 System.exit(EXIT_CONFIG);
                 return;
@@ -87,6 +85,15 @@ public final class Main {
             // a dead pipeline thread is a bug: exit non-zero (without the orderly-stop hook) so the pod restarts
             sidecar = new Sidecar(config, sink, diagnostics, FileOpener.DEFAULT, origins, () -> Runtime.getRuntime()
                     .halt(EXIT_FATAL));
+            sidecar.startReading();
+        } catch (IOException e) {
+            stopIfTheSinkFailed(sink);
+            diagnostics.error("cannot start", "error", e);
+            System.exit(EXIT_STARTUP);
+            return;
+        }
+        stopIfTheSinkFailed(sink);
+        try {
             sidecar.start();
         } catch (IOException e) {
             diagnostics.error("cannot start", "error", e);
@@ -119,6 +126,24 @@ public final class Main {
                         .startInstant()
                         .map(t -> System.currentTimeMillis() - t.toEpochMilli())
                         .orElse(-1L));
+    }
+
+    /** Waits for the sink; one that cannot be built ends the process with its error (a setting's: exit 2). */
+    private static void stopIfTheSinkFailed(PendingSink sink) {
+        try {
+            sink.await();
+        } catch (ConfigException e) {
+            configurationError(e);
+        } catch (IOException e) {
+            System.err.println("sightline-log-sidecar: cannot create the sink: " + e);
+            System.exit(EXIT_STARTUP);
+        }
+    }
+
+    private static void configurationError(ConfigException e) {
+        System.err.println("sightline-log-sidecar: configuration error: " + e.getMessage()
+                + " (run with --help for the reference)");
+        System.exit(EXIT_CONFIG);
     }
 
     private static void usage(String problem) {

@@ -102,13 +102,31 @@ public final class Sidecar {
         senderThread.setUncaughtExceptionHandler(fatal);
     }
 
+    /**
+     * Starts reading and parsing the files; the records wait in the in-flight queue and nothing is sent before
+     * {@link #start}. Start-up calls this first so that the first lines are read while the sink is still being
+     * built (the path to the first batch, issue 16). Idempotent.
+     */
+    public synchronized void startReading() {
+        if (readerThread.getState() == Thread.State.NEW) {
+            readerThread.start();
+        }
+    }
+
+    /** Starts reading (unless {@link #startReading} did), the management server, then sending. */
     public void start() throws IOException {
+        startReading();
         if (config.metricsEnabled()) {
-            management = new ManagementServer(
-                    config.metricsAddress(), config.metricsPort(), metrics.registry(), delivery::notReadyReason);
+            try {
+                management = new ManagementServer(
+                        config.metricsAddress(), config.metricsPort(), metrics.registry(), delivery::notReadyReason);
+            } catch (IOException | RuntimeException e) {
+                // start-up fails: the reader stops, nothing was sent
+                tailer.stop();
+                throw e;
+            }
         }
         senderThread.start();
-        readerThread.start();
     }
 
     /** Stops reading, flushes within {@code grace}, saves the checkpoint. Idempotent. */

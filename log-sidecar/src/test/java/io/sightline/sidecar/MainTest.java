@@ -1,6 +1,8 @@
 package io.sightline.sidecar;
 
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,6 +15,7 @@ import java.util.regex.Pattern;
 
 import io.sightline.sidecar.config.Setting;
 import io.sightline.sidecar.config.SettingsTable;
+import io.sightline.testsupport.loki.FakeLoki;
 import io.sightline.testsupport.tool.JavaCommand;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -52,6 +55,68 @@ class MainTest {
                 .contains("kafka")
                 .contains("loki, opensearch, stdout")
                 .contains("--help");
+    }
+
+    /*
+     * The sink is built on a thread of its own while the first file is read (issue 16): start-up must still stop
+     * with the sink's own error before anything is sent. The fake Loki (test-support) counts what reaches it.
+     */
+
+    @Test
+    void anUnusableSinkSettingStopsStartUpBeforeAnythingIsSent() throws Exception {
+        try (FakeLoki loki = FakeLoki.start()) {
+            Map<String, String> env = shippingTo(loki);
+            env.put("LOKI_CA_FILE", dir.resolve("ca.pem").toString()); // with an http:// URL: refused
+            Result result = run(env);
+            assertThat(result.exitCode()).as(result.stderr()).isEqualTo(Main.EXIT_CONFIG);
+            assertThat(result.stderr())
+                    .contains("configuration error")
+                    .contains("LOKI_CA_FILE")
+                    .contains("--help");
+            assertThat(loki.requestCount()).isZero();
+        }
+    }
+
+    @Test
+    void anUnusableSinkIsReportedBeforeAnUnusableCheckpointDirectory() throws Exception {
+        try (FakeLoki loki = FakeLoki.start()) {
+            Map<String, String> env = shippingTo(loki);
+            env.put("LOKI_CA_FILE", dir.resolve("ca.pem").toString());
+            env.put(
+                    "SIGHTLINE_CHECKPOINT_DIR",
+                    Files.writeString(dir.resolve("not-a-directory"), "x").toString());
+            Result result = run(env);
+            assertThat(result.exitCode()).as(result.stderr()).isEqualTo(Main.EXIT_CONFIG);
+            assertThat(result.stderr()).contains("LOKI_CA_FILE").doesNotContain("SIGHTLINE_CHECKPOINT_DIR");
+            assertThat(loki.requestCount()).isZero();
+        }
+    }
+
+    @Test
+    void aBusyManagementPortStopsStartUpBeforeAnythingIsSent() throws Exception {
+        try (FakeLoki loki = FakeLoki.start();
+                ServerSocket busy = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            Map<String, String> env = shippingTo(loki);
+            env.put("SIGHTLINE_METRICS_PORT", Integer.toString(busy.getLocalPort()));
+            Result result = run(env);
+            assertThat(result.exitCode()).as(result.stderr()).isEqualTo(Main.EXIT_STARTUP);
+            assertThat(result.stderr()).contains("cannot start");
+            assertThat(loki.requestCount()).isZero();
+        }
+    }
+
+    /** A sidecar reading a file of JSON lines from its start and shipping to {@code loki}. */
+    private Map<String, String> shippingTo(FakeLoki loki) throws IOException {
+        Path logs = Files.createDirectories(dir.resolve("logs"));
+        StringBuilder lines = new StringBuilder();
+        for (int i = 0; i < 1000; i++) {
+            lines.append("{\"message\":\"line ").append(i).append("\"}\n");
+        }
+        Files.writeString(logs.resolve("app.log"), lines);
+        Map<String, String> env = TestSupport.settings(logs, dir.resolve("checkpoints"));
+        env.put("SIGHTLINE_SINK", "loki");
+        env.put("LOKI_URL", loki.url().toString());
+        return env;
     }
 
     private record Result(int exitCode, String stdout, String stderr) {}

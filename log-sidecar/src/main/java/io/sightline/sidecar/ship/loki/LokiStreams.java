@@ -5,6 +5,7 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 
 import io.sightline.sidecar.parse.Identity;
@@ -40,8 +41,25 @@ final class LokiStreams {
     /** Built once per container and service name: label rendering is not per-batch work. */
     private final Map<StreamKey, StreamLabels> labelsByStream = new ConcurrentHashMap<>();
 
-    /** What tells streams apart: the container (labels namespace, container, cluster) and the service. */
-    private record StreamKey(Identity origin, String serviceName) {}
+    /**
+     * What tells streams apart: the container (labels namespace, container, cluster) and the service. {@code equals}
+     * and {@code hashCode} are written out: a record's generated ones are bootstrapped at their first call (~0.05 s of
+     * method-handle spinning on the first batch, docs/benchmarks.md).
+     */
+    record StreamKey(Identity origin, String serviceName) {
+
+        @Override
+        public boolean equals(Object other) {
+            return other instanceof StreamKey that
+                    && origin.equals(that.origin)
+                    && Objects.equals(serviceName, that.serviceName);
+        }
+
+        @Override
+        public int hashCode() {
+            return 31 * origin.hashCode() + Objects.hashCode(serviceName);
+        }
+    }
 
     LokiStreams(Identity identity, String defaultServiceName) {
         this.identity = identity;

@@ -1,0 +1,88 @@
+package io.sightline.sidecar.ship;
+
+import java.io.IOException;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
+
+import io.sightline.sidecar.parse.LogRecord;
+
+/**
+ * A sink built on a thread of its own, so that its HTTP client, TLS context and snappy's native library are
+ * made while the first files are read and parsed (2 cores; issue 16, docs/benchmarks.md). Start-up calls
+ * {@link #await} before the sender starts: a sink that cannot be built still stops start-up with its own
+ * error, before anything is sent.
+ */
+public final class PendingSink implements Sink {
+
+    /** How the sink is made; its {@link IOException} or {@link RuntimeException} reaches {@link #await}. */
+    @FunctionalInterface
+    public interface Builder {
+        Sink build() throws IOException;
+    }
+
+    private final String name;
+    private final FutureTask<Sink> building;
+
+    private PendingSink(String name, Builder builder) {
+        this.name = name;
+        this.building = new FutureTask<>((Callable<Sink>) builder::build);
+    }
+
+    /** Starts building the sink named {@code name} (the metric label, known before the sink exists). */
+    public static PendingSink build(String name, Builder builder) {
+        PendingSink sink = new PendingSink(name, builder);
+        Thread thread = new Thread(sink.building, "sidecar-sink-start");
+        thread.setDaemon(true);
+        thread.start();
+        return sink;
+    }
+
+    /** The built sink, waiting for it; rethrows what building it threw. */
+    public Sink await() throws IOException {
+        boolean interrupted = false;
+        try {
+            while (true) {
+                try {
+                    return building.get();
+                } catch (InterruptedException e) {
+                    // building is short and bounded (no network): finish waiting, keep the interrupt
+                    interrupted = true;
+                }
+            }
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof IOException io) {
+                throw io;
+            }
+            if (cause instanceof RuntimeException runtime) {
+                throw runtime;
+            }
+            throw (Error) cause;
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public SendResult send(List<LogRecord> batch) throws IOException {
+        return await().send(batch);
+    }
+
+    @Override
+    public void close() {
+        try {
+            await().close();
+        } catch (IOException | RuntimeException e) {
+            // never built: nothing to close (start-up reported why)
+        }
+    }
+}
