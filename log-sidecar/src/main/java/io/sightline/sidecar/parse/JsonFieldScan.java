@@ -139,13 +139,20 @@ final class JsonFieldScan {
         if (length > MAX_NAME_LENGTH) {
             return -2;
         }
+        // compared here byte by byte: under C1 a call to Arrays.equals per candidate costs more than the names are long
+        byte[] line = bytes;
+        candidates:
         for (int i = 0; i < names.length; i++) {
             byte[] name = names[i];
-            if (name != null
-                    && name.length == length
-                    && Arrays.equals(bytes, nameStart, nameStart + length, name, 0, length)) {
-                return i;
+            if (name == null || name.length != length) {
+                continue;
             }
+            for (int k = 0; k < length; k++) {
+                if (line[nameStart + k] != name[k]) {
+                    continue candidates;
+                }
+            }
+            return i;
         }
         return -1;
     }
@@ -195,22 +202,33 @@ final class JsonFieldScan {
         }
     }
 
-    /** A string at {@code pos} (its opening quote) in printable ASCII; {@code plain}: no escapes at all. */
+    /**
+     * A string at {@code pos} (its opening quote) in printable ASCII; {@code plain}: no escapes at all. The line, its
+     * end and the position are locals in the loop (C1 would load and store the fields at every byte), and the common
+     * byte is told apart from the four special ones in one test.
+     */
     private boolean string(boolean plain) {
-        int start = ++pos;
-        while (pos < end) {
-            byte b = bytes[pos++];
+        byte[] line = bytes;
+        int limit = end;
+        int p = pos + 1;
+        int start = p;
+        while (p < limit) {
+            byte b = line[p++];
+            if (b > '"' && b != '\\' && b != 0x7f) {
+                continue; // printable ASCII other than the quote and the backslash
+            }
             if (b == '"') {
-                return pos - start <= MAX_STRING_LENGTH;
+                pos = p;
+                return p - start <= MAX_STRING_LENGTH;
             }
             if (b < 0x20 || b == 0x7f) {
                 return false; // control characters and non-ASCII (negative bytes) are Jackson's to judge
             }
             if (b == '\\') {
-                if (plain || pos >= end) {
+                if (plain || p >= limit) {
                     return false;
                 }
-                byte escaped = bytes[pos++];
+                byte escaped = line[p++];
                 if (escaped != '"'
                         && escaped != '\\'
                         && escaped != '/'
@@ -288,7 +306,14 @@ final class JsonFieldScan {
         return b == ',' || b == '}' || b == ']' || b == ' ' || b == '\t' || b == '\r' || b == '\n';
     }
 
+    /** Small enough for C1 to inline: the compact JSON the starter writes has no whitespace to skip. */
     private void skipWhitespace() {
+        if (pos < end && bytes[pos] <= ' ') {
+            skipWhitespaceAt();
+        }
+    }
+
+    private void skipWhitespaceAt() {
         while (pos < end) {
             byte b = bytes[pos];
             if (b != ' ' && b != '\t' && b != '\r' && b != '\n') {

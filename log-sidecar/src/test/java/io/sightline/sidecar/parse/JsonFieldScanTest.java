@@ -102,18 +102,28 @@ class JsonFieldScanTest {
         }
 
         String object(int depth) {
-            StringBuilder json = new StringBuilder("{");
+            StringBuilder json = new StringBuilder("{").append(space());
             int fields = random.nextInt(6);
             for (int i = 0; i < fields; i++) {
                 String name = random.nextInt(3) == 0 ? text(false, 12) : NAMES.get(random.nextInt(NAMES.size()));
-                json.append(i == 0 ? "" : random.nextBoolean() ? "," : " , ")
+                json.append(i == 0 ? "" : space() + "," + space())
                         .append('"')
                         .append(name)
-                        .append("\":");
+                        .append('"')
+                        .append(space())
+                        .append(':')
+                        .append(space());
                 boolean wanted = depth == 0 && NAMES.indexOf(name) >= 0;
                 json.append(value(depth, wanted));
             }
-            return json.append('}').toString();
+            return json.append(space()).append('}').toString();
+        }
+
+        /** Whitespace between tokens, as JSON allows it: mostly none, as the starter writes. */
+        private String space() {
+            return random.nextInt(3) == 0
+                    ? List.of(" ", "\t", "\n", "\r\n", "  \t").get(random.nextInt(5))
+                    : "";
         }
 
         private String value(int depth, boolean wanted) {
@@ -122,7 +132,7 @@ class JsonFieldScanTest {
                 case 2 -> String.valueOf(random.nextInt(2000) - 1000);
                 case 3 -> List.of("true", "false", "null", "1.5e3").get(random.nextInt(4));
                 case 4 -> object(depth + 1);
-                default -> "[" + value(depth + 1, false) + "," + value(depth + 1, false) + "]";
+                default -> "[" + space() + value(depth + 1, false) + space() + "," + value(depth + 1, false) + "]";
             };
         }
 

@@ -17,7 +17,7 @@ import java.util.Locale;
  * {@code F}, as containerd splits lines longer than its 16 KiB buffer (shorter fragments here, so that
  * 1 % of these 250-byte lines are split).
  */
-final class CriLogFile {
+public final class CriLogFile {
 
     static final int FRAGMENT_BYTES = 100;
     private static final int SPLIT_EVERY = 100;
@@ -42,7 +42,7 @@ final class CriLogFile {
                     BufferedWriter out = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
                 String line;
                 for (long i = 0; (line = in.readLine()) != null; i++) {
-                    write(out, time(i), line, i % SPLIT_EVERY == SPLIT_EVERY / 2);
+                    append(out, i, line);
                 }
             }
             // outside the pod tree: the agent reads every *.log* below it
@@ -54,20 +54,23 @@ final class CriLogFile {
         return podsDir;
     }
 
-    private static void write(BufferedWriter out, String time, String line, boolean split) throws IOException {
+    /**
+     * Line {@code i} of the file, its JSON record {@code line}, as containerd writes it: a full {@code F} line, or
+     * (one in a hundred) {@code P} fragments and a final {@code F}, each ending in a newline. The JMH benchmark of
+     * the per-line path (benchmarks/log-sidecar-jmh) frames the same lines.
+     */
+    public static void append(Appendable out, long i, String line) throws IOException {
+        String time = time(i);
         int at = 0;
-        if (split) {
+        if (i % SPLIT_EVERY == SPLIT_EVERY / 2) {
             for (; line.length() - at > FRAGMENT_BYTES; at += FRAGMENT_BYTES) {
-                out.write(time);
-                out.write(" stdout P ");
-                out.write(line, at, FRAGMENT_BYTES);
-                out.write('\n');
+                out.append(time)
+                        .append(" stdout P ")
+                        .append(line, at, at + FRAGMENT_BYTES)
+                        .append('\n');
             }
         }
-        out.write(time);
-        out.write(" stdout F ");
-        out.write(line, at, line.length() - at);
-        out.write('\n');
+        out.append(time).append(" stdout F ").append(line, at, line.length()).append('\n');
     }
 
     /** Go's RFC3339Nano as containerd writes it (trailing zeros of the fraction dropped; none here). */

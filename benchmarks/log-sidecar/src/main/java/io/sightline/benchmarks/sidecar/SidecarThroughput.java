@@ -187,8 +187,11 @@ public final class SidecarThroughput {
         return file;
     }
 
-    /** A telemetry-starter-like JSON record padded to exactly 249 characters plus the newline. */
-    static String line(long i) {
+    /**
+     * A telemetry-starter-like JSON record padded to exactly 249 characters plus the newline; the JMH benchmark of the
+     * per-line path (benchmarks/log-sidecar-jmh) parses the same lines.
+     */
+    public static String line(long i) {
         String head = String.format(
                 Locale.ROOT,
                 "{\"@timestamp\":\"2026-11-27T11:20:%02d.%03dZ\",\"level\":\"INFO\","

@@ -69,13 +69,23 @@ final class LokiStreams {
     /** The batch as streams, entries of each stream sorted by timestamp (stable: equal timestamps keep read order). */
     List<LokiStream> group(List<LogRecord> batch) {
         Map<StreamKey, List<LogRecord>> byStream = new LinkedHashMap<>();
+        // consecutive records nearly always share the container and the service name (the same objects): the
+        // previous record's list is taken without hashing a key (a record's hashCode is slow under C1)
+        Identity lastOrigin = null;
+        String lastService = null;
+        List<LogRecord> last = null;
         for (LogRecord record : batch) {
             String service =
                     record.serviceName() == null || record.serviceName().isEmpty()
                             ? defaultServiceName
                             : record.serviceName();
-            byStream.computeIfAbsent(new StreamKey(record.shippedAs(identity), service), s -> new ArrayList<>())
-                    .add(record);
+            Identity origin = record.shippedAs(identity);
+            if (origin != lastOrigin || service != lastService) {
+                last = byStream.computeIfAbsent(new StreamKey(origin, service), s -> new ArrayList<>());
+                lastOrigin = origin;
+                lastService = service;
+            }
+            last.add(record);
         }
         List<LokiStream> streams = new ArrayList<>(byStream.size());
         for (Map.Entry<StreamKey, List<LogRecord>> entry : byStream.entrySet()) {

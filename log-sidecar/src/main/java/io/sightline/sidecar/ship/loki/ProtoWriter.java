@@ -7,14 +7,11 @@ import com.google.protobuf.WireFormat;
 /**
  * Protobuf wire format written into one array that is reused from push to push. A length-delimited
  * field whose length is not known up front is opened with {@link #beginMessage}, which reserves the
- * longest length varint, and closed with {@link #endMessage}, which writes the length and moves the
- * (short) body back over the unused reserve: one pass over the content, no sizing pass, no copies of
- * the whole push. Not thread-safe: one encoder per sender.
+ * bytes its length will most likely take, and closed with {@link #endMessage}, which writes the length
+ * and moves the body only when the guess was wrong: one pass over the content, no sizing pass. Not
+ * thread-safe: one encoder per sender.
  */
 final class ProtoWriter {
-
-    /** A varint of a 32-bit length takes at most 5 bytes. */
-    private static final int RESERVED = 5;
 
     /** A buffer grown beyond this by an unusually large push is given back after it. */
     private static final int KEPT_CAPACITY = 4 << 20;
@@ -41,7 +38,16 @@ final class ProtoWriter {
         varint((field << 3) | wireType);
     }
 
+    /** Small enough for C1 to inline the common case: one byte (every tag here, short lengths). */
     void varint(long value) {
+        if ((value & ~0x7FL) == 0 && position < buffer.length) {
+            buffer[position++] = (byte) value;
+            return;
+        }
+        longVarint(value);
+    }
+
+    private void longVarint(long value) {
         ensure(10);
         while ((value & ~0x7FL) != 0) {
             buffer[position++] = (byte) ((value & 0x7F) | 0x80);
@@ -66,19 +72,27 @@ final class ProtoWriter {
         position += length;
     }
 
-    /** Opens a length-delimited field; returns the mark to pass to {@link #endMessage}. */
-    int beginMessage(int field) {
+    /**
+     * Opens a length-delimited field, leaving {@code reserve} bytes (1 to 5) for its length: the number the length
+     * will most likely take, so that {@link #endMessage} moves nothing. Returns the mark to pass to it.
+     */
+    int beginMessage(int field, int reserve) {
         tag(field, WireFormat.WIRETYPE_LENGTH_DELIMITED);
-        ensure(RESERVED);
-        position += RESERVED;
+        ensure(reserve);
+        position += reserve;
         return position;
     }
 
-    void endMessage(int mark) {
+    /** Writes the length of the field {@link #beginMessage} opened with the same {@code reserve}. */
+    void endMessage(int mark, int reserve) {
         int length = position - mark;
         int lengthBytes = varintSize(length);
-        int start = mark - RESERVED;
-        System.arraycopy(buffer, mark, buffer, start + lengthBytes, length);
+        int start = mark - reserve;
+        if (lengthBytes != reserve) {
+            // the body moves over the unused reserve, or on to make room for a longer length
+            ensure(lengthBytes - reserve);
+            System.arraycopy(buffer, mark, buffer, start + lengthBytes, length);
+        }
         int p = start;
         int value = length;
         while ((value & ~0x7F) != 0) {

@@ -28,6 +28,13 @@ import org.xerial.snappy.Snappy;
  */
 final class ProtobufPushEncoder implements LokiEncoder {
 
+    /** Length bytes reserved for a stream: 16 KiB to 2 MiB, as the default 1 MiB batch of one stream is. */
+    private static final int STREAM_LENGTH_BYTES = 3;
+    /** Length bytes reserved for an entry: 128 bytes to 16 KiB, as nearly every log line's entry is. */
+    private static final int ENTRY_LENGTH_BYTES = 2;
+    /** A timestamp's seconds and nanos take at most 17 bytes: its length is always one byte. */
+    private static final int TIMESTAMP_LENGTH_BYTES = 1;
+
     private final LokiStreams streams;
     private final ProtoWriter message = new ProtoWriter();
     private byte[] compressed = new byte[0];
@@ -36,12 +43,18 @@ final class ProtobufPushEncoder implements LokiEncoder {
 
     private final byte[][] lastFields = new byte[LokiStreams.METADATA_NAMES.length][];
     private final int[] lastFieldLengths = new int[LokiStreams.METADATA_NAMES.length];
-    private final byte[][] names = new byte[LokiStreams.METADATA_NAMES.length][];
+    /** Per structured metadata name: its label pair up to the value's length (name field, value's tag), encoded once. */
+    private final byte[][] labelPairStarts = new byte[LokiStreams.METADATA_NAMES.length][];
 
     ProtobufPushEncoder(LokiStreams streams) {
         this.streams = streams;
-        for (int i = 0; i < names.length; i++) {
-            names[i] = LokiStreams.METADATA_NAMES[i].getBytes(StandardCharsets.UTF_8);
+        ProtoWriter start = new ProtoWriter();
+        for (int i = 0; i < labelPairStarts.length; i++) {
+            start.reset();
+            start.bytesField(
+                    LabelPairAdapter.NAME_FIELD_NUMBER, LokiStreams.METADATA_NAMES[i].getBytes(StandardCharsets.UTF_8));
+            start.tag(LabelPairAdapter.VALUE_FIELD_NUMBER, WireFormat.WIRETYPE_LENGTH_DELIMITED);
+            labelPairStarts[i] = Arrays.copyOf(start.array(), start.length());
         }
     }
 
@@ -54,16 +67,16 @@ final class ProtobufPushEncoder implements LokiEncoder {
     public byte[] encode(List<LokiStream> push) throws IOException {
         message.reset();
         for (LokiStream stream : push) {
-            int streamMark = message.beginMessage(PushRequest.STREAMS_FIELD_NUMBER);
+            int streamMark = message.beginMessage(PushRequest.STREAMS_FIELD_NUMBER, STREAM_LENGTH_BYTES);
             message.bytesField(
                     StreamAdapter.LABELS_FIELD_NUMBER,
                     stream.labels().selector().getBytes(StandardCharsets.UTF_8));
             for (LogRecord record : stream.entries()) {
-                int entryMark = message.beginMessage(StreamAdapter.ENTRIES_FIELD_NUMBER);
+                int entryMark = message.beginMessage(StreamAdapter.ENTRIES_FIELD_NUMBER, ENTRY_LENGTH_BYTES);
                 writeEntry(record);
-                message.endMessage(entryMark);
+                message.endMessage(entryMark, ENTRY_LENGTH_BYTES);
             }
-            message.endMessage(streamMark);
+            message.endMessage(streamMark, STREAM_LENGTH_BYTES);
         }
         int maxCompressed = Snappy.maxCompressedLength(message.length());
         if (compressed.length < maxCompressed || compressed.length > 2 * maxCompressed + (64 << 10)) {
@@ -78,10 +91,7 @@ final class ProtobufPushEncoder implements LokiEncoder {
         long seconds = Math.floorDiv(nanos, 1_000_000_000L);
         int nanosOfSecond = (int) Math.floorMod(nanos, 1_000_000_000L);
         // proto3 leaves zero fields out, as the generated code would
-        int timestampSize = (seconds == 0 ? 0 : 1 + ProtoWriter.varintSize(seconds))
-                + (nanosOfSecond == 0 ? 0 : 1 + ProtoWriter.varintSize(nanosOfSecond));
-        message.tag(EntryAdapter.TIMESTAMP_FIELD_NUMBER, WireFormat.WIRETYPE_LENGTH_DELIMITED);
-        message.varint(timestampSize);
+        int timestampMark = message.beginMessage(EntryAdapter.TIMESTAMP_FIELD_NUMBER, TIMESTAMP_LENGTH_BYTES);
         if (seconds != 0) {
             message.tag(Timestamp.SECONDS_FIELD_NUMBER, WireFormat.WIRETYPE_VARINT);
             message.varint(seconds);
@@ -90,13 +100,14 @@ final class ProtobufPushEncoder implements LokiEncoder {
             message.tag(Timestamp.NANOS_FIELD_NUMBER, WireFormat.WIRETYPE_VARINT);
             message.varint(nanosOfSecond);
         }
+        message.endMessage(timestampMark, TIMESTAMP_LENGTH_BYTES);
         message.bytesField(EntryAdapter.LINE_FIELD_NUMBER, record.lineBytes());
-        for (int i = 0; i < names.length; i++) {
+        for (int i = 0; i < labelPairStarts.length; i++) {
             if (LokiStreams.isId(i)) {
                 // a new value on every entry: written from the record's bytes, nothing to compare or keep
                 byte[] id = streams.idUtf8(i, record);
                 if (id != null) {
-                    writeLabelPair(names[i], id);
+                    writeLabelPair(i, id);
                 }
                 continue;
             }
@@ -114,7 +125,7 @@ final class ProtobufPushEncoder implements LokiEncoder {
             return;
         }
         int start = message.length();
-        writeLabelPair(names[index], value.getBytes(StandardCharsets.UTF_8));
+        writeLabelPair(index, value.getBytes(StandardCharsets.UTF_8));
         lastValues[index] = value;
         // kept in an array reused while it is large enough
         int length = message.length() - start;
@@ -125,16 +136,14 @@ final class ProtobufPushEncoder implements LokiEncoder {
         lastFieldLengths[index] = length;
     }
 
-    /** One structured metadata field: the label pair {@code name} = {@code value}, both UTF-8. */
-    private void writeLabelPair(byte[] name, byte[] value) {
+    /** One structured metadata field: the label pair {@code METADATA_NAMES[index]} = {@code value} (UTF-8). */
+    private void writeLabelPair(int index, byte[] value) {
+        byte[] start = labelPairStarts[index];
+        int length = value.length;
         message.tag(EntryAdapter.STRUCTUREDMETADATA_FIELD_NUMBER, WireFormat.WIRETYPE_LENGTH_DELIMITED);
-        message.varint(1
-                + ProtoWriter.varintSize(name.length)
-                + name.length
-                + 1
-                + ProtoWriter.varintSize(value.length)
-                + value.length);
-        message.bytesField(LabelPairAdapter.NAME_FIELD_NUMBER, name);
-        message.bytesField(LabelPairAdapter.VALUE_FIELD_NUMBER, value);
+        message.varint(start.length + ProtoWriter.varintSize(length) + length);
+        message.raw(start, start.length);
+        message.varint(length);
+        message.raw(value, length);
     }
 }
