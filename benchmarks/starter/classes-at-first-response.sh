@@ -4,6 +4,7 @@
 # seconds until then. The class list stays in the printed folder (at-first-response.log).
 # Usage: benchmarks/starter/classes-at-first-response.sh [DEMO_JAR]   (default: examples/demo-service's jar)
 # Ports: BENCH_PORT/BENCH_MGMT_PORT/BENCH_SINK_PORT (defaults 18180/18181/18190, apart from run.sh's).
+# JVM_OPTS: extra options for the application's JVM.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 JAR=${1:-$(ls examples/demo-service/target/*.jar | grep -v -e original -e sources -e tests | head -1)}
@@ -15,7 +16,8 @@ SINK_PID=$!
 APP_PID=""
 trap 'kill $APP_PID $SINK_PID 2>/dev/null || true' EXIT
 start=$(date +%s.%N)
-java -Xms256m -Xmx256m -Xlog:class+load:file="$OUT/classes.log" -jar "$JAR" \
+# shellcheck disable=SC2086
+java -Xms256m -Xmx256m ${JVM_OPTS:-} -Xlog:class+load:file="$OUT/classes.log" -jar "$JAR" \
   --server.port="$PORT" --server.address=127.0.0.1 --demo.slow-ratio=0 --demo.failure-ratio=0 \
   --management.server.port="$MGMT_PORT" --sightline.logging.format=json \
   --sightline.tracing.otlp.endpoint="http://127.0.0.1:$SINK_PORT/v1/traces" \

@@ -5,7 +5,8 @@
 # Usage: benchmarks/starter/startups.sh ROUNDS NAME=bare|starter:JAR ...
 #   e.g. startups.sh 5 bare=bare:demo-bare.jar before=starter:/tmp/before.jar after=starter:demo-service.jar
 # STEPS=1: run through startup/StartupSteps (Spring's BufferingApplicationStartup; longest steps written to
-# <log>.steps). JVM_OPTS: extra JVM options (e.g. a JFR recording). Logs stay in the printed folder.
+# <log>.steps). JVM_OPTS: extra JVM options (e.g. a JFR recording). METASPACE=1: at the first response, the JVM's
+# RSS and `jcmd VM.metaspace` to <log>.metaspace (after the timing). Logs stay in the printed folder.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 ROUNDS=$1; shift
@@ -53,6 +54,9 @@ for round in $(seq 1 "$ROUNDS"); do
     end=$(date +%s.%N)
     read -r -a stat < /proc/"$APP_PID"/stat
     cpu=$(echo "scale=2; (${stat[13]} + ${stat[14]}) / $(getconf CLK_TCK)" | bc)
+    if [ "${METASPACE:-0}" = 1 ]; then
+      { grep VmRSS /proc/"$APP_PID"/status; jcmd "$APP_PID" VM.metaspace; } > "$OUT/$round-$name.metaspace"
+    fi
     sleep 1 # a StartupSteps run writes its report once run() has returned
     kill "$APP_PID"; wait "$APP_PID" 2>/dev/null || true
     printf '%s\t%s\t%.2f\t%s\t%s\n' "$name" "$round" "$(echo "$end - $start" | bc)" "$cpu" "$(cut -d' ' -f1 /proc/loadavg)" \

@@ -14,10 +14,10 @@ import org.springframework.core.env.SimpleCommandLinePropertySource;
 import org.springframework.core.env.StandardEnvironment;
 
 /**
- * Starts the {@link ClassPreloader} with the feature libraries' class list as the application starts (the
- * earliest event a starter can act on; registered in {@code META-INF/spring.factories}), the way Spring Boot's
- * own {@code BackgroundPreinitializer} warms up Boot's libraries. Start-up is single-threaded: half of the main
- * thread's time goes to class loading, while a second core is mostly idle (docs/benchmarks.md).
+ * Starts the {@link ClassPreloader} with the libraries' class list as the application starts (the earliest event
+ * a starter can act on; registered in {@code META-INF/spring.factories}), the way Spring Boot's own
+ * {@code BackgroundPreinitializer} warms up parts of Boot. Start-up is single-threaded: a third to a half of the
+ * main thread's time goes to class loading, while a second core is mostly idle (docs/benchmarks.md).
  * <p>
  * The off switch {@code sightline.startup.preload.enabled} is read, when the application starts, from what
  * exists then: system properties, environment variables and command-line arguments. Set only in the
@@ -26,7 +26,10 @@ import org.springframework.core.env.StandardEnvironment;
  */
 public class ClassPreloadListener implements ApplicationListener<SpringApplicationEvent>, Ordered {
 
-    /** The feature libraries' classes the demo service loads before its first response (benchmarks/starter). */
+    /**
+     * The classes the demo service loads from its libraries (Spring, Tomcat, Jackson, Logback, the feature
+     * libraries) before its first response, in load order (benchmarks/starter/preload-classes.sh).
+     */
     static final String CLASS_LIST = "META-INF/sightline/preload-classes.txt";
 
     private final String classList;
