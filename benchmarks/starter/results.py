@@ -11,6 +11,7 @@ metaspace, classes, lines written ÷ requests and the starter's drop counter, me
 """
 import csv
 import os
+import random
 import re
 import statistics
 import sys
@@ -89,8 +90,7 @@ def interleaved(out):
         rows.append(row({"round": b["cycle"], "variant": v, "req_per_s": f"{rps:.0f}", "cpu_us_per_req": f"{cpu_us:.1f}",
                          "load1": b["load1"]}))
         for u in variants:
-            if u != v:
-                idle.append((v, u, (ticks[u][1] - ticks[u][0]) / hz * 1e3 / seconds))
+            idle.append((v, u, (ticks[u][1] - ticks[u][0]) / hz * 1e3 / seconds))
     for e in ends:
         v = e["variant"]
         rows.append(row({"round": "end", "variant": v, "startup_s": f"{float(e['startup_s']):.2f}", "rss_mib": e["rss_mib"],
@@ -106,21 +106,32 @@ def interleaved(out):
 def idle_report(out, variants, bursts, idle):
     """What the JVMs that wait do while another is measured: their CPU, GC pauses and JIT compilations."""
     windows = [(b["variant"], float(b["start_s"]) * 1e3, float(b["end_s"]) * 1e3) for b in bursts]
-    lines = ["Idle JVMs during the other variants' bursts (each JVM's own figures; the burst's own JVM uses ~1000 "
-             "CPU ms per s):", "",
-             "| idle variant | CPU ms per s of another's burst: median (max) | GC pauses | JIT compilations "
-             "| seconds of others' bursts | in its own bursts: GC pauses, JIT compilations |", "|---|---|---|---|---|---|"]
+    lines = ["Idle JVMs during the other variants' bursts (each JVM's own figures; JIT: compilations and "
+             "deoptimisations logged):", "",
+             "| idle variant | CPU ms per s of another's burst: median (max) | GC pauses | JIT events "
+             "| seconds of others' bursts | in its own bursts: CPU ms per s (median), GC pauses, JIT events |",
+             "|---|---|---|---|---|---|"]
     for u in variants:
-        shares = [s for _, w, s in idle if w == u]
+        shares = [s for v, w, s in idle if w == u and v != u]
+        own = statistics.median(s for v, w, s in idle if w == u and v == u)
         events = vm_events(f"{out}/{u}-vm.log")
         def count(kind, own):
             return sum(1 for t, k in events if k == kind and any(
                 lo <= t <= hi for v, lo, hi in windows if (v == u) == own))
         others = sum(hi - lo for v, lo, hi in windows if v != u) / 1e3
         lines.append(f"| {u} | {statistics.median(shares):.1f} ({max(shares):.1f}) | {count('gc', False)} "
-                     f"| {count('jit', False)} | {others:.0f} | {count('gc', True)}, {count('jit', True)} |"
+                     f"| {count('jit', False)} | {others:.0f} | {own:.0f}, {count('gc', True)}, {count('jit', True)} |"
                      if shares else f"| {u} | – | | | | |")
+    lines += ["", "More than a few JIT events of an idle JVM during the others' bursts mean its warm-up was too short: "
+              "it compiles on the cores the measured JVM needs (see the first and second half of the ratios)."]
     return "\n".join(lines) + "\n"
+
+
+def median_interval(xs, resamples=2000):
+    """Percentile bootstrap of the median (fixed seed: the same rows give the same interval)."""
+    rng = random.Random(12)
+    medians = sorted(statistics.median(rng.choices(xs, k=len(xs))) for _ in range(resamples))
+    return medians[int(0.025 * resamples)], medians[int(0.975 * resamples) - 1]
 
 
 def summarize(path):
@@ -168,8 +179,13 @@ def summarize(path):
             xs = ratios(key, v)
             if len(xs) > 1:
                 q = statistics.quantiles(xs, n=4) if len(xs) >= 4 else None
-                iqr = f", interquartile range {q[0]:.3f}–{q[2]:.3f}" if q else ""
-                print(f"\n{label} {v}/bare per round: " + " ".join(f"{x:.2f}" for x in xs) + iqr, end="")
+                iqr = (f"; interquartile range {q[0]:.3f}–{q[2]:.3f}; median {statistics.median(xs):.3f}, 95 % "
+                       "bootstrap interval {:.3f}–{:.3f}".format(*median_interval(xs)) if q else "")
+                # a trend across the rounds (cycles) means the run is not at steady state, e.g. a JVM still compiling
+                half = len(xs) // 2
+                trend = (f"; first half {statistics.median(xs[:half]):.3f}, second half {statistics.median(xs[-half:]):.3f}"
+                         if len(xs) >= 6 else "")
+                print(f"\n{label} {v}/bare per round: " + " ".join(f"{x:.2f}" for x in xs) + iqr + trend, end="")
     print()
     drops = [r["dropped"] for r in rows if r["dropped"] not in ("", "-")]
     if drops:
