@@ -39,7 +39,7 @@ class MainTest {
             keys.add(matcher.group(1));
         }
         assertThat(keys)
-                .containsExactlyElementsOf(SettingsTable.all()
+                .containsExactlyElementsOf(SettingsTable.all().stream()
                         .map(Setting::name)
                         .filter(name -> name.matches("(SIGHTLINE|LOKI|OPENSEARCH)_.*"))
                         .toList());

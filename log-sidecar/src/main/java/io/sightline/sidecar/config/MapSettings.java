@@ -32,10 +32,12 @@ public final class MapSettings implements Settings {
     /** The YAML file named by {@code configFile} (if any), then the environment on top. */
     public static MapSettings load(Map<String, String> environment, Optional<Path> configFile) {
         Map<String, String> merged = new HashMap<>();
-        Optional<Path> file = configFile.or(() -> Optional.ofNullable(environment.get(CONFIG_FILE))
-                .filter(s -> !s.isBlank())
-                .map(Path::of));
-        file.ifPresent(path -> merged.putAll(readYaml(path)));
+        String named = environment.get(CONFIG_FILE);
+        if (configFile.isPresent()) {
+            merged.putAll(readYaml(configFile.get()));
+        } else if (named != null && !named.isBlank()) {
+            merged.putAll(readYaml(Path.of(named)));
+        }
         merged.putAll(environment);
         return new MapSettings(merged);
     }
@@ -78,6 +80,10 @@ public final class MapSettings implements Settings {
 
     @Override
     public Optional<String> get(String key) {
-        return Optional.ofNullable(values.get(key)).map(String::strip).filter(s -> !s.isEmpty());
+        String value = values.get(key);
+        if (value == null || value.isBlank()) {
+            return Optional.empty();
+        }
+        return Optional.of(value.strip());
     }
 }

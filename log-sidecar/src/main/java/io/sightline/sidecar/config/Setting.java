@@ -20,7 +20,11 @@ public record Setting<T>(String name, String defaultText, Parser<T> parser, Stri
 
     /** The value, or the default, or empty when neither is there. */
     public Optional<T> find(Settings settings) {
-        return settings.get(name).or(() -> Optional.ofNullable(defaultText)).map(this::parse);
+        Optional<String> text = settings.get(name);
+        if (text.isPresent()) {
+            return Optional.of(parse(text.get()));
+        }
+        return defaultText == null ? Optional.empty() : Optional.of(parse(defaultText));
     }
 
     /** The default as shown to users: the text, or {@code (none)}. */

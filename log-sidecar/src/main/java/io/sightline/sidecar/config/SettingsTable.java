@@ -3,9 +3,9 @@ package io.sightline.sidecar.config;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.stream.Stream;
 
 /**
  * Every setting of the sidecar, each defined once (name, default, parser, description), in the order
@@ -322,21 +322,40 @@ public final class SettingsTable {
                     List.of(POD_NAMESPACE, POD_NAME, NODE_NAME, CONTAINER_NAME, CLUSTER_NAME, NAMESPACE_FROM_FIELD)),
             new Section(
                     "Loki sink (SIGHTLINE_SINK=loki)",
-                    Stream.concat(LOKI_HTTP.all().stream(), Stream.of(LOKI_FORMAT, LOKI_TENANT_ID, SERVICE_NAME))
-                            .toList()),
+                    followedBy(LOKI_HTTP.all(), LOKI_FORMAT, LOKI_TENANT_ID, SERVICE_NAME)),
             new Section(
                     "OpenSearch sink (SIGHTLINE_SINK=opensearch)",
-                    Stream.concat(
-                                    OPENSEARCH_HTTP.all().stream(),
-                                    Stream.of(OPENSEARCH_INDEX, OPENSEARCH_INDEX_TEMPLATE))
-                            .toList()));
+                    followedBy(OPENSEARCH_HTTP.all(), OPENSEARCH_INDEX, OPENSEARCH_INDEX_TEMPLATE)));
 
-    public static Stream<Setting<?>> all() {
-        return SECTIONS.stream().flatMap(section -> section.settings().stream());
+    private static final List<Setting<?>> ALL = inOrder(SECTIONS);
+
+    /** Every setting, in the order of the reference. */
+    public static List<Setting<?>> all() {
+        return ALL;
     }
 
     public static Optional<Setting<?>> named(String name) {
-        return all().filter(setting -> setting.name().equals(name)).findFirst();
+        for (Setting<?> setting : ALL) {
+            if (setting.name().equals(name)) {
+                return Optional.of(setting);
+            }
+        }
+        return Optional.empty();
+    }
+
+    // plain loops rather than streams: the table is read on the main thread before the first line (issue 16)
+    private static List<Setting<?>> followedBy(List<Setting<?>> first, Setting<?>... then) {
+        List<Setting<?>> settings = new ArrayList<>(first);
+        settings.addAll(List.of(then));
+        return List.copyOf(settings);
+    }
+
+    private static List<Setting<?>> inOrder(List<Section> sections) {
+        List<Setting<?>> settings = new ArrayList<>();
+        for (Section section : sections) {
+            settings.addAll(section.settings());
+        }
+        return List.copyOf(settings);
     }
 
     /** The text of {@code --help}. */

@@ -85,7 +85,7 @@ public record SidecarConfig(
                 PARTIAL_LINE_TIMEOUT.value(s),
                 MULTILINE.value(s),
                 MULTILINE_TIMEOUT.value(s),
-                NAMESPACE_FROM_FIELD.find(s).filter(field -> !field.isBlank()).orElse(null),
+                NAMESPACE_FROM_FIELD.find(s).orElse(null),
                 batchBytes,
                 BATCH_MAX_WAIT.value(s),
                 inFlight,

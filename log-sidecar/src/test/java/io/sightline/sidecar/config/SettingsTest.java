@@ -89,6 +89,26 @@ class SettingsTest {
         assertThatThrownBy(() -> duration.parse("999999999h")).isInstanceOf(IllegalArgumentException.class);
     }
 
+    /** Sizes and durations are read by hand (issue 16): the same values as the regular expressions took before. */
+    @Test
+    void sizesAndDurationsAreReadAsTheReferenceSays() {
+        Parser<Long> size = Parser.size(0, 1L << 40);
+        assertThat(size.parse("1 KiB")).isEqualTo(1024);
+        assertThat(size.parse("7b")).isEqualTo(7);
+        assertThat(size.parse("3\tMIB")).isEqualTo(3 << 20);
+        for (String refused :
+                List.of("1KB", "1.5MiB", "-1", "KiB", "1 KiB B", "\u0661", "1 k", "1234567890123456789")) {
+            assertThatThrownBy(() -> size.parse(refused)).as(refused).isInstanceOf(IllegalArgumentException.class);
+        }
+        Parser<Duration> duration = Parser.duration();
+        assertThat(duration.parse("500 MS")).isEqualTo(Duration.ofMillis(500));
+        assertThat(duration.parse("24h")).isEqualTo(Duration.ofDays(1));
+        for (String refused :
+                List.of("10", "1.5s", "-1s", "0ms", "25h", "s", "1d", "\u0661s", "1000000000ms", "1 s x")) {
+            assertThatThrownBy(() -> duration.parse(refused)).as(refused).isInstanceOf(IllegalArgumentException.class);
+        }
+    }
+
     /**
      * The guide's tables (docs/log-sidecar.md) list exactly the settings of {@link SettingsTable}, each
      * with the same default; and every setting's default is a value its own parser accepts.
@@ -109,10 +129,11 @@ class SettingsTest {
         Map<String, String> defined = new TreeMap<>();
         SettingsTable.all().forEach(setting -> defined.put(setting.name(), setting.shownDefault()));
         assertThat(documented).isEqualTo(defined);
-        SettingsTable.all().filter(setting -> setting.defaultText() != null).forEach(setting -> assertThat(
-                        setting.value(new MapSettings(Map.of())))
-                .as(setting.name())
-                .isNotNull());
+        SettingsTable.all().stream()
+                .filter(setting -> setting.defaultText() != null)
+                .forEach(setting -> assertThat(setting.value(new MapSettings(Map.of())))
+                        .as(setting.name())
+                        .isNotNull());
     }
 
     @Test
