@@ -110,29 +110,46 @@ public final class HttpSender {
             connection.setRequestProperty("Authorization", authorization);
         }
         Watch watch = new Watch(connection, Thread.currentThread(), deadline);
+        int status;
+        Map<String, List<String>> answerHeaders;
+        InputStream in;
+        byte[] answer;
+        boolean complete;
         try {
             try (OutputStream out = connection.getOutputStream()) {
                 out.write(body);
             }
-            int status = connection.getResponseCode();
-            InputStream in = status >= 400 ? connection.getErrorStream() : connection.getInputStream();
-            Map<String, List<String>> answerHeaders = headersOf(connection);
-            byte[] answer = in == null ? new byte[0] : in.readNBytes(maxResponseBytes);
-            boolean complete = in == null || in.read() < 0;
-            if (!watch.stop()) {
-                throw watch.ended(uri, settings, null);
-            }
-            if (complete && in != null) {
-                in.close(); // read to its end: the connection goes back for the next push
-            } else if (!complete) {
-                connection.disconnect(); // the rest is not read: the connection cannot be reused
-            }
-            return new Response(status, answerHeaders, answer, complete);
+            status = connection.getResponseCode();
+            in = status >= 400 ? connection.getErrorStream() : connection.getInputStream();
+            answerHeaders = headersOf(connection);
+            answer = in == null ? new byte[0] : in.readNBytes(maxResponseBytes);
+            complete = in == null || in.read() < 0;
         } catch (IOException e) {
-            boolean watchEnded = !watch.stop();
             connection.disconnect();
             // a socket timeout (connect, or a read that waited the whole timeout) is the deadline too
-            throw watchEnded || e instanceof SocketTimeoutException ? watch.ended(uri, settings, e) : e;
+            throw watch.closedTheConnection() || e instanceof SocketTimeoutException
+                    ? watch.ended(uri, settings, e)
+                    : e;
+        } finally {
+            watch.stop(); // after an unexpected RuntimeException too: no check left behind
+        }
+        if (watch.closedTheConnection()) { // at the deadline, just as the answer ended
+            throw watch.ended(uri, settings, null);
+        }
+        if (!complete) {
+            connection.disconnect(); // the rest is not read: the connection cannot be reused
+        } else if (in != null) {
+            finish(in, connection);
+        }
+        return new Response(status, answerHeaders, answer, complete);
+    }
+
+    /** An answer read to its end: closing it leaves the connection for the next push. */
+    private static void finish(InputStream in, HttpURLConnection connection) {
+        try {
+            in.close();
+        } catch (IOException e) {
+            connection.disconnect(); // the answer is complete; only the connection is not kept
         }
     }
 
@@ -182,6 +199,7 @@ public final class HttpSender {
         private final long deadline;
         private ScheduledFuture<?> check;
         private boolean done;
+        private boolean closed;
         private boolean interrupted;
 
         Watch(HttpURLConnection connection, Thread caller, long deadline) {
@@ -205,6 +223,7 @@ public final class HttpSender {
                     return;
                 }
                 done = true;
+                closed = true;
             }
             connection.disconnect(); // outside the lock: the caller may be inside the connection's own
         }
@@ -214,14 +233,17 @@ public final class HttpSender {
             check = WATCHDOG.schedule(this, wait, TimeUnit.NANOSECONDS);
         }
 
-        /** Ends the watch; false when it had already closed the connection. */
-        synchronized boolean stop() {
-            if (done) {
-                return false;
+        /** Ends the watch (again: no effect). */
+        synchronized void stop() {
+            if (!done) {
+                done = true;
+                check.cancel(false);
             }
-            done = true;
-            check.cancel(false);
-            return true;
+        }
+
+        /** Whether the watch ended the exchange: deadline met or caller interrupted. */
+        synchronized boolean closedTheConnection() {
+            return closed;
         }
 
         IOException ended(URI uri, HttpSettings settings, IOException cause) {

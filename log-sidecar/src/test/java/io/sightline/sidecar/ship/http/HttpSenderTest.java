@@ -326,9 +326,9 @@ class HttpSenderTest {
     }
 
     /**
-     * The JDK client builds the default TLS context when it is created (the cacerts trust store and some 450 JSSE
-     * classes: a third of a second of every start-up, docs/benchmarks.md) unless it is given one. A sender for an
-     * {@code http://} destination must not: the send runs in a JVM of its own that logs every class it loads.
+     * The default TLS context (the cacerts trust store and some 450 JSSE classes) is a third of a second of a start-up
+     * (docs/benchmarks.md). A sender for an {@code http://} destination must not build it: the send runs in a JVM of its
+     * own that logs every class it loads.
      */
     @Test
     void aPlainHttpDestinationLoadsNoTlsClasses() throws Exception {
