@@ -30,10 +30,15 @@ import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import javax.net.ssl.SSLHandshakeException;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsServer;
+import io.sightline.sidecar.config.MapSettings;
+import io.sightline.sidecar.config.SettingsTable;
 import io.sightline.testsupport.tool.JavaCommand;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -241,6 +246,36 @@ class HttpSenderTest {
         assertThat(new String(second.body(), StandardCharsets.UTF_8)).startsWith("2:");
     }
 
+    /**
+     * TLS trusting the configured CA file still checks the host name: the certificate names 127.0.0.1 only, so the same
+     * server reached as {@code localhost} is refused.
+     */
+    @Test
+    void theCaFileIsTrustedAndTheHostNameIsStillVerified() throws Exception {
+        SelfSignedCertificate certificate = SelfSignedCertificate.create(dir, "loki");
+        HttpsServer tls = HttpsServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        tls.setHttpsConfigurator(new HttpsConfigurator(certificate.serverContext()));
+        tls.createContext("/", exchange -> {
+            exchange.getRequestBody().readAllBytes();
+            answer(exchange, 204, "");
+        });
+        tls.start();
+        try {
+            int port = tls.getAddress().getPort();
+            URI named = URI.create("https://127.0.0.1:" + port + "/push");
+            assertThat(trustingSender(named, certificate)
+                            .post(named, "text/plain", new byte[1], Map.of(), 1000)
+                            .status())
+                    .isEqualTo(204);
+            URI unnamed = URI.create("https://localhost:" + port + "/push");
+            assertThatThrownBy(() -> trustingSender(unnamed, certificate)
+                            .post(unnamed, "text/plain", new byte[1], Map.of(), 1000))
+                    .isInstanceOf(SSLHandshakeException.class);
+        } finally {
+            tls.stop(0);
+        }
+    }
+
     @Test
     void anInterruptEndsTheWaitAndKeepsTheInterruptFlag() throws Exception {
         CountDownLatch received = new CountDownLatch(1);
@@ -443,6 +478,16 @@ class HttpSenderTest {
             }
         }
         return line.toString();
+    }
+
+    private static HttpSender trustingSender(URI uri, SelfSignedCertificate certificate) {
+        return new HttpSender(HttpSettings.from(
+                new MapSettings(Map.of(
+                        "LOKI_URL",
+                        uri.toString(),
+                        "LOKI_CA_FILE",
+                        certificate.pem().toString())),
+                SettingsTable.LOKI_HTTP));
     }
 
     private static HttpSender sender(Duration timeout) {
