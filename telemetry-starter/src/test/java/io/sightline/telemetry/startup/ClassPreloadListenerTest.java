@@ -13,6 +13,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.bootstrap.DefaultBootstrapContext;
 import org.springframework.boot.context.event.ApplicationEnvironmentPreparedEvent;
@@ -75,25 +76,17 @@ class ClassPreloadListenerTest {
         assertThat(InitialisationRecorder.INITIALISED).contains(first);
     }
 
-    @Test
-    void theOffSwitchOnTheCommandLineStartsNothing() {
+    /** {@code off} as well: the switch is converted by Boot's rules, as any boolean property. */
+    @ParameterizedTest
+    @ValueSource(strings = {"false", "off"})
+    void theOffSwitchOnTheCommandLineStartsNothing(String off) {
         DefiningClassLoader loader = new DefiningClassLoader(Set.of(FIRST, SECOND));
         ClassPreloadListener listener = new ClassPreloadListener(LIST, () -> TWO_PROCESSORS);
 
-        listener.onApplicationEvent(starting(loader, "--sightline.startup.preload.enabled=false"));
+        listener.onApplicationEvent(starting(loader, "--sightline.startup.preload.enabled=" + off));
 
         assertThat(listener.thread()).isEmpty();
         assertThat(loader.defined(FIRST)).isFalse();
-    }
-
-    @Test
-    void theOffSwitchSpelledOffStartsNothing() {
-        DefiningClassLoader loader = new DefiningClassLoader(Set.of(FIRST, SECOND));
-        ClassPreloadListener listener = new ClassPreloadListener(LIST, () -> TWO_PROCESSORS);
-
-        listener.onApplicationEvent(starting(loader, "--sightline.startup.preload.enabled=off"));
-
-        assertThat(listener.thread()).isEmpty();
     }
 
     @Test
