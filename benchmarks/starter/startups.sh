@@ -17,7 +17,8 @@ STEPS_DIR=$OUT/steps
 if [ "${STEPS:-0}" = 1 ]; then
   # compiled against the Spring Boot jars inside the first jar given
   mkdir -p "$STEPS_DIR/lib"
-  (cd "$STEPS_DIR/lib" && unzip -q -o "$OLDPWD/${1#*:}" 'BOOT-INF/lib/spring-*.jar' 'BOOT-INF/lib/micrometer-commons-*.jar')
+  first_jar=${1#*:}; [[ $first_jar = /* ]] || first_jar=$PWD/$first_jar # absolute (/tmp/…) or from the repository root
+  (cd "$STEPS_DIR/lib" && unzip -q -o "$first_jar" 'BOOT-INF/lib/spring-*.jar' 'BOOT-INF/lib/micrometer-commons-*.jar')
   javac -d "$STEPS_DIR" -cp "$(ls "$STEPS_DIR"/lib/BOOT-INF/lib/*.jar | tr '\n' ':')" benchmarks/starter/startup/StartupSteps.java
 fi
 java -Xmx64m -cp "$HARNESS" io.sightline.benchmarks.starter.DiscardingSink "$SINK_PORT" > "$OUT/sink.log" 2>&1 &
