@@ -5,7 +5,6 @@ import java.nio.channels.FileChannel;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Collection;
 import java.util.HashMap;
@@ -566,12 +565,29 @@ public final class FileTailer implements Runnable {
     /** True when the file's reader reads now (not parked for want of a place). */
     private boolean start(Discovery.Found found, boolean readNow, long now) {
         Path path = found.path();
+        FileKey key = found.key();
         FileChannel channel;
         try {
-            channel = opener.open(path, config.followSymlinks());
-        } catch (NoSuchFileException e) {
-            known.started(found);
-            return false;
+            Optional<FileChannel> listed = key.open(path, opener, config.followSymlinks());
+            if (listed.isPresent()) {
+                channel = listed.get();
+            } else {
+                // renamed since the listing (the path may name a new file already): it goes on under its new name
+                Optional<RotatedCopyFinder.Continuation> renamed = finder.findRenamed(path, key);
+                if (renamed.isEmpty()) {
+                    known.started(found); // deleted before it was opened (or moved away): nothing known to count
+                    return false;
+                }
+                diagnostics.debug(
+                        "a listed file was renamed before it was opened; reading it under its new name",
+                        "listed_as",
+                        path,
+                        "path",
+                        renamed.get().path());
+                path = renamed.get().path();
+                key = renamed.get().key();
+                channel = renamed.get().channel();
+            }
         } catch (AccessDeniedException e) {
             reports.warn(
                     path.toString(),
@@ -602,7 +618,7 @@ public final class FileTailer implements Runnable {
                 close(channel);
                 return false;
             }
-            Optional<StartRule.Start> start = startRule.decide(found.key(), channel, known.takeDrained(found.key()));
+            Optional<StartRule.Start> start = startRule.decide(key, channel, known.takeDrained(key));
             known.started(found);
             if (start.isEmpty()) {
                 close(channel);
@@ -613,9 +629,9 @@ public final class FileTailer implements Runnable {
                 close(channel);
                 return false;
             }
-            FileReader reader = reader(found.input(), path, found.key(), channel, origin.get(), now);
+            FileReader reader = reader(found.input(), path, key, channel, origin.get(), now);
             reader.begin(start.get().identity(), start.get().offset());
-            reader.sizeListed(found.key().size());
+            reader.sizeListed(key.size());
             if (!readNow) {
                 reader.park();
             }
@@ -730,15 +746,11 @@ public final class FileTailer implements Runnable {
         if (!known.roomToOpen(readerPlaces())) {
             return false;
         }
-        FileChannel channel;
-        try {
-            if (!FileKey.of(reader.path(), config.followSymlinks()).sameInode(reader.key())) {
-                return false; // another file at its path now: the next listing finds where it went
-            }
-            channel = opener.open(reader.path(), config.followSymlinks());
-        } catch (NoSuchFileException e) {
-            return false; // the next listing sees where it went
+        Optional<FileChannel> opened = reader.key().open(reader.path(), opener, config.followSymlinks());
+        if (opened.isEmpty()) {
+            return false; // renamed away (another file may be at its path now): the next listing finds where it went
         }
+        FileChannel channel = opened.get();
         boolean sameContent = reader.reopen(channel);
         known.reopened(reader);
         if (!sameContent) {

@@ -41,22 +41,14 @@ final class RotatedCopyFinder {
      * {@code beingRead} tells which inodes are taken already.
      */
     Optional<Continuation> find(Path original, FileIdentity identity, long offset, Predicate<FileKey> beingRead) {
-        Path dir = original.getParent();
-        if (dir == null || !inputs.coverDirectory(dir) || !Files.isDirectory(dir)) {
-            return Optional.empty();
-        }
         List<Continuation> candidates = new ArrayList<>();
-        try (Stream<Path> siblings = Files.list(dir)) {
-            // the original path too: a file recorded under a rotated name (resumed after an earlier restart)
-            // is still there; a file being read there is excluded by beingRead, other content by its identity
-            for (Path sibling : siblings.toList()) {
-                Continuation candidate = candidate(sibling, identity, offset, beingRead);
-                if (candidate != null) {
-                    candidates.add(candidate);
-                }
+        // the original path too: a file recorded under a rotated name (resumed after an earlier restart) is still
+        // there; a file being read there is excluded by beingRead, other content by its identity
+        for (Path sibling : siblings(original)) {
+            Continuation candidate = candidate(sibling, identity, offset, beingRead);
+            if (candidate != null) {
+                candidates.add(candidate);
             }
-        } catch (IOException | RuntimeException e) {
-            diagnostics.warn("cannot list the directory of a rotated file", "dir", dir, "error", e);
         }
         // the same inode (renamed) over a copy with equal first bytes
         candidates.sort(Comparator.comparing(c -> !identity.sameInode(c.key())));
@@ -64,6 +56,41 @@ final class RotatedCopyFinder {
             close(candidates.get(i).channel());
         }
         return candidates.stream().findFirst();
+    }
+
+    /**
+     * The file {@code listed} names, renamed next to {@code original} since a listing saw it there (before it was ever
+     * opened), opened; empty when it is not there (deleted, or moved out of the directory).
+     */
+    Optional<Continuation> findRenamed(Path original, FileKey listed) {
+        for (Path sibling : siblings(original)) {
+            try {
+                FileKey key = FileKey.of(sibling, false);
+                if (key.regularFile() && key.sameInode(listed)) {
+                    Optional<FileChannel> channel = key.open(sibling, opener, false);
+                    if (channel.isPresent()) {
+                        return Optional.of(new Continuation(sibling, key, channel.get()));
+                    }
+                }
+            } catch (IOException e) {
+                diagnostics.debug("skipping a possible new name of a listed file", "path", sibling, "error", e);
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** The files next to {@code original} (itself included), if its directory is one of the inputs'. */
+    private List<Path> siblings(Path original) {
+        Path dir = original.getParent();
+        if (dir == null || !inputs.coverDirectory(dir) || !Files.isDirectory(dir)) {
+            return List.of();
+        }
+        try (Stream<Path> siblings = Files.list(dir)) {
+            return siblings.toList();
+        } catch (IOException | RuntimeException e) {
+            diagnostics.warn("cannot list the directory of a rotated file", "dir", dir, "error", e);
+            return List.of();
+        }
     }
 
     /**
@@ -123,7 +150,11 @@ final class RotatedCopyFinder {
             if (!key.regularFile() || beingRead.test(key)) {
                 return Optional.empty();
             }
-            channel = opener.open(candidate, false);
+            Optional<FileChannel> opened = key.open(candidate, opener, false);
+            if (opened.isEmpty()) {
+                return Optional.empty();
+            }
+            channel = opened.get();
             try (GzipReplay replay = GzipReplay.open(channel, 0)) {
                 return Optional.of(new Opened(new Continuation(candidate, key, channel), readStart(replay, start)));
             }
@@ -150,8 +181,8 @@ final class RotatedCopyFinder {
             if (!key.regularFile() || key.size() < offset || beingRead.test(key)) {
                 return null;
             }
-            channel = opener.open(sibling, false);
-            if (identity.sameContent(channel)) {
+            channel = key.open(sibling, opener, false).orElse(null);
+            if (channel != null && identity.sameContent(channel)) {
                 return new Continuation(sibling, key, channel);
             }
         } catch (IOException e) {

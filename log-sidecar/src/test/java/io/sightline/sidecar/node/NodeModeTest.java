@@ -12,6 +12,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.IntStream;
 
 import io.sightline.sidecar.Sidecar;
@@ -52,6 +53,8 @@ class NodeModeTest {
     private final TestSupport.CollectingSink sink = new TestSupport.CollectingSink();
     private final TestSupport.CapturedDiagnostics diagnostics = new TestSupport.CapturedDiagnostics();
     private Sidecar agent;
+    /** How the agent opens files: a test may make the kubelet rotate at that moment. */
+    private FileOpener opener = FileOpener.DEFAULT;
 
     private Path pods() {
         return dir.resolve("pods");
@@ -75,7 +78,7 @@ class NodeModeTest {
                 TestSupport.config(settings),
                 sink,
                 diagnostics.diagnostics,
-                FileOpener.DEFAULT,
+                opener,
                 new ContainerLogFiles(pods(), AGENT, metadata),
                 () -> {
                     throw new AssertionError("pipeline thread died: " + diagnostics.text());
@@ -333,6 +336,32 @@ class NodeModeTest {
         append(log, lines(30, 40));
 
         awaitRecords(40);
+        assertThat(sink.records()).extracting(LogRecord::line).containsExactlyInAnyOrderElementsOf(expected(0, 40));
+    }
+
+    /**
+     * The same rotation at the one moment that lost lines: the agent listed {@code 0.log}, and the kubelet renamed it
+     * and the runtime wrote a new {@code 0.log} before the agent opened the path (the opener makes them happen then).
+     * The listed file is read whole under its rotated name, the new file once.
+     */
+    @Test
+    void aFileRotatedBetweenTheListingAndTheOpeningIsReadWholeAndTheNewFileOnce() throws IOException {
+        Path dirOfContainer = container("shop", "checkout-7d9f-x2x", UID, "app");
+        Path log = dirOfContainer.resolve("0.log");
+        append(log, lines(0, 30));
+        AtomicBoolean rotated = new AtomicBoolean();
+        opener = (path, followLinks) -> {
+            if (path.getFileName().toString().equals("0.log") && rotated.compareAndSet(false, true)) {
+                Files.move(log, dirOfContainer.resolve("0.log.20261130-042000"));
+                append(log, lines(30, 40));
+            }
+            return FileOpener.DEFAULT.open(path, followLinks);
+        };
+        start();
+
+        awaitRecords(40);
+        await().pollDelay(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(10)).until(() -> true);
+        assertThat(rotated).as("rotated between the listing and the opening").isTrue();
         assertThat(sink.records()).extracting(LogRecord::line).containsExactlyInAnyOrderElementsOf(expected(0, 40));
     }
 

@@ -55,6 +55,8 @@ class FileTailerRotationTest {
     private FileTailer tailer;
     private long now = 1_000_000 * MS;
     private final List<String> written = new ArrayList<>();
+    /** What happens on the file system just before the tailer opens a path of that name (once): the races, in order. */
+    private final Map<String, FileChange> beforeOpening = new HashMap<>();
 
     @BeforeEach
     void start() throws IOException {
@@ -169,6 +171,54 @@ class FileTailerRotationTest {
                 .isEqualTo(1.0);
     }
 
+    /**
+     * The race the node mode's end-to-end test met once under load: the listing saw {@code a.log}, then the writer
+     * rotated it (renamed, a new {@code a.log} written) before the tailer opened the path, so the path opens the new
+     * file. The listed file is read under its new name, the new file once, as its own.
+     */
+    @Test
+    void aFileRotatedBetweenItsListingAndItsOpeningIsReadWholeAndTheNewFileOnce() throws IOException {
+        write("a.log", "a1\na2\na3\n");
+        beforeOpening.put("a.log", () -> {
+            Files.move(logs.resolve("a.log"), logs.resolve("a.log.1"));
+            write("a.log", "b1\n");
+        });
+        drainEverything();
+        assertThat(delivered).containsExactlyInAnyOrderElementsOf(written);
+    }
+
+    /** Listed, then renamed away before it was opened, no new file yet: still read, under its new name. */
+    @Test
+    void aFileRenamedBetweenItsListingAndItsOpeningIsRead() throws IOException {
+        write("a.log", "a1\na2\n");
+        beforeOpening.put("a.log", () -> Files.move(logs.resolve("a.log"), logs.resolve("a.log.1")));
+        drainEverything();
+        assertThat(delivered).containsExactlyInAnyOrderElementsOf(written);
+    }
+
+    /**
+     * A file closed while idle grew; the tailer reopens it by its path, and the writer rotated it just before: the
+     * path opens the new file. The old file's rest is read from its new name, the new file once, as its own (not as a
+     * copytruncate of the old one).
+     */
+    @Test
+    void aClosedFileRotatedJustBeforeItIsReopenedLosesAndRepeatsNothing() throws IOException {
+        write("a.log", "a1\n");
+        poll(150);
+        for (int i = 0; i < PLACES; i++) {
+            write("c" + i + ".log", "c" + i + "\n"); // newer readers: a.log, read least recently, is closed
+        }
+        poll(150);
+        write("a.log", "a2\n");
+        beforeOpening.put("a.log", () -> {
+            Files.move(logs.resolve("a.log"), logs.resolve("a.log.1"));
+            write("a.log", "b1\n");
+        });
+        drainEverything();
+        assertThat(beforeOpening).as("the tailer reopened a.log").isEmpty();
+        assertThat(delivered).containsExactlyInAnyOrderElementsOf(written);
+    }
+
     /** Files read, then renamed away: their readers keep every place for the rotate-wait. */
     private void occupyEveryPlaceWithRotatedFiles() throws IOException {
         for (int i = 0; i < PLACES; i++) {
@@ -244,6 +294,10 @@ class FileTailerRotationTest {
         checkpoints = new Checkpoints(new CheckpointStore(dir.resolve("checkpoints")), diagnostics);
         intake = new FileReaderTest.Intake();
         FileOpener opener = (path, followLinks) -> {
+            FileChange change = beforeOpening.remove(path.getFileName().toString());
+            if (change != null) {
+                change.run();
+            }
             FileChannel channel = FileOpener.DEFAULT.open(path, followLinks);
             opened.add(channel);
             return channel;
@@ -259,5 +313,10 @@ class FileTailerRotationTest {
                 FileOrigins.OWN,
                 () -> now,
                 () -> now);
+    }
+
+    @FunctionalInterface
+    private interface FileChange {
+        void run() throws IOException;
     }
 }
