@@ -7,9 +7,6 @@ import org.springframework.boot.context.event.ApplicationEnvironmentPreparedEven
 import org.springframework.boot.context.event.ApplicationStartingEvent;
 import org.springframework.boot.context.event.SpringApplicationEvent;
 import org.springframework.boot.context.properties.bind.Binder;
-import org.springframework.boot.context.properties.source.ConfigurationPropertyName;
-import org.springframework.boot.context.properties.source.ConfigurationPropertySource;
-import org.springframework.boot.context.properties.source.ConfigurationPropertySources;
 import org.springframework.context.ApplicationListener;
 import org.springframework.core.Ordered;
 import org.springframework.core.env.ConfigurableEnvironment;
@@ -34,12 +31,6 @@ public class ClassPreloadListener implements ApplicationListener<SpringApplicati
      * libraries) before its first response, in load order (benchmarks/starter/preload-classes.sh).
      */
     static final String CLASS_LIST = "META-INF/sightline/preload-classes.txt";
-
-    private static final ConfigurationPropertyName SWITCH =
-            ConfigurationPropertyName.of("sightline.startup.preload.enabled");
-
-    /** {@link StartupProperties.Preload}'s default ({@code ClassPreloadListenerTest} pins that they agree). */
-    static final boolean ENABLED_UNLESS_SET = true;
 
     private final String classList;
 
@@ -84,29 +75,11 @@ public class ClassPreloadListener implements ApplicationListener<SpringApplicati
         return Optional.ofNullable(this.thread);
     }
 
-    /**
-     * Bound only when set: binding builds Boot's shared converters, tens of milliseconds of class loading on the
-     * main thread that would delay the thread's start (the application's environment needs those classes only
-     * later, by when the thread has loaded them). Set, it is bound as before, with Boot's conversion and errors.
-     */
     private static boolean enabled(ConfigurableEnvironment environment) {
-        if (!isSet(environment)) {
-            return ENABLED_UNLESS_SET;
-        }
         return Binder.get(environment)
                 .bindOrCreate("sightline.startup", StartupProperties.class)
                 .preload()
                 .enabled();
-    }
-
-    /** Looked up by the binder's own rules (relaxed names, environment variables), without converting. */
-    private static boolean isSet(ConfigurableEnvironment environment) {
-        for (ConfigurationPropertySource source : ConfigurationPropertySources.from(environment.getPropertySources())) {
-            if (source.getConfigurationProperty(SWITCH) != null) {
-                return true;
-            }
-        }
-        return false;
     }
 
     /** Before Boot's own starting listeners: the sooner the thread runs, the further ahead it gets. */

@@ -1,36 +1,23 @@
 package io.sightline.telemetry.startup;
 
-import java.lang.reflect.Field;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.MethodSource;
-import org.junit.jupiter.params.provider.ValueSource;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.bootstrap.DefaultBootstrapContext;
 import org.springframework.boot.context.event.ApplicationEnvironmentPreparedEvent;
 import org.springframework.boot.context.event.ApplicationStartingEvent;
-import org.springframework.boot.context.properties.bind.BindException;
-import org.springframework.boot.context.properties.bind.Binder;
-import org.springframework.boot.convert.ApplicationConversionService;
 import org.springframework.context.ApplicationListener;
 import org.springframework.core.env.MapPropertySource;
-import org.springframework.core.env.PropertySource;
 import org.springframework.core.env.StandardEnvironment;
-import org.springframework.core.env.SystemEnvironmentPropertySource;
 import org.springframework.core.io.DefaultResourceLoader;
 import org.springframework.core.io.support.SpringFactoriesLoader;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -76,68 +63,15 @@ class ClassPreloadListenerTest {
         assertThat(InitialisationRecorder.INITIALISED).contains(first);
     }
 
-    /** {@code off} as well: the switch is converted by Boot's rules, as any boolean property. */
-    @ParameterizedTest
-    @ValueSource(strings = {"false", "off"})
-    void theOffSwitchOnTheCommandLineStartsNothing(String off) {
+    @Test
+    void theOffSwitchOnTheCommandLineStartsNothing() {
         DefiningClassLoader loader = new DefiningClassLoader(Set.of(FIRST, SECOND));
         ClassPreloadListener listener = new ClassPreloadListener(LIST, () -> TWO_PROCESSORS);
 
-        listener.onApplicationEvent(starting(loader, "--sightline.startup.preload.enabled=" + off));
+        listener.onApplicationEvent(starting(loader, "--sightline.startup.preload.enabled=false"));
 
         assertThat(listener.thread()).isEmpty();
         assertThat(loader.defined(FIRST)).isFalse();
-    }
-
-    @Test
-    void anOffSwitchThatIsNotABooleanFailsTheStart() {
-        ClassPreloadListener listener = new ClassPreloadListener(LIST, () -> TWO_PROCESSORS);
-        ApplicationStartingEvent starting =
-                starting(new DefiningClassLoader(Set.of()), "--sightline.startup.preload.enabled=maybe");
-
-        assertThatExceptionOfType(BindException.class).isThrownBy(() -> listener.onApplicationEvent(starting));
-        assertThat(listener.thread()).isEmpty();
-    }
-
-    /**
-     * Binding the switch builds Boot's shared converters (the binder's and the conversion service), tens of
-     * milliseconds of class loading on the main thread before the preload can start (docs/benchmarks.md, session 7);
-     * the application's own environment needs those classes only later, by when the preload has loaded them. Unset,
-     * the switch is not bound. (Both are static singletons: emptied here for the test, put back after it.)
-     */
-    @Test
-    void anUnsetOffSwitchStartsThePreloadWithoutBuildingBootsSharedConverters() throws Exception {
-        List<Field> shared = List.of(
-                sharedInstance(Class.forName("org.springframework.boot.context.properties.bind.BindConverter")),
-                sharedInstance(ApplicationConversionService.class));
-        List<Object> before = new ArrayList<>();
-        for (Field field : shared) {
-            before.add(field.get(null));
-            field.set(null, null);
-        }
-        try {
-            ClassPreloadListener listener = new ClassPreloadListener(LIST, () -> TWO_PROCESSORS);
-
-            listener.onApplicationEvent(starting(new DefiningClassLoader(Set.of(FIRST, SECOND))));
-
-            assertThat(listener.thread()).isPresent();
-            for (Field field : shared) {
-                assertThat(field.get(null)).as(field.toString()).isNull();
-            }
-        } finally {
-            for (int i = 0; i < shared.size(); i++) {
-                shared.get(i).set(null, before.get(i));
-            }
-        }
-    }
-
-    @Test
-    void whatAnUnsetSwitchMeansIsThePropertiesDefault() {
-        assertThat(new Binder()
-                        .bindOrCreate("sightline.startup", StartupProperties.class)
-                        .preload()
-                        .enabled())
-                .isEqualTo(ClassPreloadListener.ENABLED_UNLESS_SET);
     }
 
     @Test
@@ -155,19 +89,8 @@ class ClassPreloadListenerTest {
         assertThat(listener.thread()).isEmpty();
     }
 
-    /** In the application's configuration files, or as an environment variable (by the binder's relaxed names). */
-    static Stream<PropertySource<?>> offSwitches() {
-        return Stream.of(
-                new MapPropertySource("application.properties", Map.of("sightline.startup.preload.enabled", "false")),
-                new SystemEnvironmentPropertySource(
-                        StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME,
-                        Map.of("SIGHTLINE_STARTUP_PRELOAD_ENABLED", "false")));
-    }
-
-    @ParameterizedTest
-    @MethodSource("offSwitches")
-    void theOffSwitchInTheApplicationsConfigurationStopsThePreloadOnceTheEnvironmentIsPrepared(
-            PropertySource<?> offSwitch) throws Exception {
+    @Test
+    void theOffSwitchInTheApplicationsConfigurationStopsThePreloadOnceTheEnvironmentIsPrepared() throws Exception {
         CountDownLatch firstBeingLoaded = new CountDownLatch(1);
         CountDownLatch environmentPrepared = new CountDownLatch(1);
         DefiningClassLoader loader = new DefiningClassLoader(Set.of(FIRST, SECOND), name -> {
@@ -180,7 +103,8 @@ class ClassPreloadListenerTest {
         listener.onApplicationEvent(starting);
         assertThat(firstBeingLoaded.await(GENEROUS.toSeconds(), TimeUnit.SECONDS))
                 .isTrue();
-        listener.onApplicationEvent(environmentPrepared(starting, offSwitch));
+        listener.onApplicationEvent(
+                environmentPrepared(starting, Map.of("sightline.startup.preload.enabled", "false")));
         environmentPrepared.countDown();
 
         awaitTheEndOfThePreload(listener);
@@ -197,8 +121,7 @@ class ClassPreloadListenerTest {
         ApplicationStartingEvent starting = starting(loader);
 
         listener.onApplicationEvent(starting);
-        listener.onApplicationEvent(
-                environmentPrepared(starting, new MapPropertySource("application.properties", Map.of())));
+        listener.onApplicationEvent(environmentPrepared(starting, Map.of()));
         environmentPrepared.countDown();
 
         awaitTheEndOfThePreload(listener);
@@ -242,12 +165,6 @@ class ClassPreloadListenerTest {
         assertThat(loader.defined(FIRST)).isFalse();
     }
 
-    private static Field sharedInstance(Class<?> type) throws NoSuchFieldException {
-        Field field = type.getDeclaredField("sharedInstance");
-        field.setAccessible(true);
-        return field;
-    }
-
     private static Thread awaitTheEndOfThePreload(ClassPreloadListener listener) {
         Thread thread = listener.thread().orElseThrow();
         await().atMost(GENEROUS).until(() -> !thread.isAlive());
@@ -260,9 +177,9 @@ class ClassPreloadListenerTest {
     }
 
     private static ApplicationEnvironmentPreparedEvent environmentPrepared(
-            ApplicationStartingEvent starting, PropertySource<?> configuration) {
+            ApplicationStartingEvent starting, Map<String, Object> configuration) {
         StandardEnvironment environment = new StandardEnvironment();
-        environment.getPropertySources().addFirst(configuration);
+        environment.getPropertySources().addFirst(new MapPropertySource("application.properties", configuration));
         return new ApplicationEnvironmentPreparedEvent(
                 new DefaultBootstrapContext(), starting.getSpringApplication(), starting.getArgs(), environment);
     }
