@@ -187,7 +187,7 @@ public abstract class Parser<T> {
                         continue;
                     }
                     try {
-                        if (!Path.of(glob.replaceAll("[*?\\[\\]{}]", "x")).isAbsolute()) {
+                        if (!Path.of(withoutGlobSyntax(glob)).isAbsolute()) {
                             throw new IllegalArgumentException();
                         }
                     } catch (InvalidPathException e) {
@@ -201,6 +201,16 @@ public abstract class Parser<T> {
                 return List.copyOf(globs);
             }
         };
+    }
+
+    /** {@code glob} with its wildcard and grouping characters replaced by a letter, so that it reads as a path. */
+    private static String withoutGlobSyntax(String glob) {
+        StringBuilder path = new StringBuilder(glob.length());
+        for (int i = 0; i < glob.length(); i++) {
+            char c = glob.charAt(i);
+            path.append("*?[]{}".indexOf(c) >= 0 ? 'x' : c);
+        }
+        return path.toString();
     }
 
     /**
