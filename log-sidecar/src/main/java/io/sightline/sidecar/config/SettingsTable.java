@@ -166,6 +166,18 @@ public final class SettingsTable {
             "10s",
             Parser.duration(),
             "on SIGTERM: time to send what was read before the checkpoint is saved and the process exits 0");
+    public static final Setting<Boolean> SINK_HEALTHCHECK = new Setting<>(
+            "SIGHTLINE_SINK_HEALTHCHECK",
+            "true",
+            Parser.bool(),
+            "at start-up, ask the Loki or OpenSearch destination once whether it answers (Loki: GET /ready,"
+                    + " OpenSearch: GET /_cluster/health) and log the answer; it never delays start-up or shipping:"
+                    + " true | false");
+    public static final Setting<Duration> SINK_HEALTHCHECK_TIMEOUT = new Setting<>(
+            "SIGHTLINE_SINK_HEALTHCHECK_TIMEOUT",
+            "5s",
+            Parser.duration(),
+            "deadline of that check, from connecting to the last byte of the answer");
 
     // ---- checkpoint
     public static final Setting<Boolean> CHECKPOINT_ENABLED = new Setting<>(
@@ -305,7 +317,9 @@ public final class SettingsTable {
                             RETRY_INITIAL_BACKOFF,
                             RETRY_MAX_BACKOFF,
                             RETRY_MAX_ATTEMPTS,
-                            SHUTDOWN_GRACE)),
+                            SHUTDOWN_GRACE,
+                            SINK_HEALTHCHECK,
+                            SINK_HEALTHCHECK_TIMEOUT)),
             new Section(
                     "node mode (SIGHTLINE_MODE=node)",
                     List.of(

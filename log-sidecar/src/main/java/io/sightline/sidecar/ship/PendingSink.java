@@ -33,10 +33,26 @@ public final class PendingSink implements Sink {
     /** Starts building the sink named {@code name} (the metric label, known before the sink exists). */
     public static PendingSink build(String name, Builder builder) {
         PendingSink sink = new PendingSink(name, builder);
-        Thread thread = new Thread(sink.building, "sidecar-sink-start");
+        Thread thread = new Thread(sink::buildThenCheck, "sidecar-sink-start");
         thread.setDaemon(true);
         thread.start();
         return sink;
+    }
+
+    /**
+     * Builds the sink, then (on this thread, after {@link #await} has its answer) checks its destination: the check
+     * loads the HTTP classes and opens a kept-alive connection while the first lines are read, and neither start-up
+     * nor the first push waits for it. The thread is a daemon: a check still waiting does not hold up shutdown.
+     */
+    private void buildThenCheck() {
+        building.run();
+        Sink built;
+        try {
+            built = building.get(); // done: does not wait
+        } catch (ExecutionException | InterruptedException e) {
+            return; // not built: start-up reports why (await)
+        }
+        built.checkDestination();
     }
 
     /** The built sink, waiting for it; rethrows what building it threw. */

@@ -21,6 +21,13 @@ public interface Sink extends AutoCloseable {
      */
     SendResult send(List<LogRecord> batch) throws IOException;
 
+    /**
+     * At start-up, once, on the thread that built the sink: asks the destination whether it answers and logs what
+     * it said ({@code SIGHTLINE_SINK_HEALTHCHECK}). Only logs, never throws, ends within its own deadline; no
+     * push waits for it. Sinks without a destination to ask do nothing.
+     */
+    default void checkDestination() {}
+
     @Override
     default void close() {}
 }

@@ -42,10 +42,25 @@ import com.sun.net.httpserver.HttpsServer;
  * ({@link Response#trickle})) are scripted: {@link #answerNext} queues one-off answers, {@link #script} decides for every request, and
  * {@link #stop}/{@link #restart} make connections fail and recover on the same port. {@link #startCounting()}
  * skips decoding altogether and only counts, for benchmarks that must not be slowed down by their receiver.
+ * <p>{@code GET /ready} follows Loki's documented readiness endpoint: {@code 200 ready} once Loki can take
+ * pushes, {@code 503} ({@code Ingester not ready: ...}) while an ingester is not; {@link #answerReadyWith} scripts
+ * it (503, or a gateway's 404 that does not route it). Readiness probes are kept apart from pushes: they are
+ * neither in {@link #requests()} nor in {@link #requestCount()} or {@link #firstRequestNanos()} (a benchmark's
+ * first batch is its first push), but in {@link #readyRequests()}.
  */
 public final class FakeLoki implements AutoCloseable {
 
     public static final String PUSH_PATH = "/loki/api/v1/push";
+
+    /** Loki's readiness endpoint. */
+    public static final String READY_PATH = "/ready";
+
+    /** Loki's answer when it can take pushes. */
+    public static final Response READY = Response.status(200).withBody("ready\n");
+
+    /** Loki's answer while an ingester is not ready. */
+    public static final Response INGESTER_NOT_READY =
+            Response.status(503).withBody("Ingester not ready: waiting for 15s after being ready\n");
 
     private enum Mode {
         /** Decode, validate and store like Loki. */
@@ -66,6 +81,8 @@ public final class FakeLoki implements AutoCloseable {
     private final AtomicLong countedJsonEntries = new AtomicLong();
     private volatile long firstRequestNanos;
     private volatile Script script = Script.LIKE_LOKI;
+    private volatile Response readiness = READY;
+    private final List<Request> readyRequests = new ArrayList<>();
     private IngestionRate rate = IngestionRate.unlimited();
     private HttpServer server;
     private ExecutorService executor;
@@ -229,6 +246,10 @@ public final class FakeLoki implements AutoCloseable {
     }
 
     private void handle(HttpExchange exchange) throws IOException {
+        if (isReadyProbe(exchange)) {
+            answerReady(exchange);
+            return;
+        }
         try (exchange) {
             byte[] body;
             try (InputStream in = exchange.getRequestBody()) {
@@ -246,6 +267,36 @@ public final class FakeLoki implements AutoCloseable {
             Response response = answer(push);
             synchronized (lock) {
                 requests.add(Request.answered(push, response.status()));
+            }
+            response.send(exchange);
+        }
+    }
+
+    // --- readiness (GET /ready) ---------------------------------------------------------------------------------
+
+    /** {@code GET /ready} is answered with this from now on (e.g. {@link #INGESTER_NOT_READY}, a gateway's 404). */
+    public void answerReadyWith(Response response) {
+        readiness = response;
+    }
+
+    /** Every {@code GET /ready} answered, in order (not counted as pushes). */
+    public List<Request> readyRequests() {
+        synchronized (lock) {
+            return List.copyOf(readyRequests);
+        }
+    }
+
+    private static boolean isReadyProbe(HttpExchange exchange) {
+        return READY_PATH.equals(exchange.getRequestURI().getPath()) && "GET".equals(exchange.getRequestMethod());
+    }
+
+    private void answerReady(HttpExchange exchange) throws IOException {
+        try (exchange) {
+            Push probe = new Push(
+                    exchange.getRequestMethod(), READY_PATH, Headers.of(exchange.getRequestHeaders()), new byte[0]);
+            Response response = readiness;
+            synchronized (lock) {
+                readyRequests.add(Request.answered(probe, response.status()));
             }
             response.send(exchange);
         }

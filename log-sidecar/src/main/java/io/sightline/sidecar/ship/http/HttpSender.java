@@ -9,6 +9,7 @@ import java.net.HttpURLConnection;
 import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.net.http.HttpTimeoutException;
+import java.time.Duration;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
@@ -99,12 +100,36 @@ public final class HttpSender {
     public Response send(
             String method, URI uri, String contentType, byte[] body, Map<String, String> headers, int maxResponseBytes)
             throws IOException {
+        return exchange(method, uri, contentType, body, headers, maxResponseBytes, settings.timeout());
+    }
+
+    /**
+     * GETs {@code uri} within {@code timeout} instead of the sink's (a start-up check has a shorter deadline than a
+     * push); otherwise as {@link #post}: same auth, TLS and kept-alive connections.
+     */
+    public Response get(URI uri, Map<String, String> headers, int maxResponseBytes, Duration timeout)
+            throws IOException {
+        return exchange("GET", uri, null, null, headers, maxResponseBytes, timeout);
+    }
+
+    /** One exchange; a null {@code body} sends none (a GET with output enabled would become a POST). */
+    private Response exchange(
+            String method,
+            URI uri,
+            String contentType,
+            byte[] body,
+            Map<String, String> headers,
+            int maxResponseBytes,
+            Duration timeout)
+            throws IOException {
         String authorization = settings.auth().authorizationHeader();
-        long deadline = System.nanoTime() + settings.timeout().toNanos();
-        HttpURLConnection connection = open(uri);
+        long deadline = System.nanoTime() + timeout.toNanos();
+        HttpURLConnection connection = open(uri, timeout);
         connection.setRequestMethod(method);
-        connection.setDoOutput(true);
-        connection.setRequestProperty("Content-Type", contentType);
+        if (body != null) {
+            connection.setDoOutput(true);
+            connection.setRequestProperty("Content-Type", contentType);
+        }
         headers.forEach(connection::setRequestProperty);
         if (authorization != null) {
             connection.setRequestProperty("Authorization", authorization);
@@ -116,8 +141,10 @@ public final class HttpSender {
         byte[] answer;
         boolean complete;
         try {
-            try (OutputStream out = connection.getOutputStream()) {
-                out.write(body);
+            if (body != null) {
+                try (OutputStream out = connection.getOutputStream()) {
+                    out.write(body);
+                }
             }
             status = connection.getResponseCode();
             in = status >= 400 ? connection.getErrorStream() : connection.getInputStream();
@@ -127,14 +154,12 @@ public final class HttpSender {
         } catch (IOException e) {
             connection.disconnect();
             // a socket timeout (connect, or a read that waited the whole timeout) is the deadline too
-            throw watch.closedTheConnection() || e instanceof SocketTimeoutException
-                    ? watch.ended(uri, settings, e)
-                    : e;
+            throw watch.closedTheConnection() || e instanceof SocketTimeoutException ? watch.ended(uri, timeout, e) : e;
         } finally {
             watch.stop(); // after an unexpected RuntimeException too: no check left behind
         }
         if (watch.closedTheConnection()) { // at the deadline, just as the answer ended
-            throw watch.ended(uri, settings, null);
+            throw watch.ended(uri, timeout, null);
         }
         if (!complete) {
             connection.disconnect(); // the rest is not read: the connection cannot be reused
@@ -153,13 +178,12 @@ public final class HttpSender {
         }
     }
 
-    private HttpURLConnection open(URI uri) throws IOException {
+    private HttpURLConnection open(URI uri, Duration timeout) throws IOException {
         HttpURLConnection connection = (HttpURLConnection) uri.toURL().openConnection();
         if (tls != null && "https".equalsIgnoreCase(uri.getScheme())) {
             ((HttpsURLConnection) connection).setSSLSocketFactory(tls);
         }
-        int timeoutMillis =
-                (int) Math.max(1, Math.min(Integer.MAX_VALUE, settings.timeout().toMillis()));
+        int timeoutMillis = (int) Math.max(1, Math.min(Integer.MAX_VALUE, timeout.toMillis()));
         connection.setConnectTimeout(timeoutMillis);
         connection.setReadTimeout(timeoutMillis);
         connection.setInstanceFollowRedirects(false);
@@ -246,10 +270,10 @@ public final class HttpSender {
             return closed;
         }
 
-        IOException ended(URI uri, HttpSettings settings, IOException cause) {
+        IOException ended(URI uri, Duration timeout, IOException cause) {
             IOException ended = interrupted
                     ? new InterruptedIOException("interrupted while sending to " + uri)
-                    : new HttpTimeoutException("no complete answer from " + uri + " within " + settings.timeout());
+                    : new HttpTimeoutException("no complete answer from " + uri + " within " + timeout);
             if (cause != null) {
                 ended.initCause(cause);
             }

@@ -13,6 +13,7 @@ import io.sightline.sidecar.parse.Identity;
 import io.sightline.sidecar.parse.LogRecord;
 import io.sightline.sidecar.ship.SendResult;
 import io.sightline.sidecar.ship.Sink;
+import io.sightline.sidecar.ship.http.DestinationCheck;
 import io.sightline.sidecar.ship.http.HttpSender;
 import io.sightline.sidecar.ship.http.ResponseMapping;
 
@@ -43,26 +44,49 @@ public final class LokiSink implements Sink {
     private final LokiStreams streams;
     private final LokiEncoder encoder;
     private final Clock clock;
+    private final DestinationCheck check;
 
     public LokiSink(LokiSettings settings, Identity identity) {
-        this(settings, identity, Clock.systemUTC());
+        this(settings, identity, Clock.systemUTC(), null);
+    }
+
+    /** With {@code check} (Loki's {@code /ready}; null: none) run by {@link #checkDestination}. */
+    public LokiSink(LokiSettings settings, Identity identity, DestinationCheck check) {
+        this(settings, identity, Clock.systemUTC(), check);
     }
 
     LokiSink(LokiSettings settings, Identity identity, Clock clock) {
+        this(settings, identity, clock, null);
+    }
+
+    private LokiSink(LokiSettings settings, Identity identity, Clock clock, DestinationCheck check) {
         this.sender = new HttpSender(settings.http());
         this.pushUri = settings.http().resolve(PUSH_PATH);
-        this.headers = settings.tenantId() == null ? Map.of() : Map.of("X-Scope-OrgID", settings.tenantId());
+        this.headers = headers(settings);
         this.streams = new LokiStreams(identity, settings.defaultServiceName());
         this.encoder = switch (settings.format()) {
             case PROTOBUF -> new ProtobufPushEncoder(streams);
             case JSON -> new JsonPushEncoder(streams);
         };
         this.clock = clock;
+        this.check = check;
+    }
+
+    /** The request headers of every push ({@code X-Scope-OrgID} with a tenant), for the destination check too. */
+    public static Map<String, String> headers(LokiSettings settings) {
+        return settings.tenantId() == null ? Map.of() : Map.of("X-Scope-OrgID", settings.tenantId());
     }
 
     @Override
     public String name() {
         return "loki";
+    }
+
+    @Override
+    public void checkDestination() {
+        if (check != null) {
+            check.run(sender);
+        }
     }
 
     @Override

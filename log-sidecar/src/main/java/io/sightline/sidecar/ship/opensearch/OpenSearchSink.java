@@ -12,6 +12,7 @@ import io.sightline.sidecar.parse.Identity;
 import io.sightline.sidecar.parse.LogRecord;
 import io.sightline.sidecar.ship.SendResult;
 import io.sightline.sidecar.ship.Sink;
+import io.sightline.sidecar.ship.http.DestinationCheck;
 import io.sightline.sidecar.ship.http.HttpSender;
 import io.sightline.sidecar.ship.http.ResponseMapping;
 
@@ -37,8 +38,15 @@ public final class OpenSearchSink implements Sink {
     private final BulkRequestWriter writer;
     private final Clock clock;
     private final IndexTemplate template;
+    private final DestinationCheck check;
 
     public OpenSearchSink(OpenSearchSettings settings, Identity identity, Diagnostics diagnostics) {
+        this(settings, identity, diagnostics, null);
+    }
+
+    /** With {@code check} ({@code /_cluster/health}; null: none) run by {@link #checkDestination}. */
+    public OpenSearchSink(
+            OpenSearchSettings settings, Identity identity, Diagnostics diagnostics, DestinationCheck check) {
         this.sender = new HttpSender(settings.http());
         this.bulkUri = settings.http().resolve("/_bulk?filter_path=" + BulkResponse.FILTER_PATH);
         IndexPattern index = IndexPattern.parse("OPENSEARCH_INDEX", settings.indexPattern());
@@ -46,11 +54,19 @@ public final class OpenSearchSink implements Sink {
         this.clock = Clock.systemUTC();
         this.template =
                 settings.installTemplate() ? new IndexTemplate(sender, settings.http(), index, diagnostics) : null;
+        this.check = check;
     }
 
     @Override
     public String name() {
         return "opensearch";
+    }
+
+    @Override
+    public void checkDestination() {
+        if (check != null) {
+            check.run(sender);
+        }
     }
 
     @Override

