@@ -23,6 +23,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -186,6 +187,42 @@ class HttpSenderTest {
                 sender(Duration.ofSeconds(30)).post(uri, "text/plain", new byte[1], Map.of(), 1000);
         assertThat(response.status()).isEqualTo(401);
         assertThat(new String(response.body(), StandardCharsets.UTF_8)).isEqualTo("no org id");
+    }
+
+    /** A GET (the start-up check) sends no body, is a GET, and ends within its own deadline, not the sink's. */
+    @Test
+    void aGetHasItsOwnDeadline() throws Exception {
+        List<String> methods = new CopyOnWriteArrayList<>();
+        URI uri = serve(exchange -> {
+            methods.add(exchange.getRequestMethod() + " "
+                    + exchange.getRequestBody().readAllBytes().length);
+            awaitRelease();
+        });
+        long start = System.nanoTime();
+        assertThatThrownBy(() -> sender(Duration.ofMinutes(10)).get(uri, Map.of(), 1000, Duration.ofSeconds(1)))
+                .isInstanceOf(HttpTimeoutException.class)
+                .hasMessageContaining("PT1S");
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(60));
+        assertThat(methods).containsExactly("GET 0");
+    }
+
+    /** The start-up check's connection is kept alive for the first push: the server sees both from one client port. */
+    @Test
+    void theFirstPushReusesTheConnectionOfAGet() throws Exception {
+        List<String> seen = new CopyOnWriteArrayList<>();
+        URI uri = serve(exchange -> {
+            seen.add(exchange.getRequestMethod() + " "
+                    + exchange.getRemoteAddress().getPort());
+            answer(exchange, 200, "ready");
+        });
+        HttpSender sender = sender(Duration.ofSeconds(30));
+        assertThat(sender.get(uri, Map.of(), 1000, Duration.ofSeconds(30)).status())
+                .isEqualTo(200);
+        assertThat(sender.post(uri, "text/plain", new byte[100], Map.of(), 1000).status())
+                .isEqualTo(200);
+        assertThat(seen).hasSize(2);
+        assertThat(seen.get(0)).startsWith("GET ");
+        assertThat(seen.get(1)).isEqualTo("POST " + seen.get(0).substring(4));
     }
 
     /** Pushes in a row share one connection (HTTP/1.1 keep-alive): the server sees them all from one client port. */
