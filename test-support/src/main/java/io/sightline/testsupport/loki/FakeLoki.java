@@ -41,7 +41,7 @@ import com.sun.net.httpserver.HttpsServer;
  * its body limit ({@link Script#bodyLimit}), an authenticating proxy's 401/407, a response body that trickles in
  * ({@link Response#trickle})) are scripted: {@link #answerNext} queues one-off answers, {@link #script} decides for every request, and
  * {@link #stop}/{@link #restart} make connections fail and recover on the same port. {@link #startCounting()}
- * skips decoding altogether and only counts, for benchmarks that must not be slowed down by their receiver.
+ * stores nothing and only counts, for benchmarks that must not be slowed down by their receiver.
  */
 public final class FakeLoki implements AutoCloseable {
 
@@ -50,7 +50,7 @@ public final class FakeLoki implements AutoCloseable {
     private enum Mode {
         /** Decode, validate and store like Loki. */
         STORE,
-        /** Count requests, bytes and (cheaply) JSON entries; answer 204 without decoding. */
+        /** Count requests, bytes and (cheaply) entries; answer 204 without storing. */
         COUNT
     }
 
@@ -63,7 +63,7 @@ public final class FakeLoki implements AutoCloseable {
     private final List<Request> requests = new ArrayList<>();
     private final AtomicLong requestCount = new AtomicLong();
     private final AtomicLong bodyBytes = new AtomicLong();
-    private final AtomicLong countedJsonEntries = new AtomicLong();
+    private final AtomicLong countedEntries = new AtomicLong();
     private volatile long firstRequestNanos;
     private volatile Script script = Script.LIKE_LOKI;
     private IngestionRate rate = IngestionRate.unlimited();
@@ -87,8 +87,9 @@ public final class FakeLoki implements AutoCloseable {
     }
 
     /**
-     * A push endpoint that only counts ({@link #requestCount}, {@link #bodyBytes}, {@link #countedJsonEntries}) and
-     * stores nothing: a push costs reading its body and one scan of it, so the sender is what is measured.
+     * A push endpoint that only counts ({@link #requestCount}, {@link #bodyBytes}, {@link #countedEntries}) and
+     * stores nothing: a push costs reading its body and one scan of it (a protobuf body is decompressed first and its
+     * fields walked), so the sender is what is measured.
      */
     public static FakeLoki startCounting() throws IOException {
         return new FakeLoki(Mode.COUNT, null).listen(0);
@@ -197,9 +198,12 @@ public final class FakeLoki implements AutoCloseable {
         return firstRequestNanos;
     }
 
-    /** Entries of JSON pushes answered 2xx, counted without decoding; only counted by {@link #startCounting()}. */
-    public long countedJsonEntries() {
-        return countedJsonEntries.get();
+    /**
+     * Entries of JSON and protobuf pushes answered 2xx, counted without building them; only counted by
+     * {@link #startCounting()}.
+     */
+    public long countedEntries() {
+        return countedEntries.get();
     }
 
     // --- serving -----------------------------------------------------------------------------------------------
@@ -273,11 +277,28 @@ public final class FakeLoki implements AutoCloseable {
     }
 
     private Response count(Push push) {
-        String contentType = push.header("Content-Type");
-        if (contentType != null && contentType.contains("json")) {
-            countedJsonEntries.addAndGet(JsonPush.countEntriesCheaply(push.body()));
+        String contentType = String.valueOf(push.header("Content-Type"));
+        if (contentType.startsWith("application/x-protobuf")) {
+            return countProtobuf(push.body());
+        }
+        if (contentType.contains("json")) {
+            countedEntries.addAndGet(JsonPush.countEntriesCheaply(push.body()));
         }
         return Response.status(204);
+    }
+
+    /** Unlike JSON's scan, counting a protobuf push reads it: a body that is no PushRequest is refused as Loki does. */
+    private Response countProtobuf(byte[] body) {
+        try {
+            countedEntries.addAndGet(ProtobufPush.countEntries(body));
+            return Response.status(204);
+        } catch (IOException | RuntimeException e) {
+            return undecodable(e);
+        }
+    }
+
+    private static Response undecodable(Exception e) {
+        return Response.status(400).withBody("loghttp.PushRequest could not be decoded: " + e.getMessage());
     }
 
     private Response store(Push push) {
@@ -295,7 +316,7 @@ public final class FakeLoki implements AutoCloseable {
                 return Response.status(415).withBody("unsupported Content-Type " + contentType);
             }
         } catch (IOException | RuntimeException e) {
-            return Response.status(400).withBody("loghttp.PushRequest could not be decoded: " + e.getMessage());
+            return undecodable(e);
         }
         synchronized (lock) {
             return storeValid(pushed);

@@ -301,7 +301,7 @@ class FakeLokiTest {
                 jsonPush("{\"app\":\"a\"}", "[\"1\",\"one\"]", "[\"2\",\"two\"]", "[\"3\",\"three\",{\"k\":\"v\"}]");
         assertThat(json(body).statusCode()).isEqualTo(204);
         assertThat(json("not even JSON").statusCode()).as("nothing is decoded").isEqualTo(204);
-        assertThat(loki.countedJsonEntries()).isEqualTo(3);
+        assertThat(loki.countedEntries()).isEqualTo(3);
         assertThat(loki.requestCount()).isEqualTo(2);
         assertThat(loki.bodyBytes()).isEqualTo(body.length() + "not even JSON".length());
         assertThat(loki.firstRequestNanos()).isPositive();
