@@ -281,11 +281,7 @@ public final class FakeLoki implements AutoCloseable {
         if (!"POST".equals(push.method())) {
             return Response.status(405).withBody("method not allowed");
         }
-        return mode == Mode.COUNT ? count(push) : store(push);
-    }
-
-    private Response count(Push push) {
-        return COUNTED;
+        return mode == Mode.COUNT ? COUNTED : store(push);
     }
 
     /**
