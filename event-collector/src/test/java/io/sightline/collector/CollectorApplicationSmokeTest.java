@@ -131,7 +131,12 @@ class CollectorApplicationSmokeTest {
 
     private static Path tempFile() {
         try {
-            return Files.createTempDirectory("event-collector-smoke").resolve("events.log");
+            Path dir = Files.createTempDirectory("event-collector-smoke");
+            Path file = dir.resolve("events.log");
+            // removed at JVM exit, after the cached context has closed (hooks delete in reverse order: file, then dir)
+            dir.toFile().deleteOnExit();
+            file.toFile().deleteOnExit();
+            return file;
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }

@@ -52,6 +52,38 @@ final class ProtobufPush {
         return entries;
     }
 
+    /**
+     * The number of entries, for counting at little cost: the block is decompressed and its fields walked, each entry
+     * skipped by its length without reading it (no object per entry).
+     *
+     * @throws IOException when the body is no snappy block or no PushRequest
+     */
+    static long countEntries(byte[] snappyBlock) throws IOException {
+        CodedInputStream in = CodedInputStream.newInstance(Snappy.uncompress(snappyBlock));
+        long count = 0;
+        for (int tag = in.readTag(); tag != 0; tag = in.readTag()) {
+            if (isLengthDelimited(tag, STREAMS)) {
+                int outer = in.pushLimit(in.readRawVarint32());
+                count += countStreamEntries(in);
+                in.popLimit(outer);
+            } else {
+                in.skipField(tag);
+            }
+        }
+        return count;
+    }
+
+    private static long countStreamEntries(CodedInputStream in) throws IOException {
+        long count = 0;
+        for (int tag = in.readTag(); tag != 0; tag = in.readTag()) {
+            if (isLengthDelimited(tag, ENTRIES)) {
+                count++;
+            }
+            in.skipField(tag);
+        }
+        return count;
+    }
+
     private static void readStream(CodedInputStream in, List<Entry> into) throws IOException {
         String selector = null;
         List<CodedInputStream> rawEntries = new ArrayList<>();

@@ -40,6 +40,13 @@ import org.w3c.dom.NodeList;
  * lines, written as a container runtime's CRI log file ({@link CriLogFile}) under a kubelet-shaped pod
  * log tree, go through the node agent ({@code SIGHTLINE_MODE=node}, pod metadata off) in the same
  * rounds: sidecar, node, [syslog-ng], sidecar, node, …
+ *
+ * <p>Lines shipped to Loki are counted where they arrive, by the counting {@link FakeLoki} (JSON and protobuf+snappy
+ * pushes alike), for the shipper as for syslog-ng: the measured process serves nothing while it is measured. The
+ * shipper's {@code /metrics} is read once the last line arrived, to check that it counts every line sent and none
+ * dropped; the run fails otherwise. With {@code --sink opensearch} the node counts nothing cheaply, so the shipper's
+ * {@code /metrics} is polled every 20 ms instead: a production-like interval (15–30 s) would hide the time to the
+ * first batch, and those runs carry that scrape load (one text exposition per poll on the shipper's CPU).
  */
 public final class SidecarThroughput {
 
@@ -262,13 +269,16 @@ public final class SidecarThroughput {
                     .toFile());
             HttpClient http = HttpClient.newHttpClient();
             URI metrics = URI.create("http://127.0.0.1:" + metricsPort + "/metrics");
+            LongSupplier shipped =
+                    openSearch == null ? server::countedEntries : () -> counter(scrape(http, metrics), "sent", sink);
             return measure(
                     (pods == null ? "sidecar (" : "node (")
                             + (openSearch == null ? env.get("LOKI_FORMAT") : "opensearch")
                             + (sharedArchive.isEmpty() ? "" : ", AppCDS") + ")",
                     builder,
                     server,
-                    () -> sentRecords(http, metrics, sink),
+                    shipped,
+                    openSearch == null ? () -> crossCheck(http, metrics, sink, server) : () -> {},
                     profile);
         }
     }
@@ -293,7 +303,7 @@ public final class SidecarThroughput {
                     dir.resolve("ctl").toString());
             builder.redirectOutput(ProcessBuilder.Redirect.DISCARD);
             builder.redirectError(work.resolve("syslog-ng-" + round + ".stderr").toFile());
-            return measure("syslog-ng http() json", builder, server, server::countedJsonEntries, null);
+            return measure("syslog-ng http() json", builder, server, server::countedEntries, () -> {}, null);
         }
     }
 
@@ -315,8 +325,22 @@ public final class SidecarThroughput {
                 """.formatted(input, url);
     }
 
-    /** {@code profile}: where to dump the sidecar's flight recording once every line is shipped, or null. */
-    private Result measure(String variant, ProcessBuilder builder, FakeLoki server, LongSupplier shipped, Path profile)
+    /** What is checked once every line is shipped and the figures are taken. */
+    private interface CrossCheck {
+        void run() throws InterruptedException;
+    }
+
+    /**
+     * {@code shipped}: polled every 20 ms until every line is shipped; {@code profile}: where to dump the sidecar's
+     * flight recording once every line is shipped, or null.
+     */
+    private Result measure(
+            String variant,
+            ProcessBuilder builder,
+            FakeLoki server,
+            LongSupplier shipped,
+            CrossCheck crossCheck,
+            Path profile)
             throws Exception {
         long start = System.nanoTime();
         Process process = builder.start();
@@ -342,6 +366,7 @@ public final class SidecarThroughput {
             if (profile != null) {
                 dumpFlightRecording(process.pid(), profile);
             }
+            crossCheck.run();
             long first = server.requestCount() > 0 ? server.firstRequestNanos() : firstShipped;
             double shippingSeconds = (done - first) / 1e9;
             return new Result(
@@ -373,23 +398,55 @@ public final class SidecarThroughput {
         System.out.println("flight recording: " + file);
     }
 
-    private static long sentRecords(HttpClient http, URI metrics, String sink) {
+    /**
+     * The shipper's own account, read after the receiver counted every line: every line sent to {@code sink} and none
+     * dropped, else the run is void. Read again only while the last batch's 204 is on its way back (its entries are
+     * counted before the answer leaves), for at most 10 s; the figures are taken by then.
+     */
+    private void crossCheck(HttpClient http, URI metrics, String sink, FakeLoki server) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        String exposition = scrape(http, metrics);
+        while (counter(exposition, "sent", sink) < lines && System.nanoTime() < deadline) {
+            TimeUnit.MILLISECONDS.sleep(100); // waiting for the shipper to take in the last answer
+            exposition = scrape(http, metrics);
+        }
+        long sent = counter(exposition, "sent", sink);
+        long dropped = counter(exposition, "dropped", sink);
+        if (sent != lines || dropped != 0 || server.countedEntries() != lines) {
+            throw new IllegalStateException("the shipper's /metrics count " + sent + " records sent and " + dropped
+                    + " dropped, the receiver " + server.countedEntries() + " entries, for " + lines
+                    + " lines: the run is void; see its stderr in " + work);
+        }
+    }
+
+    /** The Prometheus text exposition at {@code metrics}, or "" while nothing listens there yet. */
+    private static String scrape(HttpClient http, URI metrics) {
         try {
-            String body = http.send(
+            return http.send(
                             HttpRequest.newBuilder(metrics)
                                     .timeout(Duration.ofSeconds(5))
                                     .build(),
                             HttpResponse.BodyHandlers.ofString())
                     .body();
-            Matcher m = Pattern.compile("(?m)^sightline_sidecar_records_sent_total\\{sink=\"" + sink + "\"} ([0-9.E]+)")
-                    .matcher(body);
-            return m.find() ? (long) Double.parseDouble(m.group(1)) : 0;
         } catch (IOException e) {
-            return 0; // not listening yet
+            return ""; // not listening yet
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return 0;
+            return "";
         }
+    }
+
+    /** The sum of {@code sightline_sidecar_records_<outcome>_total} over the series of {@code sink}. */
+    private static long counter(String exposition, String outcome, String sink) {
+        Matcher m = Pattern.compile("(?m)^sightline_sidecar_records_" + outcome + "_total\\{([^}]*)} ([0-9.E+]+)$")
+                .matcher(exposition);
+        double sum = 0;
+        while (m.find()) {
+            if (m.group(1).contains("sink=\"" + sink + "\"")) {
+                sum += Double.parseDouble(m.group(2));
+            }
+        }
+        return (long) sum;
     }
 
     private static double cpuSeconds(long pid) throws IOException {
