@@ -10,7 +10,8 @@
 # CDS=1 (or CDS="NAME ..." for some variants only): class-data sharing as Spring Boot documents it. Each jar is
 # extracted once (java -Djarmode=tools ... extract) into <logs>/cds/, each variant makes one unmeasured training run
 # with its own arguments (-XX:ArchiveClassesAtExit=<logs>/cds/NAME.jsa -Dspring.context.exit=onRefresh), then
-# every measured start of it runs the extracted jar with -XX:SharedArchiveFile=<that archive>.
+# every measured start of it runs the extracted jar with -XX:SharedArchiveFile=<that archive>. NAME=OTHER in CDS: that
+# variant makes no training run and starts with OTHER's archive (same jar; e.g. an off switch set only at run time).
 # STEPS=1: run through startup/StartupSteps (Spring's BufferingApplicationStartup; longest steps written to
 # <log>.steps). JVM_OPTS: extra JVM options (e.g. a JFR recording). METASPACE=1: at the first response, the JVM's
 # RSS and `jcmd VM.metaspace` to <log>.metaspace (after the timing), and the median RSS per variant in the summary.
@@ -54,7 +55,12 @@ parse_spec() {
   variant_args "$KIND" "$PORT" "$MGMT_PORT" "$SINK_PORT"
   ARGS+=("${words[@]:1}")
 }
-uses_cds() { [ "${CDS:-}" = 1 ] || [[ " ${CDS:-} " = *" $1 "* ]]; }
+uses_cds() { [ "${CDS:-}" = 1 ] || [[ " ${CDS:-} " = *" $1 "* || " ${CDS:-} " = *" $1="* ]]; }
+archive_of() {   # archive_of NAME: the name of the variant whose training run made NAME's archive
+  local word
+  for word in ${CDS:-}; do [ "${word%%=*}" = "$1" ] && { echo "${word#*=}"; return; }; done
+  echo "$1"
+}
 
 # CDS: one extraction per jar, one training run per variant (it exits once the context is refreshed)
 declare -A EXTRACTED=()
@@ -62,7 +68,7 @@ if [ -n "${CDS:-}" ]; then
   mkdir -p "$OUT/cds"
   for spec in "$@"; do
     parse_spec "$spec"
-    uses_cds "$NAME" || continue
+    uses_cds "$NAME" && [ "$(archive_of "$NAME")" = "$NAME" ] || continue
     if [ -z "${EXTRACTED[$JAR]:-}" ]; then
       EXTRACTED[$JAR]=$OUT/cds/$NAME-jar
       java -Djarmode=tools -jar "$JAR" extract --destination "${EXTRACTED[$JAR]}" >> "$OUT/cds/extract.log"
@@ -84,7 +90,7 @@ for round in $(seq 1 "$ROUNDS"); do
     name=$NAME; jar=$JAR; args=("${ARGS[@]}")
     launch=(-jar "$jar")
     if uses_cds "$name"; then
-      launch=(-XX:SharedArchiveFile="$OUT/cds/$name.jsa" -jar "${EXTRACTED[$jar]}/$(basename "$jar")")
+      launch=(-XX:SharedArchiveFile="$OUT/cds/$(archive_of "$name").jsa" -jar "${EXTRACTED[$jar]}/$(basename "$jar")")
     fi
     if [ "${STEPS:-0}" = 1 ]; then
       launch=(-Dloader.path="$STEPS_DIR" -Dloader.main=StartupSteps -Dsteps.out="$OUT/$round-$name.steps"
