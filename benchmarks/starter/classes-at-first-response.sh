@@ -7,7 +7,8 @@
 # JVM_OPTS: extra options for the application's JVM.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-JAR=${1:-$(ls examples/demo-service/target/*.jar | grep -v -e original -e sources -e tests | head -1)}
+source benchmarks/starter/variants.sh
+JAR=${1:-$(jar_of examples/demo-service)}
 HARNESS=benchmarks/starter/harness/target/classes
 PORT=${BENCH_PORT:-18180}; MGMT_PORT=${BENCH_MGMT_PORT:-18181}; SINK_PORT=${BENCH_SINK_PORT:-18190}
 OUT=$(mktemp -d)
@@ -15,13 +16,10 @@ java -Xmx64m -cp "$HARNESS" io.sightline.benchmarks.starter.DiscardingSink "$SIN
 SINK_PID=$!
 APP_PID=""
 trap 'kill $APP_PID $SINK_PID 2>/dev/null || true' EXIT
+variant_args starter "$PORT" "$MGMT_PORT" "$SINK_PORT"
 start=$(date +%s.%N)
 # shellcheck disable=SC2086
-java -Xms256m -Xmx256m ${JVM_OPTS:-} -Xlog:class+load:file="$OUT/classes.log" -jar "$JAR" \
-  --server.port="$PORT" --server.address=127.0.0.1 --demo.slow-ratio=0 --demo.failure-ratio=0 \
-  --management.server.port="$MGMT_PORT" --sightline.logging.format=json \
-  --sightline.tracing.otlp.endpoint="http://127.0.0.1:$SINK_PORT/v1/traces" \
-  --sightline.errors.sentry.dsn="http://benchkey@127.0.0.1:$SINK_PORT/1" > "$OUT/app.log" 2>&1 &
+java -Xms256m -Xmx256m ${JVM_OPTS:-} -Xlog:class+load:file="$OUT/classes.log" -jar "$JAR" "${ARGS[@]}" > "$OUT/app.log" 2>&1 &
 APP_PID=$!
 until curl -fs -o /dev/null "http://127.0.0.1:$PORT/api/users/bench/links"; do
   kill -0 "$APP_PID" 2>/dev/null || { echo "the application stopped: $OUT/app.log" >&2; exit 1; }

@@ -83,17 +83,9 @@ for tool in wrk curl python3 jstat java; do
   command -v "$tool" >/dev/null || { echo "run.sh: $tool is required (wrk: apt-get install -y wrk)" >&2; exit 2; }
 done
 
-jar_of() { ls "$1"/target/*.jar 2>/dev/null | grep -v -e original -e sources -e tests | head -1 || true; }
 HARNESS=benchmarks/starter/harness/target/classes
-# built every time (about a minute): jars or harness classes left from an older checkout would be measured
-# silently (a stale harness once broke a run's parsing); BENCH_NO_BUILD=1 measures what is there
-if [ "${BENCH_NO_BUILD:-0}" != 1 ]; then
-  ./mvnw -q -B -pl examples/demo-service,benchmarks/starter/harness,benchmarks/starter/demo-bare,benchmarks/starter/demo-boot-native \
-    -am package -DskipTests -Dspotless.check.skip=true
-fi
-STARTER_JAR=$(jar_of examples/demo-service)
-BARE_JAR=$(jar_of benchmarks/starter/demo-bare)
-NATIVE_JAR=$(jar_of benchmarks/starter/demo-boot-native)
+source benchmarks/starter/variants.sh
+build_demo_jars
 AGENT=benchmarks/starter/target/agent/opentelemetry-javaagent-$AGENT_VERSION.jar
 if [ ! -f "$AGENT" ]; then
   ./mvnw -q -B dependency:copy -Dartifact=io.opentelemetry.javaagent:opentelemetry-javaagent:$AGENT_VERSION \
@@ -136,31 +128,20 @@ launch() {   # launch VARIANT LOG [JVM option...]: starts the variant's JVM in t
   local kind=${variant%%.*} mgmt
   mgmt=$(mgmt_port "$variant")
   local jvm=(-Xms"$HEAP" -Xmx"$HEAP" "$@")
-  local common=(--server.port="$(app_port "$variant")" --server.address=127.0.0.1 --demo.slow-ratio=0 --demo.failure-ratio=0)
+  variant_args "$kind" "$(app_port "$variant")" "$mgmt" "$SINK_PORT"
   # Spring's request stacks are deeper than JFR's default 64 frames; the breakdown needs the filters at the bottom.
   if [ "${BENCH_JFR:-0}" = 1 ]; then jvm+=(-XX:FlightRecorderOptions:stackdepth=256); fi
   case "$kind" in
-    bare)
-      java "${jvm[@]}" -jar "$BARE_JAR" "${common[@]}" > "$log" 2>&1 & ;;
-    starter|starter-before)
-      local jar=$STARTER_JAR
-      [ "$kind" = starter-before ] && jar=$BENCH_STARTER_BEFORE_JAR
-      java "${jvm[@]}" -jar "$jar" "${common[@]}" --management.server.port="$mgmt" \
-        --sightline.logging.format=json --sightline.tracing.otlp.endpoint="$SINK/v1/traces" \
-        --sightline.errors.sentry.dsn="http://benchkey@127.0.0.1:$SINK_PORT/1" > "$log" 2>&1 & ;;
-    boot-native)
-      java "${jvm[@]}" -jar "$NATIVE_JAR" "${common[@]}" --management.server.port="$mgmt" \
-        --management.server.address=127.0.0.1 --management.endpoints.web.exposure.include=health,prometheus \
-        --management.tracing.sampling.probability=0.1 \
-        --management.opentelemetry.tracing.export.otlp.endpoint="$SINK/v1/traces" \
-        --management.otlp.metrics.export.enabled=false --logging.structured.format.console=logstash > "$log" 2>&1 & ;;
+    bare) java "${jvm[@]}" -jar "$BARE_JAR" "${ARGS[@]}" > "$log" 2>&1 & ;;
+    starter) java "${jvm[@]}" -jar "$STARTER_JAR" "${ARGS[@]}" > "$log" 2>&1 & ;;
+    starter-before) java "${jvm[@]}" -jar "$BENCH_STARTER_BEFORE_JAR" "${ARGS[@]}" > "$log" 2>&1 & ;;
+    boot-native) java "${jvm[@]}" -jar "$NATIVE_JAR" "${ARGS[@]}" > "$log" 2>&1 & ;;
     otel-agent)
       OTEL_SERVICE_NAME=demo-service OTEL_TRACES_SAMPLER=parentbased_traceidratio OTEL_TRACES_SAMPLER_ARG=0.1 \
       OTEL_EXPORTER_OTLP_ENDPOINT="$SINK" OTEL_EXPORTER_OTLP_PROTOCOL=http/protobuf \
       OTEL_METRICS_EXPORTER=prometheus OTEL_EXPORTER_PROMETHEUS_HOST=127.0.0.1 \
       OTEL_EXPORTER_PROMETHEUS_PORT="$mgmt" OTEL_LOGS_EXPORTER=none \
-      java "${jvm[@]}" -javaagent:"$AGENT" -jar "$BARE_JAR" "${common[@]}" > "$log" 2>&1 & ;;
-    *) echo "run.sh: unknown variant $variant" >&2; exit 2 ;;
+      java "${jvm[@]}" -javaagent:"$AGENT" -jar "$BARE_JAR" "${ARGS[@]}" > "$log" 2>&1 & ;;
   esac
   APP_PID=$!
   APP_PIDS+=("$APP_PID")
