@@ -1,10 +1,13 @@
 package io.sightline.sidecar.ship;
 
 import java.io.IOException;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
+import java.util.concurrent.TimeUnit;
 
 import io.sightline.sidecar.parse.LogRecord;
 
@@ -22,8 +25,12 @@ public final class PendingSink implements Sink {
         Sink build() throws IOException;
     }
 
+    /** How long the destination check waits for a first push before it goes anyway (nothing to send yet). */
+    static final Duration CHECK_WITHOUT_A_PUSH_AFTER = Duration.ofSeconds(1);
+
     private final String name;
     private final FutureTask<Sink> building;
+    private final CountDownLatch firstSendReturned = new CountDownLatch(1);
 
     private PendingSink(String name, Builder builder) {
         this.name = name;
@@ -40,17 +47,23 @@ public final class PendingSink implements Sink {
     }
 
     /**
-     * Builds the sink, then (on this thread, after {@link #await} has its answer) checks its destination: the check
-     * loads the HTTP classes and opens a kept-alive connection while the first lines are read, and neither start-up
-     * nor the first push waits for it. The thread is a daemon: a check still waiting does not hold up shutdown.
+     * Builds the sink, then (on this thread, after {@link #await} has its answer) checks its destination once the
+     * first push has returned, answered or not, or after {@link #CHECK_WITHOUT_A_PUSH_AFTER} with nothing sent: run
+     * beside the first batch it competed for the 2 cores and delayed it (issue 16, docs/benchmarks.md). Neither
+     * start-up nor any push waits for the check. The thread is a daemon: a check still waiting does not hold up
+     * shutdown.
      */
     private void buildThenCheck() {
         building.run();
         Sink built;
         try {
             built = building.get(); // done: does not wait
-        } catch (ExecutionException | InterruptedException e) {
+            firstSendReturned.await(CHECK_WITHOUT_A_PUSH_AFTER.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (ExecutionException e) {
             return; // not built: start-up reports why (await)
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return;
         }
         built.checkDestination();
     }
@@ -90,7 +103,11 @@ public final class PendingSink implements Sink {
 
     @Override
     public SendResult send(List<LogRecord> batch) throws IOException {
-        return await().send(batch);
+        try {
+            return await().send(batch);
+        } finally {
+            firstSendReturned.countDown();
+        }
     }
 
     @Override

@@ -17,9 +17,9 @@ import io.sightline.sidecar.metrics.Diagnostics;
  * else one {@code warn} naming the URL, the answer or the connection error, and what to check. So a wrong URL, a
  * gateway without the route or an expired credential shows at start, not at the first failed push.
  * <p>It only logs: it never throws, and it is not fed into {@code /readyz} (pushes drive that). It runs on the
- * sink's start-up thread after the sink is built, through the sink's own {@link HttpSender} (same auth, TLS and
- * headers; the connection it opens is kept alive for the first push), within its own deadline
- * ({@code SIGHTLINE_SINK_HEALTHCHECK_TIMEOUT}).
+ * sink's start-up thread once the first push has returned (or soon after start with nothing to send; see
+ * {@code PendingSink}), through the sink's own {@link HttpSender} (same auth, TLS and headers), within its own
+ * deadline ({@code SIGHTLINE_SINK_HEALTHCHECK_TIMEOUT}).
  */
 public final class DestinationCheck {
 
