@@ -44,22 +44,13 @@ public final class Sidecar {
      */
     public Sidecar(SidecarConfig config, Sink sink, Diagnostics diagnostics, FileOpener opener, Runnable onFatal)
             throws IOException {
-        this(config, sink, diagnostics, opener, FileOrigins.OWN, onFatal);
+        this(config, sink, diagnostics, opener, FileOrigins.OWN, new SidecarMetrics(), onFatal);
     }
 
-    /** {@code origins}: who wrote the files and which are read (the node agent's container log files). */
-    public Sidecar(
-            SidecarConfig config,
-            Sink sink,
-            Diagnostics diagnostics,
-            FileOpener opener,
-            FileOrigins origins,
-            Runnable onFatal)
-            throws IOException {
-        this(config, sink, diagnostics, opener, origins, new SidecarMetrics(), onFatal);
-    }
-
-    /** {@code metrics}: built beforehand (start-up builds them on a thread of their own), nothing counted yet. */
+    /**
+     * {@code origins}: who wrote the files and which are read (the node agent's container log files);
+     * {@code metrics}: built beforehand (start-up builds them on a thread of their own), nothing counted yet.
+     */
     public Sidecar(
             SidecarConfig config,
             Sink sink,
