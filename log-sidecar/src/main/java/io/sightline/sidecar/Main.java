@@ -5,12 +5,14 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 
 import io.sightline.sidecar.config.ConfigException;
 import io.sightline.sidecar.config.MapSettings;
 import io.sightline.sidecar.config.SettingsTable;
 import io.sightline.sidecar.config.SidecarConfig;
 import io.sightline.sidecar.metrics.Diagnostics;
+import io.sightline.sidecar.metrics.SidecarMetrics;
 import io.sightline.sidecar.node.ContainerLogFiles;
 import io.sightline.sidecar.parse.Identities;
 import io.sightline.sidecar.parse.Identity;
@@ -50,6 +52,8 @@ public final class Main {
                 default -> usage("unknown argument '" + args[i] + "'");
             }
         }
+        // needs no setting: built while the configuration is read and the sink is made (issue 16)
+        CompletableFuture<SidecarMetrics> metrics = SidecarMetrics.buildOnAThread();
         Map<String, String> env = System.getenv();
         MapSettings settings;
         SidecarConfig config;
@@ -83,8 +87,9 @@ public final class Main {
         Sidecar sidecar;
         try {
             // a dead pipeline thread is a bug: exit non-zero (without the orderly-stop hook) so the pod restarts
-            sidecar = new Sidecar(config, sink, diagnostics, FileOpener.DEFAULT, origins, () -> Runtime.getRuntime()
-                    .halt(EXIT_FATAL));
+            sidecar = new Sidecar(
+                    config, sink, diagnostics, FileOpener.DEFAULT, origins, metrics.join(), () -> Runtime.getRuntime()
+                            .halt(EXIT_FATAL));
             sidecar.startReading();
         } catch (IOException e) {
             stopIfTheSinkFailed(sink);

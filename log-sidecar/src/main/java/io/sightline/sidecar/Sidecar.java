@@ -29,7 +29,7 @@ public final class Sidecar {
     private final SidecarConfig config;
     private final Sink sink;
     private final Diagnostics diagnostics;
-    private final SidecarMetrics metrics = new SidecarMetrics();
+    private final SidecarMetrics metrics;
     private final Checkpoints checkpoints;
     private final Delivery delivery;
     private final FileTailer tailer;
@@ -44,19 +44,24 @@ public final class Sidecar {
      */
     public Sidecar(SidecarConfig config, Sink sink, Diagnostics diagnostics, FileOpener opener, Runnable onFatal)
             throws IOException {
-        this(config, sink, diagnostics, opener, FileOrigins.OWN, onFatal);
+        this(config, sink, diagnostics, opener, FileOrigins.OWN, new SidecarMetrics(), onFatal);
     }
 
-    /** {@code origins}: who wrote the files and which are read (the node agent's container log files). */
+    /**
+     * {@code origins}: who wrote the files and which are read (the node agent's container log files);
+     * {@code metrics}: built beforehand (start-up builds them on a thread of their own), nothing counted yet.
+     */
     public Sidecar(
             SidecarConfig config,
             Sink sink,
             Diagnostics diagnostics,
             FileOpener opener,
             FileOrigins origins,
+            SidecarMetrics metrics,
             Runnable onFatal)
             throws IOException {
         this.config = config;
+        this.metrics = metrics;
         this.sink = sink;
         this.diagnostics = diagnostics;
         CheckpointStore store;

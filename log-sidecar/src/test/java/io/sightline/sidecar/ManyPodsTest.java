@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
+import io.sightline.sidecar.metrics.SidecarMetrics;
 import io.sightline.sidecar.node.ContainerLogFilesForTests;
 import io.sightline.sidecar.parse.LogRecord;
 import io.sightline.sidecar.ship.SendResult;
@@ -67,6 +68,7 @@ class ManyPodsTest {
                 diagnostics.diagnostics,
                 opener,
                 ContainerLogFilesForTests.withoutMetadata(pods(), "node-a"),
+                new SidecarMetrics(),
                 () -> {
                     throw new AssertionError("pipeline thread died: " + diagnostics.text());
                 });
@@ -113,6 +115,7 @@ class ManyPodsTest {
                 diagnostics.diagnostics,
                 FileOpener.DEFAULT,
                 ContainerLogFilesForTests.withoutMetadata(pods(), "node-a"),
+                new SidecarMetrics(),
                 () -> {
                     throw new AssertionError("pipeline thread died: " + diagnostics.text());
                 });
@@ -160,6 +163,7 @@ class ManyPodsTest {
                 diagnostics.diagnostics,
                 reads,
                 ContainerLogFilesForTests.withoutMetadata(pods(), "node-a"),
+                new SidecarMetrics(),
                 () -> {
                     throw new AssertionError("pipeline thread died: " + diagnostics.text());
                 });

@@ -1,9 +1,11 @@
 package io.sightline.sidecar;
 
+import java.io.ByteArrayOutputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -16,10 +18,16 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
+import io.prometheus.metrics.model.snapshots.CounterSnapshot;
+import io.prometheus.metrics.model.snapshots.MetricSnapshot;
+import io.prometheus.metrics.model.snapshots.MetricSnapshots;
+import io.sightline.sidecar.metrics.SidecarMetrics;
 import io.sightline.sidecar.parse.LogRecord;
 import io.sightline.sidecar.ship.SendResult;
 import io.sightline.sidecar.ship.Sink;
 import io.sightline.sidecar.source.FileOpener;
+import io.sightline.sidecar.source.FileOrigins;
 import io.sightline.testsupport.contract.TelemetryContractDoc;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -155,6 +163,57 @@ class MetricsContractTest {
             assertThat(TestSupport.metric(sidecar, lastSuccess))
                     .as("after a batch the sink refused")
                     .isZero();
+        } finally {
+            sidecar.shutdown(Duration.ofSeconds(5));
+        }
+    }
+
+    /**
+     * Start-up builds the metrics on a thread of their own (beside the configuration and the sink; issue 16): the
+     * sidecar gets them complete, so before its reader starts every contract metric is registered and the drop
+     * reasons, records sent and last success show 0 on {@code /metrics}; the reader then counts into that registry.
+     */
+    @Test
+    void metricsBuiltOnTheirOwnThreadExistBeforeTheReaderStarts() throws Exception {
+        Path logs = Files.createDirectories(dir.resolve("logs"));
+        Files.writeString(logs.resolve("app.log"), "one\n");
+        TestSupport.CapturedDiagnostics diagnostics = new TestSupport.CapturedDiagnostics();
+        Sidecar sidecar = new Sidecar(
+                TestSupport.config(TestSupport.settings(logs, dir.resolve("cp"))),
+                new TestSupport.CollectingSink(),
+                diagnostics.diagnostics,
+                FileOpener.DEFAULT,
+                FileOrigins.OWN,
+                SidecarMetrics.buildOnAThread().join(),
+                () -> {
+                    throw new AssertionError(diagnostics.text());
+                });
+        try {
+            MetricSnapshots snapshots = sidecar.metrics().registry().scrape();
+            Set<String> registered = new TreeSet<>();
+            for (MetricSnapshot snapshot : snapshots) {
+                // as exposed: the client appends _total to counters
+                registered.add(snapshot.getMetadata().getPrometheusName()
+                        + (snapshot instanceof CounterSnapshot ? "_total" : ""));
+            }
+            ByteArrayOutputStream exposition = new ByteArrayOutputStream();
+            PrometheusTextFormatWriter.create().write(exposition, snapshots);
+            String beforeReading = exposition.toString(StandardCharsets.UTF_8);
+            assertThat(registered).isEqualTo(contractMetrics().keySet());
+            for (String reason : SidecarMetrics.DROP_REASONS) {
+                assertThat(beforeReading)
+                        .contains("sightline_sidecar_records_dropped_total{reason=\"" + reason
+                                + "\",sink=\"collecting\"} 0.0");
+            }
+            assertThat(beforeReading)
+                    .contains("sightline_sidecar_records_sent_total{sink=\"collecting\"} 0.0")
+                    .contains("sightline_sidecar_last_success_timestamp_seconds{sink=\"collecting\"} 0.0");
+
+            sidecar.start();
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> TestSupport.metric(
+                                    sidecar, "sightline_sidecar_lines_read_total{input=\"" + logs + "/*.log\"}")
+                            == 1.0);
         } finally {
             sidecar.shutdown(Duration.ofSeconds(5));
         }

@@ -25,7 +25,6 @@ public final class Diagnostics {
         ERROR
     }
 
-    private static final JsonFactory JSON = new JsonFactory();
     private static final List<String> LEVELS = List.of("debug", "info", "warn", "error");
 
     private final PrintStream out;
@@ -66,7 +65,7 @@ public final class Diagnostics {
             return;
         }
         StringWriter buffer = new StringWriter(160);
-        try (JsonGenerator json = JSON.createGenerator(buffer)) {
+        try (JsonGenerator json = Jackson.FACTORY.createGenerator(buffer)) {
             json.writeStartObject();
             json.writeStringField("@timestamp", Instant.now().toString());
             json.writeStringField("level", level.name());
@@ -91,5 +90,13 @@ public final class Diagnostics {
             out.println(buffer);
             out.flush();
         }
+    }
+
+    /**
+     * Jackson's ~60 classes load with the first line written, not with the first {@code Diagnostics}: start-up
+     * builds one before anything else can start and usually writes its first line well after reading began.
+     */
+    private static final class Jackson {
+        static final JsonFactory FACTORY = new JsonFactory();
     }
 }

@@ -2,6 +2,7 @@ package io.sightline.sidecar.metrics;
 
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
 
 import io.prometheus.metrics.core.metrics.Counter;
@@ -83,6 +84,20 @@ public final class SidecarMetrics {
             .register(registry);
 
     public SidecarMetrics() {}
+
+    /**
+     * Builds the metrics on a thread of their own: the client's ~150 classes and its properties loader are
+     * ~60 ms of start-up that need no setting, so they run beside the configuration and the sink rather than
+     * before the reader starts (issue 16, docs/benchmarks.md). {@link CompletableFuture#join} hands over the
+     * complete registry: every metric exists before the reader that counts into it starts.
+     */
+    public static CompletableFuture<SidecarMetrics> buildOnAThread() {
+        return CompletableFuture.supplyAsync(SidecarMetrics::new, task -> {
+            Thread thread = new Thread(task, "sidecar-metrics-start");
+            thread.setDaemon(true);
+            thread.start();
+        });
+    }
 
     /** Registers the lag gauge: per input, bytes written to its files but not yet acknowledged. */
     public void registerLag(Supplier<Map<String, Long>> lagByInput) {

@@ -28,7 +28,6 @@ import io.sightline.sidecar.source.SourcePosition;
  */
 public final class RecordParser {
 
-    private final JsonFactory json = JsonFactory.builder().build();
     private final JsonFieldScan scan;
     private final Runnable unparsed;
     private final String namespaceField;
@@ -146,7 +145,7 @@ public final class RecordParser {
         String traceId = null;
         String spanId = null;
         String namespace = null;
-        try (JsonParser parser = json.createParser(bytes, offset, length)) {
+        try (JsonParser parser = Jackson.FACTORY.createParser(bytes, offset, length)) {
             if (parser.nextToken() != JsonToken.START_OBJECT) {
                 return null;
             }
@@ -284,5 +283,13 @@ public final class RecordParser {
             value = value * 10 + (c - '0');
         }
         return value;
+    }
+
+    /**
+     * Jackson loads with the first line the fast scan declines (often never): its classes are not on the reader's
+     * way to the first record. One factory for every parser: it is thread-safe.
+     */
+    private static final class Jackson {
+        static final JsonFactory FACTORY = JsonFactory.builder().build();
     }
 }

@@ -18,6 +18,7 @@ import java.util.stream.IntStream;
 import io.sightline.sidecar.Sidecar;
 import io.sightline.sidecar.TestSupport;
 import io.sightline.sidecar.config.ConfigException;
+import io.sightline.sidecar.metrics.SidecarMetrics;
 import io.sightline.sidecar.node.meta.PodMetadata;
 import io.sightline.sidecar.node.meta.PodMetadataSource;
 import io.sightline.sidecar.parse.Identity;
@@ -80,6 +81,7 @@ class NodeModeTest {
                 diagnostics.diagnostics,
                 opener,
                 new ContainerLogFiles(pods(), AGENT, metadata),
+                new SidecarMetrics(),
                 () -> {
                     throw new AssertionError("pipeline thread died: " + diagnostics.text());
                 });
