@@ -15,6 +15,7 @@ import io.sightline.sidecar.config.MapSettings;
 import io.sightline.sidecar.parse.Identity;
 import io.sightline.sidecar.ship.PendingSink;
 import io.sightline.sidecar.ship.SinkFactory;
+import io.sightline.sidecar.ship.http.SelfSignedCertificate;
 import io.sightline.sidecar.source.FileOpener;
 import io.sightline.testsupport.loki.FakeLoki;
 import io.sightline.testsupport.loki.Request;
@@ -156,6 +157,28 @@ class DestinationCheckTest {
         }
     }
 
+    /** A TLS destination whose certificate the sidecar does not trust: the warning names the CA setting. */
+    @Test
+    void anUntrustedCertificateIsOneWarningNamingTheCaSetting() throws Exception {
+        SelfSignedCertificate certificate = SelfSignedCertificate.create(dir, "loki");
+        try (FakeLoki loki = FakeLoki.startTls(certificate.serverContext())) {
+            Map<String, String> settings = settings(loki);
+            Files.delete(dir.resolve("logs").resolve("app.log")); // nothing to send: only the check talks to it
+            TestSupport.CapturedDiagnostics diagnostics = new TestSupport.CapturedDiagnostics();
+
+            Sidecar sidecar = start(settings, diagnostics);
+            await().atMost(Duration.ofSeconds(30)).until(() -> checkLines(diagnostics) == 1);
+            assertThat(sidecar.shutdown(Duration.ofSeconds(5))).isTrue();
+
+            assertThat(checkLine(diagnostics))
+                    .contains("\"level\":\"WARN\"")
+                    .contains("no TLS connection to the destination: check LOKI_CA_FILE")
+                    .contains("SSLHandshakeException")
+                    .contains("shipping goes ahead");
+            assertThat(loki.readyRequests()).isEmpty(); // the handshake failed before any request
+        }
+    }
+
     @Test
     void switchedOffNoCheckReachesTheServer() throws Exception {
         try (FakeLoki loki = FakeLoki.start()) {
@@ -200,8 +223,10 @@ class DestinationCheckTest {
 
             Sidecar sidecar = start(settings, diagnostics);
             await().atMost(Duration.ofSeconds(60)).until(() -> loki.entryCount() >= LINES);
-            assertThat(loki.readyRequests()).as("the check is still waiting").hasSize(1);
-            assertThat(checkLines(diagnostics)).isZero();
+            // the check goes once the first push has returned: it reaches the server and then waits there
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() -> loki.readyRequests().size() == 1);
+            assertThat(checkLines(diagnostics)).as("the check is still waiting").isZero();
             long before = System.nanoTime();
             assertThat(sidecar.shutdown(Duration.ofSeconds(5))).isTrue();
             assertThat(Duration.ofNanos(System.nanoTime() - before))
