@@ -14,7 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -23,10 +23,14 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 import javax.xml.parsers.DocumentBuilderFactory;
 import javax.xml.xpath.XPathConstants;
 import javax.xml.xpath.XPathFactory;
 
+import io.sightline.benchmarks.sidecar.JarComparison.Jar;
+import io.sightline.benchmarks.sidecar.JarComparison.Ratios;
 import io.sightline.testsupport.loki.FakeLoki;
 import org.w3c.dom.NodeList;
 
@@ -41,6 +45,10 @@ import org.w3c.dom.NodeList;
  * log tree, go through the node agent ({@code SIGHTLINE_MODE=node}, pod metadata off) in the same
  * rounds: sidecar, node, [syslog-ng], sidecar, node, …
  *
+ * <p>With {@code --jar a=A.jar,b=B.jar,…} every round runs each jar (and its node run, with {@code --node}) in an
+ * order that rotates every round, and the summary sets each jar against the first by per-round ratios
+ * ({@link JarComparison}): on this host only runs of the same round compare.
+ *
  * <p>Lines shipped to Loki are counted where they arrive, by the counting {@link FakeLoki} (JSON and protobuf+snappy
  * pushes alike), for the shipper as for syslog-ng: the measured process serves nothing while it is measured. The
  * shipper's {@code /metrics} is read once the last line arrived, to check that it counts every line sent and none
@@ -54,7 +62,9 @@ public final class SidecarThroughput {
     private static final double MIB = 1024 * 1024;
     private static final long CLOCK_TICKS_PER_SECOND = 100;
 
+    /** {@code jar}: the jar's name when several are compared, else null. */
     private record Result(
+            String jar,
             String variant,
             double linesPerSecond,
             double mibPerSecond,
@@ -66,16 +76,19 @@ public final class SidecarThroughput {
     private final Map<String, String> options;
     private final long lines;
     private final Path work;
-    /** JVM options added to every measured sidecar run (the AppCDS archive, when asked for). */
-    private final List<String> sharedArchive = new ArrayList<>();
+    /** The jars measured: one, or several compared in rotating rounds. */
+    private final List<Jar> jars;
+    /** JVM options added to every measured run of a jar (its AppCDS archive, when asked for). */
+    private final Map<Jar, List<String>> sharedArchive = new HashMap<>();
     /** Set with {@code --sink opensearch}: the node the sidecar ships to instead of the counting Loki. */
     private OpenSearchNode openSearch;
 
     /** The container image's JVM flags, read from where the image takes them (jib's {@code jvmFlags}). */
     private final List<String> imageJvmFlags;
 
-    private SidecarThroughput(Map<String, String> options) throws Exception {
+    private SidecarThroughput(Map<String, String> options, List<Jar> jars) throws Exception {
         this.options = options;
+        this.jars = jars;
         this.imageJvmFlags = imageJvmFlags(Path.of(options.getOrDefault("pom", "log-sidecar/pom.xml")));
         this.lines = Long.parseLong(options.getOrDefault("lines", "1000000"));
         this.work = Path.of(options.getOrDefault("workdir", "/tmp/sightline-sidecar-bench"));
@@ -87,6 +100,8 @@ public final class SidecarThroughput {
             if (args[i].equals("--help")) {
                 System.out.println("""
                         usage: --jar log-sidecar/target/sightline-log-sidecar-<v>-all.jar [--lines 1000000] [--rounds 3]
+                               (or --jar NAME=PATH,NAME=PATH,...: the jars in the same rounds, in rotating order,
+                               each against the first by per-round ratios; not with --syslog-ng)
                                [--format protobuf|json] [--sink loki|opensearch] [--syslog-ng] [--node]
                                [--workdir /tmp/sightline-sidecar-bench]
                                [--jvm-args "-XX:..."]   (added after the image's jvmFlags, read from --pom log-sidecar/pom.xml)
@@ -106,7 +121,19 @@ public final class SidecarThroughput {
         if (!options.containsKey("jar")) {
             throw new IllegalArgumentException("--jar is required; try --help");
         }
-        new SidecarThroughput(options).run();
+        List<Jar> jars = JarComparison.parse(options.get("jar"));
+        if (jars.size() > 1) {
+            if (options.containsKey("syslog-ng")) {
+                throw new IllegalArgumentException("--syslog-ng runs one peer beside one jar per round; compare the"
+                        + " jars without it, and run --syslog-ng with each jar alone");
+            }
+            for (Jar jar : jars) {
+                if (!Files.isRegularFile(jar.path())) {
+                    throw new IllegalArgumentException("--jar " + jar.name() + "=" + jar.path() + ": no such file");
+                }
+            }
+        }
+        new SidecarThroughput(options, jars).run();
     }
 
     private void run() throws Exception {
@@ -119,39 +146,48 @@ public final class SidecarThroughput {
             try (OpenSearchNode node = OpenSearchNode.start(work.resolve("opensearch-" + System.nanoTime()))) {
                 openSearch = node;
                 for (int round = 1; round <= rounds; round++) {
-                    results.add(runSidecar(input, null, round));
-                    print(results.get(results.size() - 1));
-                    node.deleteBenchmarkIndices();
+                    for (Jar jar : inOrder(round)) {
+                        results.add(print(runSidecar(jar, input, null, round)));
+                        node.deleteBenchmarkIndices();
+                    }
                 }
             }
             summarize(results);
             return;
         }
         if (options.containsKey("appcds")) {
-            // the application's classes as this JVM loads them, dumped when the training run exits
-            Path archive = work.resolve("sidecar-" + System.nanoTime() + ".jsa");
-            sharedArchive.add("-XX:ArchiveClassesAtExit=" + archive);
-            // with --node, trained in node mode: it loads the sidecar's pipeline classes and the node agent's (a
-            // second training run would overwrite the archive, not add to it)
-            runSidecar(input, pods, 0);
-            sharedArchive.set(0, "-XX:SharedArchiveFile=" + archive);
-            if (!Files.exists(archive)) {
-                throw new IllegalStateException("the training run wrote no AppCDS archive " + archive);
+            for (Jar jar : jars) {
+                // the application's classes as this JVM loads them, dumped when the training run exits
+                Path archive = work.resolve("sidecar-" + System.nanoTime() + ".jsa");
+                sharedArchive.put(jar, List.of("-XX:ArchiveClassesAtExit=" + archive));
+                // with --node, trained in node mode: it loads the sidecar's pipeline classes and the node agent's (a
+                // second training run would overwrite the archive, not add to it)
+                runSidecar(jar, input, pods, 0);
+                sharedArchive.put(jar, List.of("-XX:SharedArchiveFile=" + archive));
+                if (!Files.exists(archive)) {
+                    throw new IllegalStateException("the training run wrote no AppCDS archive " + archive);
+                }
             }
         }
         for (int round = 1; round <= rounds; round++) {
-            results.add(runSidecar(input, null, round));
-            print(results.get(results.size() - 1));
-            if (pods != null) {
-                results.add(runSidecar(input, pods, round));
-                print(results.get(results.size() - 1));
+            for (Jar jar : inOrder(round)) {
+                results.add(print(runSidecar(jar, input, null, round)));
+                if (pods != null) {
+                    results.add(print(runSidecar(jar, input, pods, round)));
+                }
             }
             if (syslogNg) {
-                results.add(runSyslogNg(input, round));
-                print(results.get(results.size() - 1));
+                results.add(print(runSyslogNg(input, round)));
             }
         }
         summarize(results);
+    }
+
+    /** The jars in the order round {@code round} (from 1) runs them. */
+    private List<Jar> inOrder(int round) {
+        return JarComparison.order(round - 1, jars.size()).stream()
+                .map(jars::get)
+                .toList();
     }
 
     /** The {@code jvmFlag}s of the jib plugin's container in the sidecar's pom: the harness runs what the image runs. */
@@ -218,7 +254,9 @@ public final class SidecarThroughput {
     }
 
     /** {@code pods}: the pod log directory to read in node mode, or null for the sidecar reading {@code input}. */
-    private Result runSidecar(Path input, Path pods, int round) throws Exception {
+    private Result runSidecar(Jar jar, Path input, Path pods, int round) throws Exception {
+        List<String> archive = sharedArchive.getOrDefault(jar, List.of());
+        String jarPrefix = jar.name() == null ? "" : jar.name() + "-";
         Path checkpoints = Files.createDirectories(work.resolve("checkpoints-" + System.nanoTime()));
         int metricsPort;
         try (ServerSocket free = new ServerSocket(0)) {
@@ -230,17 +268,18 @@ public final class SidecarThroughput {
                     Path.of(System.getProperty("java.home"), "bin", "java").toString());
             List<String> command = new ArrayList<>(List.of(java));
             command.addAll(imageJvmFlags);
-            command.addAll(sharedArchive);
+            command.addAll(archive);
             if (options.containsKey("jvm-args")) {
                 command.addAll(List.of(options.get("jvm-args").split(" ")));
             }
             Path profile = null;
             if (options.containsKey("jfr")) {
-                profile = Path.of(options.get("jfr") + (pods == null ? "" : "-node") + "-" + round + ".jfr")
+                profile = Path.of(options.get("jfr") + (jar.name() == null ? "" : "-" + jar.name())
+                                + (pods == null ? "" : "-node") + "-" + round + ".jfr")
                         .toAbsolutePath();
                 command.add("-XX:StartFlightRecording=name=bench,settings=profile");
             }
-            command.addAll(List.of("-jar", options.get("jar")));
+            command.addAll(List.of("-jar", jar.path().toString()));
             ProcessBuilder builder = new ProcessBuilder(command);
             Map<String, String> env = builder.environment();
             String sink = openSearch == null ? "loki" : "opensearch";
@@ -265,16 +304,17 @@ public final class SidecarThroughput {
             env.put("SIGHTLINE_METRICS_PORT", Integer.toString(metricsPort));
             env.put("SIGHTLINE_METRICS_ADDRESS", "127.0.0.1");
             builder.redirectOutput(ProcessBuilder.Redirect.DISCARD);
-            builder.redirectError(work.resolve((pods == null ? "sidecar-" : "node-") + round + ".stderr")
+            builder.redirectError(work.resolve(jarPrefix + (pods == null ? "sidecar-" : "node-") + round + ".stderr")
                     .toFile());
             HttpClient http = HttpClient.newHttpClient();
             URI metrics = URI.create("http://127.0.0.1:" + metricsPort + "/metrics");
             LongSupplier shipped =
                     openSearch == null ? server::countedEntries : () -> counter(scrape(http, metrics), "sent", sink);
             return measure(
+                    jar.name(),
                     (pods == null ? "sidecar (" : "node (")
                             + (openSearch == null ? env.get("LOKI_FORMAT") : "opensearch")
-                            + (sharedArchive.isEmpty() ? "" : ", AppCDS") + ")",
+                            + (archive.isEmpty() ? "" : ", AppCDS") + ")",
                     builder,
                     server,
                     shipped,
@@ -303,7 +343,7 @@ public final class SidecarThroughput {
                     dir.resolve("ctl").toString());
             builder.redirectOutput(ProcessBuilder.Redirect.DISCARD);
             builder.redirectError(work.resolve("syslog-ng-" + round + ".stderr").toFile());
-            return measure("syslog-ng http() json", builder, server, server::countedEntries, () -> {}, null);
+            return measure(null, "syslog-ng http() json", builder, server, server::countedEntries, () -> {}, null);
         }
     }
 
@@ -335,6 +375,7 @@ public final class SidecarThroughput {
      * flight recording once every line is shipped, or null.
      */
     private Result measure(
+            String jar,
             String variant,
             ProcessBuilder builder,
             FakeLoki server,
@@ -370,6 +411,7 @@ public final class SidecarThroughput {
             long first = server.requestCount() > 0 ? server.firstRequestNanos() : firstShipped;
             double shippingSeconds = (done - first) / 1e9;
             return new Result(
+                    jar,
                     variant,
                     lines / shippingSeconds,
                     lines * LINE_BYTES / MIB / shippingSeconds,
@@ -469,21 +511,26 @@ public final class SidecarThroughput {
         return -1;
     }
 
-    private static void print(Result r) {
+    private static Result print(Result r) {
         System.out.printf(
                 Locale.ROOT,
                 "%-24s %10.0f lines/s %7.1f MiB/s %6.2f CPU s/M lines %6.1f MiB peak RSS %7.0f ms to first batch"
                         + "  (load %.1f)%n",
-                r.variant(),
+                r.jar() == null ? r.variant() : r.jar() + " " + r.variant(),
                 r.linesPerSecond(),
                 r.mibPerSecond(),
                 r.cpuSecondsPerMillion(),
                 r.peakRssMib(),
                 r.firstBatchMillis(),
                 r.loadAverage());
+        return r;
     }
 
-    private static void summarize(List<Result> results) {
+    private void summarize(List<Result> results) {
+        if (jars.size() > 1) {
+            summarizeJars(results);
+            return;
+        }
         Map<String, List<Result>> byVariant = new LinkedHashMap<>();
         results.forEach(r ->
                 byVariant.computeIfAbsent(r.variant(), k -> new ArrayList<>()).add(r));
@@ -512,20 +559,96 @@ public final class SidecarThroughput {
 
     /** Per-round ratios (the runs of one round ran next to each other), and their median. */
     private static void printRatios(String numerator, List<Result> top, String denominator, List<Result> bottom) {
-        List<Double> throughput = new ArrayList<>();
-        List<Double> cpu = new ArrayList<>();
-        for (int i = 0; i < Math.min(top.size(), bottom.size()); i++) {
-            throughput.add(top.get(i).linesPerSecond() / bottom.get(i).linesPerSecond());
-            cpu.add(top.get(i).cpuSecondsPerMillion() / bottom.get(i).cpuSecondsPerMillion());
-        }
+        Ratios cpu = ratios(top, bottom, Result::cpuSecondsPerMillion);
         System.out.printf(
                 Locale.ROOT,
                 "median per-round ratio %s / %s: throughput %.2fx, CPU per line %.2fx (per round %s)%n",
                 numerator,
                 denominator,
-                median(throughput),
-                median(cpu),
-                cpu.stream().map(r -> String.format(Locale.ROOT, "%.2f", r)).toList());
+                ratios(top, bottom, Result::linesPerSecond).median(),
+                cpu.median(),
+                cpu.perRound().stream()
+                        .map(r -> String.format(Locale.ROOT, "%.2f", r))
+                        .toList());
+    }
+
+    /**
+     * Several jars: per jar (and per variant, sidecar and node) the medians, then each jar against the first named, by
+     * the ratios of the runs of the same round.
+     */
+    private void summarizeJars(List<Result> results) {
+        // variant -> jar name -> its runs, one per round in round order
+        Map<String, Map<String, List<Result>>> byVariant = new LinkedHashMap<>();
+        results.forEach(r -> byVariant
+                .computeIfAbsent(r.variant(), k -> new LinkedHashMap<>())
+                .computeIfAbsent(r.jar(), k -> new ArrayList<>())
+                .add(r));
+        int rounds =
+                byVariant.values().iterator().next().get(jars.get(0).name()).size();
+        // the orders of the first n rounds; the next n repeat them
+        String orders = IntStream.rangeClosed(1, jars.size())
+                .mapToObj(round -> inOrder(round).stream().map(Jar::name).collect(Collectors.joining(" ")))
+                .collect(Collectors.joining(", "));
+        System.out.printf(
+                Locale.ROOT,
+                "--- %d jars in %d rounds, order rotating (%s): medians [min..max] ---%n",
+                jars.size(),
+                rounds,
+                orders);
+        byVariant.forEach((variant, byJar) -> {
+            for (Jar jar : jars) {
+                List<Result> runs = byJar.get(jar.name());
+                System.out.printf(
+                        Locale.ROOT,
+                        "%-24s CPU s/M lines %s | CPU s/run %s | first batch ms %s | peak RSS MiB %s | lines/s %s"
+                                + " | load %s%n",
+                        jar.name() + " " + variant,
+                        stats(runs, Result::cpuSecondsPerMillion),
+                        stats(runs, r -> r.cpuSecondsPerMillion() * lines / 1e6, "%.2f"),
+                        stats(runs, Result::firstBatchMillis, "%.0f"),
+                        stats(runs, Result::peakRssMib),
+                        stats(runs, Result::linesPerSecond, "%.0f"),
+                        stats(runs, Result::loadAverage));
+            }
+        });
+        String reference = jars.get(0).name();
+        System.out.println("--- against " + reference + ": median of the per-round ratios (per round; in how many"
+                + " rounds lower) ---");
+        byVariant.forEach((variant, byJar) -> {
+            for (Jar jar : jars.subList(1, jars.size())) {
+                List<Result> runs = byJar.get(jar.name());
+                List<Result> references = byJar.get(reference);
+                System.out.printf(
+                        Locale.ROOT,
+                        "%s / %s, %s: CPU %s | first batch %s%n",
+                        jar.name(),
+                        reference,
+                        variant,
+                        describe(ratios(runs, references, Result::cpuSecondsPerMillion)),
+                        describe(ratios(runs, references, Result::firstBatchMillis)));
+            }
+        });
+    }
+
+    private static Ratios ratios(List<Result> candidate, List<Result> reference, Metric metric) {
+        return JarComparison.ratios(
+                candidate.stream().map(metric::of).toList(),
+                reference.stream().map(metric::of).toList());
+    }
+
+    private static String describe(Ratios ratios) {
+        return String.format(
+                Locale.ROOT,
+                "%.2fx (per round %s; lower in %d%s of %d)",
+                ratios.median(),
+                String.join(
+                        " ",
+                        ratios.perRound().stream()
+                                .map(r -> String.format(Locale.ROOT, "%.2f", r))
+                                .toList()),
+                ratios.lower(),
+                ratios.equal() == 0 ? "" : ", equal in " + ratios.equal() + ",",
+                ratios.perRound().size());
     }
 
     private interface Metric {
@@ -533,14 +656,17 @@ public final class SidecarThroughput {
     }
 
     private static String stats(List<Result> runs, Metric metric) {
-        List<Double> values = runs.stream().map(metric::of).sorted().toList();
-        return String.format(
-                Locale.ROOT, "%.1f [%.1f..%.1f]", median(values), values.get(0), values.get(values.size() - 1));
+        return stats(runs, metric, "%.1f");
     }
 
-    private static double median(List<Double> values) {
-        List<Double> sorted = values.stream().sorted(Comparator.naturalOrder()).toList();
-        int n = sorted.size();
-        return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
+    /** {@code format}: how each of median, min and max is written. */
+    private static String stats(List<Result> runs, Metric metric, String format) {
+        List<Double> values = runs.stream().map(metric::of).sorted().toList();
+        return String.format(
+                Locale.ROOT,
+                format + " [" + format + ".." + format + "]",
+                JarComparison.median(values),
+                values.get(0),
+                values.get(values.size() - 1));
     }
 }
