@@ -8,7 +8,8 @@
 For each variant and round: the execution samples of the profiled phase (a saturated phase like the measured
 one, run.sh's cpu-samples.jfc: execution samples every 1 ms) (jfr print --json --events jdk.ExecutionSample)
 sorted into a concern: first by thread (the starter's log writer, exporter and sender threads), then by the
-first category in CATEGORIES with a frame on the stack; each concern's share times the round's CPU
+frame nearest the top of the stack that belongs to a category in CATEGORIES (the code doing the work, not a filter
+that wraps the whole request further down); each concern's share times the round's CPU
 µs/request. JFR samples only threads running Java code, so the shares leave out GC and JIT threads; they
 describe the Java part. Prints one Markdown table with the median over rounds.
 
@@ -23,11 +24,12 @@ THREADS = [  # (label, thread name prefixes): work off the request threads
                                                                 "sentry-", "Sentry", "prometheus-http", "http-nio-127.0.0.1-18081"]),
 ]
 
-CATEGORIES = [  # (label, frame prefixes), first match in this list wins
-    ("Sentry", ["io/sentry/"]),
-    ("logging call on the request thread", ["ch/qos/logback/", "org/slf4j/", "net/logstash/", "org/springframework/boot/logging/"]),
-    ("tracing (Micrometer Tracing, OpenTelemetry)", ["io/micrometer/tracing/", "io/opentelemetry/"]),
-    ("metrics and observation", ["io/micrometer/", "io/prometheus/"]),
+CATEGORIES = [  # (label, frame prefixes): a sample goes to the category of its frame nearest the top of the stack
+    ("Sentry", ["io/sentry/", "io/sightline/telemetry/errors/"]),
+    ("logging call on the request thread", ["ch/qos/logback/", "org/slf4j/", "net/logstash/", "org/springframework/boot/logging/",
+                                            "io/sightline/telemetry/logging/", "io/sightline/telemetry/masking/"]),
+    ("tracing (Micrometer Tracing, OpenTelemetry)", ["io/micrometer/tracing/", "io/opentelemetry/", "io/sightline/telemetry/tracing/"]),
+    ("metrics and observation", ["io/micrometer/", "io/prometheus/", "io/sightline/telemetry/metrics/"]),
     ("response JSON (Jackson)", ["tools/jackson/", "com/fasterxml/jackson/"]),
     ("Spring MVC", ["org/springframework/web/", "org/springframework/http/"]),
     ("Tomcat and sockets", ["org/apache/", "sun/nio/", "java/net/", "sun/net/"]),
@@ -50,17 +52,21 @@ def samples(jfr):
 def frames_of(sample):
     return [f["method"]["type"]["name"] + "." + f["method"]["name"] for f in sample["values"]["stackTrace"]["frames"]]
 
+def concern_of(frames):
+    """The category of the frame nearest the top of the stack (frames[0] is the top) that has one."""
+    for frame in frames:
+        for name, prefixes in CATEGORIES:
+            if frame.startswith(tuple(prefixes)):
+                return name
+    return "other (JDK, Spring core, ...)"
+
 def breakdown(jfr):
     counts, total = collections.Counter(), 0
     for thread, frames in samples(jfr):
         total += 1
         label = next((name for name, prefixes in THREADS if thread.startswith(tuple(prefixes))), None)
         if label is None:
-            label = "other (JDK, Spring core, ...)"
-            for name, prefixes in CATEGORIES:
-                if any(fr.startswith(p) for fr in frames for p in prefixes):
-                    label = name
-                    break
+            label = concern_of(frames)
         counts[label] += 1
     return counts, total
 
