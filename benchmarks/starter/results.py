@@ -16,7 +16,7 @@ import re
 import statistics
 import sys
 
-COLUMNS = ["round", "variant", "startup_s", "req_per_s", "cpu_us_per_req", "p50_ms", "p99_ms", "rss_mib",
+COLUMNS = ["round", "variant", "startup_s", "req_per_s", "cpu_us_per_req", "sys_us_per_req", "p50_ms", "p99_ms", "rss_mib",
            "metaspace_mib", "classes", "lines_per_req", "dropped", "load1"]
 
 
@@ -31,6 +31,19 @@ def wrk(path):
     if timeouts:
         print(f"{path}: {timeouts.group(0)}", file=sys.stderr)
     return int(re.search(r"(\d+) requests in", text).group(1)), float(re.search(r"Requests/sec:\s+([\d.]+)", text).group(1))
+
+
+def cpu_ticks(text):
+    """(user + system, system) clock ticks from run.sh's cpu_ticks "TOTAL/SYSTEM" (runs before session 9: TOTAL)."""
+    total, _, system = text.partition("/")
+    return int(total), (int(system) if system else None)
+
+
+def per_request(before, after, hz, requests):
+    """CPU µs per request, all and of it system time ("-" where the run did not record system time)."""
+    (t0, s0), (t1, s1) = cpu_ticks(before), cpu_ticks(after)
+    system = f"{(s1 - s0) / hz * 1e6 / requests:.1f}" if s0 is not None and s1 is not None else "-"
+    return f"{(t1 - t0) / hz * 1e6 / requests:.1f}", system
 
 
 def row(values):
@@ -49,9 +62,9 @@ def per_round_row(args):
     fixed_sent = int(f["requests"]) + int(f["unmeasured"])
     profiled_requests = wrk(profiled)[0] if os.path.exists(profiled) else 0
     served = warm_requests + requests + fixed_sent + profiled_requests + 2
-    cpu_us = (int(t1) - int(t0)) / int(hz) * 1e6 / requests
+    cpu_us, sys_us = per_request(t0, t1, int(hz), requests)
     print(row({"round": rnd, "variant": variant, "startup_s": f"{float(end) - float(start):.2f}",
-               "req_per_s": f"{rps:.0f}", "cpu_us_per_req": f"{cpu_us:.1f}", "p50_ms": f"{float(f['p50_ms']):.3f}",
+               "req_per_s": f"{rps:.0f}", "cpu_us_per_req": cpu_us, "sys_us_per_req": sys_us, "p50_ms": f"{float(f['p50_ms']):.3f}",
                "p99_ms": f"{float(f['p99_ms']):.3f}", "rss_mib": rss, "metaspace_mib": meta, "classes": classes,
                "lines_per_req": f"{int(lines) / served:.4f}", "dropped": dropped or "-", "load1": load}))
 
@@ -85,12 +98,12 @@ def interleaved(out):
         served[v] += requests
         if os.path.exists(f"{out}/{b['cycle']}-{v}-leadin.txt"):
             served[v] += wrk(f"{out}/{b['cycle']}-{v}-leadin.txt")[0]
-        ticks = {u: [int(t) for t in b[f"ticks_{u}"].split(":")] for u in variants}
-        cpu_us = (ticks[v][1] - ticks[v][0]) / hz * 1e6 / requests
-        rows.append(row({"round": b["cycle"], "variant": v, "req_per_s": f"{rps:.0f}", "cpu_us_per_req": f"{cpu_us:.1f}",
-                         "load1": b["load1"]}))
+        ticks = {u: b[f"ticks_{u}"].split(":") for u in variants}
+        cpu_us, sys_us = per_request(*ticks[v], hz, requests)
+        rows.append(row({"round": b["cycle"], "variant": v, "req_per_s": f"{rps:.0f}", "cpu_us_per_req": cpu_us,
+                         "sys_us_per_req": sys_us, "load1": b["load1"]}))
         for u in variants:
-            idle.append((v, u, (ticks[u][1] - ticks[u][0]) / hz * 1e3 / seconds))
+            idle.append((v, u, (cpu_ticks(ticks[u][1])[0] - cpu_ticks(ticks[u][0])[0]) / hz * 1e3 / seconds))
     for e in ends:
         v = e["variant"]
         rows.append(row({"round": "end", "variant": v, "startup_s": f"{float(e['startup_s']):.2f}", "rss_mib": e["rss_mib"],
@@ -140,13 +153,14 @@ def summarize(path):
     others = [v for v in variants if v != "bare"]
     rounds = sorted(set(r["round"] for r in rows), key=lambda x: (not x.isdigit(), int(x) if x.isdigit() else 0))
     metrics = [("req_per_s", "throughput (req/s)"), ("cpu_us_per_req", "CPU µs/request"),
+               ("sys_us_per_req", "… of it system time (µs/request)"),
                ("p50_ms", "p50 at fixed rate (ms)"), ("p99_ms", "p99 at fixed rate (ms)"),
                ("startup_s", "start-up to first response (s)"), ("rss_mib", "RSS (MiB)"),
                ("metaspace_mib", "metaspace used (MiB)"), ("classes", "loaded classes"),
                ("lines_per_req", "lines written ÷ requests")]
 
     def value(r, m):
-        return float(r[m]) if r[m] not in ("", "-") else None
+        return float(r[m]) if r.get(m) not in (None, "", "-") else None
 
     def num(x):
         return f"{x:,.0f}" if x >= 1000 else f"{x:.3g}"
