@@ -4,6 +4,9 @@
   results.py round ARGS...          one row of the per-round mode (fresh JVM per variant and round)
   results.py interleaved OUT_DIR    the rows of an interleaved run from OUT_DIR's raw files, and idle.txt
   results.py summarize RESULTS_TSV  the Markdown table (both modes write the same columns)
+  results.py threads BEFORE AFTER HZ WRK_OUTPUT
+                                    per-round mode: the measured phase's user and system CPU per request by thread
+                                    group (request threads, log writer, exporters, JIT compilers, GC, ...)
 
 In the interleaved mode a "round" is a cycle: one short burst per variant, all JVMs started and warmed up once.
 Its rows carry throughput and CPU per request; one row per variant with round "end" carries start-up, RSS,
@@ -211,6 +214,36 @@ def summarize(path):
         print("\n" + open(idle).read(), end="")
 
 
+def thread_group(name):
+    """Threads of one kind under one name: Tomcat's request threads, each JIT compiler, the GC workers, ..."""
+    if re.match(r"http-nio-.*-exec", name) or name.startswith("http-nio-"):
+        return "request threads (Tomcat)"
+    if name.startswith(("GC Thread", "G1 ")):
+        return "GC"
+    return re.sub(r"[-#]?\d+$", "", name)
+
+
+def threads(before, after, hz, wrk_output):
+    """CPU per request by thread group between two thread_ticks snapshots of one JVM (threads that ended between the
+    snapshots are missing; Tomcat keeps its request threads while wrk saturates it)."""
+    def load(path):
+        return {f[0]: f for f in (line.rstrip("\n").split("\t") for line in open(path)) if len(f) == 4}
+    a, b, hz = load(before), load(after), int(hz)
+    requests = wrk(wrk_output)[0]
+    groups = {}
+    for tid, (_, name, user, system) in b.items():
+        if tid in a:
+            g = groups.setdefault(thread_group(name), [0, 0])
+            g[0] += int(user) - int(a[tid][2])
+            g[1] += int(system) - int(a[tid][3])
+    per = 1e6 / hz / requests
+    print("| thread group | user µs/request | system µs/request |\n|---|---|---|")
+    for name, (user, system) in sorted(groups.items(), key=lambda kv: -sum(kv[1])):
+        if user + system:
+            print(f"| {name} | {user * per:.1f} | {system * per:.1f} |")
+
+
 if __name__ == "__main__":
     command, args = sys.argv[1], sys.argv[2:]
-    {"round": per_round_row, "interleaved": lambda a: interleaved(a[0]), "summarize": lambda a: summarize(a[0])}[command](args)
+    {"round": per_round_row, "interleaved": lambda a: interleaved(a[0]), "summarize": lambda a: summarize(a[0]),
+     "threads": lambda a: threads(*a)}[command](args)

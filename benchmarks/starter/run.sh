@@ -14,7 +14,8 @@
 #
 # Per-round mode (BENCH_MODE=rounds, the default): fresh JVMs alternate between variants (the order rotates every
 # round). Per variant and round: start-up to the first response; wrk -t2 -c32 for the warm-up, then for the measured
-# throughput and CPU (process CPU time from /proc/<pid>/stat ÷ requests); then latency at a fixed rate with
+# throughput and CPU (process CPU time from /proc/<pid>/stat ÷ requests, and per thread group, user and system time
+# apart: <round>-<variant>-threads.txt); then latency at a fixed rate with
 # FixedRateLoad (open loop, measured from each request's scheduled start, since wrk has no rate option; its own
 # first 5 s and one priming request per connection are sent but not measured, so the client's warm-up is not in
 # p99); RSS, metaspace, loaded classes; and lines written ÷ requests (request log lines on standard output ÷ GET
@@ -189,6 +190,13 @@ finish_variant() {   # finish_variant VARIANT PID LOG: stops the JVM, sets STATS
 # cpu_ticks PID/stat...: per process "user+system/system" clock ticks. The system part is kept apart because on this
 # paravirtualised host a system call costs several times what it does on bare metal: bare spends ~45 % of its CPU there.
 cpu_ticks() { awk '{printf "%s/%s ", $14 + $15, $15} END {print ""}' "${@/#//proc/}"; }
+# thread_ticks PID: one line per thread: id, name, user and system clock ticks (a thread's name may hold spaces)
+thread_ticks() {
+  local t
+  for t in /proc/"$1"/task/*; do
+    sed -E 's/^([0-9]+) \((.*)\) ([^ ]+ ){11}([0-9]+) ([0-9]+) .*/\1\t\2\t\4\t\5/' "$t/stat" 2>/dev/null || true
+  done
+}
 rotated() {   # rotated N: the variants, the first N mod count moved to the end
   local shift_by=$(( $1 % ${#VARIANTS[@]} ))
   echo "${VARIANTS[@]:$shift_by}" "${VARIANTS[@]:0:$shift_by}"
@@ -203,8 +211,12 @@ run_variant() {
   local ticks_before ticks_after hz
   hz=$(getconf CLK_TCK)
   ticks_before=$(cpu_ticks "$APP_PID/stat")
+  thread_ticks "$APP_PID" > "$OUT/$round-$variant-threads-before.tsv"
   wrk -t2 -c32 -d"${MEASURE}s" "$url" > "$OUT/$round-$variant-throughput.txt"
   ticks_after=$(cpu_ticks "$APP_PID/stat")
+  thread_ticks "$APP_PID" > "$OUT/$round-$variant-threads-after.tsv"
+  python3 benchmarks/starter/results.py threads "$OUT/$round-$variant-threads-before.tsv" \
+    "$OUT/$round-$variant-threads-after.tsv" "$hz" "$OUT/$round-$variant-throughput.txt" > "$OUT/$round-$variant-threads.txt"
   java -Xmx64m -cp "$HARNESS" io.sightline.benchmarks.starter.FixedRateLoad "$url" "$RATE" "$MEASURE" \
     "$RATE_CONNECTIONS" > "$OUT/$round-$variant-fixed-rate.txt"
   if [ "${BENCH_JFR:-0}" = 1 ]; then
