@@ -6,15 +6,16 @@ import java.util.Locale;
 import java.util.TreeMap;
 
 import io.sightline.telemetry.metrics.ServerRequestTags;
+import io.sightline.telemetry.tracing.TraceContextExtract;
 
 /**
  * The JMH benchmarks' operations timed by the CPU time of the thread that runs them instead of the wall
  * clock: on a machine shared with other work (the project's 2-core machines usually are) wall-clock
  * throughput mostly measures how much of a core the benchmark got, CPU time per operation what it costs.
  * <p>
- * {@code java -cp … io.sightline.benchmarks.starter.jmh.CpuPerOperation [writer|hostile|tags] [seconds] [shape]}
+ * {@code java -cp … io.sightline.benchmarks.starter.jmh.CpuPerOperation [writer|hostile|tags|extract] [seconds] [shape]}
  * prints one line per case: CPU ns per operation and operations per CPU-second (records per second on one core
- * for the writer; for hostile lines also CPU ns per KB; for tags, CPU ns per request's two tag sets). Each case is warmed up for the same time first.
+ * for the writer; for hostile lines also CPU ns per KB; for tags, CPU ns per request's two tag sets; for extract, CPU ns per request's trace-context extract). Each case is warmed up for the same time first.
  */
 public final class CpuPerOperation {
 
@@ -53,6 +54,27 @@ public final class CpuPerOperation {
                             round + 1,
                             convention,
                             ns);
+                }
+            }
+        } else if (what.equals("extract")) {
+            // Boot's propagator and the starter's, alternated per header set, twice, so both see the same load
+            for (int round = 0; round < 2; round++) {
+                for (String headers : new String[] {"none", "traceparent", "traceparent-baggage"}) {
+                    for (String propagator : new String[] {"boot", "starter"}) {
+                        TraceContextExtract extract = new TraceContextExtract();
+                        extract.propagator = propagator;
+                        extract.headers = headers;
+                        extract.prepare();
+                        double ns = cpuNanosPerOp(extract::extract, seconds);
+                        extract.close();
+                        System.out.printf(
+                                Locale.ROOT,
+                                "extract round=%d headers=%s propagator=%s cpu_ns_per_request=%.1f%n",
+                                round + 1,
+                                headers,
+                                propagator,
+                                ns);
+                    }
                 }
             }
         } else {
