@@ -5,6 +5,7 @@ import java.lang.management.ThreadMXBean;
 import java.util.Locale;
 import java.util.TreeMap;
 
+import io.sightline.telemetry.errors.SentryRequestScope;
 import io.sightline.telemetry.metrics.ServerRequestTags;
 
 /**
@@ -12,9 +13,9 @@ import io.sightline.telemetry.metrics.ServerRequestTags;
  * clock: on a machine shared with other work (the project's 2-core machines usually are) wall-clock
  * throughput mostly measures how much of a core the benchmark got, CPU time per operation what it costs.
  * <p>
- * {@code java -cp … io.sightline.benchmarks.starter.jmh.CpuPerOperation [writer|hostile|tags] [seconds] [shape]}
+ * {@code java -cp … io.sightline.benchmarks.starter.jmh.CpuPerOperation [writer|hostile|tags|sentry-scope] [seconds] [shape]}
  * prints one line per case: CPU ns per operation and operations per CPU-second (records per second on one core
- * for the writer; for hostile lines also CPU ns per KB; for tags, CPU ns per request's two tag sets). Each case is warmed up for the same time first.
+ * for the writer; for hostile lines also CPU ns per KB; for tags, CPU ns per request's two tag sets; for sentry-scope, CPU ns per request through Sentry's scope filter and the starter's). Each case is warmed up for the same time first.
  */
 public final class CpuPerOperation {
 
@@ -52,6 +53,23 @@ public final class CpuPerOperation {
                             "tags round=%d convention=%s cpu_ns_per_request=%.1f%n",
                             round + 1,
                             convention,
+                            ns);
+                }
+            }
+        } else if (what.equals("sentry-scope")) {
+            // Sentry's filter and the starter's, alternated, so both see the same machine load
+            for (int round = 0; round < 2; round++) {
+                for (String filter : new String[] {"sentry", "starter"}) {
+                    SentryRequestScope scope = new SentryRequestScope();
+                    scope.filter = filter;
+                    scope.prepare();
+                    double ns = cpuNanosPerOp(scope::oneRequest, seconds);
+                    scope.close();
+                    System.out.printf(
+                            Locale.ROOT,
+                            "sentry-scope round=%d filter=%s cpu_ns_per_request=%.1f%n",
+                            round + 1,
+                            filter,
                             ns);
                 }
             }
