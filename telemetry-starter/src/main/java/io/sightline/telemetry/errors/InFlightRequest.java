@@ -47,7 +47,8 @@ final class InFlightRequest {
 
             @Override
             public SentryEvent process(SentryEvent event, Hint hint) {
-                return withRequest(event);
+                // Sentry applies the scope's request to every event but user feedback
+                return (event.getContexts().getFeedback() != null) ? event : withRequest(event);
             }
 
             @Override

@@ -9,6 +9,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import io.sentry.Breadcrumb;
 import io.sentry.Sentry;
 import io.sentry.SentryEvent;
+import io.sentry.protocol.Feedback;
 import io.sentry.spring7.SentryRequestResolver;
 import io.sentry.spring7.SentrySpringFilter;
 import io.sentry.spring7.SentryTaskDecorator;
@@ -62,6 +63,22 @@ class SentryRequestScopeFilterTest {
                         .toList());
         assertThat(starters.getRequest().getCookies())
                 .isEqualTo(sendDefaultPii ? "JSESSIONID=[Filtered]; theme=dark" : null);
+    }
+
+    /** Sentry gives user feedback no request of the scope (but its processors' transaction name). */
+    @Test
+    void feedbackInARequestCarriesWhatSentrysFilterGives() throws Exception {
+        initSentry(false);
+        FilterChain feedback = (request, response) -> Sentry.captureFeedback(new Feedback("the page was slow"));
+
+        sentrysFilter().doFilter(TypicalRequests.get("a"), new MockHttpServletResponse(), feedback);
+        starterFilter().doFilter(TypicalRequests.get("a"), new MockHttpServletResponse(), feedback);
+
+        assertThat(this.events).hasSize(2);
+        assertThat(this.events.get(0).getRequest()).isNull();
+        assertThat(this.events.get(1).getRequest()).isNull();
+        assertThat(this.events.get(1).getTransaction())
+                .isEqualTo(this.events.get(0).getTransaction());
     }
 
     @Test
@@ -148,6 +165,10 @@ class SentryRequestScopeFilterTest {
             options.setDsn("http://publickey@127.0.0.1:9/42");
             options.setSendDefaultPii(sendDefaultPii);
             options.setBeforeSend((event, hint) -> {
+                this.events.add(event);
+                return null;
+            });
+            options.setBeforeSendFeedback((event, hint) -> {
                 this.events.add(event);
                 return null;
             });
