@@ -2,9 +2,12 @@ package io.sightline.telemetry.errors;
 
 import io.micrometer.tracing.Span;
 import io.micrometer.tracing.Tracer;
+import io.sentry.IScopes;
 import io.sentry.Sentry;
 import io.sentry.SentryOptions;
+import io.sentry.spring7.SentryRequestResolver;
 import io.sentry.spring7.SentryUserFilter;
+import io.sentry.spring7.tracing.TransactionNameProvider;
 import io.sightline.telemetry.masking.Masker;
 import io.sightline.telemetry.support.ServiceIdentity;
 import org.springframework.beans.factory.DisposableBean;
@@ -15,6 +18,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -72,8 +76,18 @@ public class ErrorsAutoConfiguration {
 
         /** Static: a bean post-processor, created before the beans it looks at. */
         @Bean
-        static SentryRequestFilters sightlineSentryRequestFilters(ObjectProvider<SentryOptions> options) {
-            return new SentryRequestFilters(options);
+        static SentryRequestFilters sightlineSentryRequestFilters(
+                Environment environment,
+                ObjectProvider<SentryOptions> options,
+                ObjectProvider<IScopes> scopes,
+                ObjectProvider<SentryRequestResolver> requestResolver,
+                ObjectProvider<TransactionNameProvider> transactionNameProvider) {
+            // Bound here, not injected: a bean post-processor is created before configuration properties beans.
+            boolean requestOnDemand = Binder.get(environment)
+                    .bindOrCreate("sightline.errors", ErrorsProperties.class)
+                    .sentry()
+                    .requestOnDemand();
+            return new SentryRequestFilters(options, requestOnDemand, scopes, requestResolver, transactionNameProvider);
         }
     }
 }

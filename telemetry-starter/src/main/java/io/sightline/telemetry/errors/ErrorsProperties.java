@@ -26,8 +26,14 @@ public record ErrorsProperties(
      * {@code SENTRY_DSN} and {@code sentry.dsn} work too
      * @param maxQueueSize How many events may wait to be sent; when full, new events are dropped
      * (and Sentry logs it) instead of slowing the application
+     * @param requestOnDemand Whether an event's request data (URL, query, headers) is read when the event is
+     * captured instead of on every request, Sentry's own way (false); the events are the same, an event captured
+     * after its request was answered carries none
      */
-    public record Sentry(String dsn, @DefaultValue("100") int maxQueueSize) {
+    public record Sentry(
+            String dsn,
+            @DefaultValue("100") int maxQueueSize,
+            @DefaultValue("true") boolean requestOnDemand) {
 
         public Sentry {
             if (maxQueueSize < 1) {

@@ -1,19 +1,27 @@
 package io.sightline.telemetry.errors;
 
 import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Set;
 
 import io.sentry.protocol.User;
+import io.sentry.spring7.SentrySpringFilter;
 import io.sentry.spring7.SentryUserProvider;
 import io.sightline.telemetry.support.LocalHttpReceiver;
 import io.sightline.telemetry.support.RunningApp;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
 import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.context.WebApplicationContext;
 import tools.jackson.databind.JsonNode;
@@ -43,6 +51,7 @@ class SentryRequestFiltersTest {
             assertThat(registeredFilters(app))
                     .contains("sentrySpringFilter")
                     .doesNotContain(TRACING_FILTER, USER_FILTER);
+            assertThat(scopeFilter(app)).isInstanceOf(SentryRequestScopeFilter.class);
 
             assertThat(app.get("/fail?token=t0p-s3cret", "traceparent", RunningApp.traceparent(TRACE_ID))
                             .statusCode())
@@ -102,6 +111,43 @@ class SentryRequestFiltersTest {
         }
     }
 
+    @Test
+    void whileRequestBodiesCanBeCapturedSentrysFilterStaysAndTheBodyReachesTheEvent() throws Exception {
+        try (LocalHttpReceiver sentry = new LocalHttpReceiver();
+                RunningApp app = reportingTo(
+                        sentry, App.class, "sentry.send-default-pii=true", "sentry.max-request-body-size=always")) {
+            assertThat(scopeFilter(app)).isExactlyInstanceOf(SentrySpringFilter.class);
+
+            HttpResponse<String> response = HttpClient.newHttpClient()
+                    .send(
+                            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + app.port() + "/pay"))
+                                    .header("Content-Type", "application/json")
+                                    .POST(HttpRequest.BodyPublishers.ofString("{\"amount\":17}"))
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString());
+            assertThat(response.statusCode()).isEqualTo(500);
+            await().atMost(Duration.ofSeconds(15)).until(() -> !events(sentry).isEmpty());
+            JsonNode request = events(sentry).get(0).path("request");
+            assertThat(request.path("method").asString()).isEqualTo("POST");
+            // Sentry sends the captured body as the string it read
+            assertThat(request.path("data").asString()).isEqualTo("{\"amount\":17}");
+        }
+    }
+
+    @Test
+    void withRequestsOnDemandOffSentrysFilterStays() throws IOException {
+        try (LocalHttpReceiver sentry = new LocalHttpReceiver();
+                RunningApp app = reportingTo(sentry, App.class, "sightline.errors.sentry.request-on-demand=false")) {
+            assertThat(scopeFilter(app)).isExactlyInstanceOf(SentrySpringFilter.class);
+        }
+    }
+
+    private static Object scopeFilter(RunningApp app) {
+        return app.context()
+                .getBean("sentrySpringFilter", FilterRegistrationBean.class)
+                .getFilter();
+    }
+
     private static Set<String> registeredFilters(RunningApp app) {
         return ((WebApplicationContext) app.context())
                 .getServletContext()
@@ -135,6 +181,11 @@ class SentryRequestFiltersTest {
         @GetMapping("/fail")
         String fail() {
             throw new IllegalStateException("the gateway refused the payment");
+        }
+
+        @PostMapping("/pay")
+        String pay(@RequestBody String payment) {
+            throw new IllegalStateException("the gateway refused " + payment.length() + " bytes");
         }
     }
 }

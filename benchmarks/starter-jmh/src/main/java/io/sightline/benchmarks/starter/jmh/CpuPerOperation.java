@@ -5,6 +5,7 @@ import java.lang.management.ThreadMXBean;
 import java.util.Locale;
 import java.util.TreeMap;
 
+import io.sightline.telemetry.errors.SentryRequestScope;
 import io.sightline.telemetry.metrics.ServerRequestTags;
 import io.sightline.telemetry.tracing.TraceContextExtract;
 
@@ -13,9 +14,11 @@ import io.sightline.telemetry.tracing.TraceContextExtract;
  * clock: on a machine shared with other work (the project's 2-core machines usually are) wall-clock
  * throughput mostly measures how much of a core the benchmark got, CPU time per operation what it costs.
  * <p>
- * {@code java -cp … io.sightline.benchmarks.starter.jmh.CpuPerOperation [writer|hostile|tags|extract] [seconds] [shape]}
+ * {@code java -cp … io.sightline.benchmarks.starter.jmh.CpuPerOperation [writer|hostile|tags|extract|sentry-scope] [seconds] [shape]}
  * prints one line per case: CPU ns per operation and operations per CPU-second (records per second on one core
- * for the writer; for hostile lines also CPU ns per KB; for tags, CPU ns per request's two tag sets; for extract, CPU ns per request's trace-context extract). Each case is warmed up for the same time first.
+ * for the writer; for hostile lines also CPU ns per KB; for tags, CPU ns per request's two tag sets; for extract, CPU
+ * ns per request's trace-context extract; for sentry-scope, CPU ns per request through Sentry's scope filter and the
+ * starter's). Each case is warmed up for the same time first.
  */
 public final class CpuPerOperation {
 
@@ -75,6 +78,23 @@ public final class CpuPerOperation {
                                 propagator,
                                 ns);
                     }
+                }
+            }
+        } else if (what.equals("sentry-scope")) {
+            // Sentry's filter and the starter's, alternated, so both see the same machine load
+            for (int round = 0; round < 2; round++) {
+                for (String filter : new String[] {"sentry", "starter"}) {
+                    SentryRequestScope scope = new SentryRequestScope();
+                    scope.filter = filter;
+                    scope.prepare();
+                    double ns = cpuNanosPerOp(scope::oneRequest, seconds);
+                    scope.close();
+                    System.out.printf(
+                            Locale.ROOT,
+                            "sentry-scope round=%d filter=%s cpu_ns_per_request=%.1f%n",
+                            round + 1,
+                            filter,
+                            ns);
                 }
             }
         } else {
