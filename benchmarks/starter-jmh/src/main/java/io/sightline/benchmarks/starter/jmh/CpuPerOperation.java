@@ -5,6 +5,7 @@ import java.lang.management.ThreadMXBean;
 import java.util.Locale;
 import java.util.TreeMap;
 
+import io.sightline.telemetry.metrics.ServerRequestMeters;
 import io.sightline.telemetry.metrics.ServerRequestTags;
 
 /**
@@ -12,9 +13,9 @@ import io.sightline.telemetry.metrics.ServerRequestTags;
  * clock: on a machine shared with other work (the project's 2-core machines usually are) wall-clock
  * throughput mostly measures how much of a core the benchmark got, CPU time per operation what it costs.
  * <p>
- * {@code java -cp … io.sightline.benchmarks.starter.jmh.CpuPerOperation [writer|hostile|tags] [seconds] [shape]}
+ * {@code java -cp … io.sightline.benchmarks.starter.jmh.CpuPerOperation [writer|hostile|tags|meters] [seconds] [shape]}
  * prints one line per case: CPU ns per operation and operations per CPU-second (records per second on one core
- * for the writer; for hostile lines also CPU ns per KB; for tags, CPU ns per request's two tag sets). Each case is warmed up for the same time first.
+ * for the writer; for hostile lines also CPU ns per KB; for tags, CPU ns per request's two tag sets; for meters, per request's observation start and stop). Each case is warmed up for the same time first.
  */
 public final class CpuPerOperation {
 
@@ -40,21 +41,19 @@ public final class CpuPerOperation {
                         1e9 / ns);
             }
         } else if (what.equals("tags")) {
-            // Each convention twice, alternated, so both see the same machine load
-            for (int round = 0; round < 2; round++) {
-                for (String convention : new String[] {"spring", "starter"}) {
-                    ServerRequestTags tags = new ServerRequestTags();
-                    tags.convention = convention;
-                    tags.prepare();
-                    double ns = cpuNanosPerOp(tags::oneRequest, seconds);
-                    System.out.printf(
-                            Locale.ROOT,
-                            "tags round=%d convention=%s cpu_ns_per_request=%.1f%n",
-                            round + 1,
-                            convention,
-                            ns);
-                }
-            }
+            alternated("tags", "convention", new String[] {"spring", "starter"}, seconds, convention -> {
+                ServerRequestTags tags = new ServerRequestTags();
+                tags.convention = convention;
+                tags.prepare();
+                return tags::oneRequest;
+            });
+        } else if (what.equals("meters")) {
+            alternated("meters", "handler", new String[] {"micrometer", "starter"}, seconds, handler -> {
+                ServerRequestMeters meters = new ServerRequestMeters();
+                meters.handler = handler;
+                meters.prepare();
+                return meters::oneRequest;
+            });
         } else {
             TreeMap<String, String> lines = new TreeMap<>();
             for (String shape : io.sightline.telemetry.masking.HostileLines.SHAPES.keySet()) {
@@ -82,6 +81,18 @@ public final class CpuPerOperation {
         }
     }
 
+    /** Each variant twice, alternated, so all see the same machine load: one line per round and variant. */
+    private static void alternated(String what, String label, String[] variants, long seconds, Variant variant)
+            throws Exception {
+        for (int round = 0; round < 2; round++) {
+            for (String name : variants) {
+                double ns = cpuNanosPerOp(variant.prepare(name), seconds);
+                System.out.printf(
+                        Locale.ROOT, "%s round=%d %s=%s cpu_ns_per_request=%.1f%n", what, round + 1, label, name, ns);
+            }
+        }
+    }
+
     /** Runs {@code operation} for {@code seconds} of warm-up, then for {@code seconds} measured. */
     private static double cpuNanosPerOp(ThrowingRunnable operation, long seconds) throws Exception {
         run(operation, seconds);
@@ -99,6 +110,11 @@ public final class CpuPerOperation {
             operations += 64;
         }
         return (double) (THREADS.getCurrentThreadCpuTime() - cpuStart) / operations;
+    }
+
+    @FunctionalInterface
+    private interface Variant {
+        ThrowingRunnable prepare(String name) throws Exception;
     }
 
     @FunctionalInterface
