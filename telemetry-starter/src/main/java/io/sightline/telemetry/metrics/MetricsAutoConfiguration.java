@@ -1,19 +1,35 @@
 package io.sightline.telemetry.metrics;
 
+import java.util.List;
+import java.util.Objects;
+
+import io.micrometer.core.instrument.Clock;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadDeadlockMetrics;
+import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
+import io.micrometer.core.instrument.observation.DefaultMeterObservationHandler.IgnoredMeters;
+import io.micrometer.core.instrument.observation.MeterObservationHandler;
 import io.sightline.telemetry.support.ServiceIdentity;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionOutcome;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
+import org.springframework.boot.autoconfigure.condition.SpringBootCondition;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.micrometer.metrics.autoconfigure.MetricsProperties;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.ConditionContext;
+import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
 import org.springframework.core.env.Environment;
 import org.springframework.core.io.ResourceLoader;
+import org.springframework.core.type.AnnotatedTypeMetadata;
+import org.springframework.http.server.observation.ServerRequestObservationContext;
 import org.springframework.http.server.observation.ServerRequestObservationConvention;
 
 /**
@@ -24,9 +40,12 @@ import org.springframework.http.server.observation.ServerRequestObservationConve
  * {@link MetricsEnvironmentPostProcessor}.
  * <p>
  * Before Boot's WebFlux observation configuration, which registers Spring's reactive convention unless a bean of
- * that type exists already.
+ * that type exists already; after Boot's metrics configuration, whose meter observation handler the starter's
+ * request timers stand in front of.
  */
-@AutoConfiguration(beforeName = "org.springframework.boot.webflux.autoconfigure.WebFluxObservationAutoConfiguration")
+@AutoConfiguration(
+        beforeName = "org.springframework.boot.webflux.autoconfigure.WebFluxObservationAutoConfiguration",
+        afterName = "org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration")
 @ConditionalOnClass(MeterRegistry.class)
 @ConditionalOnBooleanProperty(name = "sightline.metrics.enabled", matchIfMissing = true)
 @EnableConfigurationProperties(SightlineMetricsProperties.class)
@@ -86,6 +105,45 @@ public class MetricsAutoConfiguration {
                 sightlineReactiveServerRequestConvention(Environment environment) {
             return new CachingReactiveServerRequestConvention(
                     environment.getProperty(OBSERVATION_NAME_PROPERTY, DEFAULT_OBSERVATION_NAME));
+        }
+    }
+
+    /**
+     * The request timers looked up once per combination ({@link CachingServerRequestMeterHandler}). Boot collects
+     * every {@code MeterObservationHandler} bean, in order, into one first-match composite (each wrapped for
+     * exemplars when tracing is on): this one comes before Micrometer's default handler, which keeps every other
+     * observation. Only in front of Boot's handler alone: not registered when the application has a meter handler
+     * of its own, or Boot's metrics configuration is off.
+     */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnWebApplication
+    @ConditionalOnClass({ServerRequestObservationContext.class, MetricsProperties.class})
+    static class ServerRequestTimers {
+
+        @Bean
+        @Order(Ordered.LOWEST_PRECEDENCE - 1)
+        @Conditional(OnlyBootsMeterObservationHandler.class)
+        CachingServerRequestMeterHandler sightlineServerRequestMeterHandler(
+                ObjectProvider<MeterRegistry> registry, ObjectProvider<Clock> clock, MetricsProperties properties) {
+            // the registry as Boot's default handler gets it
+            return new CachingServerRequestMeterHandler(
+                    registry.getIfAvailable(() -> new CompositeMeterRegistry(clock.getIfAvailable(() -> Clock.SYSTEM))),
+                    properties.getObservations().getIgnoredMeters().toArray(IgnoredMeters[]::new));
+        }
+    }
+
+    /** The one meter observation handler defined so far is Boot's. */
+    static final class OnlyBootsMeterObservationHandler extends SpringBootCondition {
+
+        static final String BOOTS_HANDLER = "defaultMeterObservationHandler";
+
+        @Override
+        public ConditionOutcome getMatchOutcome(ConditionContext context, AnnotatedTypeMetadata metadata) {
+            List<String> handlers = List.of(Objects.requireNonNull(context.getBeanFactory())
+                    .getBeanNamesForType(MeterObservationHandler.class, true, false));
+            return handlers.equals(List.of(BOOTS_HANDLER))
+                    ? ConditionOutcome.match("Boot's meter observation handler alone")
+                    : ConditionOutcome.noMatch("meter observation handlers " + handlers);
         }
     }
 }

@@ -112,6 +112,9 @@ class MetricsContractTest {
                         "http_server_requests_seconds_bucket\\{[^}]*uri=\"/items/\\{id}\"[^}]*} 1 # \\{span_id=\"[0-9a-f]{16}\",trace_id=\""
                                 + TRACE_ID + "\"}");
         assertThat(app.scrape()).as("no exemplars in the plain text format").doesNotContain(TRACE_ID);
+        // the timers (hence these exemplars) came from the starter's handler, wrapped by Boot for exemplars
+        assertThat(app.context().getBean(CachingServerRequestMeterHandler.class).cached())
+                .isPositive();
     }
 
     /** Boot's long-task timer ran for every request; nothing in Sightline reads it, so the starter turns it off. */

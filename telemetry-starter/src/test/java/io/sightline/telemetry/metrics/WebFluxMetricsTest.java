@@ -39,6 +39,11 @@ class WebFluxMetricsTest {
                                     org.springframework.http.server.reactive.observation
                                             .ServerRequestObservationConvention.class))
                     .isInstanceOf(CachingReactiveServerRequestConvention.class);
+            // and these timers came from the starter's meter handler
+            assertThat(app.context()
+                            .getBean(CachingServerRequestMeterHandler.class)
+                            .cached())
+                    .isPositive();
         }
     }
 

@@ -6,6 +6,7 @@ import java.util.Locale;
 import java.util.TreeMap;
 
 import io.sightline.telemetry.errors.SentryRequestScope;
+import io.sightline.telemetry.metrics.ServerRequestMeters;
 import io.sightline.telemetry.metrics.ServerRequestTags;
 import io.sightline.telemetry.tracing.TraceContextExtract;
 
@@ -14,11 +15,12 @@ import io.sightline.telemetry.tracing.TraceContextExtract;
  * clock: on a machine shared with other work (the project's 2-core machines usually are) wall-clock
  * throughput mostly measures how much of a core the benchmark got, CPU time per operation what it costs.
  * <p>
- * {@code java -cp … io.sightline.benchmarks.starter.jmh.CpuPerOperation [writer|hostile|tags|extract|sentry-scope] [seconds] [shape]}
- * prints one line per case: CPU ns per operation and operations per CPU-second (records per second on one core
- * for the writer; for hostile lines also CPU ns per KB; for tags, CPU ns per request's two tag sets; for extract, CPU
- * ns per request's trace-context extract; for sentry-scope, CPU ns per request through Sentry's scope filter and the
- * starter's). Each case is warmed up for the same time first.
+ * {@code java -cp … io.sightline.benchmarks.starter.jmh.CpuPerOperation
+ * [writer|hostile|tags|meters|extract|sentry-scope] [seconds] [shape]} prints one line per case: CPU ns per operation
+ * and operations per CPU-second (records per second on one core for the writer; for hostile lines also CPU ns per KB).
+ * The request-path cases compare the library's way with the starter's, alternated: tags, a request's two tag sets;
+ * meters, a request's observation start and stop; extract, a request's trace-context extract, per header set;
+ * sentry-scope, a request through Sentry's scope filter. Each case is warmed up for the same time first.
  */
 public final class CpuPerOperation {
 
@@ -44,59 +46,37 @@ public final class CpuPerOperation {
                         1e9 / ns);
             }
         } else if (what.equals("tags")) {
-            // Each convention twice, alternated, so both see the same machine load
-            for (int round = 0; round < 2; round++) {
-                for (String convention : new String[] {"spring", "starter"}) {
-                    ServerRequestTags tags = new ServerRequestTags();
-                    tags.convention = convention;
-                    tags.prepare();
-                    double ns = cpuNanosPerOp(tags::oneRequest, seconds);
-                    System.out.printf(
-                            Locale.ROOT,
-                            "tags round=%d convention=%s cpu_ns_per_request=%.1f%n",
-                            round + 1,
-                            convention,
-                            ns);
-                }
-            }
+            alternated("tags", "convention", new String[] {"spring", "starter"}, seconds, convention -> {
+                ServerRequestTags tags = new ServerRequestTags();
+                tags.convention = convention;
+                tags.prepare();
+                return Prepared.of(tags::oneRequest);
+            });
+        } else if (what.equals("meters")) {
+            alternated("meters", "handler", new String[] {"micrometer", "starter"}, seconds, handler -> {
+                ServerRequestMeters meters = new ServerRequestMeters();
+                meters.handler = handler;
+                meters.prepare();
+                return Prepared.of(meters::oneRequest);
+            });
         } else if (what.equals("extract")) {
-            // Boot's propagator and the starter's, alternated per header set, twice, so both see the same load
-            for (int round = 0; round < 2; round++) {
-                for (String headers : new String[] {"none", "traceparent", "traceparent-baggage"}) {
-                    for (String propagator : new String[] {"boot", "starter"}) {
-                        TraceContextExtract extract = new TraceContextExtract();
-                        extract.propagator = propagator;
-                        extract.headers = headers;
-                        extract.prepare();
-                        double ns = cpuNanosPerOp(extract::extract, seconds);
-                        extract.close();
-                        System.out.printf(
-                                Locale.ROOT,
-                                "extract round=%d headers=%s propagator=%s cpu_ns_per_request=%.1f%n",
-                                round + 1,
-                                headers,
-                                propagator,
-                                ns);
-                    }
-                }
+            for (String headers : new String[] {"none", "traceparent", "traceparent-baggage"}) {
+                alternated(
+                        "extract headers=" + headers, "propagator", new String[] {"boot", "starter"}, seconds, name -> {
+                            TraceContextExtract extract = new TraceContextExtract();
+                            extract.propagator = name;
+                            extract.headers = headers;
+                            extract.prepare();
+                            return new Prepared(extract::extract, extract::close);
+                        });
             }
         } else if (what.equals("sentry-scope")) {
-            // Sentry's filter and the starter's, alternated, so both see the same machine load
-            for (int round = 0; round < 2; round++) {
-                for (String filter : new String[] {"sentry", "starter"}) {
-                    SentryRequestScope scope = new SentryRequestScope();
-                    scope.filter = filter;
-                    scope.prepare();
-                    double ns = cpuNanosPerOp(scope::oneRequest, seconds);
-                    scope.close();
-                    System.out.printf(
-                            Locale.ROOT,
-                            "sentry-scope round=%d filter=%s cpu_ns_per_request=%.1f%n",
-                            round + 1,
-                            filter,
-                            ns);
-                }
-            }
+            alternated("sentry-scope", "filter", new String[] {"sentry", "starter"}, seconds, filter -> {
+                SentryRequestScope scope = new SentryRequestScope();
+                scope.filter = filter;
+                scope.prepare();
+                return new Prepared(scope::oneRequest, scope::close);
+            });
         } else {
             TreeMap<String, String> lines = new TreeMap<>();
             for (String shape : io.sightline.telemetry.masking.HostileLines.SHAPES.keySet()) {
@@ -124,6 +104,22 @@ public final class CpuPerOperation {
         }
     }
 
+    /** Each variant twice, alternated, so all see the same machine load: one line per round and variant. */
+    private static void alternated(String what, String label, String[] variants, long seconds, Variant variant)
+            throws Exception {
+        for (int round = 0; round < 2; round++) {
+            for (String name : variants) {
+                double ns;
+                Prepared prepared = variant.prepare(name);
+                try (AutoCloseable release = prepared.release()) {
+                    ns = cpuNanosPerOp(prepared.operation(), seconds);
+                }
+                System.out.printf(
+                        Locale.ROOT, "%s round=%d %s=%s cpu_ns_per_request=%.1f%n", what, round + 1, label, name, ns);
+            }
+        }
+    }
+
     /** Runs {@code operation} for {@code seconds} of warm-up, then for {@code seconds} measured. */
     private static double cpuNanosPerOp(ThrowingRunnable operation, long seconds) throws Exception {
         run(operation, seconds);
@@ -141,6 +137,19 @@ public final class CpuPerOperation {
             operations += 64;
         }
         return (double) (THREADS.getCurrentThreadCpuTime() - cpuStart) / operations;
+    }
+
+    @FunctionalInterface
+    private interface Variant {
+        Prepared prepare(String name) throws Exception;
+    }
+
+    /** A variant ready to be timed, and what to release after it (a Spring context, Sentry). */
+    private record Prepared(ThrowingRunnable operation, AutoCloseable release) {
+
+        static Prepared of(ThrowingRunnable operation) {
+            return new Prepared(operation, () -> {});
+        }
     }
 
     @FunctionalInterface
