@@ -216,7 +216,7 @@ def summarize(path):
 
 def thread_group(name):
     """Threads of one kind under one name: Tomcat's request threads, each JIT compiler, the GC workers, ..."""
-    if re.match(r"http-nio-.*-exec", name) or name.startswith("http-nio-"):
+    if name.startswith("http-nio-"):  # the kernel keeps 15 characters of a name: "http-nio-127.0."
         return "request threads (Tomcat)"
     if name.startswith(("GC Thread", "G1 ")):
         return "GC"
